@@ -1,0 +1,56 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app hotline
+PO := hotline/translations/zh_Hans_CN/LC_MESSAGES/messages.po
+MO := $(PO:.po=.mo)
+
+.PHONY: run test lint format translations extract services browser bench clean
+
+run: $(VENV)/.installed $(MO)
+	$(FLASK) setup
+	$(PY) wsgi.py
+
+test: $(VENV)/.test-installed $(MO) services browser
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[scale]'
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[scale,test]'
+	touch $@
+
+$(MO): $(PO) $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --use-fuzzy -d hotline/translations -D messages
+
+# Re-extract the strings after changing templates or code, then translate the new ones in $(PO).
+extract: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o hotline/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i hotline/translations/messages.pot -d hotline/translations -l zh_Hans_CN --no-fuzzy-matching
+
+# PostgreSQL and Redis for the scale-out tests; Chromium for the browser tests.
+services:
+	bash scripts/ensure-services.sh
+
+browser:
+	bash scripts/ensure-chromium.sh
+
+lint: $(VENV)/.test-installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.test-installed
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+bench: $(VENV)/.test-installed $(MO)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,74 @@
+"""Hotline: live deputy-hotline shows and the public board of commitments."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask, g, request, session
+from flask_babel import get_locale
+
+from . import config
+from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALES = ("zh_CN", "en")
+
+
+def select_locale() -> str:
+    """?lang= picks the language and it sticks (kept in the session)."""
+    asked = request.args.get("lang")
+    if asked in LOCALES:
+        session["lang"] = asked
+        return asked
+    return session.get("lang", "zh_CN")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(config.load(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "hotline" / "translations"))
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+    from . import database
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: None)
+    htmx.init_app(app)
+    limiter.init_app(app)
+
+    from . import live
+
+    live.init_app(app)
+
+    from . import api, auth, board, desk, followup, web
+
+    web.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(board.bp)
+    app.register_blueprint(desk.bp)
+    app.register_blueprint(followup.bp)
+    app.register_blueprint(api.bp)
+
+    from . import cli
+
+    cli.init_app(app)
+
+    @app.before_request
+    def remember_locale() -> None:
+        # "zh_CN" or "en": what templates and the socket rooms call the locale.
+        g.locale = "en" if get_locale().language == "en" else "zh_CN"
+
+    return app

@@ -1,0 +1,97 @@
+"""Command line: demo data, staff accounts, first-run set-up."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from . import demo
+from .extensions import db
+from .models import Department, Role, User
+from .web import today
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(demo_command)
+    app.cli.add_command(setup_command)
+    app.cli.add_command(user_group)
+
+
+def _print_logins(accounts: dict[str, str]) -> None:
+    click.echo(f"Demo staff accounts (password for all: {demo.DEMO_PASSWORD}):")
+    for username, role in accounts.items():
+        click.echo(f"  {username:<10} {role}")
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the demo data into an empty database."""
+    if not demo.is_empty():
+        raise click.ClickException(
+            "The database already has data; demo data goes only into an empty one."
+        )
+    accounts = demo.load(today(), current_app.config["HOTLINE_TIMEZONE"])
+    _print_logins(accounts)
+
+
+@click.command("setup")
+@with_appcontext
+def setup_command() -> None:
+    """Apply migrations, and load the demo data when the database is empty."""
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    if demo.is_empty():
+        accounts = demo.load(today(), current_app.config["HOTLINE_TIMEZONE"])
+        click.echo("Loaded the demo data.")
+        _print_logins(accounts)
+    else:
+        click.echo("Database ready (existing data kept).")
+        click.echo(f"Demo accounts, if you loaded the demo: password {demo.DEMO_PASSWORD}")
+
+
+user_group = AppGroup("user", help="Create and disable staff accounts.")
+
+
+@user_group.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--department", help="Department name (required for a liaison).")
+@click.option("--name", "display_name", default="", help="Name shown to other staff.")
+@click.password_option(help="Prompted for when not given.")
+def user_create(username, role, department, display_name, password) -> None:
+    """Create a staff account."""
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise click.ClickException(f"User {username!r} already exists.")
+    dept = None
+    if role == Role.LIAISON:
+        if not department:
+            raise click.ClickException("A liaison needs --department.")
+        dept = db.session.scalar(select(Department).where(Department.name == department))
+        if dept is None:
+            names = ", ".join(db.session.scalars(select(Department.name)))
+            raise click.ClickException(f"No department {department!r}. Known: {names}")
+    elif department:
+        raise click.ClickException("Only a liaison belongs to a department.")
+    if len(password) < 8:
+        raise click.ClickException("The password needs at least 8 characters.")
+    user = User(username=username, role=role, display_name=display_name, department=dept)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created {role} {username}.")
+
+
+@user_group.command("disable")
+@click.argument("username")
+def user_disable(username) -> None:
+    """Disable an account and end all its sessions."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"No user {username!r}.")
+    user.active = False
+    user.rotate_sessions()
+    db.session.commit()
+    click.echo(f"Disabled {username}; their sessions have ended.")

@@ -1,0 +1,174 @@
+"""Socket.IO: the public /live and staff /desk namespaces, and publish(), the one
+helper through which everything pushed to browsers goes.
+
+A change is rendered once per locale from the same template block the HTTP route
+serves and emitted as a `swap` event to a room; static/live.js applies it with
+htmx. Each room has a sequence number kept in the database (so several server
+processes agree); a client that sees a gap refetches its regions over HTTP.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import Flask, request, session
+from flask_babel import force_locale
+from flask_socketio import join_room
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .extensions import db, socketio
+from .models import LiveSequence, Role, User, get_user_by_token
+
+log = logging.getLogger("hotline.live")
+
+LOCALES = ("zh_CN", "en")
+PUBLIC = "/live"
+STAFF = "/desk"
+PUBLIC_ROOM = re.compile(r"^(board|shows|show:\d+|commitment:\d+|department:\d+)$")
+STAFF_ROOM = re.compile(r"^(show|department):(\d+)$")
+MAX_ROOMS = 8
+
+
+def _key(namespace: str, room: str) -> str:
+    return f"{namespace} {room}"
+
+
+def current_seq(room: str, namespace: str = PUBLIC) -> int:
+    """The room's last sequence number; pages embed it so live.js can spot a gap."""
+    seq = db.session.scalar(
+        select(LiveSequence.seq).where(LiveSequence.room == _key(namespace, room))
+    )
+    return seq or 0
+
+
+def _next_seq(key: str) -> int:
+    # Its own short transaction, so it never holds the page's transaction open.
+    with db.engine.begin() as conn:
+        seq = conn.execute(
+            update(LiveSequence)
+            .where(LiveSequence.room == key)
+            .values(seq=LiveSequence.seq + 1)
+            .returning(LiveSequence.seq)
+        ).scalar()
+        if seq is not None:
+            return seq
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(insert(LiveSequence).values(room=key, seq=1))
+        return 1
+    except IntegrityError:  # another process created it first
+        return _next_seq(key)
+
+
+def publish(
+    namespace: str,
+    room: str,
+    *,
+    target: str,
+    swap: str,
+    render,
+) -> int:
+    """Render a changed piece once per locale and push it to everyone in `room`.
+
+    `render` is a zero-argument callable returning HTML (usually a render_block
+    call); it runs under each locale in turn. Call this only after the database
+    transaction has committed, so nobody is shown a change that was rolled back.
+    """
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("publish() before commit: commit the transaction first")
+    seq = _next_seq(_key(namespace, room))
+    for locale in LOCALES:
+        with force_locale(locale):
+            html = render()
+        socketio.emit(
+            "swap",
+            {"room": room, "target": target, "swap": swap, "html": html, "seq": seq},
+            to=f"{room}|{locale}",
+            namespace=namespace,
+        )
+    return seq
+
+
+def _locale() -> str:
+    lang = session.get("lang")
+    return lang if lang in LOCALES else "zh_CN"
+
+
+def _join(namespace: str, rooms: list[str]) -> dict[str, int]:
+    joined = {}
+    for room in rooms:
+        join_room(f"{room}|{_locale()}", namespace=namespace)
+        joined[room] = current_seq(room, namespace)
+    db.session.remove()
+    return joined
+
+
+def _room_list(data) -> list[str]:
+    rooms = data.get("rooms") if isinstance(data, dict) else None
+    if not isinstance(rooms, list):
+        return []
+    return [r for r in rooms if isinstance(r, str)][:MAX_ROOMS]
+
+
+def staff_may_join(user: User, room: str) -> bool:
+    """Moderators and supervisors see every desk room; a liaison only their department's."""
+    match = STAFF_ROOM.match(room)
+    if not match:
+        return False
+    if user.role in (Role.MODERATOR, Role.SUPERVISOR):
+        return True
+    return match.group(1) == "department" and int(match.group(2)) == user.department_id
+
+
+def _staff_user() -> User | None:
+    # Re-read the account on every event: a disabled account loses access at once.
+    token = session.get("_user_id")
+    user = get_user_by_token(token) if token else None
+    return user if user and user.active else None
+
+
+def init_app(app: Flask) -> None:
+    origins = app.config["HOTLINE_SOCKET_ORIGINS"] or None  # None: same origin only
+    socketio.init_app(
+        app,
+        async_mode=app.config["HOTLINE_ASYNC_MODE"],
+        message_queue=app.config["HOTLINE_MESSAGE_QUEUE"],
+        cors_allowed_origins=origins,
+        manage_session=False,
+        logger=False,
+        engineio_logger=False,
+    )
+    app.jinja_env.globals["live_seq"] = current_seq
+
+
+@socketio.on("join", namespace=PUBLIC)
+def public_join(data):
+    rooms = [r for r in _room_list(data) if PUBLIC_ROOM.match(r)]
+    return _join(PUBLIC, rooms)
+
+
+@socketio.on("connect", namespace=STAFF)
+def staff_connect(auth=None):
+    user = _staff_user()
+    db.session.remove()
+    if user is None:
+        log.warning("desk socket refused from %s", request.remote_addr)
+        return False
+    return True
+
+
+@socketio.on("join", namespace=STAFF)
+def staff_join(data):
+    user = _staff_user()
+    if user is None:
+        db.session.remove()
+        return {}
+    rooms = []
+    for room in _room_list(data):
+        if staff_may_join(user, room):
+            rooms.append(room)
+        else:
+            log.warning("desk room refused: user=%s room=%s", user.username, room)
+    return _join(STAFF, rooms)

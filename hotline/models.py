@@ -1,0 +1,384 @@
+"""The domain, as SQLAlchemy 2 typed models (see DESIGN.md, "Domain").
+
+Times are stored as naive UTC; dates (deadlines) are calendar dates in the
+deployment's time zone. Private caller details live in their own table so that
+no public query can load them by accident.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    select,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+from .status import PublicStatus, State, public_status
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Role(StrEnum):
+    SUPERVISOR = "supervisor"
+    MODERATOR = "moderator"
+    LIAISON = "liaison"
+
+
+class ShowKind(StrEnum):
+    HOTLINE = "hotline"
+    ONSITE = "onsite"
+
+
+class ShowStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    LIVE = "live"
+    ENDED = "ended"
+
+
+class Outcome(StrEnum):
+    PENDING = "pending"
+    ANSWERED = "answered"
+    COMMITTED = "committed"
+    REFERRED = "referred"
+
+
+class EventKind(StrEnum):
+    CREATED = "created"
+    CORRECTED = "corrected"
+    PROGRESS = "progress"
+    EXTENSION_REQUESTED = "extension_requested"
+    EXTENSION_GRANTED = "extension_granted"
+    EXTENSION_REFUSED = "extension_refused"
+    COMPLETION_REPORTED = "completion_reported"
+    VERIFIED = "verified"
+    REOPENED = "reopened"
+    PRESSED = "pressed"
+    WITHDRAWN = "withdrawn"
+
+
+class RatingValue(StrEnum):
+    SATISFIED = "satisfied"
+    BASIC = "basic"
+    DISSATISFIED = "dissatisfied"
+
+
+class QuestionStatus(StrEnum):
+    QUEUED = "queued"
+    AIRED = "aired"
+    DECLINED = "declined"
+
+
+class ExtensionStatus(StrEnum):
+    PENDING = "pending"
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+
+show_departments = Table(
+    "show_departments",
+    db.metadata,
+    Column("show_id", ForeignKey("shows.id", ondelete="CASCADE"), primary_key=True),
+    Column("department_id", ForeignKey("departments.id"), primary_key=True),
+)
+
+show_deputies = Table(
+    "show_deputies",
+    db.metadata,
+    Column("show_id", ForeignKey("shows.id", ondelete="CASCADE"), primary_key=True),
+    Column("deputy_id", ForeignKey("deputies.id"), primary_key=True),
+)
+
+
+class Department(db.Model):
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def __repr__(self) -> str:
+        return f"<Department {self.id} {self.name}>"
+
+
+class Deputy(db.Model):
+    __tablename__ = "deputies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    # Public description, e.g. "市人大代表，某社区党委书记".
+    title: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(50), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    # What the session cookie carries instead of the id: rotating it (on
+    # disable or password change) ends every session of the account.
+    session_token: Mapped[str] = mapped_column(
+        String(64), unique=True, default=lambda: secrets.token_hex(32)
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    department: Mapped[Department | None] = relationship()
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+        self.rotate_sessions()
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def rotate_sessions(self) -> None:
+        self.session_token = secrets.token_hex(32)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+
+class Show(db.Model):
+    __tablename__ = "shows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default=ShowKind.HOTLINE)
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    starts_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20), default=ShowStatus.SCHEDULED, index=True)
+    stream_url: Mapped[str] = mapped_column(String(500), default="")
+    went_live_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    departments: Mapped[list[Department]] = relationship(
+        secondary=show_departments, order_by=Department.id
+    )
+    deputies: Mapped[list[Deputy]] = relationship(secondary=show_deputies, order_by=Deputy.id)
+    calls: Mapped[list[Call]] = relationship(
+        back_populates="show", order_by="Call.number", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == ShowStatus.LIVE
+
+
+class Call(db.Model):
+    __tablename__ = "calls"
+    __table_args__ = (UniqueConstraint("show_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    show_id: Mapped[int] = mapped_column(ForeignKey("shows.id"), index=True)
+    number: Mapped[int]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    topic: Mapped[str] = mapped_column(String(500))
+    area: Mapped[str] = mapped_column(String(100), default="")
+    category: Mapped[str] = mapped_column(String(50), default="")
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    deputy_id: Mapped[int | None] = mapped_column(ForeignKey("deputies.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(20), default=Outcome.PENDING)
+    answer_text: Mapped[str] = mapped_column(Text, default="")
+    answered_by: Mapped[str] = mapped_column(String(200), default="")
+    # Placard vote (举牌评议) recorded on air; None until recorded.
+    placard_satisfied: Mapped[int | None]
+    placard_basic: Mapped[int | None]
+    placard_dissatisfied: Mapped[int | None]
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    show: Mapped[Show] = relationship(back_populates="calls")
+    department: Mapped[Department | None] = relationship()
+    deputy: Mapped[Deputy | None] = relationship()
+    commitments: Mapped[list[Commitment]] = relationship(
+        back_populates="call", order_by="Commitment.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def has_placard(self) -> bool:
+        return self.placard_satisfied is not None
+
+
+class CallerContact(db.Model):
+    """Private: who called. Never rendered on a public page, feed, API or socket event."""
+
+    __tablename__ = "caller_contacts"
+
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    # Shared with the routed department only when the caller wants a callback.
+    callback: Mapped[bool] = mapped_column(default=False)
+
+    call: Mapped[Call] = relationship()
+
+
+class Commitment(db.Model):
+    __tablename__ = "commitments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    pledge: Mapped[str] = mapped_column(Text)
+    official_name: Mapped[str] = mapped_column(String(50))
+    official_title: Mapped[str] = mapped_column(String(100), default="")
+    deadline: Mapped[date] = mapped_column(index=True)
+    original_deadline: Mapped[date]
+    state: Mapped[str] = mapped_column(String(20), default=State.OPEN, index=True)
+    completed_on: Mapped[date | None]
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    call: Mapped[Call] = relationship(back_populates="commitments")
+    department: Mapped[Department] = relationship()
+    events: Mapped[list[Event]] = relationship(
+        back_populates="commitment", order_by="Event.id", passive_deletes="all"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def status(self, today: date) -> PublicStatus:
+        return public_status(
+            state=self.state,
+            deadline=self.deadline,
+            original_deadline=self.original_deadline,
+            completed_on=self.completed_on,
+            today=today,
+            withdrawn_reason=self.withdrawn_reason,
+        )
+
+
+class Event(db.Model):
+    """Append-only history of a commitment; the database refuses UPDATE and DELETE."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    percent: Mapped[int | None]
+    # Structured detail: old/new deadline, changed fields, attachment ids.
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    commitment: Mapped[Commitment] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(order_by="Attachment.id")
+
+
+class Attachment(db.Model):
+    """Evidence attached to an event; the file lives outside the web root."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(50))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    stored_name: Mapped[str] = mapped_column(String(100), unique=True)
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ExtensionRequest(db.Model):
+    __tablename__ = "extension_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
+    requested_deadline: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=ExtensionStatus.PENDING)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+
+    commitment: Mapped[Commitment] = relationship()
+
+
+class Rating(db.Model):
+    """A citizen's online rating of a met commitment: one per browser."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (UniqueConstraint("commitment_id", "browser_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
+    value: Mapped[str] = mapped_column(String(20))
+    # Hash of the browser's random id cookie; never the address itself.
+    browser_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Question(db.Model):
+    """A citizen's question sent through the show's QR code, queued for the moderator."""
+
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    show_id: Mapped[int] = mapped_column(ForeignKey("shows.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    area: Mapped[str] = mapped_column(String(100), default="")
+    # Private, like a caller's details.
+    name: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    status: Mapped[str] = mapped_column(String(20), default=QuestionStatus.QUEUED)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    show: Mapped[Show] = relationship()
+
+
+class LiveSequence(db.Model):
+    """Last sequence number pushed to a Socket.IO room; shared by every process."""
+
+    __tablename__ = "live_sequences"
+
+    room: Mapped[str] = mapped_column(String(50), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def get_user_by_token(token: str) -> User | None:
+    return db.session.scalar(select(User).where(User.session_token == token))

@@ -1,0 +1,154 @@
+/* Hotline live regions.
+ *
+ * The server renders a changed block of HTML once and pushes it over Socket.IO
+ * as {room, target, swap, html, seq}; we hand it to htmx so pushed HTML behaves
+ * exactly like fetched HTML (hx- attributes processed, htmx events fired).
+ * HTTP stays the source of truth: on a reconnect or a gap in `seq` we refetch
+ * the live regions (elements with data-live-refetch) instead of guessing.
+ * Static file, no inline script, no JSON-to-DOM building: CSP stays strict.
+ */
+(() => {
+  "use strict";
+
+  function start() {
+    const body = document.body;
+    const ns = body && body.dataset.liveNs;
+    // Pages without live regions (or without the vendored libraries) stay plain HTML.
+    if (!ns || typeof io !== "function" || typeof htmx === "undefined") return;
+
+    const last = Object.create(null); // room -> highest seq the DOM reflects
+    let socket = null, everConnected = false, timer = null, catchUps = 0, audio = null;
+
+    const setState = (state) => { // CSS shows the matching server-rendered span
+      const el = document.getElementById("live-status");
+      if (el) el.setAttribute("data-state", state);
+    };
+
+    // Max data-live-seq per room inside root (root included).
+    function seqsIn(root) {
+      const found = {};
+      const els = Array.from(root.querySelectorAll("[data-live-room]"));
+      if (root.matches("[data-live-room]")) els.push(root);
+      els.forEach((el) => {
+        const room = el.dataset.liveRoom, seq = Number(el.dataset.liveSeq) || 0;
+        found[room] = Math.max(found[room] || 0, seq);
+      });
+      return found;
+    }
+
+    // Merge into `last` (seqs only go up); return rooms never seen before.
+    function learn(found) {
+      const fresh = Object.keys(found).filter((room) => !(room in last));
+      Object.keys(found).forEach((room) => { last[room] = Math.max(last[room] || 0, found[room]); });
+      return fresh;
+    }
+
+    // Debounced: a burst of gaps or a reconnect costs one round of GETs.
+    function refetch() {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        document.querySelectorAll("[data-live-refetch]").forEach((el) => {
+          // source: el gives each region its own request queue; with the default
+          // source (body) htmx would queue them and drop all but the last one.
+          htmx.ajax("GET", el.dataset.liveRefetch, {source: el, target: el, swap: "outerHTML"})
+            .catch(() => {}); // failures are reported through htmx events (csrf.js)
+        });
+      }, 300);
+    }
+
+    // Join rooms; the ack {room: currentSeq} tells us whether we missed anything.
+    function join(rooms) {
+      if (!rooms.length || !socket || !socket.connected) return;
+      socket.timeout(5000).emit("join", {rooms}, (err, current) => {
+        if (err || !current) return refetch(); // no answer: fall back to HTTP
+        rooms.forEach((room) => {
+          const seq = Number(current[room]);
+          if (!(seq >= 0)) return;
+          if (seq > (last[room] || 0)) refetch();
+          last[room] = Math.max(last[room] || 0, seq);
+        });
+      });
+    }
+
+    // Short beep for alerts; autoplay policies may block it, the CSS cue remains.
+    function beep() {
+      try {
+        audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+        if (audio.state === "suspended") audio.resume().catch(() => {});
+        const osc = audio.createOscillator(), gain = audio.createGain();
+        osc.frequency.value = 880; gain.gain.value = 0.1;
+        osc.connect(gain).connect(audio.destination);
+        osc.start(); osc.stop(audio.currentTime + 0.2);
+      } catch (e) { /* no WebAudio or blocked */ }
+    }
+
+    function onSwap(msg) {
+      const room = msg.room, seq = Number(msg.seq), known = last[room];
+      if (known !== undefined && seq <= known) return; // already in the DOM (e.g. via a refetch)
+      last[room] = seq;
+      if (known !== undefined && seq > known + 1) return refetch(); // missed some: ask HTTP
+      let target = null;
+      try { target = document.querySelector(msg.target); } catch (e) { /* bad selector */ }
+      if (!target) return; // that part is not on this page
+      const style = String(msg.swap || "innerHTML").trim().split(/\s+/)[0];
+      const html = msg.html || "";
+      const inside = /^(innerHTML|textContent|afterbegin|beforeend)$/.test(style);
+      const holder = inside ? target : target.parentElement;
+      if (!holder) return;
+      const before = new Set(holder.children);
+      const remove = style === "delete" || (style === "outerHTML" && !html.trim());
+      // swapDelay 0 + no view transition => htmx swaps synchronously; settle keeps
+      // htmx's default delay so htmx-added/htmx-settling CSS behaves as for fetches.
+      htmx.swap(target, html, {
+        swapStyle: remove ? "delete" : style, swapDelay: 0,
+        settleDelay: htmx.config.defaultSettleDelay, transition: false, ignoreTitle: true,
+      }, {contextElement: target});
+      const added = Array.from(holder.children).filter((el) => !before.has(el));
+      const hit = (style === "innerHTML" || style === "textContent") ? [target]
+        : (added.length ? added : [holder]);
+      const detail = {room, seq, target: msg.target, swap: style};
+      hit.forEach((el) => el.dispatchEvent(new CustomEvent("live:swapped", {bubbles: true, detail})));
+      const alerts = [];
+      added.forEach((el) => {
+        if (el.matches("[data-live-alert]")) alerts.push(el);
+        alerts.push(...el.querySelectorAll("[data-live-alert]"));
+      });
+      alerts.forEach((el) => el.classList.add("live-new"));
+      if (alerts.length && body.dataset.liveSound === "on") beep();
+    }
+
+    // Fetched or pushed fragments carry fresh data-live-seq values: learn them.
+    body.addEventListener("htmx:afterSettle", (evt) => {
+      const el = evt.target;
+      if (!(el instanceof Element)) return;
+      const found = seqsIn(el);
+      if (el.hasAttribute("data-live-refetch")) {
+        // Rendered before a push we had already applied? Then the push was
+        // overwritten: fetch again (bounded, in case the server lags).
+        const behind = Object.keys(found).some((r) => found[r] < (last[r] || 0));
+        if (!behind) catchUps = 0;
+        else if (catchUps++ < 3) refetch();
+      }
+      join(learn(found)); // new rooms appeared in the fragment
+    });
+
+    learn(seqsIn(body));
+    setState("connecting");
+    // Default transports (long-polling first, then upgrade): works with WebSockets blocked.
+    socket = io(ns);
+    socket.on("connect", () => {
+      setState("connected");
+      if (everConnected) refetch(); // we were away: the DOM may be behind
+      everConnected = true;
+      join(Object.keys(last));
+    });
+    socket.on("disconnect", () => setState("disconnected"));
+    socket.on("connect_error", () => setState("disconnected"));
+    socket.io.on("reconnect_attempt", () => setState("connecting"));
+    socket.on("swap", onSwap);
+    window.hotlineLive = {socket};
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,246 @@
+"""Fixtures: an app on its own temporary SQLite database per test, clients that
+sign in and carry the CSRF token, socket clients sharing the HTTP login, and
+checks for the real services (PostgreSQL, Redis, Chromium)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+from datetime import date
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import event
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI") == "true"
+DEMO_PASSWORD = "hotline-demo"
+
+
+def need(condition: bool, reason: str) -> None:
+    """Skip when a real service is missing, except in CI where that is a failure."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (CI must provide it: see scripts/ensure-*.sh)")
+    pytest.skip(reason)
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _compile_translations() -> None:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    po = ROOT / "hotline/translations/zh_Hans_CN/LC_MESSAGES/messages.po"
+    mo = po.with_suffix(".mo")
+    if po.exists() and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
+        with po.open("rb") as f:
+            catalog = read_po(f)
+        with mo.open("wb") as f:
+            write_mo(f, catalog, use_fuzzy=True)
+
+
+class HotlineClient(FlaskClient):
+    """A test client that knows the page's CSRF token and how to sign in."""
+
+    def csrf(self) -> str:
+        html = self.get("/auth/login").get_data(as_text=True)
+        return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+
+    def post_form(self, url: str, data: dict | None = None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf())
+        return self.post(url, data=data, **kwargs)
+
+    def htmx_post(self, url: str, data: dict | None = None, **kwargs):
+        headers = {"HX-Request": "true", "X-CSRFToken": self.csrf(), **kwargs.pop("headers", {})}
+        return self.post(url, data=data or {}, headers=headers, **kwargs)
+
+    def login(self, username: str, password: str = DEMO_PASSWORD):
+        response = self.post_form("/auth/login", {"username": username, "password": password})
+        assert response.status_code == 302, f"login as {username} failed"
+        return response
+
+
+def _test_config(db_path: Path, instance: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+        "HOTLINE_ASYNC_MODE": "threading",
+        "HOTLINE_MESSAGE_QUEUE": None,
+        "HOTLINE_UPLOAD_DIR": str(instance / "uploads"),
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+@pytest.fixture(scope="session")
+def template_databases(tmp_path_factory) -> dict[str, Path]:
+    """Migrate once (and load the demo once); each test gets a copy of the file."""
+    from flask_migrate import upgrade
+
+    from hotline import create_app, demo
+    from hotline.extensions import db
+
+    _compile_translations()
+    folder = tmp_path_factory.mktemp("templates")
+    paths = {}
+    for name in ("empty", "demo"):
+        path = folder / f"{name}.sqlite3"
+        app = create_app(_test_config(path, folder))
+        with app.app_context():
+            upgrade(directory=str(ROOT / "migrations"))
+            if name == "demo":
+                demo.load(demo_today(), app.config["HOTLINE_TIMEZONE"])
+            db.session.remove()
+            with db.engine.connect() as conn:  # fold the WAL into the file we copy
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            db.engine.dispose()
+        paths[name] = path
+    return paths
+
+
+def demo_today() -> date:
+    from datetime import datetime
+
+    from hotline.status import local_date
+
+    return local_date(datetime.now().astimezone())
+
+
+def _make_app(template: Path, tmp_path: Path):
+    from hotline import create_app
+
+    db_path = tmp_path / "hotline.sqlite3"
+    shutil.copy(template, db_path)
+    app = create_app(_test_config(db_path, tmp_path))
+    app.test_client_class = HotlineClient
+    return app
+
+
+@pytest.fixture
+def app(template_databases, tmp_path):
+    """An app with the demo data (departments, deputies, shows, staff accounts)."""
+    app = _make_app(template_databases["demo"], tmp_path)
+    yield app
+    from hotline.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def empty_app(template_databases, tmp_path):
+    """An app on a migrated but empty database."""
+    app = _make_app(template_databases["empty"], tmp_path)
+    yield app
+    from hotline.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> HotlineClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login(app):
+    """login("host") → a client signed in as that demo account."""
+
+    def make(username: str) -> HotlineClient:
+        c = app.test_client()
+        c.login(username)
+        return c
+
+    return make
+
+
+@pytest.fixture
+def moderator(login):
+    return login("host")
+
+
+@pytest.fixture
+def supervisor(login):
+    return login("office")
+
+
+@pytest.fixture
+def liaison(login):
+    """The housing department's liaison (市住房和城乡建设局)."""
+    return login("housing")
+
+
+@pytest.fixture
+def socket_client(app):
+    """socket_client(namespace, http_client=None) → a Socket.IO test client
+    that shares the HTTP client's cookies (and so its login)."""
+    from hotline.extensions import socketio
+
+    made = []
+
+    def make(namespace: str, http_client=None):
+        c = socketio.test_client(app, namespace=namespace, flask_test_client=http_client)
+        made.append(c)
+        return c
+
+    yield make
+    for c in made:
+        if c.is_connected():
+            c.disconnect()
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as n: ... → n[0] SQL statements ran inside."""
+    from contextlib import contextmanager
+
+    from hotline.extensions import db
+
+    @contextmanager
+    def counter():
+        n = [0]
+
+        def before(*_args, **_kwargs):
+            n[0] += 1
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield n
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return counter
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    need(port_open(5432), "PostgreSQL is not running on 127.0.0.1:5432")
+    return os.environ.get(
+        "HOTLINE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    )
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    need(port_open(6379), "Redis is not running on 127.0.0.1:6379")
+    return "redis://127.0.0.1:6379/0"

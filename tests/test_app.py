@@ -1,0 +1,126 @@
+"""The factory, settings, security headers, error pages and languages."""
+
+import re
+
+import pytest
+
+from hotline import config, create_app
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = config.load(str(tmp_path))["SECRET_KEY"]
+    second = config.load(str(tmp_path))["SECRET_KEY"]
+    assert first == second and len(first) >= 32
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    other = tmp_path / "other"
+    assert config.load(str(other))["SECRET_KEY"] != first
+
+
+def test_settings_come_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db/hotline")
+    monkeypatch.setenv("HOTLINE_MESSAGE_QUEUE", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("HOTLINE_TIMEZONE", "Asia/Urumqi")
+    monkeypatch.setenv("HOTLINE_ASYNC_MODE", "gevent")
+    settings = config.load(str(tmp_path))
+    assert settings["SECRET_KEY"] == "from-env"
+    assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/hotline"
+    assert settings["HOTLINE_MESSAGE_QUEUE"] == "redis://127.0.0.1:6379/0"
+    assert settings["HOTLINE_TIMEZONE"] == "Asia/Urumqi"
+    assert settings["HOTLINE_ASYNC_MODE"] == "gevent"
+
+
+def test_defaults_are_embedded_sqlite_in_instance(tmp_path, monkeypatch):
+    for name in ("DATABASE_URL", "HOTLINE_MESSAGE_QUEUE", "HOTLINE_TIMEZONE", "HOTLINE_ASYNC_MODE"):
+        monkeypatch.delenv(name, raising=False)
+    settings = config.load(str(tmp_path))
+    assert settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/hotline.sqlite3"
+    assert settings["HOTLINE_MESSAGE_QUEUE"] is None
+    assert settings["HOTLINE_TIMEZONE"] == "Asia/Shanghai"
+    assert settings["HOTLINE_ASYNC_MODE"] == "eventlet"
+
+
+def test_sqlite_runs_with_wal_and_foreign_keys(app):
+    from hotline.extensions import db
+
+    with app.app_context():
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_no_inline_script_or_handlers_in_any_page(client, moderator):
+    for c, url in [
+        (client, "/"),
+        (client, "/shows"),
+        (client, "/auth/login"),
+        (moderator, "/desk/"),
+    ]:
+        html = c.get(url).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
+        assert not re.search(r"\son[a-z]+=", html), url
+        assert ' style="' not in html, url
+
+
+def test_session_cookie_is_httponly_and_lax(client):
+    client.get("/?lang=en")
+    cookie = client.get_cookie("session")
+    assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
+
+
+@pytest.mark.parametrize("lang,title", [("zh_CN", "页面不存在"), ("en", "Not found")])
+def test_404_page_in_both_languages(client, lang, title):
+    response = client.get(f"/no-such-page?lang={lang}")
+    assert response.status_code == 404
+    assert title in response.get_data(as_text=True)
+
+
+def test_500_shows_no_stack_trace(app, client):
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = client.get("/boom")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "secret internals" not in body and "Traceback" not in body
+    assert "出错了" in body
+
+
+def test_language_choice_sticks(client):
+    assert "承诺公示" in client.get("/").get_data(as_text=True)
+    assert "Commitment board" in client.get("/?lang=en").get_data(as_text=True)
+    html = client.get("/shows").get_data(as_text=True)
+    assert 'lang="en"' in html and "Shows" in html
+    assert "承诺公示" in client.get("/?lang=zh_CN").get_data(as_text=True)
+
+
+def test_vendored_libraries_are_served_locally(client):
+    html = client.get("/").get_data(as_text=True)
+    for path in ("/static/vendor/htmx/htmx.min.js", "/static/vendor/socket.io/socket.io.min.js"):
+        assert path in html
+        assert client.get(path).status_code == 200
+    assert "http://" not in re.sub(r'href="http[^"]*"', "", html.split("<body")[0])
+
+
+def test_factory_accepts_overrides(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
+            "HOTLINE_ASYNC_MODE": "threading",
+        }
+    )
+    assert app.testing
