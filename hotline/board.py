@@ -6,9 +6,10 @@ from flask import Blueprint, abort, render_template
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from . import live
 from .extensions import db
 from .models import Call, Commitment, Department, Show
-from .web import page_or_block
+from .web import page_or_block, render_block
 
 bp = Blueprint("board", __name__)
 
@@ -76,3 +77,43 @@ def departments():
         select(Department).where(Department.active.is_(True)).order_by(Department.id)
     ).all()
     return render_template("board/departments.html", departments=rows)
+
+
+# Live updates for the public pages. Call after the transaction commits; each
+# pushes the same block the page itself renders.
+
+
+def publish_commitment(commitment: Commitment, *, new: bool = False) -> None:
+    """A commitment was made or changed: update the board row, its own page and
+    the call it came from."""
+    item = db.session.scalar(
+        public_commitments()
+        .options(selectinload(Commitment.events))
+        .where(Commitment.id == commitment.id)
+    )
+    live.publish(
+        live.PUBLIC,
+        "board",
+        target="#board-rows" if new else f"#commitment-{item.id}",
+        swap="afterbegin" if new else "outerHTML",
+        render=lambda: render_block("board/index.html", "row", c=item),
+    )
+    live.publish(
+        live.PUBLIC,
+        f"commitment:{item.id}",
+        target="#timeline",
+        swap="outerHTML",
+        render=lambda: render_block("board/commitment.html", "timeline", c=item),
+    )
+    publish_call(item.call)
+
+
+def publish_call(call: Call, *, new: bool = False) -> None:
+    """A call was logged or its outcome changed: update the show's public call list."""
+    live.publish(
+        live.PUBLIC,
+        f"show:{call.show_id}",
+        target="#call-list" if new else f"#call-{call.id}",
+        swap="afterbegin" if new else "outerHTML",
+        render=lambda: render_block("board/show.html", "call_row", call=call),
+    )
