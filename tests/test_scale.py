@@ -39,8 +39,8 @@ def wait_for_port(port: int, process, seconds: float = 30) -> None:
     raise RuntimeError(f"server on {port} did not start")
 
 
-@pytest.fixture
-def cluster(postgres_url, redis_url, tmp_path):
+@pytest.fixture(scope="module")
+def cluster(postgres_url, redis_url):
     """Two `python wsgi.py` processes on one fresh PostgreSQL database and Redis."""
     name = f"hotline_{uuid.uuid4().hex[:10]}"
     admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
