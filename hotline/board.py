@@ -775,6 +775,9 @@ def publish_commitment(commitment: Commitment, *, new: bool = False) -> None:
     """A commitment was made or changed: update the board, its own page and
     the call it came from. (`new` is accepted for callers; the board is
     re-rendered either way, so a new row lands where the sort puts it.)"""
+    # Checked before our own query, whose autoflush would hide unsaved changes.
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("publish_commitment() before commit: commit the transaction first")
     item = db.session.scalar(
         public_commitments()
         .options(selectinload(Commitment.events))

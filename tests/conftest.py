@@ -244,3 +244,60 @@ def postgres_url():
 def redis_url():
     need(port_open(6379), "Redis is not running on 127.0.0.1:6379")
     return "redis://127.0.0.1:6379/0"
+
+
+class LiveServer(str):
+    """The base URL of a really served app (a str), with the app at `.app`."""
+
+    app = None
+
+
+@pytest.fixture
+def live_server(template_databases, tmp_path):
+    """The demo app served over real HTTP and Socket.IO (threading mode) on a
+    free port, on its own SQLite copy; returns the base URL, app at `.app`.
+    Change data inside `with live_server.app.test_request_context(): ...`."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from hotline.extensions import db
+
+    app = _make_app(template_databases["demo"], tmp_path)
+    app.config["TESTING"] = False  # serve as in production (errors as pages)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = LiveServer(f"http://127.0.0.1:{server.server_port}")
+    url.app = app
+    yield url
+    server.shutdown()
+    thread.join(timeout=5)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium through Playwright (skips locally when missing,
+    fails in CI). Open pages with browser.new_page() / new_context()."""
+    need(os.path.exists(CHROMIUM), f"Chromium is not installed at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
