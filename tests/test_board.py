@@ -22,9 +22,7 @@ def rows(html: str) -> list[tuple[int, str]]:
 def headline(html: str) -> dict[str, int]:
     block = html[html.index('id="board-totals"') :]
     block = block[: block.index("</p>")]
-    counts = {k: int(n) for k, n in re.findall(r'data-count="(\w+)" data-n="(\d+)"', block)}
-    counts["total"] = int(re.search(r'data-count="total">(\d+)', block).group(1))
-    return counts
+    return {k: int(n) for k, n in re.findall(r'data-count="(\w+)" data-n="(\d+)"', block)}
 
 
 def expected_statuses(app):
