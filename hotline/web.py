@@ -182,6 +182,13 @@ def init_app(app: Flask) -> None:
         rating_label=rating_label,
     )
 
+    # The macros are globals too: a block rendered on its own (render_block) does
+    # not run the page's top-level {% from "macros.html" import ... %}.
+    macros = app.jinja_env.get_template("macros.html").module
+    app.jinja_env.globals.update(
+        {name: value for name, value in vars(macros).items() if not name.startswith("_")}
+    )
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("Content-Security-Policy", CSP)
@@ -214,6 +221,8 @@ def init_app(app: Flask) -> None:
     def unexpected_error(error: Exception):
         if isinstance(error, HTTPException):
             return http_error(error)
+        if current_app.config.get("PROPAGATE_EXCEPTIONS"):
+            raise error  # tests see the real traceback
         log.exception("Unhandled error on %s %s", request.method, request.path)
         title, text = error_message(500)
         return render_template("errors/error.html", code=500, title=title, text=text), 500

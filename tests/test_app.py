@@ -88,6 +88,8 @@ def test_404_page_in_both_languages(client, lang, title):
 
 
 def test_500_shows_no_stack_trace(app, client):
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production
+
     @app.route("/boom")
     def boom():
         raise RuntimeError("secret internals")
