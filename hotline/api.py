@@ -11,6 +11,8 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from .board import BoardQuery, scorecards, search_commitments, show_counts
 from .extensions import db
+from .models import Show, ShowKind, ShowStatus
+from .web import local_to_utc
 from .web import today as local_today
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -238,7 +240,17 @@ def commitments_csv():
 
 
 def _shows():
-    return [show_record(row) for row in db.session.execute(show_counts()).all()]
+    """Shows newest first; ?year= (local), ?kind= and ?status= filter them."""
+    stmt = show_counts()
+    year = request.args.get("year", type=int)
+    if year and 2000 <= year <= 2100:
+        start, end = local_to_utc(datetime(year, 1, 1)), local_to_utc(datetime(year + 1, 1, 1))
+        stmt = stmt.where(Show.starts_at >= start, Show.starts_at < end)
+    if request.args.get("kind") in set(ShowKind):
+        stmt = stmt.where(Show.kind == request.args["kind"])
+    if request.args.get("status") in set(ShowStatus):
+        stmt = stmt.where(Show.status == request.args["status"])
+    return [show_record(row) for row in db.session.execute(stmt).all()]
 
 
 @bp.route("/shows")

@@ -95,6 +95,11 @@ def test_shows_and_departments_json(client):
     shows = client.get("/api/v1/shows").get_json()["data"]
     assert shows and all(set(s) == set(SHOW_FIELDS) for s in shows)
     assert sum(s["commitments"] for s in shows) == 18
+    onsite = client.get("/api/v1/shows?kind=onsite").get_json()["data"]
+    assert onsite and {s["kind"] for s in onsite} == {"onsite"}
+    assert client.get("/api/v1/shows?year=2001").get_json()["data"] == []
+    scheduled = client.get("/api/v1/shows.csv?status=scheduled").data.decode("utf-8-sig")
+    assert len(scheduled.strip().splitlines()) == 2  # the header and the one upcoming show
     departments = client.get("/api/v1/departments").get_json()
     assert all(set(d) == set(DEPARTMENT_FIELDS) for d in departments["data"])
     ranked = [d["rank"] for d in departments["data"] if d["rank"]]
