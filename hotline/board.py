@@ -415,7 +415,7 @@ def rate(commitment_id: int):
             db.session.rollback()
             error, status = _("This browser has already rated this commitment."), 409
         else:
-            publish_commitment(item)
+            publish_timeline(item)  # ratings are not on the board: only its page changes
 
     if request.htmx:
         context = commitment_context(_commitment_or_404(commitment_id))
@@ -784,6 +784,12 @@ def publish_commitment(commitment: Commitment, *, new: bool = False) -> None:
         .where(Commitment.id == commitment.id)
     )
     publish_board(changed=item.id)
+    publish_timeline(item)
+    publish_call(item.call)
+
+
+def publish_timeline(item: Commitment) -> None:
+    """The commitment's own page: status, history and rating counts."""
     live.publish(
         live.PUBLIC,
         f"commitment:{item.id}",
@@ -793,7 +799,6 @@ def publish_commitment(commitment: Commitment, *, new: bool = False) -> None:
             "board/commitment.html", "timeline", **commitment_context(item)
         ),
     )
-    publish_call(item.call)
 
 
 def publish_call(call: Call, *, new: bool = False) -> None:
