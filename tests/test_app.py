@@ -126,3 +126,18 @@ def test_factory_accepts_overrides(tmp_path):
         }
     )
     assert app.testing
+
+
+@pytest.mark.parametrize("mode", ["threading", "gevent", "eventlet"])
+def test_async_mode_is_one_setting(tmp_path, mode):
+    from hotline.extensions import socketio
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
+            "HOTLINE_ASYNC_MODE": mode,
+        }
+    )
+    assert app.extensions["socketio"].server.async_mode == mode
+    assert socketio.server.async_mode == mode

@@ -43,9 +43,7 @@ def test_public_namespace_is_open_but_rooms_are_checked(socket_client):
 
 def test_liaison_can_join_only_their_department_room(socket_client, liaison, moderator):
     housing = socket_client("/desk", liaison)
-    assert set(join(housing, "/desk", "department:1", "department:2", "show:1")) == {
-        "department:1"
-    }
+    assert set(join(housing, "/desk", "department:1", "department:2", "show:1")) == {"department:1"}
     desk = socket_client("/desk", moderator)
     assert set(join(desk, "/desk", "show:1", "department:2")) == {"show:1", "department:2"}
 
@@ -65,8 +63,12 @@ def test_logged_call_reaches_the_department_and_the_public_not_others(
 
     moderator.post_form(
         f"/desk/shows/{show_id}/calls",
-        {"topic": "电梯加装审批难", "department": str(HOUSING), "caller_name": "上官婉儿",
-         "caller_phone": "13912345678"},
+        {
+            "topic": "电梯加装审批难",
+            "department": str(HOUSING),
+            "caller_name": "上官婉儿",
+            "caller_phone": "13912345678",
+        },
     )
     to_housing = swaps(housing, "/desk")
     assert [s["target"] for s in to_housing] == ["#dept-calls"]
@@ -95,8 +97,13 @@ def test_liaison_commits_and_the_desk_and_board_see_it(app, socket_client, moder
 
     response = liaison.post_form(
         f"/desk/calls/{call_id}/commit",
-        {"commit-pledge": "两周内完成维修", "commit-official_name": "周建华",
-         "commit-department": str(HOUSING), "commit-deadline_preset": "7", "commit-idem": "k"},
+        {
+            "commit-pledge": "两周内完成维修",
+            "commit-official_name": "周建华",
+            "commit-department": str(HOUSING),
+            "commit-deadline_preset": "7",
+            "commit-idem": "k",
+        },
     )
     assert response.status_code == 303
     to_desk = swaps(desk, "/desk")
