@@ -512,3 +512,12 @@ def test_every_desk_page_renders_in_both_languages(app, moderator, liaison, call
         assert 'lang="zh-CN"' in zh and 'lang="en"' in en, url
         assert "直播台" in zh or "部门工作台" in zh, url
         assert "Live desk" in en or "Department console" in en, url
+
+
+def test_a_live_show_is_announced_on_every_page(app, moderator, client):
+    show_id = scheduled_show(app)
+    assert f'href="/shows/{show_id}"' not in client.get("/departments").get_data(as_text=True)
+    go_live(moderator, show_id)
+    for url in ("/", "/departments", "/shows", "/auth/login"):
+        html = client.get(url).get_data(as_text=True)
+        assert 'class="on-air"' in html and f'href="/shows/{show_id}"' in html, url
