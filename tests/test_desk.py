@@ -521,3 +521,22 @@ def test_a_live_show_is_announced_on_every_page(app, moderator, client):
     for url in ("/", "/departments", "/shows", "/auth/login"):
         html = client.get(url).get_data(as_text=True)
         assert 'class="on-air"' in html and f'href="/shows/{show_id}"' in html, url
+
+
+def test_logging_a_call_costs_the_same_queries_however_long_the_show(
+    app, moderator, live_show, count_queries
+):
+    def queries_for_one_more_call(i):
+        token = moderator.csrf()
+        with count_queries() as n:
+            response = moderator.post(
+                f"/desk/shows/{live_show}/calls",
+                data={"topic": f"来电{i}", "department": str(HOUSING), "csrf_token": token},
+            )
+        assert response.status_code == 303
+        return n[0]
+
+    first = queries_for_one_more_call(0)
+    for i in range(1, 15):
+        log(moderator, live_show, topic=f"填充{i}", idem=f"fill{i}")
+    assert queries_for_one_more_call(99) == first
