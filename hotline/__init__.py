@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask, g, request, session
 from flask_babel import get_locale
+from werkzeug.routing import IntegerConverter
 
 from . import config
 from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
@@ -22,6 +23,12 @@ def select_locale() -> str:
     return session.get("lang", "zh_CN")
 
 
+class BoundedInt(IntegerConverter):
+    def __init__(self, url_map, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, **kwargs)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
@@ -37,6 +44,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+
+    if hops := app.config.get("HOTLINE_PROXY_HOPS"):
+        # Behind nginx: take the client's address from X-Forwarded-For, so rate
+        # limits and logs see citizens, not the proxy.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    # Ids in URLs fit the database's 64-bit integers; a longer one is a 404, not a 500.
+    app.url_map.converters["int"] = BoundedInt
 
     from . import database
 

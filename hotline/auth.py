@@ -24,6 +24,7 @@ from sqlalchemy import select
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from . import live
 from .extensions import db, limiter, login_manager
 from .models import Role, User, get_user_by_token
 
@@ -126,6 +127,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     lang = session.get("lang")
+    if current_user.is_authenticated:
+        live.sign_out_everywhere(current_user.id)
     logout_user()
     session.clear()
     if lang:

@@ -66,8 +66,18 @@ def log_call(
     return call
 
 
+class HasCommitments(ValueError):
+    """A call with a commitment stays committed: its pledge is on the public board."""
+
+
+def _refuse_if_committed(call: Call) -> None:
+    if call.commitments:
+        raise HasCommitments(call)
+
+
 def answer_call(call: Call, *, text: str, answered_by: str, version, actor, key=None) -> None:
     check_version(call, version)
+    _refuse_if_committed(call)
     old = {"outcome": call.outcome, "answer": call.answer_text}
     call.outcome = Outcome.ANSWERED
     call.answer_text = text
@@ -77,10 +87,12 @@ def answer_call(call: Call, *, text: str, answered_by: str, version, actor, key=
 
 def refer_call(call: Call, *, department_id: int, note: str, version, actor, key=None) -> None:
     check_version(call, version)
+    _refuse_if_committed(call)
     old = {"outcome": call.outcome, "department_id": call.department_id}
     call.outcome = Outcome.REFERRED
     call.department_id = department_id
     call.answer_text = note
+    call.answered_by = ""
     record(call, "referred", actor, {"before": old, "department_id": department_id}, key)
 
 
@@ -100,8 +112,11 @@ def record_placard(
 
 
 def correct_call(call: Call, changes: dict, *, version, actor, key=None) -> CallEvent | None:
-    """Fix what was typed in a hurry; old and new values go on the record."""
+    """Fix what was typed in a hurry; old and new values go on the record. A call
+    with commitments keeps its department: they belong to it."""
     check_version(call, version)
+    if call.commitments and changes.get("department_id", call.department_id) != call.department_id:
+        raise HasCommitments(call)
     diff = {}
     for field in CORRECTABLE:
         if field in changes and changes[field] != getattr(call, field):

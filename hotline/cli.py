@@ -8,7 +8,7 @@ from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from . import demo
+from . import demo, live
 from .extensions import db
 from .models import Department, Role, User
 from .web import today
@@ -94,4 +94,5 @@ def user_disable(username) -> None:
     user.active = False
     user.rotate_sessions()
     db.session.commit()
+    live.sign_out_everywhere(user.id)  # reaches the servers through the message queue
     click.echo(f"Disabled {username}; their sessions have ended.")

@@ -7,7 +7,7 @@ from datetime import date
 
 from .extensions import db
 from .models import Call, Commitment, Event, EventKind, Outcome, User
-from .status import State
+from .status import State, local_date
 
 
 class VersionConflict(Exception):
@@ -84,18 +84,26 @@ CORRECTABLE = ("pledge", "official_name", "official_title", "deadline")
 
 
 def correct_commitment(
-    commitment: Commitment, changes: dict, *, version, actor: User | None
+    commitment: Commitment,
+    changes: dict,
+    *,
+    version,
+    actor: User | None,
+    today: date,
+    tz: str,
 ) -> Event | None:
     """Fix a typo made on air. Every changed field goes on the public timeline,
-    old and new side by side. A deadline typed wrong on air is corrected in both
-    the current and original deadline, but only while no extension was granted."""
+    old and new side by side. The deadline may be fixed only on the day it was
+    made and before anything else happened to it (it then sets the original
+    deadline too); later, a deadline changes only through an extension."""
     check_version(commitment, version)
-    if (
-        "deadline" in changes
-        and changes["deadline"] != commitment.deadline
-        and commitment.deadline != commitment.original_deadline
-    ):
-        raise ValueError("an extended deadline can only change through an extension")
+    if "deadline" in changes and changes["deadline"] != commitment.deadline:
+        followed_up = any(
+            e.kind not in (EventKind.CREATED, EventKind.CORRECTED) for e in commitment.events
+        )
+        made_today = local_date(commitment.created_at, tz) == today
+        if commitment.state != State.OPEN or followed_up or not made_today:
+            raise ValueError("the deadline changes only through an extension now")
     diff = {}
     for field in CORRECTABLE:
         if field in changes and changes[field] != getattr(commitment, field):

@@ -44,6 +44,8 @@ def load(instance_path: str) -> dict:
         "HOTLINE_SOCKET_ORIGINS": [
             o.strip() for o in os.environ.get("HOTLINE_SOCKET_ORIGINS", "").split(",") if o.strip()
         ],
+        # How many proxies (nginx) sit in front; 0 when serving directly.
+        "HOTLINE_PROXY_HOPS": int(os.environ.get("HOTLINE_PROXY_HOPS", "0")),
         "HOTLINE_UPLOAD_DIR": os.environ.get(
             "HOTLINE_UPLOAD_DIR", str(Path(instance_path) / "uploads")
         ),

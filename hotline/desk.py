@@ -8,11 +8,13 @@ and the public pages after it commits.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
 from . import board, calls, live
@@ -41,7 +43,7 @@ from .models import (
     ShowStatus,
     utcnow,
 )
-from .web import local_to_utc, page_or_block, render_block, to_local, today
+from .web import local_to_utc, page_or_block, render_block, show_status_label, to_local, today
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
@@ -135,8 +137,11 @@ def caller_contact_for(call: Call) -> CallerContact | None:
 # --- publishing ----------------------------------------------------------------
 
 
-def publish_call(call: Call, *, new: bool = False, old_department_id: int | None = None):
-    """Push a logged or changed call to the desk, the department and the public."""
+def publish_call(
+    call: Call, *, new: bool = False, old_department_id: int | None = None, public: bool = True
+):
+    """Push a logged or changed call to the desk, the department and (unless the
+    caller already did, as publish_commitment does) the public."""
     call = db.session.scalar(
         select(Call)
         .options(
@@ -148,7 +153,8 @@ def publish_call(call: Call, *, new: bool = False, old_department_id: int | None
         .where(Call.id == call.id)
     )
     # The public first: thousands watch it; the staff consoles are a handful.
-    board.publish_call(call, new=new)
+    if public:
+        board.publish_call(call, new=new)
     show = show_or_404(call.show_id)
     room = f"show:{show.id}"
     live.publish(
@@ -258,10 +264,14 @@ def _apply_show_form(show: Show, form: ShowForm) -> None:
 def new_show():
     form = _show_form(None)
     if form.validate_on_submit():
-        show = Show(status=ShowStatus.SCHEDULED)
-        _apply_show_form(show, form)
-        db.session.add(show)
-        db.session.commit()
+        key = form.idem.data
+        show = db.session.scalar(select(Show).where(Show.idempotency_key == key))
+        if show is None:  # not a double click or a retry
+            show = Show(status=ShowStatus.SCHEDULED, idempotency_key=key)
+            _apply_show_form(show, form)
+            db.session.add(show)
+            if _save() != "saved":
+                show = db.session.scalar(select(Show).where(Show.idempotency_key == key))
         flash(_("Show scheduled."), "success")
         return redirect(url_for("desk.console", show_id=show.id), 303)
     status = 422 if form.errors else 200
@@ -306,7 +316,11 @@ def set_show_status(show_id: int):
     elif (action, show.status) in (("live", ShowStatus.LIVE), ("end", ShowStatus.ENDED)):
         pass  # a double click: already done
     else:
-        abort(409)
+        # E.g. "go live" on an ended show from a stale console: show the truth.
+        if request.htmx:
+            return render_block(CONSOLE, "header", show=show), 409
+        flash(_("The show is already %(status)s.", status=show_status_label(show.status)), "error")
+        return redirect(url_for("desk.console", show_id=show.id), 303)
     db.session.commit()
     publish_show(show)
     if request.htmx:
@@ -332,6 +346,13 @@ def console(show_id: int):
     return _console(show_or_404(show_id))
 
 
+@bp.route("/shows/<int:show_id>/header")
+@roles_required(*DESK)
+def show_header(show_id: int):
+    """The console's header on its own, for live.js to refetch after a gap."""
+    return render_block(CONSOLE, "header", show=show_or_404(show_id))
+
+
 @bp.route("/shows/<int:show_id>/calls", methods=["POST"])
 @roles_required(*DESK)
 def log_call(show_id: int):
@@ -341,8 +362,9 @@ def log_call(show_id: int):
         if request.htmx:
             return render_block(CONSOLE, "call_form", show=show, form=form), 422
         return _console(show, form, 422)
-    existing = db.session.scalar(select(Call).where(Call.idempotency_key == form.idem.data))
-    if existing is None:
+    for _attempt in range(3):
+        if db.session.scalar(select(Call.id).where(Call.idempotency_key == form.idem.data)):
+            break  # a double click or a retry: that call is already logged
         call = calls.log_call(
             show,
             topic=form.topic.data,
@@ -356,8 +378,18 @@ def log_call(show_id: int):
             actor=current_user,
             key=form.idem.data,
         )
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # Another desk took this call number (or the same key) a moment
+            # ago: start again with the next number.
+            db.session.rollback()
+            show = show_or_404(show_id)
+            continue
         publish_call(call, new=True)
+        break
+    else:
+        abort(409)
     if request.htmx:
         # A fresh form, and the whole call list (not an insert), so the result is
         # the same whether the pushed row arrives before or after this response.
@@ -389,8 +421,9 @@ def _editor_forms(call: Call, formdata_for: str | None = None) -> dict:
     correct = make("correct", CorrectCallForm)
     show = call.show
     for form in (commit, refer, correct):
+        # No silent default: an unrouted call must have its department chosen.
         form.department.choices = department_choices(
-            show, _("— not routed yet —") if form is correct else None
+            show, _("— not routed yet —") if form is correct else _("— choose a department —")
         )
     correct.deputy.choices = deputy_choices(show)
     if formdata_for != "commit":
@@ -442,11 +475,43 @@ def _after_change(call: Call, message: str):
 
 
 def _conflict(call: Call, forms: dict, name: str, mine: dict):
-    """Someone saved this call meanwhile: show their version beside the user's text."""
+    """Someone saved this call meanwhile: show their version beside the user's
+    text. The other forms are rebuilt from the saved call."""
     db.session.rollback()
     call = call_or_404(call.id)
-    forms[name].version.data = call.version
+    submitted = forms[name]
+    submitted.version.data = call.version
+    forms = _editor_forms(call)
+    forms[name] = submitted
     return _editor(call, forms, 409, conflict=name, mine=mine)
+
+
+def _save() -> str:
+    """Commit; "conflict" if a concurrent save won the race on the version,
+    "duplicate" if a concurrent submit of the same form got there first."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        return "conflict"
+    except IntegrityError:
+        db.session.rollback()
+        return "duplicate"
+    return "saved"
+
+
+def _refused(call: Call, forms: dict, name: str):
+    form = forms[name]
+    visible = next(f for f in form if f.type != "HiddenField")
+    field = "department" if "department" in form else visible.short_name
+    form[field].errors = [
+        _(
+            "This call has a commitment on the public board; it stays committed and with its "
+            "department. Add another commitment or correct the existing one instead."
+        )
+    ]
+    db.session.rollback()
+    return _editor(call_or_404(call.id), forms, 422)
 
 
 @bp.route("/calls/<int:call_id>")
@@ -455,17 +520,39 @@ def call(call_id: int):
     return _editor(call_or_404(call_id))
 
 
-@bp.route("/calls/<int:call_id>/answer", methods=["POST"])
-@roles_required(*ANYONE)
-def answer(call_id: int):
+def _call_action(call_id: int, name: str, saved: str, apply, mine):
+    """The one path every change to a call takes: validate, skip a repeated
+    submission, apply, save (a lost race is a conflict, never an overwrite),
+    push, respond. `apply(call, form)` returns False after putting an error on
+    the form; `mine(form)` is the user's text to show beside a conflict."""
     call = call_or_404(call_id)
-    forms = _editor_forms(call, "answer")
-    form = forms["answer"]
+    forms = _editor_forms(call, name)
+    form = forms[name]
     if not form.validate_on_submit():
         return _editor(call, forms, 422)
     if calls.already_done(form.idem.data):
-        return _after_change(call, _("Answer saved."))
+        return _after_change(call, saved)
+    old_department = call.department_id
     try:
+        if apply(call, form) is False:
+            db.session.rollback()
+            return _editor(call_or_404(call_id), forms, 422)
+    except VersionConflict:
+        return _conflict(call, forms, name, mine(form))
+    except calls.HasCommitments:
+        return _refused(call, forms, name)
+    outcome = _save()
+    if outcome == "conflict":
+        return _conflict(call, forms, name, mine(form))
+    if outcome == "saved":
+        publish_call(call, old_department_id=old_department)
+    return _after_change(call, saved)
+
+
+@bp.route("/calls/<int:call_id>/answer", methods=["POST"])
+@roles_required(*ANYONE)
+def answer(call_id: int):
+    def apply(call, form):
         calls.answer_call(
             call,
             text=form.answer_text.data,
@@ -474,11 +561,71 @@ def answer(call_id: int):
             actor=current_user,
             key=form.idem.data,
         )
-    except VersionConflict:
-        return _conflict(call, forms, "answer", {"text": form.answer_text.data})
-    db.session.commit()
-    publish_call(call)
-    return _after_change(call, _("Answer saved."))
+
+    return _call_action(
+        call_id, "answer", _("Answer saved."), apply, lambda f: {"text": f.answer_text.data}
+    )
+
+
+@bp.route("/calls/<int:call_id>/refer", methods=["POST"])
+@roles_required(*ANYONE)
+def refer(call_id: int):
+    def apply(call, form):
+        if current_user.role == Role.LIAISON and form.department.data != current_user.department_id:
+            form.department.errors = [_("You can refer only within your own department.")]
+            return False
+        calls.refer_call(
+            call,
+            department_id=form.department.data,
+            note=form.note.data or "",
+            version=form.version.data,
+            actor=current_user,
+            key=form.idem.data,
+        )
+
+    return _call_action(
+        call_id, "refer", _("Referral saved."), apply, lambda f: {"text": f.note.data}
+    )
+
+
+@bp.route("/calls/<int:call_id>/placard", methods=["POST"])
+@roles_required(*DESK)
+def placard(call_id: int):
+    def apply(call, form):
+        calls.record_placard(
+            call,
+            satisfied=form.satisfied.data,
+            basic=form.basic.data,
+            dissatisfied=form.dissatisfied.data,
+            version=form.version.data,
+            actor=current_user,
+            key=form.idem.data,
+        )
+
+    def mine(form):
+        return {"text": f"{form.satisfied.data} / {form.basic.data} / {form.dissatisfied.data}"}
+
+    return _call_action(call_id, "placard", _("Placard vote saved."), apply, mine)
+
+
+@bp.route("/calls/<int:call_id>/correct", methods=["POST"])
+@roles_required(*DESK)
+def correct(call_id: int):
+    def apply(call, form):
+        changes = {
+            "topic": form.topic.data,
+            "area": form.area.data or "",
+            "category": form.category.data or "",
+            "department_id": form.department.data,
+            "deputy_id": form.deputy.data,
+        }
+        calls.correct_call(
+            call, changes, version=form.version.data, actor=current_user, key=form.idem.data
+        )
+
+    return _call_action(
+        call_id, "correct", _("Correction saved."), apply, lambda f: {"text": f.topic.data}
+    )
 
 
 @bp.route("/calls/<int:call_id>/commit", methods=["POST"])
@@ -494,110 +641,31 @@ def commit(call_id: int):
         deadline = None
     if deadline is None:
         return _editor(call, forms, 422)
-    if db.session.scalar(select(Commitment).where(Commitment.idempotency_key == form.idem.data)):
-        return _after_change(call, _("Commitment saved."))
-    item = create_commitment(
-        call,
-        department_id=form.department.data,
-        pledge=form.pledge.data,
-        official_name=form.official_name.data,
-        official_title=form.official_title.data or "",
-        deadline=deadline,
-        actor=current_user,
-        key=form.idem.data,
-    )
-    calls.record(call, "committed", current_user, {"deadline": deadline.isoformat()})
-    db.session.commit()
-    board.publish_commitment(item, new=True)
-    publish_call(call)
-    return _after_change(call, _("Commitment saved."))
-
-
-@bp.route("/calls/<int:call_id>/refer", methods=["POST"])
-@roles_required(*ANYONE)
-def refer(call_id: int):
-    call = call_or_404(call_id)
-    forms = _editor_forms(call, "refer")
-    form = forms["refer"]
-    if not form.validate_on_submit():
-        return _editor(call, forms, 422)
-    if calls.already_done(form.idem.data):
-        return _after_change(call, _("Referral saved."))
-    if current_user.role == Role.LIAISON and form.department.data != current_user.department_id:
-        form.department.errors = [_("You can refer only within your own department.")]
-        return _editor(call, forms, 422)
-    old_department = call.department_id
-    try:
-        calls.refer_call(
+    for _attempt in range(3):
+        if db.session.scalar(
+            select(Commitment.id).where(Commitment.idempotency_key == form.idem.data)
+        ):
+            break  # a double click or a retry: already made
+        item = create_commitment(
             call,
             department_id=form.department.data,
-            note=form.note.data or "",
-            version=form.version.data,
+            pledge=form.pledge.data,
+            official_name=form.official_name.data,
+            official_title=form.official_title.data or "",
+            deadline=deadline,
             actor=current_user,
             key=form.idem.data,
         )
-    except VersionConflict:
-        return _conflict(call, forms, "refer", {"text": form.note.data})
-    db.session.commit()
-    publish_call(call, old_department_id=old_department)
-    return _after_change(call, _("Referral saved."))
-
-
-@bp.route("/calls/<int:call_id>/placard", methods=["POST"])
-@roles_required(*DESK)
-def placard(call_id: int):
-    call = call_or_404(call_id)
-    forms = _editor_forms(call, "placard")
-    form = forms["placard"]
-    if not form.validate_on_submit():
-        return _editor(call, forms, 422)
-    if calls.already_done(form.idem.data):
-        return _after_change(call, _("Placard vote saved."))
-    try:
-        calls.record_placard(
-            call,
-            satisfied=form.satisfied.data,
-            basic=form.basic.data,
-            dissatisfied=form.dissatisfied.data,
-            version=form.version.data,
-            actor=current_user,
-            key=form.idem.data,
-        )
-    except VersionConflict:
-        mine = {"text": f"{form.satisfied.data} / {form.basic.data} / {form.dissatisfied.data}"}
-        return _conflict(call, forms, "placard", mine)
-    db.session.commit()
-    publish_call(call)
-    return _after_change(call, _("Placard vote saved."))
-
-
-@bp.route("/calls/<int:call_id>/correct", methods=["POST"])
-@roles_required(*DESK)
-def correct(call_id: int):
-    call = call_or_404(call_id)
-    forms = _editor_forms(call, "correct")
-    form = forms["correct"]
-    if not form.validate_on_submit():
-        return _editor(call, forms, 422)
-    if calls.already_done(form.idem.data):
-        return _after_change(call, _("Correction saved."))
-    old_department = call.department_id
-    changes = {
-        "topic": form.topic.data,
-        "area": form.area.data or "",
-        "category": form.category.data or "",
-        "department_id": form.department.data,
-        "deputy_id": form.deputy.data,
-    }
-    try:
-        calls.correct_call(
-            call, changes, version=form.version.data, actor=current_user, key=form.idem.data
-        )
-    except VersionConflict:
-        return _conflict(call, forms, "correct", {"text": form.topic.data})
-    db.session.commit()
-    publish_call(call, old_department_id=old_department)
-    return _after_change(call, _("Correction saved."))
+        calls.record(call, "committed", current_user, {"deadline": deadline.isoformat()})
+        outcome = _save()
+        if outcome == "saved":
+            board.publish_commitment(item, new=True)  # pushes the public call row too
+            publish_call(call, public=False)
+            break
+        # The call changed under us (another desk saved it): reload and add the
+        # commitment to the saved call; a commitment never overwrites anything.
+        call = call_or_404(call_id)
+    return _after_change(call_or_404(call_id), _("Commitment saved."))
 
 
 @bp.route("/commitments/<int:commitment_id>/correct", methods=["GET", "POST"])
@@ -610,7 +678,7 @@ def correct_commitment_view(commitment_id: int):
         form.official_title.data, form.deadline.data = item.official_title, item.deadline
         form.version.data = item.version
     conflict = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.check_deadline(to_local(item.created_at).date()):
         changes = {
             "pledge": form.pledge.data,
             "official_name": form.official_name.data,
@@ -618,16 +686,32 @@ def correct_commitment_view(commitment_id: int):
             "deadline": form.deadline.data,
         }
         try:
-            correct_commitment(item, changes, version=form.version.data, actor=current_user)
+            correct_commitment(
+                item,
+                changes,
+                version=form.version.data,
+                actor=current_user,
+                today=today(),
+                tz=current_app.config["HOTLINE_TIMEZONE"],
+            )
+            outcome = _save()
         except VersionConflict:
+            outcome = "conflict"
+        except ValueError:
+            db.session.rollback()
+            form.deadline.errors = [
+                _(
+                    "The deadline can be corrected only on the day it was made, before any "
+                    "follow-up. After that it changes only through an extension."
+                )
+            ]
+            outcome = "refused"
+        if outcome == "conflict":
             db.session.rollback()
             item = db.session.get(Commitment, commitment_id)
             conflict = {"text": form.pledge.data}
             form.version.data = item.version
-        except ValueError:
-            form.deadline.errors = [_("An extended deadline changes only through an extension.")]
-        else:
-            db.session.commit()
+        elif outcome != "refused":
             board.publish_commitment(item)
             flash(_("Correction saved; it is shown on the public timeline."), "success")
             return redirect(url_for("desk.call", call_id=item.call_id), 303)

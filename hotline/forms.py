@@ -73,7 +73,12 @@ class KeyedForm(FlaskForm):
     class Meta:
         csrf = False
 
-    idem = HiddenField(default=new_key, validators=[Optional(), Length(max=64)])
+    idem = HiddenField(default=new_key, validators=[Length(max=64)])
+
+    def validate_idem(self, field) -> None:
+        # A client that sent no key gets one of its own, never a shared blank one.
+        if not field.data:
+            field.data = new_key()
 
 
 class VersionedForm(KeyedForm):
@@ -110,6 +115,11 @@ class ShowForm(VersionedForm):
         format="%Y-%m-%dT%H:%M",
         validators=[InputRequired(_l("Give the date and time the show starts."))],
     )
+
+    def validate_starts_at(self, field) -> None:
+        if field.data and not 2000 <= field.data.year <= 2100:
+            raise ValidationError(_l("Give a date between the years 2000 and 2100."))
+
     stream_url = URLField(
         _l("Stream URL"),
         validators=[
@@ -168,7 +178,7 @@ class AnswerForm(VersionedForm):
 
 class ReferForm(VersionedForm):
     department = _department_choice(required=True)
-    note = text(_l("What will be verified"), 2000, area=True)
+    note = text(_l("What will be verified (shown publicly)"), 2000, area=True)
 
 
 class PlacardForm(VersionedForm):
@@ -237,3 +247,12 @@ class CorrectCommitmentForm(VersionedForm):
     official_name = text(_l("Official's name"), 50, required=True)
     official_title = text(_l("Official's title"), 100)
     deadline = DateField(_l("Deadline date"), validators=[InputRequired()])
+
+    def check_deadline(self, created_on: date) -> bool:
+        """A typo fix on air: the corrected date is still a real deadline."""
+        day = self.deadline.data
+        if day < created_on:
+            self.deadline.errors = [_l("The deadline cannot be before the show.")]
+        elif day > LATEST_DEADLINE:
+            self.deadline.errors = [_l("The deadline must be before 2101.")]
+        return not self.deadline.errors

@@ -157,7 +157,22 @@ def staff_connect(auth=None):
     if user is None:
         log.warning("desk socket refused from %s", request.remote_addr)
         return False
+    join_room(f"user:{user.id}", namespace=STAFF)  # so sign-out can reach it
     return True
+
+
+def sign_out_everywhere(user_id: int) -> None:
+    """End an account's open desk connections (sign-out, disabled account):
+    the pushes to staff rooms must stop at once, not at the next reconnect."""
+    room = f"user:{user_id}"
+    # Pages on other server processes hear this through the message queue and
+    # reload, which takes them to the sign-in page.
+    socketio.emit("signed_out", {}, to=room, namespace=STAFF)
+    server = socketio.server
+    if server is None:
+        return
+    for sid, _eio_sid in list(server.manager.get_participants(STAFF, room)):
+        server.disconnect(sid, namespace=STAFF)
 
 
 @socketio.on("join", namespace=STAFF)

@@ -178,6 +178,7 @@ class Show(db.Model):
     stream_url: Mapped[str] = mapped_column(String(500), default="")
     went_live_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     version: Mapped[int] = mapped_column(default=1)
 
     departments: Mapped[list[Department]] = relationship(

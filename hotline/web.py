@@ -13,6 +13,7 @@ from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from .status import Code, PublicStatus, local_date
@@ -197,9 +198,13 @@ def init_app(app: Flask) -> None:
         from .models import Show, ShowStatus
 
         def on_air():
-            return db.session.scalars(
-                select(Show).where(Show.status == ShowStatus.LIVE).order_by(Show.starts_at)
-            ).all()
+            try:
+                return db.session.scalars(
+                    select(Show).where(Show.status == ShowStatus.LIVE).order_by(Show.starts_at)
+                ).all()
+            except SQLAlchemyError:  # the error page must render even if the database cannot
+                db.session.rollback()
+                return []
 
         return {"shows_on_air": on_air}
 
@@ -216,10 +221,19 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        # Keep what the user typed: show it again in a form with a fresh token.
+        # Keep what the user typed: offer it again in a form with a fresh token.
+        # Passwords are never echoed; keys and versions travel as hidden fields.
         log.warning("CSRF refused: %s %s (%s)", request.method, request.path, error.description)
-        fields = [(k, v) for k, v in request.form.items(multi=True) if k != "csrf_token"]
-        return render_template("errors/csrf.html", fields=fields, action=request.path), 400
+        hidden, shown = [], []
+        for name, value in request.form.items(multi=True):
+            if name == "csrf_token" or "password" in name:
+                continue
+            is_hidden = name.endswith(("idem", "version")) or name.endswith("action")
+            (hidden if is_hidden else shown).append((name, value))
+        context = {"hidden": hidden, "shown": shown, "action": request.path}
+        if request.htmx:
+            return render_block("errors/csrf.html", "resubmit", **context), 400
+        return render_template("errors/csrf.html", **context), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -238,5 +252,8 @@ def init_app(app: Flask) -> None:
         if current_app.config.get("PROPAGATE_EXCEPTIONS"):
             raise error  # tests see the real traceback
         log.exception("Unhandled error on %s %s", request.method, request.path)
+        from .extensions import db
+
+        db.session.rollback()  # a failed transaction must not break the error page
         title, text = error_message(500)
         return render_template("errors/error.html", code=500, title=title, text=text), 500

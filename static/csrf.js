@@ -30,7 +30,7 @@
   function show(which) {
     const el = document.getElementById("net-error");
     if (!el) return;
-    const msg = el.getAttribute(which === "network" ? "data-msg-network" : "data-msg-server");
+    const msg = el.getAttribute("data-msg-" + which);
     if (msg) el.textContent = msg;
     el.hidden = false;
   }
@@ -38,7 +38,11 @@
   document.addEventListener("htmx:sendError", () => show("network"));
   document.addEventListener("htmx:timeout", () => show("network"));
   document.addEventListener("htmx:responseError", (evt) => {
-    if (evt.detail.xhr && evt.detail.xhr.status >= 500) show("server");
+    const status = evt.detail.xhr ? evt.detail.xhr.status : 0;
+    if (status >= 500) show("server");
+    // Gone or no longer ours (e.g. the call was routed to another department):
+    // say so rather than leave a button that seems to do nothing.
+    else if (status === 403 || status === 404) show("denied");
   });
   document.addEventListener("htmx:afterRequest", (evt) => {
     const el = document.getElementById("net-error");

@@ -171,6 +171,9 @@
       socket.on("connect_error", () => setState("disconnected"));
       socket.io.on("reconnect_attempt", () => setState("connecting"));
       socket.on("swap", onSwap);
+      // Signed out elsewhere or the account was disabled: reload, which shows the
+      // sign-in page instead of a console that silently stopped updating.
+      socket.on("signed_out", () => window.location.reload());
       window.hotlineLive = {socket};
     }
 

@@ -1,6 +1,7 @@
 """The live desk over HTTP: scheduling, going live, logging calls, outcomes,
 liaisons, idempotency, conflicts and bad input."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -12,7 +13,6 @@ from hotline.models import (
     CallerContact,
     CallEvent,
     Commitment,
-    Department,
     Event,
     Show,
     ShowStatus,
@@ -131,18 +131,30 @@ def test_edit_a_show_before_it_starts_and_not_after(app, moderator):
 
 def test_take_live_and_end(app, moderator, client):
     show_id = scheduled_show(app)
-    assert "直播中" not in client.get(f"/shows/{show_id}").get_data(as_text=True)
+    status = re.compile(r'<p id="show-status"[^>]*>(.*?)</p>', re.S)
+    assert "直播中" not in status.search(client.get(f"/shows/{show_id}").text).group(1)
     go_live(moderator, show_id)
     go_live(moderator, show_id)  # a double click changes nothing more
-    assert "直播中" in client.get(f"/shows/{show_id}").get_data(as_text=True)
-    assert "直播中" in moderator.get("/desk/").get_data(as_text=True)
+    assert "直播中" in status.search(client.get(f"/shows/{show_id}").text).group(1)
+    desk_row = re.search(
+        rf"<tr>\s*<td><a href=\"/desk/shows/{show_id}\".*?</tr>",
+        moderator.get("/desk/").text,
+        re.S,
+    ).group(0)
+    assert "直播中" in desk_row
     end = moderator.post_form(f"/desk/shows/{show_id}/status", {"action": "end"})
     assert end.status_code == 303
     with app.app_context():
         show = db.session.get(Show, show_id)
         assert show.status == ShowStatus.ENDED and show.ended_at >= show.went_live_at
     again = moderator.post_form(f"/desk/shows/{show_id}/status", {"action": "live"})
-    assert again.status_code == 409
+    assert again.status_code == 303  # a stale console: told, nothing changes
+    assert "该场次已是已结束" in moderator.get(again.headers["Location"]).get_data(as_text=True)
+    stale = moderator.htmx_post(f"/desk/shows/{show_id}/status", {"action": "live"})
+    assert stale.status_code == 409
+    assert 'id="show-header"' in stale.get_data(as_text=True)  # the truth, in place
+    with app.app_context():
+        assert db.session.get(Show, show_id).status == ShowStatus.ENDED
 
 
 # --- logging calls -------------------------------------------------------------------
@@ -497,21 +509,19 @@ def test_liaison_cannot_run_the_desk(app, liaison, call_id, live_show):
 
 
 def test_every_desk_page_renders_in_both_languages(app, moderator, liaison, call_id, live_show):
-    with app.app_context():
-        department_id = db.session.scalar(select(Department.id).where(Department.id == HOUSING))
-    assert department_id == HOUSING
-    for client, url in [
-        (moderator, "/desk/"),
-        (moderator, "/desk/shows/new"),
-        (moderator, f"/desk/shows/{live_show}"),
-        (moderator, f"/desk/calls/{call_id}"),
-        (liaison, "/desk/department"),
+    for client, url, zh_heading, en_heading in [
+        (moderator, "/desk/", "<h1>直播台</h1>", "<h1>Live desk</h1>"),
+        (moderator, "/desk/shows/new", "<h1>安排场次</h1>", "<h1>Schedule a show</h1>"),
+        (moderator, f"/desk/shows/{live_show}", "登记来电", "Log a call"),
+        (moderator, f"/desk/calls/{call_id}", "承诺限期办", "Commit to a deadline"),
+        (liaison, "/desk/department", "交办本部门的来电", "Calls for your department"),
     ]:
-        zh = client.get(url + "?lang=zh_CN").get_data(as_text=True)
-        en = client.get(url + "?lang=en").get_data(as_text=True)
-        assert 'lang="zh-CN"' in zh and 'lang="en"' in en, url
-        assert "直播台" in zh or "部门工作台" in zh, url
-        assert "Live desk" in en or "Department console" in en, url
+        zh = client.get(url + "?lang=zh_CN")
+        en = client.get(url + "?lang=en")
+        assert zh.status_code == en.status_code == 200, url
+        zh, en = zh.get_data(as_text=True), en.get_data(as_text=True)
+        assert 'lang="zh-CN"' in zh and zh_heading in zh, url
+        assert 'lang="en"' in en and en_heading in en, url
 
 
 def test_a_live_show_is_announced_on_every_page(app, moderator, client):
@@ -541,3 +551,234 @@ def test_logging_a_call_costs_the_same_queries_however_long_the_show(
     for i in range(1, 15):
         log(moderator, live_show, topic=f"填充{i}", idem=f"fill{i}")
     assert queries_for_one_more_call(99) == first
+
+
+# --- what a city-wide broadcast must not get wrong (review findings) -----------------------
+
+
+def demo_commitment(app, state):
+    with app.app_context():
+        item = db.session.scalar(select(Commitment).where(Commitment.state == state))
+        return item.id, item.version, item.deadline
+
+
+@pytest.mark.parametrize("state", ["met", "open"])
+def test_an_old_deadline_cannot_be_corrected_only_extended(app, moderator, client, state):
+    cid, version, deadline = demo_commitment(app, state)
+    before = client.get(f"/commitments/{cid}").text
+    response = moderator.post_form(
+        f"/desk/commitments/{cid}/correct",
+        {
+            "pledge": "改写的承诺",
+            "official_name": "某人",
+            "deadline": "2099-01-01",
+            "version": str(version),
+        },
+    )
+    assert response.status_code == 422
+    assert "只能通过延期申请变更" in response.text
+    with app.app_context():
+        item = db.session.get(Commitment, cid)
+        assert item.deadline == deadline and item.pledge != "改写的承诺"
+    assert client.get(f"/commitments/{cid}").text == before
+
+
+def test_a_corrected_deadline_must_be_a_real_one(app, moderator, call_id):
+    commit(moderator, call_id)
+    with app.app_context():
+        item = db.session.scalar(select(Commitment).where(Commitment.call_id == call_id))
+        cid, version = item.id, item.version
+    for bad, message in (("0001-01-01", "不能早于节目日期"), ("9999-12-31", "2101年之前")):
+        response = moderator.post_form(
+            f"/desk/commitments/{cid}/correct",
+            {"pledge": "x", "official_name": "y", "deadline": bad, "version": str(version)},
+        )
+        assert response.status_code == 422 and message in response.text
+
+
+def test_huge_ids_and_absurd_dates_are_not_server_errors(moderator, client):
+    huge = "99999999999999999999999"
+    for c, url in (
+        (client, f"/shows/{huge}"),
+        (client, f"/commitments/{huge}"),
+        (moderator, f"/desk/calls/{huge}"),
+        (moderator, f"/desk/shows/{huge}"),
+    ):
+        assert c.get(url).status_code == 404, url
+    response = moderator.post_form(
+        "/desk/shows/new", {"title": "公元一年", "kind": "hotline", "starts_at": "0001-01-01T00:00"}
+    )
+    assert response.status_code == 422 and "2000年至2100年" in response.text
+
+
+def test_two_desks_taking_the_same_call_number_both_get_logged(
+    app, moderator, live_show, monkeypatch
+):
+    from hotline import calls as calls_module
+
+    log(moderator, live_show, topic="先到的", idem="first")
+    real = calls_module.next_number
+    stale = iter([1])  # the other desk read max(number) before "先到的" was saved
+
+    def racing(show):
+        return next(stale, None) or real(show)
+
+    monkeypatch.setattr(calls_module, "next_number", racing)
+    assert log(moderator, live_show, topic="后到的", idem="second").status_code == 303
+    assert [(c.number, c.topic) for c in calls_of(app, live_show)] == [(1, "先到的"), (2, "后到的")]
+
+
+def test_a_save_that_loses_the_race_is_a_conflict_not_a_500(app, moderator, call_id, monkeypatch):
+    from sqlalchemy import text
+
+    from hotline import calls as calls_module
+
+    real = calls_module.answer_call
+
+    def meanwhile_someone_saved(call, **kwargs):
+        real(call, **kwargs)
+        with db.engine.begin() as conn:  # another desk commits first
+            conn.execute(
+                text(
+                    "UPDATE calls SET version = version + 1, answer_text = '别人的' WHERE id = :id"
+                ),
+                {"id": call.id},
+            )
+
+    monkeypatch.setattr(calls_module, "answer_call", meanwhile_someone_saved)
+    response = moderator.post_form(
+        f"/desk/calls/{call_id}/answer",
+        {
+            "answer-answer_text": "我的答复",
+            "answer-answered_by": "周局长",
+            "answer-version": editor_version(app, call_id),
+            "answer-idem": "race",
+        },
+    )
+    assert response.status_code == 409
+    assert "我的答复" in response.text and "别人的" in response.text
+    with app.app_context():
+        assert db.session.get(Call, call_id).answer_text == "别人的"
+
+
+def test_a_committed_call_stays_committed_and_with_its_department(app, moderator, call_id):
+    commit(moderator, call_id)
+    version = editor_version(app, call_id)
+    refer_attempt = moderator.post_form(
+        f"/desk/calls/{call_id}/refer",
+        {"refer-department": str(TRANSPORT), "refer-version": version, "refer-idem": "r"},
+    )
+    answer_attempt = moderator.post_form(
+        f"/desk/calls/{call_id}/answer",
+        {
+            "answer-answer_text": "改成现场答复",
+            "answer-answered_by": "某",
+            "answer-version": version,
+            "answer-idem": "a",
+        },
+    )
+    move_attempt = moderator.post_form(
+        f"/desk/calls/{call_id}/correct",
+        {
+            "correct-topic": "菜市场排水沟堵塞",
+            "correct-department": str(TRANSPORT),
+            "correct-version": version,
+            "correct-idem": "m",
+        },
+    )
+    for response in (refer_attempt, answer_attempt, move_attempt):
+        assert response.status_code == 422
+        assert "已有公示中的承诺事项" in response.text, re.findall(
+            r"error-text[^<]*", response.text
+        )
+    with app.app_context():
+        call = db.session.get(Call, call_id)
+        assert (call.outcome, call.department_id) == ("committed", HOUSING)
+
+
+def test_referring_clears_who_answered_and_says_the_note_is_public(app, moderator, call_id):
+    page = moderator.get(f"/desk/calls/{call_id}").text
+    assert "需核实的内容（公开显示）" in page
+    moderator.post_form(
+        f"/desk/calls/{call_id}/answer",
+        {
+            "answer-answer_text": "先答复",
+            "answer-answered_by": "周局长",
+            "answer-version": editor_version(app, call_id),
+            "answer-idem": "a1",
+        },
+    )
+    moderator.post_form(
+        f"/desk/calls/{call_id}/refer",
+        {
+            "refer-department": str(TRANSPORT),
+            "refer-note": "再核实",
+            "refer-version": editor_version(app, call_id),
+            "refer-idem": "r1",
+        },
+    )
+    with app.app_context():
+        assert db.session.get(Call, call_id).answered_by == ""
+
+
+def test_a_blank_form_key_never_swallows_a_call(app, moderator, live_show):
+    log(moderator, live_show, topic="一", idem="")
+    log(moderator, live_show, topic="二", idem="")
+    assert [c.topic for c in calls_of(app, live_show)] == ["一", "二"]
+
+
+def test_scheduling_twice_with_one_form_makes_one_show(app, moderator):
+    data = {
+        "title": "只排一次",
+        "kind": "hotline",
+        "starts_at": "2027-03-01T09:00",
+        "idem": "show-key",
+    }
+    first = moderator.post_form("/desk/shows/new", data)
+    second = moderator.post_form("/desk/shows/new", data)
+    assert first.headers["Location"] == second.headers["Location"]
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(Show).where(Show.title == "只排一次")
+            )
+            == 1
+        )
+
+
+def test_an_unrouted_call_has_no_department_picked_for_it(app, moderator, live_show):
+    log(moderator, live_show, topic="未交办", department="", idem="u")
+    call_id = calls_of(app, live_show)[0].id
+    page = moderator.get(f"/desk/calls/{call_id}").text
+    commit_select = re.search(r'<select[^>]*id="commit-department".*?</select>', page, re.S)[0]
+    assert not re.search(r'selected value="\d', commit_select)
+    response = commit(moderator, call_id, department="")
+    assert response.status_code == 422 and "请选择职能部门" in response.text
+
+
+def test_after_a_conflict_the_other_forms_carry_the_new_version(app, login, call_id):
+    first, second = login("host"), login("office")
+    version = editor_version(app, call_id)
+    first.post_form(
+        f"/desk/calls/{call_id}/placard",
+        {
+            "placard-satisfied": "1",
+            "placard-basic": "2",
+            "placard-dissatisfied": "3",
+            "placard-version": version,
+            "placard-idem": "p",
+        },
+    )
+    clash = second.post_form(
+        f"/desk/calls/{call_id}/answer",
+        {
+            "answer-answer_text": "慢了一步",
+            "answer-answered_by": "某",
+            "answer-version": version,
+            "answer-idem": "late",
+        },
+    )
+    assert clash.status_code == 409
+    current = editor_version(app, call_id)
+    for name in ("answer", "refer", "placard", "correct"):
+        assert f'name="{name}-version" type="hidden" value="{current}"' in clash.text, name

@@ -26,7 +26,7 @@ def contexts(browser):
 
 def open_live_console(page, base_url, title_part="第173期"):
     page.goto(f"{base_url}/desk/")
-    page.get_by_role("link", name=re.compile(title_part)).click()
+    page.locator("#desk-shows").get_by_role("link", name=re.compile(title_part)).click()
     expect(page.locator("#call-form")).to_be_visible()
     take_live = page.locator("button[value=live]")
     if take_live.count():
@@ -117,7 +117,7 @@ def test_console_works_with_javascript_off(wsgi_server, contexts, sign_in):
     context = contexts(java_script_enabled=False)
     desk = sign_in(context, "host")
     desk.goto(f"{wsgi_server}/desk/")
-    desk.get_by_role("link", name=re.compile("第173期")).click()
+    desk.locator("#desk-shows").get_by_role("link", name=re.compile("第173期")).click()
     expect(desk.locator("#call-form")).to_be_visible()
     if desk.locator("button[value=live]").count():
         desk.locator("button[value=live]").click()

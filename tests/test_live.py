@@ -153,3 +153,40 @@ def test_going_live_is_pushed_to_the_public_show_page(app, socket_client, modera
     moderator.post_form(f"/desk/shows/{show_id}/status", {"action": "live"})
     pushed = swaps(public, "/live")
     assert pushed[0]["target"] == "#show-status" and "直播中" in pushed[0]["html"]
+
+
+def test_signing_out_or_being_disabled_ends_open_desk_connections(app, socket_client, login):
+    housing_http = login("housing")
+    housing = socket_client("/desk", housing_http)
+    join(housing, "/desk", f"department:{HOUSING}")
+    assert housing.is_connected("/desk")
+    housing_http.post_form("/auth/logout")
+    assert not housing.is_connected("/desk")
+
+    transport_http = login("transport")
+    transport = socket_client("/desk", transport_http)
+    assert transport.is_connected("/desk")
+    app.test_cli_runner().invoke(args=["user", "disable", "transport"])
+    assert not transport.is_connected("/desk")
+
+
+def test_a_new_commitment_pushes_the_public_call_row_once(app, socket_client, moderator):
+    show_id = live_show_id(app, moderator)
+    moderator.post_form(f"/desk/shows/{show_id}/calls", {"topic": "推一次", "department": "1"})
+    with app.app_context():
+        call_id = db.session.scalar(select(Call.id).where(Call.show_id == show_id))
+    public = socket_client("/live")
+    join(public, "/live", f"show:{show_id}")
+    public.get_received("/live")
+    moderator.post_form(
+        f"/desk/calls/{call_id}/commit",
+        {
+            "commit-pledge": "一周内修好",
+            "commit-official_name": "周建华",
+            "commit-department": "1",
+            "commit-deadline_preset": "7",
+            "commit-idem": "once",
+        },
+    )
+    rows = [s for s in swaps(public, "/live") if s["target"] == f"#call-{call_id}"]
+    assert len(rows) == 1
