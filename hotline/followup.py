@@ -39,6 +39,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 from wtforms import DateField, HiddenField, IntegerField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
 from . import board, reports
@@ -170,7 +171,7 @@ class CompletionForm(ActionForm):
 class DecisionForm(ActionForm):
     decision = RadioField(
         _l("Decision"),
-        choices=[("grant", _l("Grant")), ("refuse", _l("Refuse"))],
+        choices=[SelectChoice("grant", _l("Grant")), SelectChoice("refuse", _l("Refuse"))],
         validators=[Optional()],
     )
     reason = TextAreaField(_l("Reason (public)"), validators=[Length(max=5000)])

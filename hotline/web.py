@@ -31,6 +31,12 @@ def render_block(template_name: str, block: str, **context) -> str:
     app = current_app._get_current_object()
     template = app.jinja_env.get_template(template_name)
     app.update_template_context(context)
+    # A lone block skips the page's top-level {% from "macros.html" import ... %}:
+    # give it the shared macros (they only need globals such as _ and url_for).
+    shared = app.jinja_env.get_template("macros.html").module
+    for name, macro in vars(shared).items():
+        if not name.startswith("_"):
+            context.setdefault(name, macro)
     return "".join(template.blocks[block](template.new_context(context)))
 
 
