@@ -797,3 +797,53 @@ def report():
 
 
 CHART_WIDTH = 600
+
+
+# ---------------------------------------------------------------- reminders (flask remind)
+
+
+def reminders(day, within: int = DUE_SOON_DAYS) -> list[tuple[str, list, list]]:
+    """Per active department: (name, overdue items, items due within `within` days).
+
+    Only open items; the status is computed for `day`, so no job is needed to
+    move an item from "due" to "overdue" at midnight.
+    """
+    items = db.session.scalars(
+        select(Commitment)
+        .join(Commitment.department)
+        .options(selectinload(Commitment.department), selectinload(Commitment.events))
+        .where(
+            Commitment.state == State.OPEN,
+            Commitment.deadline <= day + timedelta(days=within),
+        )
+        .order_by(Commitment.department_id, Commitment.deadline, Commitment.id)
+    ).all()
+    result: dict[str, tuple[str, list, list]] = {}
+    for c in items:
+        name = c.department.name
+        entry = result.setdefault(name, (name, [], []))
+        (entry[1] if c.status(day).code == Code.OVERDUE else entry[2]).append(c)
+    return list(result.values())
+
+
+def reminder_text(name: str, overdue: list, due: list, day) -> str:
+    """The reminder for one department, in the site's default language."""
+    lines = [
+        _(
+            "%(department)s: %(overdue)d overdue, %(due)d due within %(n)d days (as of %(day)s)",
+            department=name,
+            overdue=len(overdue),
+            due=len(due),
+            n=DUE_SOON_DAYS,
+            day=day.isoformat(),
+        ),  # fmt: skip
+    ]
+    for c in overdue + due:
+        lines.append(
+            f"  #{c.id} [{status_text(c.status(day))}] {_('Deadline')} {c.deadline.isoformat()}"
+            f" · {c.pledge}"
+        )
+        pressed = [e for e in c.events if e.kind == "pressed"]
+        if pressed:
+            lines.append("      " + _("督办: %(note)s", note=pressed[-1].note))
+    return "\n".join(lines)
