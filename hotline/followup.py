@@ -186,7 +186,7 @@ class ReopenForm(ActionForm):
 
 
 class PressForm(ActionForm):
-    note = TextAreaField(_l("督办 note (public)"), validators=[Length(max=5000)])
+    note = TextAreaField(_l("Press note (public)"), validators=[Length(max=5000)])
 
 
 class WithdrawForm(ActionForm):
@@ -845,5 +845,5 @@ def reminder_text(name: str, overdue: list, due: list, day) -> str:
         )
         pressed = [e for e in c.events if e.kind == "pressed"]
         if pressed:
-            lines.append("      " + _("督办: %(note)s", note=pressed[-1].note))
+            lines.append("      " + _("Pressed: %(note)s", note=pressed[-1].note))
     return "\n".join(lines)

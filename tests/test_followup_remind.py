@@ -54,7 +54,7 @@ def test_remind_lists_overdue_and_due_soon_per_department(app, runner, superviso
     submit(supervisor, overdue, "press", note="请三日内报告办理情况。")
     result = runner.invoke(args=["remind"])
     assert result.exit_code == 0, result.output
-    block = result.output.split("市交通运输局:")[1].split("\n\n")[0]
+    block = result.output.split("市交通运输局：")[1].split("\n\n")[0]
     assert f"#{overdue} " in block and f"#{soon} " in block
     assert f"#{later} " not in block
     assert "已逾期3天" in block and "还剩6天" in block
