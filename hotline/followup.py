@@ -323,7 +323,8 @@ def act(item: Commitment, name: str, action):
         if form.key.data and already_done(form.key.data, item):  # the twin request won
             flash(_("This was already saved."), "info")
             return redirect(url_for("followup.commitment", commitment_id=item.id))
-        raise
+        log.warning("followup %s refused: token reused, commitment=%s", name, item.id)
+        abort(400)
     log.info("followup %s: commitment=%s user=%s", name, item.id, current_user.username)
     board.publish_commitment(item)
     flash(_("Saved. It is on the public timeline."), "success")

@@ -100,11 +100,9 @@ class Line:
 def build(rows: list[Row], period: Period, as_of: date) -> tuple[list[Line], Line]:
     """Per-department lines (sorted by name) and the total line.
 
-    Only commitments made in the period count. Their status is taken on
-    `as_of` (today, or the period's end for a past period's frozen view is NOT
-    used: the report shows how each item stands now). Median days: completion
-    report date minus the date the commitment was made, over items reported
-    done (verified or not).
+    Only commitments made in the period count, each by how it stands on
+    `as_of` (normally today). Median days: the completion report's date minus
+    the date the commitment was made, over items reported done (verified or not).
     """
     lines: dict[str, Line] = {}
     total = Line("")

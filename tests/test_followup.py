@@ -327,3 +327,27 @@ def test_actions_in_the_wrong_state_are_refused(app, liaison, supervisor):
     r = supervisor.post_form(f"/followup/commitments/{cid}/withdraw", data)
     assert r.status_code == 422
     assert event_count(app) == before
+
+
+def test_staff_and_list_pages_keep_the_strict_csp(app, client, supervisor, liaison):
+    """No inline script, style attribute or on* handler on any follow-up page."""
+    cid = make_commitment(app, days=-1)
+    submit(liaison, cid, "extension", new_deadline="2099-01-01", reason="理由")
+    year = local_today(app).year
+    pages = [
+        (supervisor, f"/followup/commitments/{cid}"),
+        (liaison, f"/followup/commitments/{cid}"),
+        (supervisor, "/followup/"),
+        (liaison, "/followup/"),
+        (supervisor, "/admin/"),
+        (client, "/lists/"),
+        (client, f"/lists/results?period={year}"),
+        (client, f"/lists/report?period={year}"),
+    ]
+    for who, url in pages:
+        r = who.get(url)
+        assert r.status_code == 200, url
+        html = r.get_data(as_text=True)
+        assert " style=" not in html, url
+        assert re.search(r"<script(?![^>]*\bsrc=)", html) is None, url
+        assert re.search(r"\son[a-z]+=", html) is None, url
