@@ -6,9 +6,13 @@ before anything else is imported.
 """
 
 import os
+import warnings
 
 mode = os.environ.get("HOTLINE_ASYNC_MODE", "eventlet")
 if mode == "eventlet":
+    # Eventlet is in maintenance mode; we chose it knowingly (gevent and
+    # threading are one setting away), so its import-time notice is noise.
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
     import eventlet
 
     eventlet.monkey_patch()

@@ -117,3 +117,14 @@ def publish_call(call: Call, *, new: bool = False) -> None:
         swap="afterbegin" if new else "outerHTML",
         render=lambda: render_block("board/show.html", "call_row", call=call),
     )
+
+
+def publish_show(show: Show) -> None:
+    """The show went live or ended: its public page says so at once."""
+    live.publish(
+        live.PUBLIC,
+        f"show:{show.id}",
+        target="#show-status",
+        swap="outerHTML",
+        render=lambda: render_block("board/show.html", "show_status", show=show),
+    )

@@ -35,6 +35,8 @@ def load(instance_path: str) -> dict:
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "HOTLINE_MESSAGE_QUEUE": queue,
+        # Several deployments may share one Redis: each listens on its own channel.
+        "HOTLINE_SOCKETIO_CHANNEL": os.environ.get("HOTLINE_SOCKETIO_CHANNEL", "hotline"),
         "HOTLINE_TIMEZONE": os.environ.get("HOTLINE_TIMEZONE", "Asia/Shanghai"),
         "HOTLINE_ASYNC_MODE": os.environ.get("HOTLINE_ASYNC_MODE", "eventlet"),
         # Extra origins allowed to open a Socket.IO connection (comma separated),

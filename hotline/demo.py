@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from .calls import record as record_call
 from .commitments import add_event
 from .extensions import db
 from .models import (
@@ -204,6 +205,7 @@ def load(today: date, tz: str = "Asia/Shanghai") -> dict[str, str]:
                 created_by_id=users["host"].id,
             )
             db.session.add(call)
+            record_call(call, "logged", users["host"], {"number": n})
             name, phone = CALLERS[caller_no % len(CALLERS)]
             caller_no += 1
             db.session.add(CallerContact(call=call, name=name, phone=phone, callback=n % 3 == 0))
@@ -215,6 +217,7 @@ def load(today: date, tz: str = "Asia/Shanghai") -> dict[str, str]:
                 )
                 call.answered_by = f"{DEPARTMENTS[dept]}{official[1]} {official[0]}"
                 call.placard_satisfied, call.placard_basic, call.placard_dissatisfied = 18, 4, 1
+                record_call(call, "answered", users["host"], {"answered_by": call.answered_by})
             elif story == "referred":
                 call.outcome = Outcome.REFERRED
                 call.answer_text = "情况需现场核实，转线下核实后答复。"

@@ -32,20 +32,20 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
-from wtforms import DateField, HiddenField, IntegerField, RadioField, TextAreaField
+from wtforms import DateField, IntegerField, RadioField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import NumberRange, Optional
 
 from . import board, reports
 from . import commitments as domain
 from .auth import roles_required, staff_required
 from .extensions import db
+from .forms import VersionedForm, text
 from .models import (
     Attachment,
     Call,
@@ -142,15 +142,8 @@ def evidence(attachment_id: int):
 # ---------------------------------------------------------------- forms
 
 
-class ActionForm(FlaskForm):
-    # The version the form was rendered from (optimistic lock) and a random
-    # token per rendered form (a double submit creates one event).
-    version = HiddenField()
-    key = HiddenField()
-
-
-class ProgressForm(ActionForm):
-    note = TextAreaField(_l("Progress note"), validators=[Length(max=5000)])
+class ProgressForm(VersionedForm):
+    note = text(_l("Progress note"), 5000, area=True)
     percent = IntegerField(
         _l("Percent done (optional)"),
         validators=[Optional(), NumberRange(0, 100, _l("The percentage is between 0 and 100."))],
@@ -158,39 +151,39 @@ class ProgressForm(ActionForm):
     evidence = FileField(_l("Photo or document (optional)"))
 
 
-class ExtensionForm(ActionForm):
+class ExtensionForm(VersionedForm):
     new_deadline = DateField(_l("New deadline"), validators=[Optional()])
-    reason = TextAreaField(_l("Reason"), validators=[Length(max=5000)])
+    reason = text(_l("Reason"), 5000, area=True)
 
 
-class CompletionForm(ActionForm):
-    note = TextAreaField(_l("What was done"), validators=[Length(max=5000)])
+class CompletionForm(VersionedForm):
+    note = text(_l("What was done"), 5000, area=True)
     evidence = FileField(_l("Evidence: photo or document (optional)"))
 
 
-class DecisionForm(ActionForm):
+class DecisionForm(VersionedForm):
     decision = RadioField(
         _l("Decision"),
         choices=[SelectChoice("grant", _l("Grant")), SelectChoice("refuse", _l("Refuse"))],
         validators=[Optional()],
     )
-    reason = TextAreaField(_l("Reason (public)"), validators=[Length(max=5000)])
+    reason = text(_l("Reason (public)"), 5000, area=True)
 
 
-class VerifyForm(ActionForm):
-    note = TextAreaField(_l("Note (optional, public)"), validators=[Length(max=5000)])
+class VerifyForm(VersionedForm):
+    note = text(_l("Note (optional, public)"), 5000, area=True)
 
 
-class ReopenForm(ActionForm):
-    reason = TextAreaField(_l("Why it is sent back (public)"), validators=[Length(max=5000)])
+class ReopenForm(VersionedForm):
+    reason = text(_l("Why it is sent back (public)"), 5000, area=True)
 
 
-class PressForm(ActionForm):
-    note = TextAreaField(_l("Press note (public)"), validators=[Length(max=5000)])
+class PressForm(VersionedForm):
+    note = text(_l("Press note (public)"), 5000, area=True)
 
 
-class WithdrawForm(ActionForm):
-    reason = TextAreaField(_l("Reason for withdrawal (public)"), validators=[Length(max=5000)])
+class WithdrawForm(VersionedForm):
+    reason = text(_l("Reason for withdrawal (public)"), 5000, area=True)
 
 
 FORMS = {
@@ -205,11 +198,9 @@ FORMS = {
 }
 
 
-def fresh_form(name: str, commitment: Commitment) -> ActionForm:
-    """An unsubmitted form with the item's current version and a new token."""
-    return FORMS[name](
-        formdata=None, prefix=name, version=commitment.version, key=secrets.token_urlsafe(24)
-    )
+def fresh_form(name: str, commitment: Commitment) -> VersionedForm:
+    """An unsubmitted form with the item's current version and a new key."""
+    return FORMS[name](formdata=None, prefix=name, version=commitment.version)
 
 
 # ---------------------------------------------------------------- queries
@@ -280,7 +271,7 @@ def act(item: Commitment, name: str, action):
     result of the first submission.
     """
     form = FORMS[name](prefix=name)
-    if form.key.data and already_done(form.key.data, item):
+    if form.idem.data and already_done(form.idem.data, item):
         flash(_("This was already saved."), "info")
         return redirect(url_for("followup.commitment", commitment_id=item.id))
     if not form.validate_on_submit():
@@ -320,7 +311,7 @@ def act(item: Commitment, name: str, action):
         return page(item, 422, **{name: form})
     except IntegrityError:
         db.session.rollback()
-        if form.key.data and already_done(form.key.data, item):  # the twin request won
+        if form.idem.data and already_done(form.idem.data, item):  # the twin request won
             flash(_("This was already saved."), "info")
             return redirect(url_for("followup.commitment", commitment_id=item.id))
         log.warning("followup %s refused: token reused, commitment=%s", name, item.id)
@@ -407,7 +398,7 @@ def progress(commitment_id: int):
             percent=f.percent.data,
             attachments=files,
             version=f.version.data,
-            key=f.key.data or None,
+            key=f.idem.data or None,
         ),
     )
 
@@ -425,7 +416,7 @@ def extension(commitment_id: int):
             new_deadline=f.new_deadline.data,
             reason=f.reason.data,
             version=f.version.data,
-            key=f.key.data or None,
+            key=f.idem.data or None,
         ),
     )
 
@@ -444,7 +435,7 @@ def completion(commitment_id: int):
             on=today(),
             attachments=files,
             version=f.version.data,
-            key=f.key.data or None,
+            key=f.idem.data or None,
         ),
     )
 
@@ -466,7 +457,7 @@ def decision(commitment_id: int):
             grant=f.decision.data == "grant",
             reason=f.reason.data,
             version=f.version.data,
-            key=f.key.data or None,
+            key=f.idem.data or None,
         )
 
     return act(item, "decision", decide)
@@ -484,7 +475,7 @@ def verify(commitment_id: int):
             actor=current_user,
             note=f.note.data,
             version=f.version.data,
-            key=f.key.data or None,
+            key=f.idem.data or None,
         ),
     )
 
@@ -501,7 +492,7 @@ def reopen(commitment_id: int):
             actor=current_user,
             reason=f.reason.data,
             version=f.version.data,
-            key=f.key.data or None,
+            key=f.idem.data or None,
         ),
     )
 
@@ -518,7 +509,7 @@ def press(commitment_id: int):
             actor=current_user,
             note=f.note.data,
             version=f.version.data,
-            key=f.key.data or None,
+            key=f.idem.data or None,
         ),
     )
 
@@ -535,7 +526,7 @@ def withdraw(commitment_id: int):
             actor=current_user,
             reason=f.reason.data,
             version=f.version.data,
-            key=f.key.data or None,
+            key=f.idem.data or None,
         ),
     )
 

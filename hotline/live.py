@@ -135,6 +135,7 @@ def init_app(app: Flask) -> None:
         app,
         async_mode=app.config["HOTLINE_ASYNC_MODE"],
         message_queue=app.config["HOTLINE_MESSAGE_QUEUE"],
+        channel=app.config.get("HOTLINE_SOCKETIO_CHANNEL", "hotline"),
         cors_allowed_origins=origins,
         manage_session=False,
         logger=False,

@@ -233,6 +233,26 @@ class Call(db.Model):
         return self.placard_satisfied is not None
 
 
+class CallEvent(db.Model):
+    """Append-only record of what was done to a call on the desk: logged, answered,
+    referred, placard vote, corrections (old and new values). Like Event, the
+    database refuses UPDATE and DELETE."""
+
+    __tablename__ = "call_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Public fields only (never the caller's name or phone).
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    call: Mapped[Call] = relationship()
+    actor: Mapped[User | None] = relationship()
+
+
 class CallerContact(db.Model):
     """Private: who called. Never rendered on a public page, feed, API or socket event."""
 

@@ -31,12 +31,6 @@ def render_block(template_name: str, block: str, **context) -> str:
     app = current_app._get_current_object()
     template = app.jinja_env.get_template(template_name)
     app.update_template_context(context)
-    # A lone block skips the page's top-level {% from "macros.html" import ... %}:
-    # give it the shared macros (they only need globals such as _ and url_for).
-    shared = app.jinja_env.get_template("macros.html").module
-    for name, macro in vars(shared).items():
-        if not name.startswith("_"):
-            context.setdefault(name, macro)
     return "".join(template.blocks[block](template.new_context(context)))
 
 
@@ -198,6 +192,13 @@ def init_app(app: Flask) -> None:
         next_local_midnight=next_local_midnight,
     )
 
+    # The macros are globals too: a block rendered on its own (render_block) does
+    # not run the page's top-level {% from "macros.html" import ... %}.
+    macros = app.jinja_env.get_template("macros.html").module
+    app.jinja_env.globals.update(
+        {name: value for name, value in vars(macros).items() if not name.startswith("_")}
+    )
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("Content-Security-Policy", CSP)
@@ -230,6 +231,8 @@ def init_app(app: Flask) -> None:
     def unexpected_error(error: Exception):
         if isinstance(error, HTTPException):
             return http_error(error)
+        if current_app.config.get("PROPAGATE_EXCEPTIONS"):
+            raise error  # tests see the real traceback
         log.exception("Unhandled error on %s %s", request.method, request.path)
         title, text = error_message(500)
         return render_template("errors/error.html", code=500, title=title, text=text), 500

@@ -90,8 +90,15 @@
       let target = null;
       try { target = document.querySelector(msg.target); } catch (e) { /* bad selector */ }
       if (!target) return; // that part is not on this page
-      const style = String(msg.swap || "innerHTML").trim().split(/\s+/)[0];
+      let style = String(msg.swap || "innerHTML").trim().split(/\s+/)[0];
       const html = msg.html || "";
+      // An inserted item this page already shows (the sender's own response put
+      // it there, or a refetch did) replaces its copy instead of doubling it.
+      if (/^(afterbegin|beforeend|beforebegin|afterend)$/.test(style)) {
+        const m = /^\s*<[a-z]+[^>]*\sid="([^"]+)"/i.exec(html);
+        const existing = m && document.getElementById(m[1]);
+        if (existing) { target = existing; style = "outerHTML"; }
+      }
       const inside = /^(innerHTML|textContent|afterbegin|beforeend)$/.test(style);
       const holder = inside ? target : target.parentElement;
       if (!holder) return;
@@ -130,6 +137,13 @@
         else if (catchUps++ < 3) refetch();
       }
       join(learn(found)); // new rooms appeared in the fragment
+    });
+
+    // The sound cue is opt-in (browsers block audio until the user interacts).
+    document.addEventListener("change", (evt) => {
+      if (evt.target.matches && evt.target.matches("[data-live-sound-toggle]")) {
+        body.dataset.liveSound = evt.target.checked ? "on" : "off";
+      }
     });
 
     learn(seqsIn(body));

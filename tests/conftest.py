@@ -73,6 +73,7 @@ class HotlineClient(FlaskClient):
 def _test_config(db_path: Path, instance: Path) -> dict:
     return {
         "TESTING": True,
+        "PROPAGATE_EXCEPTIONS": True,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
         "HOTLINE_ASYNC_MODE": "threading",

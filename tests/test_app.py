@@ -88,6 +88,8 @@ def test_404_page_in_both_languages(client, lang, title):
 
 
 def test_500_shows_no_stack_trace(app, client):
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production
+
     @app.route("/boom")
     def boom():
         raise RuntimeError("secret internals")
@@ -124,3 +126,18 @@ def test_factory_accepts_overrides(tmp_path):
         }
     )
     assert app.testing
+
+
+@pytest.mark.parametrize("mode", ["threading", "gevent", "eventlet"])
+def test_async_mode_is_one_setting(tmp_path, mode):
+    from hotline.extensions import socketio
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
+            "HOTLINE_ASYNC_MODE": mode,
+        }
+    )
+    assert app.extensions["socketio"].server.async_mode == mode
+    assert socketio.server.async_mode == mode

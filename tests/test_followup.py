@@ -49,7 +49,7 @@ def form_state(client, cid: int, form: str) -> dict:
     html = client.get(f"/followup/commitments/{cid}").get_data(as_text=True)
     return {
         f"{form}-version": hidden(html, f"{form}-version"),
-        f"{form}-key": hidden(html, f"{form}-key"),
+        f"{form}-idem": hidden(html, f"{form}-idem"),
     }
 
 

@@ -134,6 +134,6 @@ def test_dashboard_counts(app, liaison):
 
 def test_forms_carry_a_fresh_token_each_time(app, liaison):
     cid = make_commitment(app)
-    first = form_state(liaison, cid, "progress")["progress-key"]
-    second = form_state(liaison, cid, "progress")["progress-key"]
+    first = form_state(liaison, cid, "progress")["progress-idem"]
+    second = form_state(liaison, cid, "progress")["progress-idem"]
     assert first and second and first != second

@@ -31,6 +31,7 @@ TABLES = {
     "ratings",
     "questions",
     "live_sequences",
+    "call_events",
 }
 
 
@@ -53,7 +54,12 @@ def _check_schema(app):
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
         assert diff == [], f"models and migrations differ: {diff}"
         demo.load(demo.date.today(), "Asia/Shanghai")
-        for statement in ("UPDATE events SET note = 'rewritten'", "DELETE FROM events"):
+        for statement in (
+            "UPDATE events SET note = 'rewritten'",
+            "DELETE FROM events",
+            "UPDATE call_events SET kind = 'rewritten'",
+            "DELETE FROM call_events",
+        ):
             with pytest.raises(DatabaseError, match="append-only"):
                 with db.engine.begin() as conn:
                     conn.execute(text(statement))

@@ -1,0 +1,112 @@
+"""Changes to calls on the live desk. Each writes a CallEvent in the same
+transaction; callers commit, then publish. Private caller details are kept in
+CallerContact and never copied into an event."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from .commitments import check_version
+from .extensions import db
+from .models import Call, CallerContact, CallEvent, Outcome, Show, User
+
+CORRECTABLE = ("topic", "area", "category", "department_id", "deputy_id")
+
+
+def record(call: Call, kind: str, actor: User | None, data: dict | None = None, key=None):
+    event = CallEvent(call=call, kind=kind, actor_id=actor.id if actor else None, data=data or {})
+    event.idempotency_key = key
+    db.session.add(event)
+    return event
+
+
+def already_done(key: str | None) -> CallEvent | None:
+    """The event an earlier submission of the same form wrote, if any."""
+    if not key:
+        return None
+    return db.session.scalar(select(CallEvent).where(CallEvent.idempotency_key == key))
+
+
+def next_number(show: Show) -> int:
+    current = db.session.scalar(select(func.max(Call.number)).where(Call.show_id == show.id))
+    return (current or 0) + 1
+
+
+def log_call(
+    show: Show,
+    *,
+    topic: str,
+    area: str = "",
+    category: str = "",
+    department_id: int | None = None,
+    deputy_id: int | None = None,
+    caller_name: str = "",
+    caller_phone: str = "",
+    callback: bool = False,
+    actor: User | None = None,
+    key: str | None = None,
+) -> Call:
+    call = Call(
+        show=show,
+        number=next_number(show),
+        topic=topic,
+        area=area,
+        category=category,
+        department_id=department_id,
+        deputy_id=deputy_id,
+        created_by_id=actor.id if actor else None,
+        idempotency_key=key,
+    )
+    db.session.add(call)
+    if caller_name or caller_phone:
+        db.session.add(
+            CallerContact(call=call, name=caller_name, phone=caller_phone, callback=callback)
+        )
+    record(call, "logged", actor, {"number": call.number})
+    return call
+
+
+def answer_call(call: Call, *, text: str, answered_by: str, version, actor, key=None) -> None:
+    check_version(call, version)
+    old = {"outcome": call.outcome, "answer": call.answer_text}
+    call.outcome = Outcome.ANSWERED
+    call.answer_text = text
+    call.answered_by = answered_by
+    record(call, "answered", actor, {"before": old, "answered_by": answered_by}, key)
+
+
+def refer_call(call: Call, *, department_id: int, note: str, version, actor, key=None) -> None:
+    check_version(call, version)
+    old = {"outcome": call.outcome, "department_id": call.department_id}
+    call.outcome = Outcome.REFERRED
+    call.department_id = department_id
+    call.answer_text = note
+    record(call, "referred", actor, {"before": old, "department_id": department_id}, key)
+
+
+def record_placard(
+    call: Call, *, satisfied: int, basic: int, dissatisfied: int, version, actor, key=None
+) -> None:
+    check_version(call, version)
+    before = [call.placard_satisfied, call.placard_basic, call.placard_dissatisfied]
+    call.placard_satisfied, call.placard_basic, call.placard_dissatisfied = (
+        satisfied,
+        basic,
+        dissatisfied,
+    )
+    record(
+        call, "placard", actor, {"before": before, "after": [satisfied, basic, dissatisfied]}, key
+    )
+
+
+def correct_call(call: Call, changes: dict, *, version, actor, key=None) -> CallEvent | None:
+    """Fix what was typed in a hurry; old and new values go on the record."""
+    check_version(call, version)
+    diff = {}
+    for field in CORRECTABLE:
+        if field in changes and changes[field] != getattr(call, field):
+            diff[field] = [getattr(call, field), changes[field]]
+            setattr(call, field, changes[field])
+    if not diff:
+        return None
+    return record(call, "corrected", actor, {"changes": diff}, key)

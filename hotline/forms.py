@@ -1,0 +1,239 @@
+"""Forms shared by the staff pages, with the checks that keep bad input out:
+lengths, control characters, dates in range, phone numbers, known choices."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+LATEST_DEADLINE = date(2100, 12, 31)
+PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,19}$")
+
+
+def no_control_characters(form, field) -> None:
+    """Reject invisible control characters (pasted from chat apps, or an attack)."""
+    value = field.data or ""
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in value):
+        raise ValidationError(_l("Remove the invisible control characters from this text."))
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def text(label, max_length: int, required: bool = False, area: bool = False):
+    validators = [DataRequired(_l("This field is required."))] if required else [Optional()]
+    validators += [
+        Length(max=max_length, message=_l("At most %(max)d characters.", max=max_length)),
+        no_control_characters,
+    ]
+    field = TextAreaField if area else StringField
+    return field(label, validators=validators, filters=[strip])
+
+
+def new_key() -> str:
+    """A fresh idempotency key for a rendered form: a retried or doubled submit
+    carries the same key and so changes nothing twice."""
+    return secrets.token_hex(16)
+
+
+class KeyedForm(FlaskForm):
+    # CSRFProtect checks every POST (form field or the htmx header), so the
+    # forms need no token field of their own; several share one page.
+    class Meta:
+        csrf = False
+
+    idem = HiddenField(default=new_key, validators=[Optional(), Length(max=64)])
+
+
+class VersionedForm(KeyedForm):
+    version = HiddenField()
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _department_choice(required: bool):
+    validators = [InputRequired(_l("Choose a department."))] if required else [Optional()]
+    return SelectField(
+        _l("Department"),
+        coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+        validators=validators,
+        validate_choice=True,
+    )
+
+
+class ShowForm(VersionedForm):
+    title = text(_l("Title"), 200, required=True)
+    kind = SelectField(
+        _l("Kind"),
+        choices=[
+            SelectChoice("hotline", _l("Deputy hotline")),
+            SelectChoice("onsite", _l("Deputies are here")),
+        ],
+    )
+    venue = text(_l("Venue"), 200)
+    starts_at = DateTimeLocalField(
+        _l("Starts at"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired(_l("Give the date and time the show starts."))],
+    )
+    stream_url = URLField(
+        _l("Stream URL"),
+        validators=[
+            Optional(),
+            Length(max=500),
+            URL(require_tld=False, message=_l("Give a full web address (https://…).")),
+        ],
+        filters=[strip],
+    )
+    departments = MultiCheckboxField(_l("Departments on the panel"), coerce=int)
+    deputies = MultiCheckboxField(_l("Deputies on the panel"), coerce=int)
+
+    def validate_stream_url(self, field) -> None:
+        if field.data and not field.data.lower().startswith(("http://", "https://")):
+            raise ValidationError(_l("Give a full web address (https://…)."))
+
+
+class CallForm(KeyedForm):
+    topic = text(_l("Topic (public summary)"), 500, required=True)
+    area = text(_l("Area (community or street)"), 100)
+    category = text(_l("Category"), 50)
+    department = _department_choice(required=False)
+    deputy = SelectField(
+        _l("Deputy who took it"),
+        coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+        validators=[Optional()],
+    )
+    caller_name = text(_l("Caller's name (private)"), 100)
+    caller_phone = StringField(
+        _l("Caller's phone (private)"),
+        validators=[
+            Optional(),
+            Regexp(PHONE, message=_l("Enter a phone number: digits, spaces or dashes.")),
+        ],
+        filters=[strip],
+    )
+    callback = BooleanField(_l("Caller wants a callback (share the phone with the department)"))
+
+
+class CorrectCallForm(VersionedForm):
+    topic = text(_l("Topic (public summary)"), 500, required=True)
+    area = text(_l("Area (community or street)"), 100)
+    category = text(_l("Category"), 50)
+    department = _department_choice(required=False)
+    deputy = SelectField(
+        _l("Deputy who took it"),
+        coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+        validators=[Optional()],
+    )
+
+
+class AnswerForm(VersionedForm):
+    answer_text = text(_l("Answer given on air"), 5000, required=True, area=True)
+    answered_by = text(_l("Who answered (name and title)"), 200, required=True)
+
+
+class ReferForm(VersionedForm):
+    department = _department_choice(required=True)
+    note = text(_l("What will be verified"), 2000, area=True)
+
+
+class PlacardForm(VersionedForm):
+    satisfied = IntegerField(
+        _l("Satisfied"),
+        validators=[InputRequired(), NumberRange(0, 100000, _l("Give a count from 0."))],
+    )
+    basic = IntegerField(
+        _l("Basically satisfied"),
+        validators=[InputRequired(), NumberRange(0, 100000, _l("Give a count from 0."))],
+    )
+    dissatisfied = IntegerField(
+        _l("Dissatisfied"),
+        validators=[InputRequired(), NumberRange(0, 100000, _l("Give a count from 0."))],
+    )
+
+
+DEADLINE_PRESETS = [
+    SelectChoice("7", _l("7 days")),
+    SelectChoice("30", _l("30 days")),
+    SelectChoice("90", _l("90 days")),
+    SelectChoice("year_end", _l("End of this year")),
+    SelectChoice("date", _l("Pick a date")),
+]
+
+
+def deadline_from(preset: str, picked: date | None, today: date) -> date | None:
+    """Quick picks count calendar days from today (the show's date)."""
+    if preset in ("7", "30", "90"):
+        return today + timedelta(days=int(preset))
+    if preset == "year_end":
+        return date(today.year, 12, 31)
+    return picked
+
+
+class CommitForm(KeyedForm):
+    pledge = text(_l("The pledge, in the official's words"), 2000, required=True, area=True)
+    official_name = text(_l("Official's name"), 50, required=True)
+    official_title = text(_l("Official's title"), 100)
+    department = _department_choice(required=True)
+    deadline_preset = RadioField(_l("Deadline"), choices=DEADLINE_PRESETS, default="30")
+    deadline = DateField(_l("Deadline date"), validators=[Optional()])
+
+    def effective_deadline(self, today: date) -> date | None:
+        return deadline_from(self.deadline_preset.data, self.deadline.data, today)
+
+    def check_deadline(self, today: date) -> date | None:
+        """The chosen deadline, or None with an error next to the date field."""
+        chosen = self.effective_deadline(today)
+        if chosen is None:
+            self.deadline.errors = [*self.deadline.errors, _l("Pick the deadline date.")]
+        elif chosen < today:
+            self.deadline.errors = [
+                *self.deadline.errors,
+                _l("The deadline cannot be in the past."),
+            ]
+        elif chosen > LATEST_DEADLINE:
+            self.deadline.errors = [*self.deadline.errors, _l("The deadline must be before 2101.")]
+        else:
+            return chosen
+        return None
+
+
+class CorrectCommitmentForm(VersionedForm):
+    pledge = text(_l("The pledge, in the official's words"), 2000, required=True, area=True)
+    official_name = text(_l("Official's name"), 50, required=True)
+    official_title = text(_l("Official's title"), 100)
+    deadline = DateField(_l("Deadline date"), validators=[InputRequired()])

@@ -1,0 +1,154 @@
+"""Real-time updates over Socket.IO: who receives what, and who is refused."""
+
+from sqlalchemy import select
+
+from hotline.extensions import db
+from hotline.models import Call, Show, ShowStatus
+
+HOUSING, TRANSPORT = 1, 2
+
+
+def swaps(client, namespace):
+    return [e["args"][0] for e in client.get_received(namespace) if e["name"] == "swap"]
+
+
+def join(client, namespace, *rooms):
+    return client.emit("join", {"rooms": list(rooms)}, namespace=namespace, callback=True)
+
+
+def live_show_id(app, moderator) -> int:
+    with app.app_context():
+        show_id = db.session.scalar(select(Show.id).where(Show.status == ShowStatus.SCHEDULED))
+    moderator.post_form(f"/desk/shows/{show_id}/status", {"action": "live"})
+    return show_id
+
+
+def test_anonymous_desk_connection_is_refused(socket_client, client):
+    assert not socket_client("/desk").is_connected("/desk")
+    assert not socket_client("/desk", client).is_connected("/desk")
+
+
+def test_disabled_account_loses_the_desk(app, socket_client, moderator):
+    assert socket_client("/desk", moderator).is_connected("/desk")
+    app.test_cli_runner().invoke(args=["user", "disable", "host"])
+    assert not socket_client("/desk", moderator).is_connected("/desk")
+
+
+def test_public_namespace_is_open_but_rooms_are_checked(socket_client):
+    public = socket_client("/live")
+    assert public.is_connected("/live")
+    ack = join(public, "/live", "board", "show:1", "admin", "department:1|en", "x" * 500)
+    assert set(ack) == {"board", "show:1"}
+
+
+def test_liaison_can_join_only_their_department_room(socket_client, liaison, moderator):
+    housing = socket_client("/desk", liaison)
+    assert set(join(housing, "/desk", "department:1", "department:2", "show:1")) == {"department:1"}
+    desk = socket_client("/desk", moderator)
+    assert set(join(desk, "/desk", "show:1", "department:2")) == {"show:1", "department:2"}
+
+
+def test_logged_call_reaches_the_department_and_the_public_not_others(
+    app, socket_client, moderator, login
+):
+    show_id = live_show_id(app, moderator)
+    housing = socket_client("/desk", login("housing"))
+    transport = socket_client("/desk", login("transport"))
+    public = socket_client("/live")
+    join(housing, "/desk", f"department:{HOUSING}")
+    join(transport, "/desk", f"department:{TRANSPORT}")
+    join(public, "/live", f"show:{show_id}")
+    for c, ns in ((housing, "/desk"), (transport, "/desk"), (public, "/live")):
+        c.get_received(ns)  # drop anything from before
+
+    moderator.post_form(
+        f"/desk/shows/{show_id}/calls",
+        {
+            "topic": "电梯加装审批难",
+            "department": str(HOUSING),
+            "caller_name": "上官婉儿",
+            "caller_phone": "13912345678",
+        },
+    )
+    to_housing = swaps(housing, "/desk")
+    assert [s["target"] for s in to_housing] == ["#dept-calls"]
+    assert "电梯加装审批难" in to_housing[0]["html"] and to_housing[0]["swap"] == "afterbegin"
+    assert swaps(transport, "/desk") == []
+    to_public = swaps(public, "/live")
+    assert [s["target"] for s in to_public] == ["#call-list"]
+    assert "电梯加装审批难" in to_public[0]["html"]
+    for event in to_housing + to_public:
+        assert "上官婉儿" not in event["html"] and "13912345678" not in event["html"]
+
+
+def test_liaison_commits_and_the_desk_and_board_see_it(app, socket_client, moderator, liaison):
+    show_id = live_show_id(app, moderator)
+    moderator.post_form(
+        f"/desk/shows/{show_id}/calls", {"topic": "老旧小区漏水", "department": str(HOUSING)}
+    )
+    with app.app_context():
+        call_id = db.session.scalar(select(Call.id).where(Call.show_id == show_id))
+    desk = socket_client("/desk", moderator)
+    public = socket_client("/live")
+    join(desk, "/desk", f"show:{show_id}")
+    join(public, "/live", "board", f"show:{show_id}")
+    desk.get_received("/desk")
+    public.get_received("/live")
+
+    response = liaison.post_form(
+        f"/desk/calls/{call_id}/commit",
+        {
+            "commit-pledge": "两周内完成维修",
+            "commit-official_name": "周建华",
+            "commit-department": str(HOUSING),
+            "commit-deadline_preset": "7",
+            "commit-idem": "k",
+        },
+    )
+    assert response.status_code == 303
+    to_desk = swaps(desk, "/desk")
+    row = next(s for s in to_desk if s["target"] == f"#desk-call-{call_id}")
+    assert "承诺限期办" in row["html"] and "两周内完成维修" in row["html"]
+    assert any(s["target"] == "#panel" for s in to_desk)
+    to_public = swaps(public, "/live")
+    board_row = next(s for s in to_public if s["room"] == "board")
+    assert board_row["target"] == "#board-rows" and "两周内完成维修" in board_row["html"]
+    assert any(s["target"] == f"#call-{call_id}" for s in to_public)
+
+
+def test_sequence_numbers_count_up_per_room_and_join_reports_them(app, socket_client, moderator):
+    show_id = live_show_id(app, moderator)
+    public = socket_client("/live")
+    room = f"show:{show_id}"
+    before = join(public, "/live", room)[room]
+    public.get_received("/live")
+    for topic in ("一", "二"):
+        moderator.post_form(f"/desk/shows/{show_id}/calls", {"topic": topic})
+    seqs = [s["seq"] for s in swaps(public, "/live") if s["room"] == room]
+    assert seqs == [before + 1, before + 2]
+    assert join(socket_client("/live"), "/live", room)[room] == before + 2
+
+
+def test_each_language_gets_its_own_rendering(app, socket_client, moderator):
+    show_id = live_show_id(app, moderator)
+    zh = socket_client("/live")
+    english_http = app.test_client()
+    english_http.get("/?lang=en")
+    en = socket_client("/live", english_http)
+    for c in (zh, en):
+        join(c, "/live", f"show:{show_id}")
+        c.get_received("/live")
+    moderator.post_form(f"/desk/shows/{show_id}/calls", {"topic": "路灯"})
+    assert "待答复" in swaps(zh, "/live")[0]["html"]
+    assert "Waiting for an answer" in swaps(en, "/live")[0]["html"]
+
+
+def test_going_live_is_pushed_to_the_public_show_page(app, socket_client, moderator):
+    with app.app_context():
+        show_id = db.session.scalar(select(Show.id).where(Show.status == ShowStatus.SCHEDULED))
+    public = socket_client("/live")
+    join(public, "/live", f"show:{show_id}")
+    public.get_received("/live")
+    moderator.post_form(f"/desk/shows/{show_id}/status", {"action": "live"})
+    pushed = swaps(public, "/live")
+    assert pushed[0]["target"] == "#show-status" and "直播中" in pushed[0]["html"]
