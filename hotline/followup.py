@@ -39,18 +39,19 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 from wtforms import DateField, IntegerField, RadioField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import DateRange, NumberRange, Optional
 
 from . import board, reports
 from . import commitments as domain
 from .auth import roles_required, staff_required
 from .extensions import db
-from .forms import VersionedForm, text
+from .forms import LATEST_DEADLINE, VersionedForm, text
 from .models import (
     Attachment,
     Call,
     Commitment,
     Event,
+    EventKind,
     ExtensionRequest,
     ExtensionStatus,
     Rating,
@@ -152,7 +153,13 @@ class ProgressForm(VersionedForm):
 
 
 class ExtensionForm(VersionedForm):
-    new_deadline = DateField(_l("New deadline"), validators=[Optional()])
+    new_deadline = DateField(
+        _l("New deadline"),
+        validators=[
+            Optional(),
+            DateRange(max=LATEST_DEADLINE, message=_l("Give a date before the year 2101.")),
+        ],
+    )
     reason = text(_l("Reason"), 5000, area=True)
 
 
@@ -369,9 +376,18 @@ def dashboard():
             .order_by(ExtensionRequest.created_at)
         )
     ).all()
+    # Escalation history at a glance: how often each listed item was pressed.
+    presses = dict(
+        db.session.execute(
+            select(Event.commitment_id, func.count(Event.id))
+            .where(Event.kind == EventKind.PRESSED, Event.commitment_id.in_([c.id for c in items]))
+            .group_by(Event.commitment_id)
+        ).all()
+    )
     return render_template(
         "followup/dashboard.html",
         groups=groups,
+        presses=presses,
         pending=pending,
         department=current_user.department if current_user.role == Role.LIAISON else None,
         due_soon_days=DUE_SOON_DAYS,

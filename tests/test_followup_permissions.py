@@ -137,3 +137,12 @@ def test_forms_carry_a_fresh_token_each_time(app, liaison):
     first = form_state(liaison, cid, "progress")["progress-idem"]
     second = form_state(liaison, cid, "progress")["progress-idem"]
     assert first and second and first != second
+
+
+def test_dashboard_shows_how_often_an_item_was_pressed(app, supervisor, liaison):
+    cid = make_commitment(app, days=-4)
+    submit(supervisor, cid, "press", note="第一次督办。")
+    submit(supervisor, cid, "press", note="第二次督办。")
+    html = liaison.get("/followup/?lang=en").get_data(as_text=True)
+    row = html.split(f'id="item-{cid}"')[1].split("</tr>")[0]
+    assert "Pressed 2 times" in row
