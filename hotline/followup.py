@@ -243,7 +243,7 @@ def page(item: Commitment, status: int = 200, **forms):
     pending = domain.pending_extension(item)
     role = current_user.role
     allowed = []
-    if item.state == State.OPEN:
+    if item.state == State.OPEN and role in (Role.LIAISON, Role.SUPERVISOR):
         allowed += ["progress", "completion"]
         if pending is None:
             allowed.append("extension")

@@ -51,7 +51,9 @@ def test_a_liaison_cannot_decide_verify_press_or_withdraw(app, liaison, action):
 @pytest.mark.parametrize("action", LIAISON_ACTIONS + SUPERVISOR_ACTIONS)
 def test_a_moderator_only_reads(app, moderator, action):
     cid = make_commitment(app)
-    assert moderator.get(f"/followup/commitments/{cid}").status_code == 200
+    page = moderator.get(f"/followup/commitments/{cid}")
+    assert page.status_code == 200
+    assert "<form method=\"post\" action=\"/followup/" not in page.get_data(as_text=True)
     r = moderator.post_form(f"/followup/commitments/{cid}/{action}", {})
     assert r.status_code == 403
 
