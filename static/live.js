@@ -12,9 +12,8 @@
 
   function start() {
     const body = document.body;
-    const ns = body && body.dataset.liveNs;
-    // Pages without live regions (or without the vendored libraries) stay plain HTML.
-    if (!ns || typeof io !== "function" || typeof htmx === "undefined") return;
+    // Without the vendored libraries the pages stay plain HTML.
+    if (!body || typeof io !== "function" || typeof htmx === "undefined") return;
 
     const last = Object.create(null); // room -> highest seq the DOM reflects
     let socket = null, everConnected = false, timer = null, catchUps = 0, audio = null;
@@ -128,6 +127,7 @@
     body.addEventListener("htmx:afterSettle", (evt) => {
       const el = evt.target;
       if (!(el instanceof Element)) return;
+      if (el === body) return boot(); // boosted navigation: a new page, new rooms
       const found = seqsIn(el);
       if (el.hasAttribute("data-live-refetch")) {
         // Rendered before a push we had already applied? Then the push was
@@ -146,21 +146,36 @@
       }
     });
 
-    learn(seqsIn(body));
-    setState("connecting");
-    // Default transports (long-polling first, then upgrade): works with WebSockets blocked.
-    socket = io(ns);
-    socket.on("connect", () => {
-      setState("connected");
-      if (everConnected) refetch(); // we were away: the DOM may be behind
-      everConnected = true;
-      join(Object.keys(last));
-    });
-    socket.on("disconnect", () => setState("disconnected"));
-    socket.on("connect_error", () => setState("disconnected"));
-    socket.io.on("reconnect_attempt", () => setState("connecting"));
-    socket.on("swap", onSwap);
-    window.hotlineLive = {socket};
+    // (Re)start for the page in view. The page names its namespace with
+    // data-live-ns on an element inside <body> (hx-boost swaps the body's
+    // content, not its attributes); pages without it stay plain HTML.
+    function boot() {
+      if (socket) { socket.removeAllListeners(); socket.io.removeAllListeners(); socket.disconnect(); }
+      socket = null; everConnected = false; clearTimeout(timer);
+      Object.keys(last).forEach((room) => { delete last[room]; });
+      const holder = document.querySelector("[data-live-ns]");
+      const ns = holder && holder.dataset.liveNs;
+      window.hotlineLive = {socket: null};
+      if (!ns) return;
+      learn(seqsIn(body));
+      setState("connecting");
+      // Default transports (long-polling first, then upgrade): works with WebSockets blocked.
+      socket = io(ns, {forceNew: true});
+      socket.on("connect", () => {
+        setState("connected");
+        if (everConnected) refetch(); // we were away: the DOM may be behind
+        everConnected = true;
+        join(Object.keys(last));
+      });
+      socket.on("disconnect", () => setState("disconnected"));
+      socket.on("connect_error", () => setState("disconnected"));
+      socket.io.on("reconnect_attempt", () => setState("connecting"));
+      socket.on("swap", onSwap);
+      window.hotlineLive = {socket};
+    }
+
+    body.addEventListener("htmx:historyRestore", boot);
+    boot();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

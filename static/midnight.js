@@ -1,6 +1,6 @@
 /* Statuses are computed when a page is rendered, so "due today" becomes
  * "overdue" at local midnight without any job. An open page learns that moment
- * from the server (<body data-refetch-at="ISO time">) and then refetches its
+ * from the server (<main data-refetch-at="ISO time">) and then refetches its
  * live regions over HTTP, the same way live.js does after a reconnect.
  * A random delay of up to a minute spreads the requests of many open pages.
  */
@@ -22,7 +22,8 @@
   }
 
   function start() {
-    const at = Date.parse((document.body && document.body.dataset.refetchAt) || "");
+    const holder = document.querySelector("[data-refetch-at]");
+    const at = Date.parse((holder && holder.dataset.refetchAt) || "");
     if (at) schedule(at);
   }
 

@@ -245,3 +245,101 @@ def postgres_url():
 def redis_url():
     need(port_open(6379), "Redis is not running on 127.0.0.1:6379")
     return "redis://127.0.0.1:6379/0"
+
+
+# --- a real server and a real browser --------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(env: dict, port: int):
+    """`python wsgi.py` as production runs it; returns the process once it listens."""
+    import subprocess
+    import sys
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "wsgi.py"],
+        cwd=ROOT,
+        env={**os.environ, **env, "HOTLINE_PORT": str(port)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stdout.read()}")
+        if port_open(port):
+            return process
+        time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("server did not start")
+
+
+@pytest.fixture(scope="module")
+def live_server(template_databases, tmp_path_factory):
+    """The site served by `python wsgi.py` (eventlet, as in production) on a copy
+    of the demo database; yields its base URL. One per test module."""
+    folder = tmp_path_factory.mktemp("live")
+    db_path = folder / "hotline.sqlite3"
+    shutil.copy(template_databases["demo"], db_path)
+    port = free_port()
+    process = start_server(
+        {
+            "DATABASE_URL": f"sqlite:///{db_path}",
+            "SECRET_KEY": "live-server-test",
+            "HOTLINE_ASYNC_MODE": "eventlet",
+            "HOTLINE_UPLOAD_DIR": str(folder / "uploads"),
+        },
+        port,
+    )
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except Exception:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    need(os.path.exists(CHROMIUM), f"Chromium is not installed at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def browser_login(context, base_url: str, username: str):
+    """A page in `context` signed in as a demo account."""
+    page = context.new_page()
+    page.goto(f"{base_url}/auth/login")
+    page.fill("#username", username)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/auth/login" not in url)
+    return page
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """sign_in(context, "host") → a page of that browser context, signed in."""
+    return lambda context, username: browser_login(context, live_server, username)

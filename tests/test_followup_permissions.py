@@ -53,7 +53,7 @@ def test_a_moderator_only_reads(app, moderator, action):
     cid = make_commitment(app)
     page = moderator.get(f"/followup/commitments/{cid}")
     assert page.status_code == 200
-    assert "<form method=\"post\" action=\"/followup/" not in page.get_data(as_text=True)
+    assert '<form method="post" action="/followup/' not in page.get_data(as_text=True)
     r = moderator.post_form(f"/followup/commitments/{cid}/{action}", {})
     assert r.status_code == 403
 
