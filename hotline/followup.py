@@ -41,7 +41,7 @@ from wtforms import DateField, IntegerField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DateRange, NumberRange, Optional
 
-from . import board, reports
+from . import board, live, reports
 from . import commitments as domain
 from .auth import roles_required, staff_required
 from .extensions import db
@@ -50,6 +50,7 @@ from .models import (
     Attachment,
     Call,
     Commitment,
+    Department,
     Event,
     EventKind,
     ExtensionRequest,
@@ -60,7 +61,15 @@ from .models import (
     Show,
 )
 from .status import Code, State, local_date
-from .web import format_datetime, local_to_utc, outcome_label, status_text, today
+from .web import (
+    format_datetime,
+    local_to_utc,
+    outcome_label,
+    page_or_block,
+    render_block,
+    status_text,
+    today,
+)
 
 bp = Blueprint("followup", __name__, url_prefix="/followup")
 log = logging.getLogger("hotline.followup")
@@ -69,6 +78,7 @@ worker_required = roles_required(Role.LIAISON, Role.SUPERVISOR)
 supervisor_required = roles_required(Role.SUPERVISOR)
 
 DUE_SOON_DAYS = 7
+DASHBOARD = "followup/dashboard.html"
 
 
 # ---------------------------------------------------------------- uploads
@@ -325,6 +335,7 @@ def act(item: Commitment, name: str, action):
         abort(400)
     log.info("followup %s: commitment=%s user=%s", name, item.id, current_user.username)
     board.publish_commitment(item)
+    publish_dashboard(item)
     flash(_("Saved. It is on the public timeline."), "success")
     return redirect(url_for("followup.commitment", commitment_id=item.id))
 
@@ -341,21 +352,30 @@ def already_done(key: str, item: Commitment) -> bool:
 # ---------------------------------------------------------------- pages
 
 
-@bp.route("/")
-@staff_required
-def dashboard():
-    """Role-aware: a liaison sees their department; the office and moderators see all."""
+def dashboard_data(department: Department | None) -> dict:
+    """What the dashboard shows: one department's items (a liaison's), or all.
+
+    Takes the department rather than reading current_user, because the same
+    block is also rendered once and pushed to every liaison of the department.
+    """
     day = today()
-    query = scoped(
-        select(Commitment)
-        .options(
-            selectinload(Commitment.department),
-            selectinload(Commitment.call).selectinload(Call.show),
+
+    def only_department(query):
+        if department is None:
+            return query
+        return query.where(Commitment.department_id == department.id)
+
+    items = db.session.scalars(
+        only_department(
+            select(Commitment)
+            .options(
+                selectinload(Commitment.department),
+                selectinload(Commitment.call).selectinload(Call.show),
+            )
+            .where(Commitment.state.in_([State.OPEN, State.REPORTED]))
+            .order_by(Commitment.deadline, Commitment.id)
         )
-        .where(Commitment.state.in_([State.OPEN, State.REPORTED]))
-        .order_by(Commitment.deadline, Commitment.id)
-    )
-    items = db.session.scalars(query).all()
+    ).all()
     groups = {"overdue": [], "due_soon": [], "reported": [], "later": []}
     for c in items:
         st = c.status(day)
@@ -368,7 +388,7 @@ def dashboard():
         else:
             groups["later"].append(c)
     pending = db.session.scalars(
-        scoped(
+        only_department(
             select(ExtensionRequest)
             .join(Commitment, ExtensionRequest.commitment_id == Commitment.id)
             .options(selectinload(ExtensionRequest.commitment).selectinload(Commitment.department))
@@ -384,13 +404,37 @@ def dashboard():
             .group_by(Event.commitment_id)
         ).all()
     )
-    return render_template(
-        "followup/dashboard.html",
-        groups=groups,
-        presses=presses,
-        pending=pending,
-        department=current_user.department if current_user.role == Role.LIAISON else None,
-        due_soon_days=DUE_SOON_DAYS,
+    return {
+        "groups": groups,
+        "presses": presses,
+        "pending": pending,
+        "department": department,
+        "due_soon_days": DUE_SOON_DAYS,
+    }
+
+
+@bp.route("/")
+@staff_required
+def dashboard():
+    """Role-aware: a liaison sees their department (live); the office and moderators see all."""
+    if current_user.role == Role.LIAISON:
+        department = current_user.department
+        if department is None:
+            abort(404)
+    else:
+        department = None
+    return page_or_block(DASHBOARD, "items", **dashboard_data(department))
+
+
+def publish_dashboard(commitment: Commitment) -> None:
+    """Update the dashboard of the commitment's department for its liaisons."""
+    department = db.session.get(Department, commitment.department_id)
+    live.publish(
+        live.STAFF,
+        f"department:{department.id}",
+        target="#followup-items",
+        swap="outerHTML",
+        render=lambda: render_block(DASHBOARD, "items", **dashboard_data(department)),
     )
 
 

@@ -4,7 +4,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 from test_followup import (
+    HOUSING,
     TRANSPORT,
     event_count,
     form_state,
@@ -148,3 +150,29 @@ def test_dashboard_shows_how_often_an_item_was_pressed(app, supervisor, liaison)
     html = liaison.get("/followup/?lang=en").get_data(as_text=True)
     row = html.split(f'id="item-{cid}"')[1].split("</tr>")[0]
     assert "Pressed 2 times" in row
+
+
+def test_liaison_dashboard_updates_live_for_its_department(app, supervisor, liaison, socket_client):
+    from hotline.models import Department
+
+    cid = make_commitment(app, days=-2)
+    with app.app_context():
+        housing = db.session.scalar(select(Department.id).where(Department.name == HOUSING))
+    html = liaison.get("/followup/").get_data(as_text=True)
+    assert f'data-live-room="department:{housing}"' in html and 'data-live-ns="/desk"' in html
+    fragment = liaison.get("/followup/", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert fragment.lstrip().startswith('<div id="followup-items"') and "<html" not in fragment
+
+    watcher = socket_client("/desk", liaison)
+    room = f"department:{housing}"
+    assert room in watcher.emit("join", {"rooms": [room]}, namespace="/desk", callback=True)
+    watcher.get_received("/desk")
+    submit(supervisor, cid, "press", note="请加快。")
+    pushed = [
+        m["args"][0]
+        for m in watcher.get_received("/desk")
+        if m["name"] == "swap" and m["args"][0]["target"] == "#followup-items"
+    ]
+    assert len(pushed) == 1
+    row = pushed[0]["html"].split(f'id="item-{cid}"')[1].split("</tr>")[0]
+    assert "已督办2次" not in row and "已督办1次" in row  # rendered for the department
