@@ -1,7 +1,277 @@
-"""Open data: JSON and CSV of the public lists (documented in the README)."""
+"""Open data: JSON and CSV of the public lists (documented in the README,
+"Open data API"). The same filters as the board; only public fields."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import csv
+import io
+from datetime import date, datetime
+
+from flask import Blueprint, Response, jsonify, request, url_for
+
+from .board import BoardQuery, scorecards, search_commitments, show_counts
+from .extensions import db
+from .models import Show, ShowKind, ShowStatus
+from .web import local_to_utc
+from .web import today as local_today
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+MAX_PER_PAGE = 100
+COMMITMENT_FIELDS = (
+    "id",
+    "url",
+    "pledge",
+    "department_id",
+    "department",
+    "official_name",
+    "official_title",
+    "show_id",
+    "show_title",
+    "show_starts_at",
+    "call_id",
+    "call_number",
+    "topic",
+    "area",
+    "category",
+    "deputy_id",
+    "deputy",
+    "created_at",
+    "deadline",
+    "original_deadline",
+    "extended",
+    "state",
+    "status",
+    "status_days",
+    "completed_on",
+    "withdrawn_reason",
+)
+SHOW_FIELDS = (
+    "id",
+    "url",
+    "title",
+    "kind",
+    "venue",
+    "starts_at",
+    "status",
+    "calls",
+    "answered",
+    "commitments",
+    "met",
+)
+DEPARTMENT_FIELDS = (
+    "id",
+    "name",
+    "rank",
+    "commitments",
+    "fell_due",
+    "met_on_time",
+    "met_after_extension",
+    "met_late",
+    "reported",
+    "due",
+    "due_today",
+    "overdue",
+    "withdrawn",
+    "extended",
+    "on_time_rate",
+    "median_days_to_complete",
+    "ratings_satisfied",
+    "ratings_basic",
+    "ratings_dissatisfied",
+)
+
+
+def iso(value) -> str | None:
+    """Dates as YYYY-MM-DD; stored (naive UTC) times as YYYY-MM-DDTHH:MM:SSZ."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0).isoformat() + "Z"
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def commitment_record(c, today: date) -> dict:
+    st = c.status(today)
+    call = c.call
+    return {
+        "id": c.id,
+        "url": url_for("board.commitment", commitment_id=c.id, _external=True),
+        "pledge": c.pledge,
+        "department_id": c.department_id,
+        "department": c.department.name,
+        "official_name": c.official_name,
+        "official_title": c.official_title,
+        "show_id": call.show_id,
+        "show_title": call.show.title,
+        "show_starts_at": iso(call.show.starts_at),
+        "call_id": call.id,
+        "call_number": call.number,
+        "topic": call.topic,
+        "area": call.area,
+        "category": call.category,
+        "deputy_id": call.deputy_id,
+        "deputy": call.deputy.name if call.deputy else None,
+        "created_at": iso(c.created_at),
+        "deadline": iso(c.deadline),
+        "original_deadline": iso(c.original_deadline),
+        "extended": st.extended,
+        "state": c.state,
+        "status": st.code.value,
+        "status_days": st.days,
+        "completed_on": iso(c.completed_on),
+        "withdrawn_reason": c.withdrawn_reason,
+    }
+
+
+def show_record(row) -> dict:
+    s, calls, answered, commitments, met = row
+    return {
+        "id": s.id,
+        "url": url_for("board.show", show_id=s.id, _external=True),
+        "title": s.title,
+        "kind": s.kind,
+        "venue": s.venue,
+        "starts_at": iso(s.starts_at),
+        "status": s.status,
+        "calls": calls,
+        "answered": answered,
+        "commitments": commitments,
+        "met": met,
+    }
+
+
+def department_record(card) -> dict:
+    return {
+        "id": card.department.id,
+        "name": card.department.name,
+        "rank": card.rank,
+        "commitments": card.total,
+        "fell_due": card.fell_due,
+        **{
+            code: card[code]
+            for code in (
+                "met_on_time",
+                "met_after_extension",
+                "met_late",
+                "reported",
+                "due",
+                "due_today",
+                "overdue",
+                "withdrawn",
+            )
+        },
+        "extended": card.extended,
+        "on_time_rate": round(card.on_time_rate, 4) if card.on_time_rate is not None else None,
+        "median_days_to_complete": card.median_days,
+        "ratings_satisfied": card.ratings.get("satisfied", 0),
+        "ratings_basic": card.ratings.get("basic", 0),
+        "ratings_dissatisfied": card.ratings.get("dissatisfied", 0),
+    }
+
+
+def neutralise(value) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
+
+
+def csv_response(fields, records, name: str) -> Response:
+    out = io.StringIO()
+    out.write("\ufeff")  # BOM: Excel then reads the file as UTF-8
+    writer = csv.writer(out)
+    writer.writerow(fields)
+    for record in records:
+        writer.writerow([neutralise(record[f]) for f in fields])
+    response = Response(out.getvalue().encode("utf-8"), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+def _commitment_page():
+    query = BoardQuery.from_args(request.args, max_per_page=MAX_PER_PAGE)
+    today = local_today()
+    items, totals, pages = search_commitments(query, today)
+    return query, today, items, totals, pages
+
+
+@bp.route("/commitments")
+def commitments():
+    query, today, items, totals, pages = _commitment_page()
+    links = {"self": url_for("api.commitments", _external=True, **query.args())}
+    if query.page < pages:
+        links["next"] = url_for(
+            "api.commitments", _external=True, **query.args(page=query.page + 1)
+        )
+    if query.page > 1:
+        links["prev"] = url_for(
+            "api.commitments", _external=True, **query.args(page=query.page - 1)
+        )
+    return jsonify(
+        {
+            "data": [commitment_record(c, today) for c in items],
+            "total": totals.total,
+            "totals": {code: totals[code] for code in sorted(totals.by_code)},
+            "page": query.page,
+            "per_page": query.per_page,
+            "pages": pages,
+            "links": links,
+            "as_of": today.isoformat(),
+        }
+    )
+
+
+@bp.route("/commitments.csv")
+def commitments_csv():
+    query = BoardQuery.from_args(request.args)
+    today = local_today()
+    items, _totals, _pages = search_commitments(query, today, paged=False)
+    return csv_response(
+        COMMITMENT_FIELDS, (commitment_record(c, today) for c in items), "commitments"
+    )
+
+
+def _shows():
+    """Shows newest first; ?year= (local), ?kind= and ?status= filter them."""
+    stmt = show_counts()
+    year = request.args.get("year", type=int)
+    if year and 2000 <= year <= 2100:
+        start, end = local_to_utc(datetime(year, 1, 1)), local_to_utc(datetime(year + 1, 1, 1))
+        stmt = stmt.where(Show.starts_at >= start, Show.starts_at < end)
+    if request.args.get("kind") in set(ShowKind):
+        stmt = stmt.where(Show.kind == request.args["kind"])
+    if request.args.get("status") in set(ShowStatus):
+        stmt = stmt.where(Show.status == request.args["status"])
+    return [show_record(row) for row in db.session.execute(stmt).all()]
+
+
+@bp.route("/shows")
+def shows():
+    return jsonify({"data": _shows()})
+
+
+@bp.route("/shows.csv")
+def shows_csv():
+    return csv_response(SHOW_FIELDS, _shows(), "shows")
+
+
+def _departments():
+    return [department_record(card) for card in scorecards(local_today())]
+
+
+@bp.route("/departments")
+def departments():
+    return jsonify({"data": _departments(), "as_of": local_today().isoformat()})
+
+
+@bp.route("/departments.csv")
+def departments_csv():
+    return csv_response(DEPARTMENT_FIELDS, _departments(), "departments")

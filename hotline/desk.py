@@ -147,6 +147,8 @@ def publish_call(call: Call, *, new: bool = False, old_department_id: int | None
         )
         .where(Call.id == call.id)
     )
+    # The public first: thousands watch it; the staff consoles are a handful.
+    board.publish_call(call, new=new)
     show = show_or_404(call.show_id)
     room = f"show:{show.id}"
     live.publish(
@@ -180,7 +182,6 @@ def publish_call(call: Call, *, new: bool = False, old_department_id: int | None
             swap="afterbegin" if new or moved else "outerHTML",
             render=lambda: render_block(DEPARTMENT_PAGE, "call_row", call=call),
         )
-    board.publish_call(call, new=new)
 
 
 def publish_show(show: Show) -> None:

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from .status import Code, PublicStatus, local_date
@@ -198,6 +199,19 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         {name: value for name, value in vars(macros).items() if not name.startswith("_")}
     )
+
+    @app.context_processor
+    def shows_on_air():
+        # Called by base.html, so every page says when a show is live.
+        from .extensions import db
+        from .models import Show, ShowStatus
+
+        def on_air():
+            return db.session.scalars(
+                select(Show).where(Show.status == ShowStatus.LIVE).order_by(Show.starts_at)
+            ).all()
+
+        return {"shows_on_air": on_air}
 
     @app.after_request
     def security_headers(response):

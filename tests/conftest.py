@@ -247,6 +247,38 @@ def redis_url():
     return "redis://127.0.0.1:6379/0"
 
 
+class LiveServer(str):
+    """The base URL of a really served app (a str), with the app at `.app`."""
+
+    app = None
+
+
+@pytest.fixture
+def live_server(template_databases, tmp_path):
+    """The demo app served over real HTTP and Socket.IO (threading mode) on a
+    free port, on its own SQLite copy; returns the base URL, app at `.app`.
+    Change data inside `with live_server.app.test_request_context(): ...`."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from hotline.extensions import db
+
+    app = _make_app(template_databases["demo"], tmp_path)
+    app.config["TESTING"] = False  # serve as in production (errors as pages)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = LiveServer(f"http://127.0.0.1:{server.server_port}")
+    url.app = app
+    yield url
+    server.shutdown()
+    thread.join(timeout=5)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 # --- a real server and a real browser --------------------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"
@@ -293,9 +325,10 @@ def start_server(env: dict, port: int):
 
 
 @pytest.fixture(scope="module")
-def live_server(template_databases, tmp_path_factory):
-    """The site served by `python wsgi.py` (eventlet, as in production) on a copy
-    of the demo database; yields its base URL. One per test module."""
+def wsgi_server(template_databases, tmp_path_factory):
+    """The site served by `python wsgi.py` in its own process (eventlet, as in
+    production) on a copy of the demo database; yields its base URL. One per
+    test module: tests in it share the data."""
     folder = tmp_path_factory.mktemp("live")
     db_path = folder / "hotline.sqlite3"
     shutil.copy(template_databases["demo"], db_path)
@@ -319,6 +352,8 @@ def live_server(template_databases, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
+    """Headless Debian Chromium through Playwright (skips locally when missing,
+    fails in CI). Open pages with browser.new_page() / new_context()."""
     need(os.path.exists(CHROMIUM), f"Chromium is not installed at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
@@ -340,6 +375,7 @@ def browser_login(context, base_url: str, username: str):
 
 
 @pytest.fixture
-def sign_in(live_server):
-    """sign_in(context, "host") → a page of that browser context, signed in."""
-    return lambda context, username: browser_login(context, live_server, username)
+def sign_in(wsgi_server):
+    """sign_in(context, "host") → a page of that browser context, signed in to
+    the wsgi_server."""
+    return lambda context, username: browser_login(context, wsgi_server, username)

@@ -512,3 +512,32 @@ def test_every_desk_page_renders_in_both_languages(app, moderator, liaison, call
         assert 'lang="zh-CN"' in zh and 'lang="en"' in en, url
         assert "直播台" in zh or "部门工作台" in zh, url
         assert "Live desk" in en or "Department console" in en, url
+
+
+def test_a_live_show_is_announced_on_every_page(app, moderator, client):
+    show_id = scheduled_show(app)
+    assert f'href="/shows/{show_id}"' not in client.get("/departments").get_data(as_text=True)
+    go_live(moderator, show_id)
+    for url in ("/", "/departments", "/shows", "/auth/login"):
+        html = client.get(url).get_data(as_text=True)
+        assert 'class="on-air"' in html and f'href="/shows/{show_id}"' in html, url
+
+
+def test_logging_a_call_costs_the_same_queries_however_long_the_show(
+    app, moderator, live_show, count_queries
+):
+    def queries_for_one_more_call(i):
+        token = moderator.csrf()
+        with count_queries() as n:
+            response = moderator.post(
+                f"/desk/shows/{live_show}/calls",
+                data={"topic": f"来电{i}", "department": str(HOUSING), "csrf_token": token},
+            )
+        assert response.status_code == 303
+        return n[0]
+
+    log(moderator, live_show, topic="第一个", idem="warm-up")  # creates the rooms' counters
+    first = queries_for_one_more_call(0)
+    for i in range(1, 15):
+        log(moderator, live_show, topic=f"填充{i}", idem=f"fill{i}")
+    assert queries_for_one_more_call(99) == first

@@ -37,18 +37,18 @@ def open_live_console(page, base_url, title_part="第173期"):
 
 
 def test_call_logged_at_the_desk_appears_for_the_public_and_the_liaison(
-    live_server, contexts, sign_in
+    wsgi_server, contexts, sign_in
 ):
     desk = sign_in(contexts(), "host")
-    show_id = open_live_console(desk, live_server)
+    show_id = open_live_console(desk, wsgi_server)
 
     public = contexts().new_page()
-    public.goto(f"{live_server}/shows/{show_id}")
+    public.goto(f"{wsgi_server}/shows/{show_id}")
     expect(public.locator("#show-status .live-badge")).to_be_visible()
     expect(public.locator("#live-status")).to_have_attribute("data-state", "connected")
 
     liaison = sign_in(contexts(), "housing")
-    liaison.goto(f"{live_server}/desk/department")
+    liaison.goto(f"{wsgi_server}/desk/department")
     expect(liaison.locator("#live-status")).to_have_attribute("data-state", "connected")
 
     # Keyboard only: type the topic, tab to the department, Enter to save.
@@ -76,9 +76,9 @@ def test_call_logged_at_the_desk_appears_for_the_public_and_the_liaison(
     assert desk.locator("#desk-calls li", has_text="浏览器：小区门口积水").count() == 1
 
 
-def test_a_failed_save_keeps_the_text_and_a_retry_logs_once(live_server, contexts, sign_in):
+def test_a_failed_save_keeps_the_text_and_a_retry_logs_once(wsgi_server, contexts, sign_in):
     desk = sign_in(contexts(), "host")
-    open_live_console(desk, live_server)
+    open_live_console(desk, wsgi_server)
     fail_once = {"left": 1}
 
     def drop(route):
@@ -100,23 +100,23 @@ def test_a_failed_save_keeps_the_text_and_a_retry_logs_once(live_server, context
     expect(desk.locator("#desk-calls li", has_text="断网时登记的来电")).to_have_count(1)
 
 
-def test_live_updates_work_with_websockets_blocked(live_server, contexts, sign_in):
+def test_live_updates_work_with_websockets_blocked(wsgi_server, contexts, sign_in):
     desk = sign_in(contexts(), "host")
-    show_id = open_live_console(desk, live_server)
+    show_id = open_live_console(desk, wsgi_server)
     public = contexts().new_page()
     # Every WebSocket is closed at once: socket.io must stay on long-polling.
     public.route_web_socket(re.compile(".*"), lambda ws: ws.close())
-    public.goto(f"{live_server}/shows/{show_id}")
+    public.goto(f"{wsgi_server}/shows/{show_id}")
     expect(public.locator("#live-status")).to_have_attribute("data-state", "connected")
     desk.locator("#topic").fill("没有WebSocket也能看到")
     desk.locator("#topic").press("Enter")
     expect(public.locator("#call-list")).to_contain_text("没有WebSocket也能看到")
 
 
-def test_console_works_with_javascript_off(live_server, contexts, sign_in):
+def test_console_works_with_javascript_off(wsgi_server, contexts, sign_in):
     context = contexts(java_script_enabled=False)
     desk = sign_in(context, "host")
-    desk.goto(f"{live_server}/desk/")
+    desk.goto(f"{wsgi_server}/desk/")
     desk.get_by_role("link", name=re.compile("第173期")).click()
     expect(desk.locator("#call-form")).to_be_visible()
     if desk.locator("button[value=live]").count():

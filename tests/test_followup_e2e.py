@@ -27,17 +27,17 @@ def contexts(browser):
 
 
 def test_progress_with_evidence_extension_refused_then_completion_verified_live(
-    live_server, contexts, sign_in, tmp_path
+    wsgi_server, contexts, sign_in, tmp_path
 ):
     liaison = sign_in(contexts(), "housing")
-    liaison.goto(f"{live_server}/followup/")
+    liaison.goto(f"{wsgi_server}/followup/")
     first = liaison.locator("#later a, #due-soon a, #overdue a").first
     first.click()
     expect(liaison.locator("#form-progress")).to_be_visible()
     commitment_id = re.search(r"/commitments/(\d+)", liaison.url).group(1)
 
     public = contexts().new_page()
-    public.goto(f"{live_server}/commitments/{commitment_id}")
+    public.goto(f"{wsgi_server}/commitments/{commitment_id}")
     public.wait_for_function("window.hotlineLive && window.hotlineLive.socket?.connected")
 
     # Progress with a photo, through the boosted multipart form.
@@ -68,7 +68,7 @@ def test_progress_with_evidence_extension_refused_then_completion_verified_live(
     )
 
     office = sign_in(contexts(), "office")
-    office.goto(f"{live_server}/followup/commitments/{commitment_id}")
+    office.goto(f"{wsgi_server}/followup/commitments/{commitment_id}")
     office.locator("#form-verify button[type=submit]").click()
     expect(office.locator(".flash-success")).to_be_visible()
     expect(public.locator(".current-status [data-status]")).to_have_attribute(

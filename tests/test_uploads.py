@@ -56,6 +56,9 @@ def test_good_files_are_stored_outside_the_web_root_and_served_safely(app, clien
     assert r.headers["Content-Type"] == "application/pdf"
     work = liaison.get(f"/followup/commitments/{cid}").get_data(as_text=True)
     assert f"/followup/evidence/{png.id}" in work
+    public = client.get(f"/commitments/{cid}").get_data(as_text=True)
+    assert f"/followup/evidence/{png.id}" in public and "现场照片.png" in public
+    assert f"/followup/evidence/{pdf.id}" in public
 
 
 def test_jpeg_accepted_by_content_not_name(app, liaison):

@@ -1,0 +1,108 @@
+"""Callers' names and phone numbers appear on no public page, feed, export,
+API response, socket event or log line. Seed unique ones and scan for them."""
+
+import logging
+import re
+
+from sqlalchemy import select, update
+
+from hotline import board
+from hotline.extensions import db
+from hotline.models import Call, CallerContact, Commitment, Deputy, Question, Show
+
+
+def seed_private_data(app) -> list[str]:
+    """Give every caller and question a unique name and phone; return them."""
+    secrets = []
+    with app.app_context():
+        calls = db.session.scalars(select(Call.id)).all()
+        for call_id in calls:
+            name, phone = f"私密姓名{call_id:04d}甲", f"1990{call_id:07d}"
+            db.session.execute(
+                update(CallerContact)
+                .where(CallerContact.call_id == call_id)
+                .values(name=name, phone=phone)
+            )
+            secrets += [name, phone]
+        for show_id in db.session.scalars(select(Show.id)):
+            name, phone = f"提问人{show_id:04d}乙", f"1880{show_id:07d}"
+            db.session.add(Question(show_id=show_id, text="问题", name=name, phone=phone))
+            secrets += [name, phone]
+        db.session.commit()
+    return secrets
+
+
+def public_urls(app) -> list[str]:
+    with app.app_context():
+        commitments = db.session.scalars(select(Commitment.id)).all()
+        shows = db.session.scalars(select(Show.id)).all()
+        deputies = db.session.scalars(select(Deputy.id)).all()
+        departments = {c.department_id for c in db.session.scalars(select(Commitment))}
+    urls = [
+        "/",
+        "/?lang=en",
+        "/?sort=newest&status=met",
+        "/?q=%E5%B0%8F%E5%8C%BA",
+        "/shows",
+        "/departments",
+        "/deputies",
+        "/feed.atom",
+        "/api/v1/commitments?per_page=100",
+        "/api/v1/commitments.csv",
+        "/api/v1/shows",
+        "/api/v1/shows.csv",
+        "/api/v1/departments",
+        "/api/v1/departments.csv",
+    ]
+    for cid in commitments:
+        urls += [
+            f"/commitments/{cid}",
+            f"/commitments/{cid}/feed.atom",
+            f"/commitments/{cid}/qr.svg",
+        ]
+    urls += [f"/shows/{s}" for s in shows]
+    urls += [f"/deputies/{d}" for d in deputies]
+    urls += [f"/departments/{d}/feed.atom" for d in departments]
+    return urls
+
+
+def assert_clean(text: str, secrets: list[str], where: str) -> None:
+    for secret in secrets:
+        assert secret not in text, f"{secret!r} leaked in {where}"
+
+
+def test_no_private_caller_data_in_any_public_response(app, client, caplog):
+    secrets = seed_private_data(app)
+    assert len(secrets) > 60
+    caplog.set_level(logging.DEBUG)
+    urls = public_urls(app)
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.get_data(as_text=True)
+        assert_clean(body, secrets, url)
+        # The same parts fetched as htmx fragments.
+        fragment = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+        assert_clean(fragment, secrets, f"{url} (fragment)")
+    assert_clean(caplog.text, secrets, "the log")
+    # The phone numbers are not there in a split form either (e.g. 199-0000-0001).
+    digits = re.compile(r"1[89]\d{9}")
+    for url in ("/", "/api/v1/commitments.csv", "/feed.atom"):
+        assert not digits.search(client.get(url).get_data(as_text=True).replace("-", ""))
+
+
+def test_no_private_caller_data_in_socket_events(app, client, socket_client):
+    secrets = seed_private_data(app)
+    with app.app_context():
+        item = db.session.scalar(select(Commitment).order_by(Commitment.id).limit(1))
+        rooms = ["board", f"commitment:{item.id}", f"show:{item.call.show_id}"]
+    sock = socket_client("/live", client)
+    sock.emit("join", {"rooms": rooms}, namespace="/live", callback=True)
+    with app.test_request_context("/"):
+        item = db.session.get(Commitment, item.id)
+        board.publish_commitment(item)
+        board.publish_call(item.call, new=True)
+    events = sock.get_received("/live")
+    assert len(events) >= 4
+    for event in events:
+        assert_clean(repr(event["args"]), secrets, "a socket event")
