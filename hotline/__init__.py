@@ -79,6 +79,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(followup.bp)
     app.register_blueprint(api.bp)
 
+    from . import admin
+
+    app.register_blueprint(followup.lists)
+    app.register_blueprint(admin.bp)
+
     from . import cli
 
     cli.init_app(app)

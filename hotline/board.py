@@ -316,7 +316,7 @@ def is_fragment_request() -> bool:
 def _commitment_or_404(commitment_id: int) -> Commitment:
     item = db.session.scalar(
         public_commitments()
-        .options(selectinload(Commitment.events))
+        .options(selectinload(Commitment.events).selectinload(Event.attachments))
         .where(Commitment.id == commitment_id)
     )
     if item is None:
@@ -780,7 +780,7 @@ def publish_commitment(commitment: Commitment, *, new: bool = False) -> None:
         raise RuntimeError("publish_commitment() before commit: commit the transaction first")
     item = db.session.scalar(
         public_commitments()
-        .options(selectinload(Commitment.events))
+        .options(selectinload(Commitment.events).selectinload(Event.attachments))
         .where(Commitment.id == commitment.id)
     )
     publish_board(changed=item.id)

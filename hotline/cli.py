@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(setup_command)
     app.cli.add_command(user_group)
+    app.cli.add_command(remind_command)
 
 
 def _print_logins(accounts: dict[str, str]) -> None:
@@ -96,3 +97,47 @@ def user_disable(username) -> None:
     db.session.commit()
     live.sign_out_everywhere(user.id)  # reaches the servers through the message queue
     click.echo(f"Disabled {username}; their sessions have ended.")
+
+
+@click.command("remind")
+@click.option("--days", default=7, show_default=True, help="Also list items due within N days.")
+@with_appcontext
+def remind_command(days) -> None:
+    """List each department's overdue items and those due soon; e-mail them to
+    HOTLINE_REMIND_TO when SMTP_HOST is set (one message per department)."""
+    import smtplib
+    from email.message import EmailMessage
+
+    from flask_babel import force_locale, gettext
+
+    from .followup import reminder_text, reminders
+
+    config = current_app.config
+    day = today()
+    # No request here: render in the site's default language (the office reads it).
+    with current_app.test_request_context(), force_locale(config["BABEL_DEFAULT_LOCALE"]):
+        site = gettext("Hotline")
+        found = [
+            (name, reminder_text(name, overdue, due, day))
+            for name, overdue, due in reminders(day, days)
+        ]
+    if not found:
+        click.echo(f"Nothing overdue or due within {days} days ({day.isoformat()}).")
+        return
+    for _name, text in found:
+        click.echo(text)
+        click.echo("")
+    host, to = config.get("SMTP_HOST"), config.get("HOTLINE_REMIND_TO")
+    if not host:
+        return
+    if not to:
+        raise click.ClickException("SMTP_HOST is set but HOTLINE_REMIND_TO is not.")
+    with smtplib.SMTP(host, config.get("SMTP_PORT", 25), timeout=30) as smtp:
+        for name, text in found:
+            message = EmailMessage()
+            message["From"] = config["SMTP_FROM"]
+            message["To"] = to
+            message["Subject"] = f"[{site}] {text.splitlines()[0]}"
+            message.set_content(text)
+            smtp.send_message(message)
+            click.echo(f"E-mailed {name} to {to}.")

@@ -5,8 +5,22 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
 from .extensions import db
-from .models import Call, Commitment, Event, EventKind, Outcome, User
+from .models import (
+    Attachment,
+    Call,
+    Commitment,
+    Event,
+    EventKind,
+    ExtensionRequest,
+    ExtensionStatus,
+    Outcome,
+    User,
+    utcnow,
+)
 from .status import State, local_date
 
 
@@ -115,3 +129,257 @@ def correct_commitment(
     if not diff:
         return None
     return add_event(commitment, EventKind.CORRECTED, actor, data={"changes": diff})
+
+
+# After the show: progress, extensions, completion, verification, 督办 and
+# withdrawal. Each function validates first (nothing is changed on bad input),
+# then changes the commitment and writes its Event; the route commits once.
+# Every action touches the commitment so its version moves on and a form
+# loaded before the change gets a VersionConflict instead of acting blind.
+
+
+class FollowupError(ValueError):
+    """Bad input for a follow-up action; `field` names the form field it belongs to."""
+
+    def __init__(self, field: str, message):
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+def _touch(commitment: Commitment) -> None:
+    commitment.updated_at = utcnow()
+
+
+def _need_text(field: str, text: str | None, message) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise FollowupError(field, message)
+    return text
+
+
+def _need_state(commitment: Commitment, *states: State) -> None:
+    if commitment.state not in states:
+        raise FollowupError("", _l("This action is not possible in the item's current state."))
+
+
+def pending_extension(commitment: Commitment) -> ExtensionRequest | None:
+    return db.session.scalar(
+        select(ExtensionRequest).where(
+            ExtensionRequest.commitment_id == commitment.id,
+            ExtensionRequest.status == ExtensionStatus.PENDING,
+        )
+    )
+
+
+def last_event(commitment: Commitment, kind: EventKind) -> Event | None:
+    return db.session.scalar(
+        select(Event)
+        .where(Event.commitment_id == commitment.id, Event.kind == kind)
+        .order_by(Event.id.desc())
+        .limit(1)
+    )
+
+
+def post_progress(
+    commitment: Commitment,
+    *,
+    actor: User,
+    note: str,
+    percent: int | None = None,
+    attachments: list[Attachment] = (),
+    version,
+    key: str | None = None,
+) -> Event:
+    check_version(commitment, version)
+    _need_state(commitment, State.OPEN)
+    note = _need_text("note", note, _l("Write what has been done."))
+    if percent is not None and not 0 <= percent <= 100:
+        raise FollowupError("percent", _l("The percentage is between 0 and 100."))
+    _touch(commitment)
+    event = add_event(commitment, EventKind.PROGRESS, actor, note=note, percent=percent, key=key)
+    event.attachments.extend(attachments)
+    return event
+
+
+def request_extension(
+    commitment: Commitment,
+    *,
+    actor: User,
+    new_deadline: date | None,
+    reason: str,
+    version,
+    key: str | None = None,
+) -> ExtensionRequest:
+    check_version(commitment, version)
+    _need_state(commitment, State.OPEN)
+    if new_deadline is None:
+        raise FollowupError("new_deadline", _l("Give the new deadline."))
+    if new_deadline <= commitment.deadline:
+        raise FollowupError(
+            "new_deadline", _l("The new deadline must be after the current deadline.")
+        )
+    reason = _need_text("reason", reason, _l("Give the reason for the extension."))
+    if pending_extension(commitment):
+        raise FollowupError("", _l("An extension request is already waiting for a decision."))
+    request = ExtensionRequest(
+        commitment=commitment,
+        requested_deadline=new_deadline,
+        reason=reason,
+        requested_by_id=actor.id,
+    )
+    db.session.add(request)
+    _touch(commitment)
+    add_event(
+        commitment,
+        EventKind.EXTENSION_REQUESTED,
+        actor,
+        note=reason,
+        data={"requested": new_deadline.isoformat(), "current": commitment.deadline.isoformat()},
+        key=key,
+    )
+    return request
+
+
+def decide_extension(
+    request: ExtensionRequest,
+    *,
+    actor: User,
+    grant: bool,
+    reason: str,
+    version,
+    key: str | None = None,
+) -> Event:
+    commitment = request.commitment
+    check_version(commitment, version)
+    if request.status != ExtensionStatus.PENDING:
+        raise FollowupError("", _l("This request has already been decided."))
+    _need_state(commitment, State.OPEN, State.REPORTED)
+    if request.requested_by_id == actor.id:
+        raise FollowupError("", _l("You cannot decide on your own request."))
+    reason = _need_text("reason", reason, _l("Give the reason for the decision."))
+    if grant and request.requested_deadline <= commitment.deadline:
+        raise FollowupError("", _l("The requested date is no longer after the deadline."))
+    request.status = ExtensionStatus.GRANTED if grant else ExtensionStatus.REFUSED
+    request.decided_by_id = actor.id
+    request.decision_reason = reason
+    request.decided_at = utcnow()
+    _touch(commitment)
+    if not grant:
+        return add_event(
+            commitment,
+            EventKind.EXTENSION_REFUSED,
+            actor,
+            note=reason,
+            data={"requested": request.requested_deadline.isoformat()},
+            key=key,
+        )
+    old = commitment.deadline
+    commitment.deadline = request.requested_deadline  # original_deadline never changes
+    return add_event(
+        commitment,
+        EventKind.EXTENSION_GRANTED,
+        actor,
+        note=reason,
+        data={"from": old.isoformat(), "to": request.requested_deadline.isoformat()},
+        key=key,
+    )
+
+
+def report_completion(
+    commitment: Commitment,
+    *,
+    actor: User,
+    note: str,
+    on: date,
+    attachments: list[Attachment] = (),
+    version,
+    key: str | None = None,
+) -> Event:
+    """`on` is the local date of the report: the completion date the status compares."""
+    check_version(commitment, version)
+    _need_state(commitment, State.OPEN)
+    note = _need_text("note", note, _l("Describe what was done."))
+    commitment.state = State.REPORTED
+    commitment.completed_on = on
+    _touch(commitment)
+    event = add_event(
+        commitment,
+        EventKind.COMPLETION_REPORTED,
+        actor,
+        note=note,
+        data={"completed_on": on.isoformat()},
+        key=key,
+    )
+    event.attachments.extend(attachments)
+    return event
+
+
+def verify_completion(
+    commitment: Commitment, *, actor: User, note: str = "", version, key: str | None = None
+) -> Event:
+    check_version(commitment, version)
+    _need_state(commitment, State.REPORTED)
+    reported = last_event(commitment, EventKind.COMPLETION_REPORTED)
+    if reported and reported.actor_id == actor.id:
+        raise FollowupError("", _l("You cannot verify a completion you reported yourself."))
+    commitment.state = State.MET
+    _touch(commitment)
+    return add_event(
+        commitment,
+        EventKind.VERIFIED,
+        actor,
+        note=(note or "").strip(),
+        data={"completed_on": commitment.completed_on.isoformat()},
+        key=key,
+    )
+
+
+def reopen(
+    commitment: Commitment, *, actor: User, reason: str, version, key: str | None = None
+) -> Event:
+    """Send a reported completion back: the item is open again, with a public reason."""
+    check_version(commitment, version)
+    _need_state(commitment, State.REPORTED)
+    reason = _need_text("reason", reason, _l("Say why the completion is sent back."))
+    reported_on = commitment.completed_on
+    commitment.state = State.OPEN
+    commitment.completed_on = None
+    _touch(commitment)
+    return add_event(
+        commitment,
+        EventKind.REOPENED,
+        actor,
+        note=reason,
+        data={"reported_on": reported_on.isoformat() if reported_on else None},
+        key=key,
+    )
+
+
+def press(
+    commitment: Commitment, *, actor: User, note: str, version, key: str | None = None
+) -> Event:
+    """督办: a public note on the timeline and a reminder to the department."""
+    check_version(commitment, version)
+    _need_state(commitment, State.OPEN)
+    note = _need_text("note", note, _l("Write what the department must do, and by when."))
+    _touch(commitment)
+    return add_event(commitment, EventKind.PRESSED, actor, note=note, key=key)
+
+
+def withdraw(
+    commitment: Commitment, *, actor: User, reason: str, version, key: str | None = None
+) -> Event:
+    """Withdraw (never delete) with a public reason; a pending extension is closed too."""
+    check_version(commitment, version)
+    _need_state(commitment, State.OPEN, State.REPORTED)
+    reason = _need_text("reason", reason, _l("Give the public reason for the withdrawal."))
+    if request := pending_extension(commitment):
+        request.status = ExtensionStatus.REFUSED
+        request.decided_by_id = actor.id
+        request.decision_reason = reason
+        request.decided_at = utcnow()
+    commitment.state = State.WITHDRAWN
+    commitment.withdrawn_reason = reason
+    _touch(commitment)
+    return add_event(commitment, EventKind.WITHDRAWN, actor, note=reason, key=key)

@@ -64,4 +64,6 @@ def load(instance_path: str) -> dict:
         "SMTP_HOST": os.environ.get("SMTP_HOST"),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
         "SMTP_FROM": os.environ.get("SMTP_FROM", "hotline@localhost"),
+        # Where `flask remind` e-mails each department's reminder (the office).
+        "HOTLINE_REMIND_TO": os.environ.get("HOTLINE_REMIND_TO"),
     }

@@ -47,6 +47,15 @@ def today() -> date:
     return local_date(datetime.now().astimezone(), current_app.config["HOTLINE_TIMEZONE"])
 
 
+def next_local_midnight(now: datetime | None = None) -> str:
+    """When the local date next changes, as UTC ISO: open pages refetch their
+    live regions then, because statuses ("due today", "overdue") depend on it."""
+    zone = ZoneInfo(current_app.config["HOTLINE_TIMEZONE"])
+    local = (now or datetime.now(ZoneInfo("UTC"))).astimezone(zone)
+    midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), zone)
+    return midnight.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def to_local(moment: datetime | None) -> datetime | None:
     """Stored naive UTC → aware datetime in the deployment's zone."""
     if moment is None:
@@ -182,6 +191,7 @@ def init_app(app: Flask) -> None:
         show_kind_label=show_kind_label,
         role_label=role_label,
         rating_label=rating_label,
+        next_local_midnight=next_local_midnight,
     )
 
     # The macros are globals too: a block rendered on its own (render_block) does

@@ -190,3 +190,18 @@ def test_a_new_commitment_pushes_the_public_call_row_once(app, socket_client, mo
     )
     rows = [s for s in swaps(public, "/live") if s["target"] == f"#call-{call_id}"]
     assert len(rows) == 1
+
+
+def test_the_office_disabling_an_account_ends_its_desk_connection(socket_client, login, supervisor):
+    from sqlalchemy import select as select_
+
+    from hotline.models import User
+
+    water_http = login("water")
+    water = socket_client("/desk", water_http)
+    assert water.is_connected("/desk")
+    with water_http.application.app_context():
+        water_id = db.session.scalar(select_(User.id).where(User.username == "water"))
+    response = supervisor.post_form(f"/admin/users/{water_id}/active", {"active": "0"})
+    assert response.status_code == 302
+    assert not water.is_connected("/desk")

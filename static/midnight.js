@@ -1,0 +1,32 @@
+/* Statuses are computed when a page is rendered, so "due today" becomes
+ * "overdue" at local midnight without any job. An open page learns that moment
+ * from the server (<main data-refetch-at="ISO time">) and then refetches its
+ * live regions over HTTP, the same way live.js does after a reconnect.
+ * A random delay of up to a minute spreads the requests of many open pages.
+ */
+(() => {
+  "use strict";
+  const DAY = 24 * 3600 * 1000;
+
+  function refetch() {
+    if (typeof htmx === "undefined") return;
+    document.querySelectorAll("[data-live-refetch]").forEach((el) => {
+      htmx.ajax("GET", el.dataset.liveRefetch, {source: el, target: el, swap: "outerHTML"})
+        .catch(() => {}); // failures are reported through htmx events (csrf.js)
+    });
+  }
+
+  function schedule(at) {
+    const wait = at - Date.now() + 1000 + Math.random() * 60000;
+    setTimeout(() => { refetch(); schedule(at + DAY); }, Math.max(wait, 1000));
+  }
+
+  function start() {
+    const holder = document.querySelector("[data-refetch-at]");
+    const at = Date.parse((holder && holder.dataset.refetchAt) || "");
+    if (at) schedule(at);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,73 @@
+"""The events table is append-only at the database level: an attempt to edit or
+delete an Event through the ORM fails and nothing changes (SQLite and PostgreSQL)."""
+
+import uuid
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.exc import DatabaseError
+
+from hotline import create_app, demo
+from hotline.extensions import db
+from hotline.models import Event
+
+MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def _check_orm_cannot_rewrite_history() -> None:
+    first = db.session.scalar(select(Event).order_by(Event.id).limit(1))
+    event_id, note = first.id, first.note
+    total = db.session.scalar(select(func.count(Event.id)))
+
+    first.note = "rewritten"
+    with pytest.raises(DatabaseError, match="append-only"):
+        db.session.commit()
+    db.session.rollback()
+
+    db.session.delete(db.session.get(Event, event_id))
+    with pytest.raises(DatabaseError, match="append-only"):
+        db.session.commit()
+    db.session.rollback()
+
+    db.session.expire_all()
+    assert db.session.get(Event, event_id).note == note
+    assert db.session.scalar(select(func.count(Event.id))) == total
+    # Appending still works.
+    db.session.add(Event(commitment_id=first.commitment_id, kind="progress", note="新的进展"))
+    db.session.commit()
+    assert db.session.scalar(select(func.count(Event.id))) == total + 1
+
+
+def test_orm_cannot_edit_or_delete_events_on_sqlite(app):
+    with app.app_context():
+        _check_orm_cannot_rewrite_history()
+
+
+@pytest.mark.postgres
+def test_orm_cannot_edit_or_delete_events_on_postgresql(postgres_url):
+    name = f"hotline_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        url = postgres_url.rsplit("/", 1)[0] + f"/{name}"
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "t",
+                "SQLALCHEMY_DATABASE_URI": url,
+                "HOTLINE_ASYNC_MODE": "threading",
+            }
+        )
+        with app.app_context():
+            upgrade(directory=MIGRATIONS)
+            demo.load(demo.date.today(), "Asia/Shanghai")
+            _check_orm_cannot_rewrite_history()
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
