@@ -379,3 +379,19 @@ def sign_in(wsgi_server):
     """sign_in(context, "host") → a page of that browser context, signed in to
     the wsgi_server."""
     return lambda context, username: browser_login(context, wsgi_server, username)
+
+
+@pytest.fixture
+def contexts(browser):
+    """contexts(**options) → a fresh browser context (a separate person: own
+    cookies and session), closed after the test."""
+    made = []
+
+    def make(**kwargs):
+        context = browser.new_context(**kwargs)
+        made.append(context)
+        return context
+
+    yield make
+    for context in made:
+        context.close()

@@ -10,20 +10,6 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def contexts(browser):
-    made = []
-
-    def make(**kwargs):
-        context = browser.new_context(**kwargs)
-        made.append(context)
-        return context
-
-    yield make
-    for context in made:
-        context.close()
-
-
 def open_live_console(page, base_url, title_part="第173期"):
     page.goto(f"{base_url}/desk/")
     page.locator("#desk-shows").get_by_role("link", name=re.compile(title_part)).click()

@@ -12,20 +12,6 @@ pytestmark = pytest.mark.browser
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-@pytest.fixture
-def contexts(browser):
-    made = []
-
-    def make(**kwargs):
-        context = browser.new_context(**kwargs)
-        made.append(context)
-        return context
-
-    yield make
-    for context in made:
-        context.close()
-
-
 def test_progress_with_evidence_extension_refused_then_completion_verified_live(
     wsgi_server, contexts, sign_in, tmp_path
 ):
