@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import socket
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -211,8 +212,6 @@ def socket_client(app):
 @pytest.fixture
 def count_queries(app):
     """with count_queries() as n: ... → n[0] SQL statements ran inside."""
-    from contextlib import contextmanager
-
     from hotline.extensions import db
 
     @contextmanager
@@ -239,6 +238,32 @@ def postgres_url():
     return os.environ.get(
         "HOTLINE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
     )
+
+
+@contextmanager
+def fresh_postgres_database(server_url: str):
+    """A new, empty PostgreSQL database for one test (or module); dropped after."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    name = f"hotline_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_database(postgres_url):
+    """The URL of a new, empty PostgreSQL database, dropped after the test."""
+    with fresh_postgres_database(postgres_url) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -90,51 +90,38 @@ def test_sql_and_python_agree_on_edge_dates(app):
 
 
 @pytest.mark.postgres
-def test_board_queries_run_on_postgresql(postgres_url, tmp_path):
+def test_board_queries_run_on_postgresql(postgres_database):
     """The status expression, the grouped counts and the scorecard on PostgreSQL."""
-    import uuid
-
     from flask_migrate import upgrade
-    from sqlalchemy import create_engine, text
 
     from hotline import create_app, demo
 
-    name = f"hotline_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = postgres_url.rsplit("/", 1)[0] + f"/{name}"
-        app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "t",
-                "SQLALCHEMY_DATABASE_URI": url,
-                "HOTLINE_ASYNC_MODE": "threading",
-                "HOTLINE_MESSAGE_QUEUE": None,
-                "RATELIMIT_STORAGE_URI": "memory://",
-            }
-        )
-        with app.app_context():
-            upgrade()
-            demo.load(date.today(), app.config["HOTLINE_TIMEZONE"])
-            for today in [date.today() + n * D for n in range(-150, 60, 10)]:
-                assert sql_codes(today) == python_codes(today)
-        client = app.test_client()
-        for page in (
-            "/",
-            "/?status=overdue&sort=overdue&q=%E5%B0%8F%E5%8C%BA",
-            "/?year=2026&sort=newest",
-            "/departments",
-            "/shows",
-            "/api/v1/commitments?status=met",
-            "/api/v1/departments",
-        ):
-            assert client.get(page).status_code == 200, page
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "SQLALCHEMY_DATABASE_URI": postgres_database,
+            "HOTLINE_ASYNC_MODE": "threading",
+            "HOTLINE_MESSAGE_QUEUE": None,
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+    with app.app_context():
+        upgrade()
+        demo.load(date.today(), app.config["HOTLINE_TIMEZONE"])
+        for today in [date.today() + n * D for n in range(-150, 60, 10)]:
+            assert sql_codes(today) == python_codes(today)
+    client = app.test_client()
+    for page in (
+        "/",
+        "/?status=overdue&sort=overdue&q=%E5%B0%8F%E5%8C%BA",
+        "/?year=2026&sort=newest",
+        "/departments",
+        "/shows",
+        "/api/v1/commitments?status=met",
+        "/api/v1/departments",
+    ):
+        assert client.get(page).status_code == 200, page
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

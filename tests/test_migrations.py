@@ -1,14 +1,13 @@
 """`flask db upgrade` builds the schema from nothing on SQLite and PostgreSQL,
 matching the models, with the events table refusing UPDATE and DELETE."""
 
-import uuid
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import DatabaseError
 
 from hotline import create_app, demo
@@ -77,15 +76,5 @@ def test_upgrade_on_empty_sqlite(tmp_path):
 
 
 @pytest.mark.postgres
-def test_upgrade_on_empty_postgresql(postgres_url, tmp_path):
-    name = f"hotline_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = postgres_url.rsplit("/", 1)[0] + f"/{name}"
-        _check_schema(_app(url, tmp_path))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+def test_upgrade_on_empty_postgresql(postgres_database, tmp_path):
+    _check_schema(_app(postgres_database, tmp_path))

@@ -9,13 +9,12 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 import requests
 import socketio as socketio_client
-from sqlalchemy import create_engine, text
+from conftest import fresh_postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -42,13 +41,15 @@ def wait_for_port(port: int, process, seconds: float = 30) -> None:
 @pytest.fixture(scope="module")
 def cluster(postgres_url, redis_url):
     """Two `python wsgi.py` processes on one fresh PostgreSQL database and Redis."""
-    name = f"hotline_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    with fresh_postgres_database(postgres_url) as database_url:
+        yield from _cluster(database_url, redis_url)
+
+
+def _cluster(database_url: str, redis_url: str):
+    name = database_url.rsplit("/", 1)[1]
     env = {
         **os.environ,
-        "DATABASE_URL": postgres_url.rsplit("/", 1)[0] + f"/{name}",
+        "DATABASE_URL": database_url,
         # A channel of our own, so parallel runs never hear each other.
         "HOTLINE_MESSAGE_QUEUE": redis_url,
         "HOTLINE_SOCKETIO_CHANNEL": name,
@@ -84,9 +85,6 @@ def cluster(postgres_url, redis_url):
         for process in servers:
             process.terminate()
             process.wait(timeout=10)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def signed_in(base: str, username: str) -> requests.Session:
