@@ -100,7 +100,13 @@ def user_disable(username) -> None:
 
 
 @click.command("remind")
-@click.option("--days", default=7, show_default=True, help="Also list items due within N days.")
+@click.option(
+    "--days",
+    default=7,
+    show_default=True,
+    type=click.IntRange(0, 366),
+    help="Also list items due within N days.",
+)
 @with_appcontext
 def remind_command(days) -> None:
     """List each department's overdue items and those due soon; e-mail them to
@@ -118,7 +124,7 @@ def remind_command(days) -> None:
     with current_app.test_request_context(), force_locale(config["BABEL_DEFAULT_LOCALE"]):
         site = gettext("Hotline")
         found = [
-            (name, reminder_text(name, overdue, due, day))
+            (name, reminder_text(name, overdue, due, day, days))
             for name, overdue, due in reminders(day, days)
         ]
     if not found:

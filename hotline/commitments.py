@@ -208,6 +208,7 @@ def request_extension(
     actor: User,
     new_deadline: date | None,
     reason: str,
+    today: date,
     version,
     key: str | None = None,
 ) -> ExtensionRequest:
@@ -215,6 +216,8 @@ def request_extension(
     _need_state(commitment, State.OPEN)
     if new_deadline is None:
         raise FollowupError("new_deadline", _l("Give the new deadline."))
+    if new_deadline < today:
+        raise FollowupError("new_deadline", _l("The new deadline cannot be in the past."))
     if new_deadline <= commitment.deadline:
         raise FollowupError(
             "new_deadline", _l("The new deadline must be after the current deadline.")
@@ -254,7 +257,13 @@ def decide_extension(
     check_version(commitment, version)
     if request.status != ExtensionStatus.PENDING:
         raise FollowupError("", _l("This request has already been decided."))
+    # Once completion is reported the request can only be refused: granting it
+    # then would turn a late completion into "met after extension".
     _need_state(commitment, State.OPEN, State.REPORTED)
+    if grant and commitment.state != State.OPEN:
+        raise FollowupError(
+            "", _l("Completion was already reported, so the extension can only be refused.")
+        )
     if request.requested_by_id == actor.id:
         raise FollowupError("", _l("You cannot decide on your own request."))
     reason = _need_text("reason", reason, _l("Give the reason for the decision."))

@@ -36,6 +36,7 @@ from flask_wtf.file import FileField
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 from wtforms import DateField, IntegerField, RadioField
 from wtforms.fields.choices import SelectChoice
@@ -112,7 +113,11 @@ def read_upload(file: FileStorage | None) -> tuple[Attachment, bytes] | None:
     if kind is None:
         raise domain.FollowupError("evidence", _l("Only JPEG, PNG or PDF files can be attached."))
     content_type, ext = kind
-    name = Path(file.filename.replace("\\", "/")).name.strip()[:200] or "evidence" + ext
+    # The name is shown and sent back in a header: no control characters, and
+    # the extension is the one the content proved, not the one it was sent with.
+    stem = Path(file.filename.replace("\\", "/")).stem
+    stem = "".join(ch for ch in stem if ch.isprintable()).strip()[:150] or "evidence"
+    name = stem + ext
     attachment = Attachment(
         filename=name,
         content_type=content_type,
@@ -309,8 +314,12 @@ def act(item: Commitment, name: str, action):
             for path, _content in written:
                 path.unlink(missing_ok=True)
             raise
-    except domain.VersionConflict:
+    except (domain.VersionConflict, StaleDataError):
+        # StaleDataError: a twin request saved the same version a moment earlier.
         db.session.rollback()
+        if form.idem.data and already_done(form.idem.data, item):
+            flash(_("This was already saved."), "info")
+            return redirect(url_for("followup.commitment", commitment_id=item.id))
         item = get_commitment(item.id)
         form.version.data = item.version
         form.form_errors.append(
@@ -475,6 +484,7 @@ def extension(commitment_id: int):
             actor=current_user,
             new_deadline=f.new_deadline.data,
             reason=f.reason.data,
+            today=today(),
             version=f.version.data,
             key=f.idem.data or None,
         ),
@@ -659,9 +669,18 @@ def online_votes(ids: list[int]) -> dict[int, list[int]]:
     return votes
 
 
-def votes_of(c: Commitment, online: dict[int, list[int]]) -> tuple[int, int, int]:
+def votes_of(
+    c: Commitment, online: dict[int, list[int]], counted_calls: set[int] | None = None
+) -> tuple[int, int, int]:
+    """Online ratings of the commitment plus the placard vote of its call. When
+    adding up, pass `counted_calls`: a call's placards then count once, however
+    many commitments the call produced."""
     s, b, d = online.get(c.id, [0, 0, 0])
     call = c.call
+    if counted_calls is not None:
+        if call.id in counted_calls:
+            return s, b, d
+        counted_calls.add(call.id)
     if call.has_placard:
         s += call.placard_satisfied or 0
         b += call.placard_basic or 0
@@ -793,6 +812,7 @@ def report_rows(period: reports.Period) -> list[reports.Row]:
     items = commitments_in(period)
     online = online_votes([c.id for c in items])
     zone = current_app.config["HOTLINE_TIMEZONE"]
+    counted_calls: set[int] = set()
     return [
         reports.Row(
             department=c.department.name,
@@ -801,7 +821,7 @@ def report_rows(period: reports.Period) -> list[reports.Row]:
             deadline=c.deadline,
             original_deadline=c.original_deadline,
             completed_on=c.completed_on,
-            votes=votes_of(c, online),
+            votes=votes_of(c, online, counted_calls),
         )
         for c in items
     ]
@@ -878,7 +898,7 @@ def reminders(day, within: int = DUE_SOON_DAYS) -> list[tuple[str, list, list]]:
     return list(result.values())
 
 
-def reminder_text(name: str, overdue: list, due: list, day) -> str:
+def reminder_text(name: str, overdue: list, due: list, day, within: int = DUE_SOON_DAYS) -> str:
     """The reminder for one department, in the site's default language."""
     lines = [
         _(
@@ -886,7 +906,7 @@ def reminder_text(name: str, overdue: list, due: list, day) -> str:
             department=name,
             overdue=len(overdue),
             due=len(due),
-            n=DUE_SOON_DAYS,
+            n=within,
             day=day.isoformat(),
         ),  # fmt: skip
     ]

@@ -24,7 +24,7 @@ class Period:
         return self.start <= day <= self.end
 
 
-_PERIOD = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]))?$")
+_PERIOD = re.compile(r"^([0-9]{4})(?:-(H[12]|Q[1-4]))?$")  # ASCII digits only
 
 
 def parse_period(text: str) -> Period:
