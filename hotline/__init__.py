@@ -25,7 +25,7 @@ def select_locale() -> str:
 
 class BoundedInt(IntegerConverter):
     def __init__(self, url_map, **kwargs):
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", 2**31 - 1)  # ids are 32-bit integers on PostgreSQL
         super().__init__(url_map, **kwargs)
 
 
@@ -45,6 +45,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
+    if hosts := app.config.get("HOTLINE_TRUSTED_HOSTS"):
+        # Links in QR codes, feeds and the API are built from the Host header:
+        # only the site's own names may be used.
+        app.config["TRUSTED_HOSTS"] = hosts
+
     if hops := app.config.get("HOTLINE_PROXY_HOPS"):
         # Behind nginx: take the client's address from X-Forwarded-For, so rate
         # limits and logs see citizens, not the proxy.
@@ -52,7 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    # Ids in URLs fit the database's 64-bit integers; a longer one is a 404, not a 500.
+    # Ids in URLs fit the database's integers; a larger one is a 404, not a 500.
     app.url_map.converters["int"] = BoundedInt
 
     from . import database

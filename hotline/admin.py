@@ -156,7 +156,7 @@ def user_create():
     username, display = text("username", 50), text("display_name", 100)
     role, password = request.form.get("role", ""), request.form.get("password", "")
     department_id = request.form.get("department_id", type=int)
-    if department_id is not None and not 0 < department_id < 2**63:
+    if department_id is not None and not 0 < department_id < 2**31:
         department_id = None  # not an id the database could hold: no such department
     errors = {}
     if not username:

@@ -9,8 +9,8 @@ from datetime import date, datetime
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from .board import BoardQuery, scorecards, search_commitments, show_counts
-from .extensions import db
+from .board import SORTS, STATUS_FILTERS, BoardQuery, scorecards, search_commitments, show_counts
+from .extensions import db, limiter
 from .models import Show, ShowKind, ShowStatus
 from .web import local_to_utc
 from .web import today as local_today
@@ -196,8 +196,38 @@ def csv_response(fields, records, name: str) -> Response:
     return response
 
 
+# A full export scans every row: generous for people, a brake for loops.
+EXPORT_LIMIT = "20 per minute"
+
+
+class BadFilter(Exception):
+    pass
+
+
+@bp.errorhandler(BadFilter)
+def bad_filter(error: BadFilter):
+    # Data users get told, rather than a silently unfiltered list.
+    return jsonify({"error": str(error)}), 400
+
+
+def checked_query(max_per_page: int | None = None) -> BoardQuery:
+    args = request.args
+    status = args.get("status")
+    if status and status not in STATUS_FILTERS:
+        raise BadFilter(f"status must be one of: {', '.join(sorted(STATUS_FILTERS))}")
+    for name in ("department", "show", "deputy", "year", "page", "per_page"):
+        if args.get(name) and args.get(name, type=int) is None:
+            raise BadFilter(f"{name} must be a whole number")
+    sort = args.get("sort")
+    if sort and sort not in SORTS:
+        raise BadFilter(f"sort must be one of: {', '.join(SORTS)}")
+    if max_per_page is None:
+        return BoardQuery.from_args(args)
+    return BoardQuery.from_args(args, max_per_page=max_per_page)
+
+
 def _commitment_page():
-    query = BoardQuery.from_args(request.args, max_per_page=MAX_PER_PAGE)
+    query = checked_query(MAX_PER_PAGE)
     today = local_today()
     items, totals, pages = search_commitments(query, today)
     return query, today, items, totals, pages
@@ -230,8 +260,9 @@ def commitments():
 
 
 @bp.route("/commitments.csv")
+@limiter.limit(EXPORT_LIMIT)
 def commitments_csv():
-    query = BoardQuery.from_args(request.args)
+    query = checked_query()
     today = local_today()
     items, _totals, _pages = search_commitments(query, today, paged=False)
     return csv_response(
@@ -259,6 +290,7 @@ def shows():
 
 
 @bp.route("/shows.csv")
+@limiter.limit(EXPORT_LIMIT)
 def shows_csv():
     return csv_response(SHOW_FIELDS, _shows(), "shows")
 
@@ -273,5 +305,6 @@ def departments():
 
 
 @bp.route("/departments.csv")
+@limiter.limit(EXPORT_LIMIT)
 def departments_csv():
     return csv_response(DEPARTMENT_FIELDS, _departments(), "departments")

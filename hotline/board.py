@@ -41,6 +41,7 @@ from .models import (
     Department,
     Deputy,
     Event,
+    EventKind,
     Outcome,
     Rating,
     RatingValue,
@@ -112,6 +113,15 @@ def status_code(today: date):
     )
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+
+
+def id_arg(args, name: str) -> int | None:
+    """An id filter from the URL; one no row could have filters nothing."""
+    value = args.get(name, type=int)
+    return value if value is not None and 0 < value <= MAX_ID else None
+
+
 @dataclass
 class BoardQuery:
     """The board's filters, read from the URL so a filtered board can be shared."""
@@ -134,13 +144,14 @@ class BoardQuery:
         per_page = args.get("per_page", type=int) or PER_PAGE
         return cls(
             status=status if status in STATUS_FILTERS else "",
-            department=args.get("department", type=int),
-            show=args.get("show", type=int),
-            deputy=args.get("deputy", type=int),
+            department=id_arg(args, "department"),
+            show=id_arg(args, "show"),
+            deputy=id_arg(args, "deputy"),
             year=year if year and 2000 <= year <= 2100 else None,
-            q=args.get("q", "").strip()[:100],
+            # No control characters (a NUL is an error on PostgreSQL).
+            q="".join(ch for ch in args.get("q", "") if ch.isprintable()).strip()[:100],
             sort=sort if sort in SORTS else "deadline",
-            page=max(1, args.get("page", type=int) or 1),
+            page=min(max(1, args.get("page", type=int) or 1), MAX_ID),
             per_page=min(max(1, per_page), max_per_page),
         )
 
@@ -384,7 +395,8 @@ def commitment_qr(commitment_id: int):
 
 
 def min_sample() -> int:
-    return int(current_app.config.get("HOTLINE_RANK_MIN_SAMPLE", MIN_SAMPLE))
+    # At least one item must have fallen due: a rate of nothing is no rate.
+    return max(1, int(current_app.config.get("HOTLINE_RANK_MIN_SAMPLE", MIN_SAMPLE)))
 
 
 def rating_limit() -> str:
@@ -520,6 +532,10 @@ class Scorecard:
         return sum(self.by_code.values())
 
     @property
+    def in_progress(self) -> int:
+        return self["due"] + self["due_today"]
+
+    @property
     def on_time_rate(self) -> float | None:
         return self["met_on_time"] / self.fell_due if self.fell_due else None
 
@@ -552,9 +568,22 @@ def scorecards(today: date) -> list[Scorecard]:
     }
     code = status_code(today)
     extended = Commitment.deadline != Commitment.original_deadline
+    # Withdrawing an item after its original deadline passed must not lift the
+    # rate: it fell due and was not met on time. The timeline says when.
+    withdrawn_late = and_(
+        Commitment.state == State.WITHDRAWN.value,
+        select(Event.id)
+        .where(
+            Event.commitment_id == Commitment.id,
+            Event.kind == EventKind.WITHDRAWN,
+            func.date(Event.created_at) > Commitment.original_deadline,
+        )
+        .exists(),
+    )
     fell_due = or_(
         Commitment.state == State.MET.value,
         and_(Commitment.state != State.WITHDRAWN.value, Commitment.original_deadline < today),
+        withdrawn_late,
     )
     inner = select(
         Commitment.department_id.label("dept"),
@@ -678,11 +707,13 @@ def atom_feed(title: str, self_url: str, page_url: str, events: list[Event]) -> 
         sub(entry, "link", rel="alternate", href=url, type="text/html")
         sub(entry, "updated", _iso(event.created_at))
         sub(entry, "category", term=c.status(today).code.value)
-        lines = [
-            c.department.name,
-            _("Deadline: %(date)s", date=c.deadline.isoformat()),
-            _("Status: %(status)s", status=status_text(c.status(today))),
-        ]
+        status = c.status(today)
+        lines = [c.department.name, _("Deadline: %(date)s", date=c.deadline.isoformat())]
+        if status.extended:  # an extension is always visible, in the feed too
+            lines.append(
+                _("Extended; original deadline %(date)s", date=c.original_deadline.isoformat())
+            )
+        lines.append(_("Status: %(status)s", status=status_text(status)))
         if event.note:
             lines.append(event.note)
         sub(entry, "content", "\n".join(lines), type="text")
@@ -743,11 +774,9 @@ def commitment_feed(commitment_id: int):
 # Everyone on the plain board gets the re-rendered first page (one render per
 # locale, whatever the number of viewers). A filtered, sorted or later page
 # cannot be rendered for everyone at once; there the pushed element makes that
-# browser reload its own region once, so rows and totals never disagree.
-STALE_HTML = (
-    '<span id="board-stale" hx-get="" hx-trigger="load delay:500ms" '
-    'hx-target="#board" hx-swap="outerHTML"></span>'
-)
+# browser reload its own region once, so rows and totals never disagree;
+# live.js spreads those reloads over a few seconds so they never arrive at once.
+STALE_HTML = '<span id="board-stale" data-live-refetch-soon></span>'
 
 
 def publish_board(changed: int | None = None) -> None:

@@ -44,6 +44,9 @@ def load(instance_path: str) -> dict:
         "HOTLINE_SOCKET_ORIGINS": [
             o.strip() for o in os.environ.get("HOTLINE_SOCKET_ORIGINS", "").split(",") if o.strip()
         ],
+        "HOTLINE_TRUSTED_HOSTS": [
+            h.strip() for h in os.environ.get("HOTLINE_TRUSTED_HOSTS", "").split(",") if h.strip()
+        ],
         # How many proxies (nginx) sit in front; 0 when serving directly.
         "HOTLINE_PROXY_HOPS": int(os.environ.get("HOTLINE_PROXY_HOPS", "0")),
         "HOTLINE_UPLOAD_DIR": os.environ.get(

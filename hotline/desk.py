@@ -546,6 +546,8 @@ def _call_action(call_id: int, name: str, saved: str, apply, mine):
         return _conflict(call, forms, name, mine(form))
     if outcome == "saved":
         publish_call(call, old_department_id=old_department)
+        for item in call.commitments:  # their board rows and pages show the topic too
+            board.publish_commitment(item)
     return _after_change(call, saved)
 
 

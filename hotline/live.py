@@ -96,8 +96,14 @@ def _locale() -> str:
     return lang if lang in LOCALES else "zh_CN"
 
 
+MAX_ROOMS_PER_CONNECTION = 16
+
+
 def _join(namespace: str, rooms: list[str]) -> dict[str, int]:
     joined = {}
+    # A page needs a few rooms; a connection asking for ever more is refused them.
+    already = len(socketio.server.manager.get_rooms(request.sid, namespace))
+    rooms = rooms[: max(0, MAX_ROOMS_PER_CONNECTION - already)]
     for room in rooms:
         join_room(f"{room}|{_locale()}", namespace=namespace)
         joined[room] = current_seq(room, namespace)

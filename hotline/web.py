@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
@@ -94,6 +95,13 @@ def status_text(status: PublicStatus) -> str:
         text = _("Due today")
     elif code == Code.OVERDUE:
         text = ngettext("Overdue by %(num)d day", "Overdue by %(num)d days", n)
+    elif code == Code.REPORTED and n > 0:
+        # Reported after the deadline: the lateness shows while it awaits verification.
+        text = ngettext(
+            "Reported done %(num)d day late, awaiting verification",
+            "Reported done %(num)d days late, awaiting verification",
+            n,
+        )
     elif code == Code.REPORTED:
         text = _("Reported done, awaiting verification")
     elif code == Code.MET_ON_TIME:
@@ -226,6 +234,8 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         # Pages differ between a full load and an htmx fragment, and by language.
         response.vary.add("HX-Request")
+        response.vary.add("HX-Boosted")
+        response.vary.add("HX-History-Restore-Request")
         response.vary.add("Cookie")
         return response
 
@@ -248,6 +258,13 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         title, text = error_message(error.code or 500)
+        if request_ctx.url_adapter is None:
+            # E.g. a Host header not in TRUSTED_HOSTS: no page with links can be built.
+            return (
+                f"{error.code} {title}\n",
+                error.code,
+                {"Content-Type": "text/plain; charset=utf-8"},
+            )
         template = "errors/error.html"
         if request.htmx:
             return render_block(template, "error", code=error.code, title=title, text=text), (

@@ -120,6 +120,18 @@
         alerts.push(...el.querySelectorAll("[data-live-alert]"));
       });
       alerts.forEach((el) => el.classList.add("live-new"));
+      // "Your view is out of date": reload just that region, at a random moment
+      // within a few seconds, so a thousand filtered boards don't ask at once.
+      added.forEach((el) => {
+        if (!el.matches("[data-live-refetch-soon]")) return;
+        const region = el.closest("[data-live-refetch]");
+        if (!region) return;
+        setTimeout(() => {
+          if (!region.isConnected) return;
+          htmx.ajax("GET", region.dataset.liveRefetch, {source: region, target: region, swap: "outerHTML"})
+            .catch(() => {});
+        }, 500 + Math.random() * 4500);
+      });
       if (alerts.length && body.dataset.liveSound === "on") beep();
     }
 

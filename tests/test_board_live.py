@@ -67,7 +67,8 @@ def test_a_change_pushes_the_board_the_page_and_the_call(app, client, socket_cli
     # The pushed region carries its own totals, and they add up to its rows.
     assert 'data-count="reported" data-n="3"' in html
     assert f'data-live-seq="{plain[0]["seq"]}"' in html
-    assert 'hx-get=""' in custom[0]["html"] and custom[0]["seq"] == plain[0]["seq"] + 1
+    assert "data-live-refetch-soon" in custom[0]["html"]
+    assert custom[0]["seq"] == plain[0]["seq"] + 1
 
     timeline = swaps(got, f"commitment:{cid}")
     assert len(timeline) == 1 and timeline[0]["target"] == "#timeline"

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from hotline.extensions import db
-from hotline.models import Call, Show, ShowStatus
+from hotline.models import Call, Commitment, Show, ShowStatus
 
 HOUSING, TRANSPORT = 1, 2
 
@@ -205,3 +205,36 @@ def test_the_office_disabling_an_account_ends_its_desk_connection(socket_client,
     response = supervisor.post_form(f"/admin/users/{water_id}/active", {"active": "0"})
     assert response.status_code == 302
     assert not water.is_connected("/desk")
+
+
+def test_a_connection_cannot_join_rooms_without_end(socket_client):
+    public = socket_client("/live")
+    joined = set()
+    for batch in range(5):
+        rooms = [f"commitment:{batch * 8 + i}" for i in range(8)]
+        joined |= set(join(public, "/live", *rooms))
+    assert 8 <= len(joined) < 16  # a page needs a few; forty are refused
+
+
+def test_correcting_a_topic_updates_its_commitments_on_the_board(app, socket_client, moderator):
+    with app.app_context():
+        item = db.session.scalar(select(Commitment).where(Commitment.state == "open"))
+        call = db.session.get(Call, item.call_id)
+        cid, call_id, version = item.id, call.id, call.version
+        department = call.department_id
+    public = socket_client("/live")
+    join(public, "/live", "board", f"commitment:{cid}")
+    public.get_received("/live")
+    response = moderator.post_form(
+        f"/desk/calls/{call_id}/correct",
+        {
+            "correct-topic": "更正后的诉求摘要",
+            "correct-department": str(department),
+            "correct-version": str(version),
+            "correct-idem": "fix-topic",
+        },
+    )
+    assert response.status_code == 303
+    pushed = swaps(public, "/live")
+    assert any(s["room"] == f"commitment:{cid}" and "更正后的诉求摘要" in s["html"] for s in pushed)
+    assert any(s["room"] == "board" and "更正后的诉求摘要" in s["html"] for s in pushed)

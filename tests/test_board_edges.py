@@ -1,0 +1,125 @@
+"""Board edges found in review: lateness and withdrawals never flatter a
+department, extensions show in feeds, odd URLs are not 500s, exports are
+limited, the API refuses filters it does not know."""
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from sqlalchemy import select
+from test_followup import make_commitment, submit
+
+from hotline.extensions import db
+from hotline.models import Commitment, Department
+
+
+def scorecard_row(client, department_id: int) -> str:
+    html = client.get("/departments?lang=en").text
+    row = html[html.index(f'<tr id="department-{department_id}"') :]
+    return row[: row.index("</tr>")]
+
+
+def cell(row: str, column: str) -> str:
+    return re.search(rf'data-col="{column}">([^<]*)', row).group(1).strip()
+
+
+def test_a_late_report_says_how_late_while_awaiting_verification(app, client, liaison):
+    cid = make_commitment(app, days=-5)
+    submit(liaison, cid, "completion", note="迟了五天才办完")
+    assert "逾期5天报办结，待核实" in client.get(f"/commitments/{cid}").text
+    assert "逾期5天报办结，待核实" in client.get("/?status=reported").text
+
+
+def test_withdrawing_an_overdue_item_does_not_lift_the_rate(app, client, supervisor):
+    with app.app_context():
+        dept = db.session.scalar(select(Department).where(Department.name == "市城市管理执法局"))
+        overdue = db.session.scalar(
+            select(Commitment).where(
+                Commitment.department_id == dept.id, Commitment.state == "open"
+            )
+        )
+        dept_id, cid = dept.id, overdue.id
+    before = cell(scorecard_row(client, dept_id), "on_time")
+    assert submit(supervisor, cid, "withdraw", reason="重复事项").status_code == 302
+    after = scorecard_row(client, dept_id)
+    assert cell(after, "on_time") == before  # same rate, same base: it still fell due
+    assert cell(after, "withdrawn") == "1"
+
+
+def test_scorecard_columns_add_up_to_the_total(client):
+    html = client.get("/departments?lang=en").text
+    for row in re.findall(r'<tr id="department-\d+">.*?</tr>', html, re.S):
+        total = int(cell(row, "total"))
+        met_on_time = int(re.search(r"\((\d+) of \d+\)", row).group(1))
+        parts = [
+            int(cell(row, c))
+            for c in ("met_late", "overdue", "in_progress", "reported", "withdrawn")
+        ]
+        after_extension = int(re.findall(r'<td class="num">(\d+)</td>', row)[0])
+        assert met_on_time + after_extension + sum(parts) == total, row
+
+
+def test_rates_are_rounded_down_and_a_zero_minimum_does_not_crash(app, client):
+    with app.app_context():
+        percent = app.jinja_env.globals["percent"]
+        assert (str(percent(199 / 200)), str(percent(1.0)), str(percent(None))) == (
+            "99%",
+            "100%",
+            "—",
+        )
+    app.config["HOTLINE_RANK_MIN_SAMPLE"] = 0
+    assert client.get("/departments").status_code == 200
+
+
+def test_the_feed_shows_an_extension_with_the_original_date(app, client):
+    with app.app_context():
+        item = db.session.scalar(
+            select(Commitment).where(Commitment.deadline != Commitment.original_deadline)
+        )
+        cid, original = item.id, item.original_deadline.isoformat()
+    feed = ET.fromstring(client.get(f"/commitments/{cid}/feed.atom").data)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    contents = [e.text for e in feed.findall("a:entry/a:content", ns)]
+    assert contents and all(original in text for text in contents)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?department=1000000000000000000000000000000",
+        "/?show=99999999999&deputy=-3&page=100000000000000000000",
+        "/?q=%00%01abc",
+        "/api/v1/commitments?department=3000000000",
+        "/commitments/1099511627776",
+        "/shows/1099511627776",
+        "/commitments/1099511627776/qr.svg",
+    ],
+)
+def test_odd_urls_are_never_server_errors(client, url):
+    assert client.get(url).status_code in (200, 404)
+
+
+def test_the_api_refuses_filters_it_does_not_know(client):
+    for query in ("status=overdu", "department=abc", "sort=random"):
+        response = client.get(f"/api/v1/commitments?{query}")
+        assert response.status_code == 400, query
+        assert "error" in response.get_json()
+
+
+def test_full_exports_are_rate_limited(client):
+    for _ in range(20):
+        assert client.get("/api/v1/commitments.csv").status_code == 200
+    assert client.get("/api/v1/commitments.csv").status_code == 429
+
+
+def test_links_are_built_only_for_trusted_host_names(app, client):
+    app.config["TRUSTED_HOSTS"] = ["hotline.example.cn"]
+    assert client.get("/commitments/1/qr.svg", headers={"Host": "evil.example"}).status_code == 400
+    ok = client.get("/commitments/1/qr.svg", headers={"Host": "hotline.example.cn"})
+    assert ok.status_code == 200
+
+
+def test_fragments_vary_on_every_htmx_header(client):
+    vary = client.get("/").headers["Vary"]
+    for header in ("HX-Request", "HX-Boosted", "HX-History-Restore-Request"):
+        assert header in vary
