@@ -327,7 +327,10 @@ def is_fragment_request() -> bool:
 def _commitment_or_404(commitment_id: int) -> Commitment:
     item = db.session.scalar(
         public_commitments()
-        .options(selectinload(Commitment.events).selectinload(Event.attachments))
+        .options(
+            selectinload(Commitment.events).selectinload(Event.attachments),
+            selectinload(Commitment.events).selectinload(Event.redaction),
+        )
         .where(Commitment.id == commitment_id)
     )
     if item is None:
@@ -714,7 +717,9 @@ def atom_feed(title: str, self_url: str, page_url: str, events: list[Event]) -> 
                 _("Extended; original deadline %(date)s", date=c.original_deadline.isoformat())
             )
         lines.append(_("Status: %(status)s", status=status_text(status)))
-        if event.note:
+        if event.redaction is not None:
+            lines.append(_("The office withheld this entry's text and files from public view."))
+        elif event.note:
             lines.append(event.note)
         sub(entry, "content", "\n".join(lines), type="text")
     body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
@@ -725,7 +730,10 @@ def _events(*where) -> list[Event]:
     return db.session.scalars(
         select(Event)
         .join(Event.commitment)
-        .options(selectinload(Event.commitment).selectinload(Commitment.department))
+        .options(
+            selectinload(Event.commitment).selectinload(Commitment.department),
+            selectinload(Event.redaction),
+        )
         .where(*where)
         .order_by(Event.created_at.desc(), Event.id.desc())
         .limit(FEED_SIZE)
@@ -809,7 +817,10 @@ def publish_commitment(commitment: Commitment, *, new: bool = False) -> None:
         raise RuntimeError("publish_commitment() before commit: commit the transaction first")
     item = db.session.scalar(
         public_commitments()
-        .options(selectinload(Commitment.events).selectinload(Event.attachments))
+        .options(
+            selectinload(Commitment.events).selectinload(Event.attachments),
+            selectinload(Commitment.events).selectinload(Event.redaction),
+        )
         .where(Commitment.id == commitment.id)
     )
     publish_board(changed=item.id)

@@ -18,6 +18,7 @@ from .models import (
     ExtensionRequest,
     ExtensionStatus,
     Outcome,
+    Redaction,
     User,
     utcnow,
 )
@@ -392,3 +393,22 @@ def withdraw(
     commitment.withdrawn_reason = reason
     _touch(commitment)
     return add_event(commitment, EventKind.WITHDRAWN, actor, note=reason, key=key)
+
+
+def withhold(event: Event, *, actor: User, reason: str) -> Event:
+    """Take an event's note and files off public view (a citizen's details slipped
+    into them). Nothing is rewritten or deleted: the event stays as it was, a
+    Redaction hides it from public pages, and a public "withheld" event with
+    the reason says so on the same timeline."""
+    reason = _need_text("reason", reason, _l("Say why this is withheld from the public."))
+    if event.kind == EventKind.WITHHELD:
+        raise FollowupError("", _l("This entry cannot be withheld."))
+    if event.redaction is not None or db.session.scalar(
+        select(Redaction.id).where(Redaction.event_id == event.id)
+    ):
+        raise FollowupError("", _l("This entry is already withheld."))
+    db.session.add(Redaction(event_id=event.id, reason=reason, actor_id=actor.id))
+    _touch(event.commitment)
+    return add_event(
+        event.commitment, EventKind.WITHHELD, actor, note=reason, data={"event_id": event.id}
+    )

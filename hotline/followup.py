@@ -58,6 +58,7 @@ from .models import (
     ExtensionStatus,
     Rating,
     RatingValue,
+    Redaction,
     Role,
     Show,
 )
@@ -140,6 +141,9 @@ def evidence(attachment_id: int):
     item = db.session.get(Attachment, attachment_id)
     if item is None or item.event_id is None:
         abort(404)
+    withheld = db.session.scalar(select(Redaction.id).where(Redaction.event_id == item.event_id))
+    if withheld and not (current_user.is_authenticated and current_user.role == Role.SUPERVISOR):
+        abort(404)  # withheld by the office: not public any more
     path = upload_dir() / item.stored_name
     if not path.is_file():
         abort(404)
@@ -153,6 +157,24 @@ def evidence(attachment_id: int):
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@bp.route("/events/<int:event_id>/withhold", methods=["POST"])
+@supervisor_required
+def withhold(event_id: int):
+    """The office takes an entry's note and files off public view, with a reason."""
+    event = db.session.get(Event, event_id) or abort(404)
+    try:
+        domain.withhold(event, actor=current_user, reason=request.form.get("reason", ""))
+        db.session.commit()
+    except domain.FollowupError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("followup.commitment", commitment_id=event.commitment_id), 303)
+    log.info("withheld event=%s by %s", event.id, current_user.username)
+    board.publish_commitment(event.commitment)
+    flash(_("Withheld from public view; the reason is on the public timeline."), "success")
+    return redirect(url_for("followup.commitment", commitment_id=event.commitment_id), 303)
 
 
 # ---------------------------------------------------------------- forms

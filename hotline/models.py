@@ -70,6 +70,7 @@ class EventKind(StrEnum):
     REOPENED = "reopened"
     PRESSED = "pressed"
     WITHDRAWN = "withdrawn"
+    WITHHELD = "withheld"  # an earlier event's note and files taken off public view
 
 
 class RatingValue(StrEnum):
@@ -325,6 +326,24 @@ class Event(db.Model):
     commitment: Mapped[Commitment] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(order_by="Attachment.id")
+    redaction: Mapped[Redaction | None] = relationship(
+        foreign_keys="Redaction.event_id", uselist=False, viewonly=True
+    )
+
+
+class Redaction(db.Model):
+    """The office took an event's note and files off public view (e.g. a
+    citizen's phone number on an uploaded visit form). The event itself stays,
+    unchanged; the timeline says that something was withheld, when and why.
+    Append-only, like events."""
+
+    __tablename__ = "redactions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), unique=True)
+    reason: Mapped[str] = mapped_column(Text)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Attachment(db.Model):

@@ -128,6 +128,7 @@ def event_label(kind: str) -> str:
         "reopened": _("Sent back (reopened)"),
         "pressed": _("Pressed (督办)"),
         "withdrawn": _("Withdrawn"),
+        "withheld": _("Withheld from public view"),
     }.get(kind, kind)
 
 
@@ -187,7 +188,11 @@ def error_message(code: int) -> tuple[str, str]:
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(
-        datetime=format_datetime, time=format_time, date=format_date, nl2br=nl2br
+        datetime=format_datetime,
+        time=format_time,
+        date=format_date,
+        date_of=lambda moment: format_date(to_local(moment).date()) if moment else "",
+        nl2br=nl2br,
     )
     app.jinja_env.globals.update(
         status_text=status_text,

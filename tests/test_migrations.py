@@ -31,6 +31,7 @@ TABLES = {
     "questions",
     "live_sequences",
     "call_events",
+    "redactions",
 }
 
 
