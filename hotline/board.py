@@ -826,6 +826,18 @@ def publish_commitment(commitment: Commitment, *, new: bool = False) -> None:
     publish_board(changed=item.id)
     publish_timeline(item)
     publish_call(item.call)
+    if item.events and item.events[-1].kind == EventKind.VERIFIED:
+        # Just verified as met: ratings open now for everyone watching. (Nobody
+        # can have rated yet, so one rendering fits every browser.)
+        live.publish(
+            live.PUBLIC,
+            f"commitment:{item.id}",
+            target="#rating",
+            swap="outerHTML",
+            render=lambda: render_block(
+                "board/commitment.html", "rating", **commitment_context(item), my_rating=None
+            ),
+        )
 
 
 def publish_timeline(item: Commitment) -> None:

@@ -238,3 +238,23 @@ def test_correcting_a_topic_updates_its_commitments_on_the_board(app, socket_cli
     pushed = swaps(public, "/live")
     assert any(s["room"] == f"commitment:{cid}" and "更正后的诉求摘要" in s["html"] for s in pushed)
     assert any(s["room"] == "board" and "更正后的诉求摘要" in s["html"] for s in pushed)
+
+
+def test_verification_opens_the_rating_form_for_everyone_watching(app, socket_client, supervisor):
+    with app.app_context():
+        item = db.session.scalar(select(Commitment).where(Commitment.state == "reported"))
+        cid, version = item.id, item.version
+    public = socket_client("/live")
+    join(public, "/live", f"commitment:{cid}")
+    public.get_received("/live")
+    page = supervisor.get(f"/followup/commitments/{cid}").text
+    import re
+
+    idem = re.search(r'name="verify-idem"[^>]*value="([^"]*)"', page)
+    response = supervisor.post_form(
+        f"/followup/commitments/{cid}/verify",
+        {"verify-version": str(version), "verify-idem": idem.group(1) if idem else "v1"},
+    )
+    assert response.status_code == 302
+    rating = [s for s in swaps(public, "/live") if s["target"] == "#rating"]
+    assert len(rating) == 1 and 'name="value"' in rating[0]["html"]
