@@ -139,6 +139,10 @@ def remind_command(days) -> None:
     if not to:
         raise click.ClickException("SMTP_HOST is set but HOTLINE_REMIND_TO is not.")
     with smtplib.SMTP(host, config.get("SMTP_PORT", 25), timeout=30) as smtp:
+        if config.get("SMTP_STARTTLS"):
+            smtp.starttls()
+        if config.get("SMTP_USER"):
+            smtp.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
         for name, text in found:
             message = EmailMessage()
             message["From"] = config["SMTP_FROM"]

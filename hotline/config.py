@@ -67,6 +67,10 @@ def load(instance_path: str) -> dict:
         "SMTP_HOST": os.environ.get("SMTP_HOST"),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
         "SMTP_FROM": os.environ.get("SMTP_FROM", "hotline@localhost"),
+        # Most mail servers want TLS and a login before they relay.
+        "SMTP_STARTTLS": os.environ.get("SMTP_STARTTLS", "") == "1",
+        "SMTP_USER": os.environ.get("SMTP_USER"),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD"),
         # Where `flask remind` e-mails each department's reminder (the office).
         "HOTLINE_REMIND_TO": os.environ.get("HOTLINE_REMIND_TO"),
     }

@@ -1,6 +1,7 @@
 """`flask remind`: each department's overdue items and those due within 7 days,
 listed and (with SMTP configured) e-mailed to the office."""
 
+import base64
 import socketserver
 import threading
 from email import message_from_bytes
@@ -20,8 +21,15 @@ class SMTPSink(socketserver.StreamRequestHandler):
         self.reply("220 sink")
         while line := self.rfile.readline():
             verb = line[:4].upper()
-            if verb in (b"EHLO", b"HELO"):
+            if verb == b"EHLO":
+                self.reply("250-sink")
+                self.reply("250 AUTH PLAIN")
+            elif verb == b"HELO":
                 self.reply("250 sink")
+            elif verb == b"AUTH":
+                # AUTH PLAIN <base64 of \0user\0password>
+                self.server.logins.append(base64.b64decode(line.split()[2]).split(b"\0")[1:])
+                self.reply("235 welcome")
             elif verb == b"DATA":
                 self.reply("354 go on")
                 data = b""
@@ -40,6 +48,7 @@ class SMTPSink(socketserver.StreamRequestHandler):
 def smtp_sink():
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), SMTPSink)
     server.messages = []
+    server.logins = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server
@@ -84,3 +93,18 @@ def test_remind_needs_an_address_when_smtp_is_set(app, runner):
     app.config.update(SMTP_HOST="127.0.0.1", HOTLINE_REMIND_TO=None)
     result = runner.invoke(args=["remind"])
     assert result.exit_code != 0 and "HOTLINE_REMIND_TO" in result.output
+
+
+def test_remind_logs_in_when_the_mail_server_wants_it(app, runner, smtp_sink):
+    make_commitment(app, days=-1, department=TRANSPORT)
+    app.config.update(
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=smtp_sink.server_address[1],
+        SMTP_USER="hotline",
+        SMTP_PASSWORD="s3cret",
+        HOTLINE_REMIND_TO="office@rd.example",
+    )
+    result = runner.invoke(args=["remind"])
+    assert result.exit_code == 0, result.output
+    assert smtp_sink.logins == [[b"hotline", b"s3cret"]]
+    assert smtp_sink.messages
