@@ -324,7 +324,9 @@ def set_show_status(show_id: int):
     db.session.commit()
     publish_show(show)
     if request.htmx:
-        return render_block(CONSOLE, "header", show=show_or_404(show.id))
+        # The whole console changes with the status (call form, on-air banner):
+        # reload it rather than patch pieces.
+        return "", 200, {"HX-Refresh": "true"}
     return redirect(url_for("desk.console", show_id=show.id), 303)
 
 
@@ -358,6 +360,16 @@ def show_header(show_id: int):
 def log_call(show_id: int):
     show = show_or_404(show_id)
     form = _call_form(show)
+    if not show.is_live:
+        # Calls are logged on air; a stale console must not add to another show.
+        form.topic.errors = [
+            _("The show is not live: take it live to log calls.")
+            if show.status == ShowStatus.SCHEDULED
+            else _("The show has ended: no more calls can be logged.")
+        ]
+        if request.htmx:
+            return render_block(CONSOLE, "call_form", show=show, form=form), 409
+        return _console(show, form, 409)
     if not form.validate_on_submit():
         if request.htmx:
             return render_block(CONSOLE, "call_form", show=show, form=form), 422

@@ -782,3 +782,24 @@ def test_after_a_conflict_the_other_forms_carry_the_new_version(app, login, call
     current = editor_version(app, call_id)
     for name in ("answer", "refer", "placard", "correct"):
         assert f'name="{name}-version" type="hidden" value="{current}"' in clash.text, name
+
+
+def test_calls_are_logged_only_while_the_show_is_live(app, moderator):
+    show_id = scheduled_show(app)
+    before = log(moderator, show_id, topic="开播前登记", idem="early")
+    assert before.status_code == 409 and "开始直播后才能登记来电" in before.text
+    go_live(moderator, show_id)
+    assert log(moderator, show_id, topic="直播中登记", idem="on-air").status_code == 303
+    end = moderator.post_form(f"/desk/shows/{show_id}/status", {"action": "end"})
+    assert end.status_code == 303
+    after = log(moderator, show_id, topic="结束后登记", idem="late")
+    assert after.status_code == 409 and "直播已结束" in after.text
+    assert [c.topic for c in calls_of(app, show_id)] == ["直播中登记"]
+    console = moderator.get(f"/desk/shows/{show_id}").text
+    assert 'id="topic"' not in console  # no form that cannot be used
+
+
+def test_ending_the_show_warns_about_calls_still_waiting(app, moderator, live_show):
+    log(moderator, live_show, topic="还没答复", idem="w1")
+    console = moderator.get(f"/desk/shows/{live_show}").text
+    assert "还有1条来电待答复" in console
