@@ -226,7 +226,10 @@ def load(today: date, tz: str = "Asia/Shanghai") -> dict[str, str]:
             else:
                 call.outcome = Outcome.COMMITTED
                 _commitment(call, departments[dept], official, story, show_day, today, tz, users)
-                call.placard_satisfied, call.placard_basic, call.placard_dissatisfied = 12, 9, 3
+                # Placards vary from call to call, as they do in the studio.
+                call.placard_satisfied = 8 + (n * 5) % 11
+                call.placard_basic = 4 + (n * 3) % 7
+                call.placard_dissatisfied = (n * 7) % 6
 
     # The next show, scheduled, with questions waiting for the moderator.
     upcoming_day = today + timedelta(days=9)
