@@ -1,8 +1,9 @@
 """Public pages (no login): the board of commitments, shows, departments,
 deputies, online ratings, QR codes and Atom feeds.
 
-Only public data is read here: nothing joins or loads `CallerContact`, and the
-`Question` table (which holds names and phones) is never touched.
+Only public data is read here: nothing joins or loads `CallerContact`. Citizens'
+questions are only ever written here (the ask form); their names and phones are
+never read back on a public page.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from sqlalchemy.orm import selectinload
 
 from . import live
 from .extensions import db, limiter
+from .forms import QuestionForm
 from .models import (
     Call,
     Commitment,
@@ -43,9 +45,12 @@ from .models import (
     Event,
     EventKind,
     Outcome,
+    Question,
+    QuestionStatus,
     Rating,
     RatingValue,
     Show,
+    ShowStatus,
 )
 from .status import Code, State
 from .web import event_label, local_to_utc, page_or_block, render_block, status_text, to_local
@@ -388,7 +393,11 @@ def commitment(commitment_id: int):
 def commitment_qr(commitment_id: int):
     if db.session.get(Commitment, commitment_id) is None:
         abort(404)
-    url = url_for("board.commitment", commitment_id=commitment_id, _external=True)
+    return qr_response(url_for("board.commitment", commitment_id=commitment_id, _external=True))
+
+
+def qr_response(url: str) -> Response:
+    """An SVG QR code of one of our own addresses, cacheable."""
     out = io.BytesIO()
     segno.make(url, error="m").save(out, kind="svg", scale=6, border=2, xmldecl=True)
     response = Response(out.getvalue(), mimetype="image/svg+xml")
@@ -873,3 +882,54 @@ def publish_show(show: Show) -> None:
         swap="outerHTML",
         render=lambda: render_block("board/show.html", "show_status", show=show),
     )
+
+
+# Citizens' questions (群众提问): sent before or during a show from the show's QR
+# code (代表码), queued for the moderator, who puts them on air or declines them.
+
+
+@bp.route("/shows/<int:show_id>/ask", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config.get("HOTLINE_QUESTION_LIMIT", "5 per hour"), methods=["POST"]
+)
+def ask(show_id: int):
+    show = db.session.get(Show, show_id) or abort(404)
+    form = QuestionForm()
+    open_for_questions = show.status != ShowStatus.ENDED
+    if open_for_questions and form.validate_on_submit():
+        text = form.question.data
+        # A double tap or a resend of the same question queues it once.
+        duplicate = db.session.scalar(
+            select(Question.id).where(
+                Question.show_id == show.id,
+                Question.text == text,
+                Question.status == QuestionStatus.QUEUED,
+            )
+        )
+        if not duplicate:
+            db.session.add(
+                Question(
+                    show_id=show.id,
+                    text=text,
+                    area=form.area.data or "",
+                    name=form.name.data or "",
+                    phone=form.phone.data or "",
+                )
+            )
+            db.session.commit()
+            from .desk import publish_questions
+
+            publish_questions(show)
+        flash(_("Thank you. Your question is with the show's moderator."), "success")
+        return redirect(url_for("board.show", show_id=show.id), 303)
+    status = 422 if form.errors else (200 if open_for_questions else 409)
+    return render_template(
+        "board/ask.html", show=show, form=form, open_for_questions=open_for_questions
+    ), status
+
+
+@bp.route("/shows/<int:show_id>/ask/qr.svg")
+def ask_qr(show_id: int):
+    if db.session.get(Show, show_id) is None:
+        abort(404)
+    return qr_response(url_for("board.ask", show_id=show_id, _external=True))

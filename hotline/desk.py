@@ -38,6 +38,8 @@ from .models import (
     Department,
     Deputy,
     Outcome,
+    Question,
+    QuestionStatus,
     Role,
     Show,
     ShowStatus,
@@ -339,7 +341,9 @@ def _call_form(show: Show, fresh: bool = False) -> CallForm:
 
 def _console(show: Show, form: CallForm | None = None, status: int = 200):
     form = form or _call_form(show)
-    return page_or_block(CONSOLE, "live", show=show, form=form), status
+    return page_or_block(
+        CONSOLE, "live", show=show, form=form, questions=queued_questions(show)
+    ), status
 
 
 @bp.route("/shows/<int:show_id>")
@@ -762,3 +766,81 @@ def department():
     if dept is None:
         abort(404)
     return page_or_block(DEPARTMENT_PAGE, "live", department=dept, calls=department_calls(dept.id))
+
+
+# --- citizens' questions: the moderator's queue --------------------------------------
+
+
+def queued_questions(show: Show) -> list[Question]:
+    return list(
+        db.session.scalars(
+            select(Question)
+            .where(Question.show_id == show.id, Question.status == QuestionStatus.QUEUED)
+            .order_by(Question.created_at, Question.id)
+        )
+    )
+
+
+def publish_questions(show: Show) -> None:
+    """The queue changed: every desk watching the show sees it. (The block shows
+    no names or phones: those stay in the database until the call is logged.)"""
+    live.publish(
+        live.STAFF,
+        f"show:{show.id}",
+        target="#questions",
+        swap="outerHTML",
+        render=lambda: render_block(
+            CONSOLE, "questions", show=show, questions=queued_questions(show)
+        ),
+    )
+
+
+def question_or_404(question_id: int) -> Question:
+    question = db.session.get(Question, question_id)
+    if question is None:
+        abort(404)
+    return question
+
+
+@bp.route("/questions/<int:question_id>/air", methods=["POST"])
+@roles_required(*DESK)
+def air_question(question_id: int):
+    """Put a citizen's question on air: it becomes the next call, with the
+    sender's name and phone kept private like a caller's."""
+    question = question_or_404(question_id)
+    show = show_or_404(question.show_id)
+    if question.status != QuestionStatus.QUEUED:
+        flash(_("This question was already handled."), "info")
+        return redirect(url_for("desk.console", show_id=show.id), 303)
+    if not show.is_live:
+        flash(_("The show is not live: take it live to log calls."), "error")
+        return redirect(url_for("desk.console", show_id=show.id), 303)
+    call = calls.log_call(
+        show,
+        topic=question.text[:500],
+        area=question.area,
+        caller_name=question.name,
+        caller_phone=question.phone,
+        actor=current_user,
+        key=f"question-{question.id}",
+    )
+    question.status = QuestionStatus.AIRED
+    question.call = call
+    if _save() != "saved":
+        flash(_("This question was already handled."), "info")
+        return redirect(url_for("desk.console", show_id=show.id), 303)
+    publish_call(call, new=True)
+    publish_questions(show)
+    flash(_("The question is on air as call #%(n)d.", n=call.number), "success")
+    return redirect(url_for("desk.console", show_id=show.id), 303)
+
+
+@bp.route("/questions/<int:question_id>/decline", methods=["POST"])
+@roles_required(*DESK)
+def decline_question(question_id: int):
+    question = question_or_404(question_id)
+    if question.status == QuestionStatus.QUEUED:
+        question.status = QuestionStatus.DECLINED
+        db.session.commit()
+        publish_questions(show_or_404(question.show_id))
+    return redirect(url_for("desk.console", show_id=question.show_id), 303)

@@ -256,3 +256,19 @@ class CorrectCommitmentForm(VersionedForm):
         elif day > LATEST_DEADLINE:
             self.deadline.errors = [_l("The deadline must be before 2101.")]
         return not self.deadline.errors
+
+
+class QuestionForm(KeyedForm):
+    """A citizen's question for the show, sent from a phone (the show's QR code)."""
+
+    question = text(_l("Your question or problem"), 1000, required=True, area=True)
+    area = text(_l("Community or street"), 100)
+    name = text(_l("Your name (optional, never published)"), 100)
+    phone = StringField(
+        _l("Phone for a callback (optional, never published)"),
+        validators=[
+            Optional(),
+            Regexp(PHONE, message=_l("Enter a phone number: digits, spaces or dashes.")),
+        ],
+        filters=[strip],
+    )

@@ -409,6 +409,7 @@ class Question(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     show: Mapped[Show] = relationship()
+    call: Mapped[Call | None] = relationship()
 
 
 class LiveSequence(db.Model):

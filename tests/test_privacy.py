@@ -53,6 +53,13 @@ def public_urls(app) -> list[str]:
         "/api/v1/shows.csv",
         "/api/v1/departments",
         "/api/v1/departments.csv",
+        "/lists/",
+        "/lists/suggestions",
+        "/lists/assignments",
+        "/lists/results",
+        "/lists/report",
+        "/lists/suggestions?format=csv",
+        "/lists/results?format=csv",
     ]
     for cid in commitments:
         urls += [
@@ -61,6 +68,7 @@ def public_urls(app) -> list[str]:
             f"/commitments/{cid}/qr.svg",
         ]
     urls += [f"/shows/{s}" for s in shows]
+    urls += [f"/shows/{s}/ask" for s in shows]
     urls += [f"/deputies/{d}" for d in deputies]
     urls += [f"/departments/{d}/feed.atom" for d in departments]
     return urls
