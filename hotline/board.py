@@ -922,7 +922,8 @@ def ask(show_id: int):
             publish_questions(show)
         flash(_("Thank you. Your question is with the show's moderator."), "success")
         return redirect(url_for("board.show", show_id=show.id), 303)
-    status = 422 if form.errors else (200 if open_for_questions else 409)
+    refused = request.method == "POST" and not open_for_questions
+    status = 422 if form.errors else (409 if refused else 200)
     return render_template(
         "board/ask.html", show=show, form=form, open_for_questions=open_for_questions
     ), status
