@@ -76,6 +76,21 @@ def roles_required(*roles: str):
     return decorator
 
 
+def not_found_for(kind: str, item_id: int):
+    """A lookup scoped to the user found nothing: a 404 (never a 403 that would
+    confirm the item exists), and a log line, as for every denial."""
+    log.warning(
+        "not found in scope: user=%s role=%s %s=%s %s %s",
+        current_user.username,
+        current_user.role,
+        kind,
+        item_id,
+        request.method,
+        request.path,
+    )
+    abort(404)
+
+
 supervisor_required = roles_required(Role.SUPERVISOR)
 staff_required = roles_required(Role.SUPERVISOR, Role.MODERATOR, Role.LIAISON)
 

@@ -106,6 +106,7 @@ def correct_commitment(
     actor: User | None,
     today: date,
     tz: str,
+    key: str | None = None,
 ) -> Event | None:
     """Fix a typo made on air. Every changed field goes on the public timeline,
     old and new side by side. The deadline may be fixed only on the day it was
@@ -129,7 +130,7 @@ def correct_commitment(
                 commitment.original_deadline = new
     if not diff:
         return None
-    return add_event(commitment, EventKind.CORRECTED, actor, data={"changes": diff})
+    return add_event(commitment, EventKind.CORRECTED, actor, data={"changes": diff}, key=key)
 
 
 # After the show: progress, extensions, completion, verification, 督办 and

@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
 from . import board, calls, live
-from .auth import roles_required
+from .auth import not_found_for, roles_required
 from .commitments import VersionConflict, correct_commitment, create_commitment
 from .extensions import db
 from .forms import (
@@ -37,6 +37,7 @@ from .models import (
     Commitment,
     Department,
     Deputy,
+    Event,
     Outcome,
     Question,
     QuestionStatus,
@@ -89,7 +90,7 @@ def visible_calls():
 def call_or_404(call_id: int) -> Call:
     call = db.session.scalar(visible_calls().where(Call.id == call_id))
     if call is None:
-        abort(404)  # another department's call: not found, never "forbidden"
+        not_found_for("call", call_id)  # another department's call: never "forbidden"
     return call
 
 
@@ -696,6 +697,12 @@ def correct_commitment_view(commitment_id: int):
         form.official_title.data, form.deadline.data = item.official_title, item.deadline
         form.version.data = item.version
     conflict = None
+    repeated = form.idem.data and db.session.scalar(
+        select(Event.id).where(Event.idempotency_key == form.idem.data)
+    )
+    if request.method == "POST" and repeated:  # the same form again: it was saved
+        flash(_("Correction saved; it is shown on the public timeline."), "success")
+        return redirect(url_for("desk.call", call_id=item.call_id), 303)
     if form.validate_on_submit() and form.check_deadline(to_local(item.created_at).date()):
         changes = {
             "pledge": form.pledge.data,
@@ -711,6 +718,7 @@ def correct_commitment_view(commitment_id: int):
                 actor=current_user,
                 today=today(),
                 tz=current_app.config["HOTLINE_TIMEZONE"],
+                key=form.idem.data,
             )
             outcome = _save()
         except VersionConflict:

@@ -44,7 +44,7 @@ from wtforms.validators import DateRange, NumberRange, Optional
 
 from . import board, live, reports
 from . import commitments as domain
-from .auth import roles_required, staff_required
+from .auth import not_found_for, roles_required, staff_required
 from .extensions import db
 from .forms import LATEST_DEADLINE, VersionedForm, text
 from .models import (
@@ -271,7 +271,7 @@ def get_commitment(commitment_id: int) -> Commitment:
         )
     )
     if item is None:
-        abort(404)
+        not_found_for("commitment", commitment_id)
     return item
 
 

@@ -123,3 +123,45 @@ def test_fragments_vary_on_every_htmx_header(client):
     vary = client.get("/").headers["Vary"]
     for header in ("HX-Request", "HX-Boosted", "HX-History-Restore-Request"):
         assert header in vary
+
+
+def test_the_qr_code_encodes_exactly_this_pages_address(client):
+    import io
+
+    import segno
+
+    expected = io.BytesIO()
+    segno.make("http://localhost/commitments/3", error="m").save(
+        expected, kind="svg", scale=6, border=2, xmldecl=True
+    )
+    assert client.get("/commitments/3/qr.svg").data == expected.getvalue()
+
+
+def test_scorecard_numbers_match_the_record(app, client):
+    """Extensions, median days to complete and ratings, recomputed by hand from
+    the database, against what the open data says."""
+    import statistics
+
+    from hotline.models import Rating
+    from hotline.web import to_local
+
+    with app.app_context():
+        items = db.session.scalars(select(Commitment)).all()
+        ratings = db.session.scalars(select(Rating)).all()
+        expected = {}
+        for c in items:
+            e = expected.setdefault(c.department_id, {"extended": 0, "days": [], "satisfied": 0})
+            e["extended"] += c.deadline != c.original_deadline
+            if c.state == "met":
+                e["days"].append((c.completed_on - to_local(c.created_at).date()).days)
+        for r in ratings:
+            if r.value == "satisfied":
+                expected[db.session.get(Commitment, r.commitment_id).department_id][
+                    "satisfied"
+                ] += 1
+    for record in client.get("/api/v1/departments").get_json()["data"]:
+        e = expected.get(record["id"], {"extended": 0, "days": [], "satisfied": 0})
+        assert record["extended"] == e["extended"], record["name"]
+        median = statistics.median(e["days"]) if e["days"] else None
+        assert record["median_days_to_complete"] == median, record["name"]
+        assert record["ratings_satisfied"] == e["satisfied"], record["name"]

@@ -565,7 +565,12 @@ def demo_commitment(app, state):
 @pytest.mark.parametrize("state", ["met", "open"])
 def test_an_old_deadline_cannot_be_corrected_only_extended(app, moderator, client, state):
     cid, version, deadline = demo_commitment(app, state)
-    before = client.get(f"/commitments/{cid}").text
+
+    def timeline():  # the public record (the page's CSRF token changes every second)
+        page = client.get(f"/commitments/{cid}").text
+        return page[page.index('<section id="timeline"') : page.index("</section>")]
+
+    before = timeline()
     response = moderator.post_form(
         f"/desk/commitments/{cid}/correct",
         {
@@ -580,7 +585,7 @@ def test_an_old_deadline_cannot_be_corrected_only_extended(app, moderator, clien
     with app.app_context():
         item = db.session.get(Commitment, cid)
         assert item.deadline == deadline and item.pledge != "改写的承诺"
-    assert client.get(f"/commitments/{cid}").text == before
+    assert timeline() == before
 
 
 def test_a_corrected_deadline_must_be_a_real_one(app, moderator, call_id):
@@ -803,3 +808,85 @@ def test_ending_the_show_warns_about_calls_still_waiting(app, moderator, live_sh
     log(moderator, live_show, topic="还没答复", idem="w1")
     console = moderator.get(f"/desk/shows/{live_show}").text
     assert "还有1条来电待答复" in console
+
+
+def test_the_panel_shows_each_departments_calls_by_outcome(app, moderator, live_show):
+    log(moderator, live_show, topic="待答复的", department=str(HOUSING), idem="p1")
+    log(moderator, live_show, topic="要承诺的", department=str(HOUSING), idem="p2")
+    committed = [c for c in calls_of(app, live_show) if c.topic == "要承诺的"][0]
+    commit(moderator, committed.id, idem="p-commit")
+    page = moderator.get(f"/desk/shows/{live_show}").text
+    panel = page[page.index('id="panel"') : page.index("</section>", page.index('id="panel"'))]
+    housing = re.search(r"市住房和城乡建设局</th>(.*?)</tr>", panel, re.S).group(1)
+    waiting, answered, committed_cell, referred = re.findall(r"<td[^>]*>(.*?)</td>", housing, re.S)
+    assert "#1" in waiting and "#2" not in waiting
+    assert "#2" in committed_cell and answered.strip() == "–"
+
+
+def test_the_call_form_offers_the_panel_departments_first(app, moderator, live_show):
+    page = moderator.get(f"/desk/shows/{live_show}").text
+    select = re.search(r'<select[^>]*id="department".*?</select>', page, re.S).group(0)
+    groups = re.findall(r'<optgroup label="([^"]+)"', select)
+    assert groups[0] == "本期嘉宾部门"
+
+
+def test_a_liaison_answers_and_refers_within_their_department(app, moderator, liaison, call_id):
+    answered = liaison.post_form(
+        f"/desk/calls/{call_id}/answer",
+        {
+            "answer-answer_text": "已安排维修",
+            "answer-answered_by": "住建局 王磊",
+            "answer-version": editor_version(app, call_id),
+            "answer-idem": "la",
+        },
+    )
+    assert answered.status_code == 303
+    elsewhere = liaison.post_form(
+        f"/desk/calls/{call_id}/refer",
+        {
+            "refer-department": str(TRANSPORT),
+            "refer-version": editor_version(app, call_id),
+            "refer-idem": "lr",
+        },
+    )
+    assert elsewhere.status_code == 422 and "只能在本部门内转线下核实" in elsewhere.text
+    with app.app_context():
+        assert db.session.get(Call, call_id).department_id == HOUSING
+
+
+def test_another_departments_item_is_a_logged_404(app, moderator, login, live_show, caplog):
+    import logging
+
+    log(moderator, live_show, topic="交通局的事", department=str(TRANSPORT), idem="t404")
+    call = [c for c in calls_of(app, live_show) if c.topic == "交通局的事"][0]
+    with caplog.at_level(logging.WARNING, logger="hotline.auth"):
+        assert login("housing").get(f"/desk/calls/{call.id}").status_code == 404
+    assert any("not found in scope" in r.message and "housing" in r.message for r in caplog.records)
+
+
+def test_a_commitment_correction_conflict_and_repeat(app, login, call_id):
+    first, second = login("host"), login("office")
+    commit(first, call_id, idem="c-for-fix")
+    with app.app_context():
+        item = db.session.scalar(select(Commitment).where(Commitment.call_id == call_id))
+        cid, version, deadline = item.id, str(item.version), item.deadline.isoformat()
+    data = {
+        "pledge": "第一位更正的承诺",
+        "official_name": "周建华",
+        "deadline": deadline,
+        "version": version,
+        "idem": "fix-1",
+    }
+    assert first.post_form(f"/desk/commitments/{cid}/correct", data).status_code == 303
+    repeat = first.post_form(f"/desk/commitments/{cid}/correct", data)  # a resend
+    assert repeat.status_code == 303
+    clash = second.post_form(
+        f"/desk/commitments/{cid}/correct", {**data, "pledge": "第二位更正的承诺", "idem": "fix-2"}
+    )
+    assert clash.status_code == 409
+    assert "第一位更正的承诺" in clash.text and "第二位更正的承诺" in clash.text
+    with app.app_context():
+        kinds = [
+            e.kind for e in db.session.scalars(select(Event).where(Event.commitment_id == cid))
+        ]
+        assert kinds == ["created", "corrected"]
