@@ -8,12 +8,26 @@
   "use strict";
   const DAY = 24 * 3600 * 1000;
 
+  // Something typed and not yet sent? Then a reload would lose it.
+  function typing() {
+    return Array.from(document.querySelectorAll("input, textarea, select")).some((el) => {
+      if (el.type === "hidden" || el.readOnly) return false;
+      if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+      if (el.tagName === "SELECT") return Array.from(el.options).some((o) => o.selected !== o.defaultSelected);
+      return el.value !== el.defaultValue;
+    });
+  }
+
   function refetch() {
     if (typeof htmx === "undefined") return;
-    document.querySelectorAll("[data-live-refetch]").forEach((el) => {
+    const regions = document.querySelectorAll("[data-live-refetch]");
+    regions.forEach((el) => {
       htmx.ajax("GET", el.dataset.liveRefetch, {source: el, target: el, swap: "outerHTML"})
         .catch(() => {}); // failures are reported through htmx events (csrf.js)
     });
+    // A page without live regions (scorecard, lists, report) reloads whole,
+    // unless the reader is in the middle of typing.
+    if (!regions.length && !typing()) window.location.reload();
   }
 
   function schedule(at) {
