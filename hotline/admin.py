@@ -93,7 +93,11 @@ def department_update(department_id: int):
     name = _department_name(errors, key, exclude=item.id)
     if errors:
         return page(422, errors, {key: name})
+    email = text("email", 200)
+    if email and ("@" not in email or any(ch.isspace() for ch in email)):
+        return page(422, {key: _("Give an e-mail address like name@example.gov.cn.")}, {key: name})
     item.name = name
+    item.email = email
     return done(_("Department %(name)s saved.", name=name), key)
 
 

@@ -8,7 +8,7 @@ from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from . import demo, live
+from . import demo, live, mail
 from .extensions import db
 from .models import Department, Role, User
 from .web import today
@@ -109,11 +109,8 @@ def user_disable(username) -> None:
 )
 @with_appcontext
 def remind_command(days) -> None:
-    """List each department's overdue items and those due soon; e-mail them to
-    HOTLINE_REMIND_TO when SMTP_HOST is set (one message per department)."""
-    import smtplib
-    from email.message import EmailMessage
-
+    """List each department's overdue items and those due soon; with SMTP_HOST
+    set, e-mail each department its list (to its own address and HOTLINE_REMIND_TO)."""
     from flask_babel import force_locale, gettext
 
     from .followup import reminder_text, reminders
@@ -133,21 +130,17 @@ def remind_command(days) -> None:
     for _name, text in found:
         click.echo(text)
         click.echo("")
-    host, to = config.get("SMTP_HOST"), config.get("HOTLINE_REMIND_TO")
-    if not host:
+    if not mail.configured():
         return
-    if not to:
-        raise click.ClickException("SMTP_HOST is set but HOTLINE_REMIND_TO is not.")
-    with smtplib.SMTP(host, config.get("SMTP_PORT", 25), timeout=30) as smtp:
-        if config.get("SMTP_STARTTLS"):
-            smtp.starttls()
-        if config.get("SMTP_USER"):
-            smtp.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
-        for name, text in found:
-            message = EmailMessage()
-            message["From"] = config["SMTP_FROM"]
-            message["To"] = to
-            message["Subject"] = f"[{site}] {text.splitlines()[0]}"
-            message.set_content(text)
-            smtp.send_message(message)
-            click.echo(f"E-mailed {name} to {to}.")
+    by_name = {d.name: d for d in db.session.scalars(select(Department))}
+    messages = []
+    for name, text in found:
+        to = mail.recipients_for(by_name.get(name))
+        if not to:
+            raise click.ClickException(
+                f"No address for {name}: set its e-mail in the admin, or HOTLINE_REMIND_TO."
+            )
+        messages.append((to, f"[{site}] {text.splitlines()[0]}", text))
+    mail.send(messages)
+    for (to, _subject, _body), (name, _text) in zip(messages, found, strict=True):
+        click.echo(f"E-mailed {name} to {', '.join(to)}.")

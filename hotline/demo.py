@@ -157,7 +157,10 @@ def _at(day: date, hour: int, minute: int, tz: str) -> datetime:
 
 def load(today: date, tz: str = "Asia/Shanghai") -> dict[str, str]:
     """Fill an empty database; returns {username: role} of the staff accounts made."""
-    departments = [Department(name=name) for name in DEPARTMENTS]
+    departments = [
+        Department(name=name, email=f"dept{i}@hotline.example")
+        for i, name in enumerate(DEPARTMENTS, start=1)
+    ]
     deputies = [Deputy(name=n, title=t) for n, t in DEPUTIES]
     db.session.add_all(departments + deputies)
     db.session.flush()

@@ -13,6 +13,7 @@ import hashlib
 import io
 import logging
 import secrets
+import smtplib
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
@@ -42,7 +43,7 @@ from wtforms import DateField, IntegerField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DateRange, NumberRange, Optional
 
-from . import board, live, reports
+from . import board, live, mail, reports
 from . import commitments as domain
 from .auth import not_found_for, roles_required, staff_required
 from .extensions import db
@@ -306,7 +307,7 @@ def page(item: Commitment, status: int = 200, **forms):
     )
 
 
-def act(item: Commitment, name: str, action):
+def act(item: Commitment, name: str, action, after=None):
     """Run one follow-up action: validate, change, commit once, publish.
 
     `action(form, attachments)` calls the domain function. Bad input re-renders
@@ -367,6 +368,8 @@ def act(item: Commitment, name: str, action):
     log.info("followup %s: commitment=%s user=%s", name, item.id, current_user.username)
     board.publish_commitment(item)
     publish_dashboard(item)
+    if after is not None:
+        after(form)
     flash(_("Saved. It is on the public timeline."), "success")
     return redirect(url_for("followup.commitment", commitment_id=item.id))
 
@@ -603,7 +606,30 @@ def press(commitment_id: int):
             version=f.version.data,
             key=f.idem.data or None,
         ),
+        after=lambda f: notify_pressed(item, f.note.data),
     )
+
+
+def notify_pressed(item: Commitment, note: str) -> None:
+    """督办 reaches the department at once by e-mail (when SMTP is set up), not
+    only at the next reminder. A mail failure never undoes the saved press."""
+    to = mail.recipients_for(item.department)
+    if not mail.configured() or not to:
+        return
+    link = url_for("followup.commitment", commitment_id=item.id, _external=True)
+    subject = _("[Hotline] Pressed: commitment #%(id)d", id=item.id)
+    body = "\n\n".join([
+        _("The standing committee office pressed this commitment (督办):"),
+        item.pledge,
+        note.strip(),
+        _("Deadline: %(date)s", date=item.deadline.isoformat()),
+        link,
+    ])  # fmt: skip
+    try:
+        mail.send([(to, subject, body)])
+    except (OSError, smtplib.SMTPException):
+        log.exception("press notice for commitment %s not sent", item.id)
+        flash(_("The press is saved, but the e-mail to the department could not be sent."), "error")
 
 
 @bp.route("/commitments/<int:commitment_id>/withdraw", methods=["POST"])

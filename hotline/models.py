@@ -111,6 +111,8 @@ class Department(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
+    # Where reminders and 督办 notices go (the liaison's office mailbox).
+    email: Mapped[str] = mapped_column(String(200), default="", server_default="")
     active: Mapped[bool] = mapped_column(default=True)
 
     def __repr__(self) -> str:

@@ -85,11 +85,23 @@ def test_remind_emails_one_message_per_department(app, runner, smtp_sink):
     assert len(smtp_sink.messages) == departments
     subjects = [str(make_header(decode_header(m["Subject"]))) for m in smtp_sink.messages]
     assert any("市交通运输局" in s for s in subjects)
-    assert all(m["To"] == "office@rd.example" for m in smtp_sink.messages)
+    # Each department at its own address, the office in copy.
+    assert all("office@rd.example" in m["To"] for m in smtp_sink.messages)
+    pairs = zip(smtp_sink.messages, subjects, strict=True)
+    transport = next(m for m, s in pairs if "市交通运输局" in s)
+    assert "dept2@hotline.example" in transport["To"]
 
 
 def test_remind_needs_an_address_when_smtp_is_set(app, runner):
+    from sqlalchemy import update
+
+    from hotline.extensions import db
+    from hotline.models import Department
+
     make_commitment(app, days=-1)
+    with app.app_context():
+        db.session.execute(update(Department).values(email=""))
+        db.session.commit()
     app.config.update(SMTP_HOST="127.0.0.1", HOTLINE_REMIND_TO=None)
     result = runner.invoke(args=["remind"])
     assert result.exit_code != 0 and "HOTLINE_REMIND_TO" in result.output
@@ -108,3 +120,32 @@ def test_remind_logs_in_when_the_mail_server_wants_it(app, runner, smtp_sink):
     assert result.exit_code == 0, result.output
     assert smtp_sink.logins == [[b"hotline", b"s3cret"]]
     assert smtp_sink.messages
+
+
+def test_pressing_an_item_emails_the_department_at_once(app, supervisor, smtp_sink):
+    cid = make_commitment(app, days=-2, department=TRANSPORT)
+    app.config.update(
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=smtp_sink.server_address[1],
+        HOTLINE_REMIND_TO="office@rd.example",
+    )
+    response = submit(supervisor, cid, "press", note="请两日内报告进展。")
+    assert response.status_code == 302
+    (message,) = smtp_sink.messages
+    assert "dept2@hotline.example" in message["To"]
+    body = message.get_payload(decode=True).decode()
+    assert "请两日内报告进展" in body and f"/followup/commitments/{cid}" in body
+
+
+def test_a_department_email_is_set_in_the_admin(app, supervisor):
+    from hotline.extensions import db
+    from hotline.models import Department
+
+    bad = supervisor.post_form("/admin/departments/2", {"name": "市交通运输局", "email": "nope"})
+    assert bad.status_code == 422
+    ok = supervisor.post_form(
+        "/admin/departments/2", {"name": "市交通运输局", "email": "jt@example.gov.cn"}
+    )
+    assert ok.status_code == 302
+    with app.app_context():
+        assert db.session.get(Department, 2).email == "jt@example.gov.cn"
