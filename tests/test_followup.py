@@ -54,10 +54,24 @@ def form_state(client, cid: int, form: str) -> dict:
 
 
 def submit(client, cid: int, form: str, path: str | None = None, **fields):
-    """Fill the form as rendered (version, token) and post it."""
+    """Fill the form as rendered (version, token) and post it. After every saved
+    step, the public timeline must show exactly the recorded history."""
     data = form_state(client, cid, form)
     data.update({f"{form}-{k}": v for k, v in fields.items()})
-    return client.post_form(f"/followup/commitments/{cid}/{path or form}", data)
+    response = client.post_form(f"/followup/commitments/{cid}/{path or form}", data)
+    if response.status_code == 302:
+        assert_public_timeline_matches(client.application, cid)
+    return response
+
+
+def assert_public_timeline_matches(app, cid: int) -> None:
+    page = app.test_client().get(f"/commitments/{cid}").get_data(as_text=True)
+    shown = re.findall(r'<li id="event-(\d+)" data-kind="([a-z_]+)"', page)
+    with app.app_context():
+        recorded = db.session.execute(
+            select(Event.id, Event.kind).where(Event.commitment_id == cid).order_by(Event.id)
+        ).all()
+    assert [(int(i), k) for i, k in shown] == [(i, k) for i, k in recorded]
 
 
 def load(app, cid: int) -> Commitment:
