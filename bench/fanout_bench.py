@@ -146,7 +146,8 @@ def measure_app(folder: Path) -> tuple[list[float], int]:
     process, url = app_server(folder)
     try:
         desk = requests.Session()
-        token = re.search(r'csrf-token" content="([^"]+)"', desk.get(f"{url}/auth/login").text)[1]
+        login_page = desk.get(f"{url}/auth/login").text
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page)[1]
         desk.post(
             f"{url}/auth/login",
             data={"username": "host", "password": "hotline-demo", "csrf_token": token},

@@ -54,7 +54,10 @@ class HotlineClient(FlaskClient):
 
     def csrf(self) -> str:
         html = self.get("/auth/login").get_data(as_text=True)
-        return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+        found = re.search(r'name="csrf-token" content="([^"]+)"', html) or re.search(
+            r'name="csrf_token" type="hidden" value="([^"]+)"', html
+        )
+        return found.group(1)
 
     def post_form(self, url: str, data: dict | None = None, **kwargs):
         data = dict(data or {})

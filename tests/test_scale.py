@@ -90,7 +90,7 @@ def _cluster(database_url: str, redis_url: str):
 def signed_in(base: str, username: str) -> requests.Session:
     session = requests.Session()
     page = session.get(f"{base}/auth/login").text
-    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     response = session.post(
         f"{base}/auth/login",
         data={"username": username, "password": "hotline-demo", "csrf_token": token},

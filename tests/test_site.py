@@ -166,3 +166,13 @@ def test_the_server_runs_in_each_async_mode(template_databases, tmp_path, mode):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_reading_the_board_starts_no_session(app):
+    """Thousands of viewers: reading public pages sets no cookie (so a cache in
+    front can serve them); only a page with a form, or a language choice, does."""
+    client = app.test_client()
+    for url in ("/", "/shows", "/shows/1", "/departments", "/deputies", "/lists/"):
+        response = client.get(url)
+        assert response.status_code == 200 and "Set-Cookie" not in response.headers, url
+    assert "Set-Cookie" in client.get("/auth/login").headers
