@@ -197,7 +197,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         status_text=status_text,
         today=today,
-        timedelta=timedelta,
         event_label=event_label,
         outcome_label=outcome_label,
         show_status_label=show_status_label,
