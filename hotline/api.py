@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime
 
 from flask import Blueprint, Response, jsonify, request, url_for
@@ -12,7 +10,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from .board import SORTS, STATUS_FILTERS, BoardQuery, scorecards, search_commitments, show_counts
 from .extensions import db, limiter
 from .models import Show, ShowKind, ShowStatus
-from .web import local_to_utc
+from .web import csv_download, local_to_utc
 from .web import today as local_today
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -172,28 +170,8 @@ def department_record(card) -> dict:
     }
 
 
-def neutralise(value) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = str(value)
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
-
-
 def csv_response(fields, records, name: str) -> Response:
-    out = io.StringIO()
-    out.write("\ufeff")  # BOM: Excel then reads the file as UTF-8
-    writer = csv.writer(out)
-    writer.writerow(fields)
-    for record in records:
-        writer.writerow([neutralise(record[f]) for f in fields])
-    response = Response(out.getvalue().encode("utf-8"), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    return csv_download(name, fields, ([record[f] for f in fields] for record in records))
 
 
 # A full export scans every row: generous for people, a brake for loops.

@@ -14,8 +14,8 @@ CORRECTABLE = ("topic", "area", "category", "department_id", "deputy_id")
 
 
 def record(call: Call, kind: str, actor: User | None, data: dict | None = None, key=None):
-    event = CallEvent(call=call, kind=kind, actor_id=actor.id if actor else None, data=data or {})
-    event.idempotency_key = key
+    actor_id = actor.id if actor else None
+    event = CallEvent(call=call, kind=kind, actor_id=actor_id, data=data or {}, idempotency_key=key)
     db.session.add(event)
     return event
 

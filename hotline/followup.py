@@ -8,7 +8,6 @@ runs one domain function from commitments.py, commits once, then publishes.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import logging
@@ -65,6 +64,7 @@ from .models import (
 )
 from .status import Code, State, local_date
 from .web import (
+    csv_download,
     format_datetime,
     local_to_utc,
     outcome_label,
@@ -736,23 +736,6 @@ def votes_of(
     return s, b, d
 
 
-def safe_cell(value) -> str:
-    """A spreadsheet must not run a cell as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def csv_response(name: str, header: list[str], rows: list[list]) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([safe_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")  # BOM: Excel reads UTF-8
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
-
-
 @lists.route("/")
 def index():
     return render_template(
@@ -825,7 +808,7 @@ def show_list(kind: str):
             ]
         links = [url_for("board.commitment", commitment_id=c.id) for c in items]
     if request.args.get("format") == "csv":
-        return csv_response(f"{kind}-{period.key}", header, rows)
+        return csv_download(f"{kind}-{period.key}", header, rows)
     return render_template(
         "followup/list.html",
         kind=kind,
@@ -899,7 +882,7 @@ def report():
         rows = [[line.department] + [reports.cell(line, col) for col in reports.COLUMNS]
                 for line in lines]  # fmt: skip
         rows.append([_("Total")] + [reports.cell(total, col) for col in reports.COLUMNS])
-        return csv_response(f"report-{period.key}", header, rows)
+        return csv_download(f"report-{period.key}", header, rows)
     bars, top = reports.chart(lines, width=CHART_WIDTH)
     return render_template(
         "followup/report.html",

@@ -90,11 +90,31 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def optional_id(value) -> int | None:
+    """A select's value: an id, or None for the blank "not chosen" option."""
+    return int(value) if value not in (None, "", "None") else None
+
+
+def phone_field(label):
+    return StringField(
+        label,
+        validators=[
+            Optional(),
+            Regexp(PHONE, message=_l("Enter a phone number: digits, spaces or dashes.")),
+        ],
+        filters=[strip],
+    )
+
+
+def deputy_choice():
+    return SelectField(_l("Deputy who took it"), coerce=optional_id, validators=[Optional()])
+
+
 def _department_choice(required: bool):
     validators = [InputRequired(_l("Choose a department."))] if required else [Optional()]
     return SelectField(
         _l("Department"),
-        coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+        coerce=optional_id,
         validators=validators,
         validate_choice=True,
     )
@@ -142,20 +162,9 @@ class CallForm(KeyedForm):
     area = text(_l("Area (community or street)"), 100)
     category = text(_l("Category"), 50)
     department = _department_choice(required=False)
-    deputy = SelectField(
-        _l("Deputy who took it"),
-        coerce=lambda v: int(v) if v not in (None, "", "None") else None,
-        validators=[Optional()],
-    )
+    deputy = deputy_choice()
     caller_name = text(_l("Caller's name (private)"), 100)
-    caller_phone = StringField(
-        _l("Caller's phone (private)"),
-        validators=[
-            Optional(),
-            Regexp(PHONE, message=_l("Enter a phone number: digits, spaces or dashes.")),
-        ],
-        filters=[strip],
-    )
+    caller_phone = phone_field(_l("Caller's phone (private)"))
     callback = BooleanField(_l("Caller wants a callback (share the phone with the department)"))
 
 
@@ -164,11 +173,7 @@ class CorrectCallForm(VersionedForm):
     area = text(_l("Area (community or street)"), 100)
     category = text(_l("Category"), 50)
     department = _department_choice(required=False)
-    deputy = SelectField(
-        _l("Deputy who took it"),
-        coerce=lambda v: int(v) if v not in (None, "", "None") else None,
-        validators=[Optional()],
-    )
+    deputy = deputy_choice()
 
 
 class AnswerForm(VersionedForm):
@@ -264,11 +269,4 @@ class QuestionForm(KeyedForm):
     question = text(_l("Your question or problem"), 1000, required=True, area=True)
     area = text(_l("Community or street"), 100)
     name = text(_l("Your name (optional, never published)"), 100)
-    phone = StringField(
-        _l("Phone for a callback (optional, never published)"),
-        validators=[
-            Optional(),
-            Regexp(PHONE, message=_l("Enter a phone number: digits, spaces or dashes.")),
-        ],
-        filters=[strip],
-    )
+    phone = phone_field(_l("Phone for a callback (optional, never published)"))

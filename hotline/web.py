@@ -3,11 +3,13 @@ rendering a named block of a page as an htmx fragment."""
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -163,6 +165,32 @@ def rating_label(value: str) -> str:
         "basic": _("Basically satisfied"),
         "dissatisfied": _("Dissatisfied"),
     }.get(value, value)
+
+
+def neutralise(value) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
+
+
+def csv_download(name: str, header: list[str], rows) -> Response:
+    """Every CSV the site offers: UTF-8 with a BOM (so Excel reads Chinese), no
+    cell a spreadsheet would run as a formula."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([neutralise(h) for h in header])
+    for row in rows:
+        writer.writerow([neutralise(v) for v in row])
+    response = Response(out.getvalue().encode("utf-8"), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
 
 
 def nl2br(text: str) -> Markup:

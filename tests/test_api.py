@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from hotline.api import COMMITMENT_FIELDS, DEPARTMENT_FIELDS, SHOW_FIELDS, neutralise
+from hotline.api import COMMITMENT_FIELDS, DEPARTMENT_FIELDS, SHOW_FIELDS
 from hotline.commitments import create_commitment
 from hotline.extensions import db
 from hotline.models import Call
+from hotline.web import neutralise
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
