@@ -19,9 +19,9 @@ sys.path.insert(0, str(ROOT))
 from flask_migrate import upgrade  # noqa: E402
 
 from hotline import create_app  # noqa: E402
+from hotline.clock import today  # noqa: E402
 from hotline.extensions import db  # noqa: E402
 from hotline.models import Call, Commitment, Department, Deputy, Show  # noqa: E402
-from hotline.web import today  # noqa: E402
 
 REPEAT = 15
 STATES = ["open", "open", "open", "met", "reported", "withdrawn"]

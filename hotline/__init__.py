@@ -8,10 +8,11 @@ from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
 from . import config
+from .config import LOCALES
 from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from .models import MAX_ID
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCALES = ("zh_CN", "en")
 
 
 def select_locale() -> str:
@@ -25,7 +26,7 @@ def select_locale() -> str:
 
 class BoundedInt(IntegerConverter):
     def __init__(self, url_map, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)  # ids are 32-bit integers on PostgreSQL
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, **kwargs)
 
 
@@ -71,23 +72,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
     limiter.init_app(app)
 
-    from . import live
+    # access registers the sign-in session's account loader with Flask-Login.
+    from . import access, admin, api, auth, desk, followup, live, public, web  # noqa: F401
 
     live.init_app(app)
-
-    from . import api, auth, board, desk, followup, web
-
     web.init_app(app)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(board.bp)
-    app.register_blueprint(desk.bp)
-    app.register_blueprint(followup.bp)
-    app.register_blueprint(api.bp)
-
-    from . import admin
-
-    app.register_blueprint(followup.lists)
-    app.register_blueprint(admin.bp)
+    # One blueprint per audience (public has two: the board and the three lists).
+    for blueprint in (public.bp, public.lists_bp, desk.bp, followup.bp, admin.bp, api.bp, auth.bp):
+        app.register_blueprint(blueprint)
 
     from . import cli
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import force_locale
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from . import demo, live, mail
+from . import demo, live, mail, reminders
+from .clock import today
 from .extensions import db
 from .models import Department, Role, User
-from .web import today
 
 
 def init_app(app: Flask) -> None:
@@ -111,36 +112,25 @@ def user_disable(username) -> None:
 def remind_command(days) -> None:
     """List each department's overdue items and those due soon; with SMTP_HOST
     set, e-mail each department its list (to its own address and HOTLINE_REMIND_TO)."""
-    from flask_babel import force_locale, gettext
-
-    from .followup import reminder_text, reminders
-
     config = current_app.config
     day = today()
-    # No request here: render in the site's default language (the office reads it).
+    # No request here: write in the site's default language (the office reads it).
     with current_app.test_request_context(), force_locale(config["BABEL_DEFAULT_LOCALE"]):
-        site = gettext("Hotline")
-        found = [
-            (name, reminder_text(name, overdue, due, day, days))
-            for name, overdue, due in reminders(day, days)
-        ]
-    if not found:
-        click.echo(f"Nothing overdue or due within {days} days ({day.isoformat()}).")
-        return
-    for _name, text in found:
-        click.echo(text)
-        click.echo("")
-    if not mail.configured():
-        return
-    by_name = {d.name: d for d in db.session.scalars(select(Department))}
-    messages = []
-    for name, text in found:
-        to = mail.recipients_for(by_name.get(name))
-        if not to:
+        found = reminders.reminders(day, days)
+        if not found:
+            click.echo(f"Nothing overdue or due within {days} days ({day.isoformat()}).")
+            return
+        for _name, text in found:
+            click.echo(text)
+            click.echo("")
+        if not mail.configured():
+            return
+        departments = {d.name: d for d in db.session.scalars(select(Department))}
+        try:
+            sent = reminders.mail_reminders(found, departments)
+        except reminders.NoAddress as missing:
             raise click.ClickException(
-                f"No address for {name}: set its e-mail in the admin, or HOTLINE_REMIND_TO."
-            )
-        messages.append((to, f"[{site}] {text.splitlines()[0]}", text))
-    mail.send(messages)
-    for (to, _subject, _body), (name, _text) in zip(messages, found, strict=True):
+                f"No address for {missing}: set its e-mail in the admin, or HOTLINE_REMIND_TO."
+            ) from None
+    for name, to in sent:
         click.echo(f"E-mailed {name} to {', '.join(to)}.")

@@ -4,6 +4,9 @@ import os
 import secrets
 from pathlib import Path
 
+# The site's languages, as templates and socket rooms name them; zh_CN is the default.
+LOCALES = ("zh_CN", "en")
+
 
 def _secret_key(instance_path: str) -> str:
     """SECRET_KEY from the environment, else one generated once and kept in instance/."""

@@ -18,12 +18,12 @@ from flask_socketio import join_room
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .config import LOCALES
 from .extensions import db, socketio
 from .models import LiveSequence, Role, User, get_user_by_token
 
 log = logging.getLogger("hotline.live")
 
-LOCALES = ("zh_CN", "en")
 PUBLIC = "/live"
 STAFF = "/desk"
 PUBLIC_ROOM = re.compile(r"^(board|shows|show:\d+|commitment:\d+|department:\d+)$")

@@ -29,6 +29,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .extensions import db
 from .status import PublicStatus, State, public_status
 
+# Ids are 32-bit integers on PostgreSQL: a larger one in a URL or a form is no row.
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)

@@ -6,20 +6,19 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
+import segno
 from flask import Flask, Response, current_app, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from .status import Code, PublicStatus, local_date
+from . import labels
+from .clock import format_date, format_datetime, format_time, next_local_midnight, to_local, today
 
 log = logging.getLogger("hotline")
 
@@ -41,130 +40,28 @@ def render_block(template_name: str, block: str, **context) -> str:
 
 def page_or_block(template_name: str, block: str, **context) -> str:
     """The whole page for a normal request, just the block for htmx (not boosted)."""
-    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
+    if is_fragment_request():
         return render_block(template_name, block, **context)
     return render_template(template_name, **context)
 
 
-def today() -> date:
-    return local_date(datetime.now().astimezone(), current_app.config["HOTLINE_TIMEZONE"])
+def is_fragment_request() -> bool:
+    """An htmx request for a region (not boosted navigation, not a history restore)."""
+    return bool(
+        request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
+    )
 
 
-def next_local_midnight(now: datetime | None = None) -> str:
-    """When the local date next changes, as UTC ISO: open pages refetch their
-    live regions then, because statuses ("due today", "overdue") depend on it."""
-    zone = ZoneInfo(current_app.config["HOTLINE_TIMEZONE"])
-    local = (now or datetime.now(ZoneInfo("UTC"))).astimezone(zone)
-    midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), zone)
-    return midnight.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def to_local(moment: datetime | None) -> datetime | None:
-    """Stored naive UTC → aware datetime in the deployment's zone."""
-    if moment is None:
-        return None
-    zone = ZoneInfo(current_app.config["HOTLINE_TIMEZONE"])
-    return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
-
-
-def local_to_utc(moment: datetime) -> datetime:
-    """A naive datetime typed in the deployment's zone → naive UTC for storage."""
-    zone = ZoneInfo(current_app.config["HOTLINE_TIMEZONE"])
-    aware = moment.replace(tzinfo=zone)
-    return aware.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
-
-
-def format_datetime(moment: datetime | None) -> str:
-    local = to_local(moment)
-    return local.strftime("%Y-%m-%d %H:%M") if local else ""
-
-
-def format_time(moment: datetime | None) -> str:
-    local = to_local(moment)
-    return local.strftime("%H:%M") if local else ""
-
-
-def format_date(day: date | None) -> str:
-    return day.isoformat() if day else ""
-
-
-def status_text(status: PublicStatus) -> str:
-    """The public status in words, as DESIGN.md lists them."""
-    code, n = status.code, status.days or 0
-    if code == Code.DUE:
-        text = ngettext("Due in %(num)d day", "Due in %(num)d days", n)
-    elif code == Code.DUE_TODAY:
-        text = _("Due today")
-    elif code == Code.OVERDUE:
-        text = ngettext("Overdue by %(num)d day", "Overdue by %(num)d days", n)
-    elif code == Code.REPORTED and n > 0:
-        # Reported after the deadline: the lateness shows while it awaits verification.
-        text = ngettext(
-            "Reported done %(num)d day late, awaiting verification",
-            "Reported done %(num)d days late, awaiting verification",
-            n,
-        )
-    elif code == Code.REPORTED:
-        text = _("Reported done, awaiting verification")
-    elif code == Code.MET_ON_TIME:
-        text = _("Met on time")
-    elif code == Code.MET_AFTER_EXTENSION:
-        text = _("Met after extension")
-    elif code == Code.MET_LATE:
-        text = ngettext("Met late (%(num)d day)", "Met late (%(num)d days)", n)
-    else:
-        text = _("Withdrawn")
-    return text
-
-
-def event_label(kind: str) -> str:
-    return {
-        "created": _("Committed on air"),
-        "corrected": _("Corrected"),
-        "progress": _("Progress note"),
-        "extension_requested": _("Extension requested"),
-        "extension_granted": _("Extension granted"),
-        "extension_refused": _("Extension refused"),
-        "completion_reported": _("Completion reported"),
-        "verified": _("Verified as met"),
-        "reopened": _("Sent back (reopened)"),
-        "pressed": _("Pressed (督办)"),
-        "withdrawn": _("Withdrawn"),
-        "withheld": _("Withheld from public view"),
-    }.get(kind, kind)
-
-
-def outcome_label(outcome: str) -> str:
-    return {
-        "pending": _("Waiting for an answer"),
-        "answered": _("Answered on air"),
-        "committed": _("Committed with a deadline"),
-        "referred": _("Referred for offline verification"),
-    }.get(outcome, outcome)
-
-
-def show_status_label(status: str) -> str:
-    return {"scheduled": _("Scheduled"), "live": _("Live"), "ended": _("Ended")}.get(status, status)
-
-
-def show_kind_label(kind: str) -> str:
-    return {"hotline": _("Deputy hotline"), "onsite": _("Deputies are here")}.get(kind, kind)
-
-
-def role_label(role: str) -> str:
-    return {
-        "supervisor": _("Supervisor (standing committee office)"),
-        "moderator": _("Moderator"),
-        "liaison": _("Department liaison"),
-    }.get(role, role)
-
-
-def rating_label(value: str) -> str:
-    return {
-        "satisfied": _("Satisfied"),
-        "basic": _("Basically satisfied"),
-        "dissatisfied": _("Dissatisfied"),
-    }.get(value, value)
+def qr_response(url: str, scale: int = 6, xmldecl: bool = True) -> Response:
+    """An SVG QR code of one of our own addresses (never an arbitrary one), cacheable.
+    Smaller and without the XML declaration where it sits on a printed list."""
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="svg", scale=scale, border=2, xmldecl=xmldecl)
+    response = Response(out.getvalue(), mimetype="image/svg+xml")
+    response.headers["Content-Security-Policy"] = "default-src 'none'"
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response
 
 
 def neutralise(value) -> str:
@@ -223,14 +120,14 @@ def init_app(app: Flask) -> None:
         nl2br=nl2br,
     )
     app.jinja_env.globals.update(
-        status_text=status_text,
+        status_text=labels.status_text,
+        event_label=labels.event_label,
+        outcome_label=labels.outcome_label,
+        show_status_label=labels.show_status_label,
+        show_kind_label=labels.show_kind_label,
+        role_label=labels.role_label,
+        rating_label=labels.rating_label,
         today=today,
-        event_label=event_label,
-        outcome_label=outcome_label,
-        show_status_label=show_status_label,
-        show_kind_label=show_kind_label,
-        role_label=role_label,
-        rating_label=rating_label,
         next_local_midnight=next_local_midnight,
     )
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from hotline.api import COMMITMENT_FIELDS, DEPARTMENT_FIELDS, SHOW_FIELDS
+from hotline.api.routes import COMMITMENT_FIELDS, DEPARTMENT_FIELDS, SHOW_FIELDS
 from hotline.commitments import create_commitment
 from hotline.extensions import db
 from hotline.models import Call

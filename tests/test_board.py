@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert, select, update
 
+from hotline.clock import today as local_today
 from hotline.extensions import db
+from hotline.labels import status_text
 from hotline.models import Call, Commitment, Department, Show
-from hotline.web import status_text
-from hotline.web import today as local_today
 
 ROW = re.compile(r'<tr id="commitment-(\d+)" data-status="(\w+)"')
 

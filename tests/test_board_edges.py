@@ -142,8 +142,8 @@ def test_scorecard_numbers_match_the_record(app, client):
     the database, against what the open data says."""
     import statistics
 
+    from hotline.clock import to_local
     from hotline.models import Rating
-    from hotline.web import to_local
 
     with app.app_context():
         items = db.session.scalars(select(Commitment)).all()

@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from hotline import board
+from hotline import pushes
+from hotline.clock import today as local_today
 from hotline.commitments import add_event, create_commitment
 from hotline.extensions import db
 from hotline.models import Call, Commitment, EventKind
 from hotline.status import State
-from hotline.web import today as local_today
 
 
 def swaps(received, room):
@@ -54,7 +54,7 @@ def test_a_change_pushes_the_board_the_page_and_the_call(app, client, socket_cli
         item = db.session.get(Commitment, cid)
         report_done(item)
         db.session.commit()
-        board.publish_commitment(item)
+        pushes.commitment_changed(item)
 
     got = received(sock)
     board_swaps = swaps(got, "board")
@@ -92,7 +92,7 @@ def test_a_new_commitment_lands_where_the_sort_puts_it(app, client, socket_clien
             actor=None,
         )
         db.session.commit()
-        board.publish_commitment(item, new=True)
+        pushes.commitment_changed(item)
         cid = item.id
     html = next(s["html"] for s in swaps(received(sock), "board") if "default" in s["target"])
     first_row = re.search(r'<tr id="commitment-(\d+)"', html).group(1)
@@ -121,7 +121,7 @@ def test_publish_refuses_before_commit(app):
         item = db.session.get(Commitment, cid)
         report_done(item)
         with pytest.raises(RuntimeError):
-            board.publish_commitment(item)
+            pushes.commitment_changed(item)
         db.session.rollback()
 
 
@@ -149,7 +149,7 @@ def test_board_updates_live_in_a_real_browser(live_server, browser):
             item = db.session.get(Commitment, cid)
             report_done(item)
             db.session.commit()
-            board.publish_commitment(item)
+            pushes.commitment_changed(item)
 
         # The plain board: the row changes in place, totals move with it.
         expect(row.locator(".status")).to_have_text("Reported done, awaiting verification")

@@ -5,9 +5,9 @@ import hashlib
 
 from sqlalchemy import func, select
 
+from hotline.clock import today as local_today
 from hotline.extensions import db
 from hotline.models import Commitment, Rating
-from hotline.web import today as local_today
 
 
 def ids_by_met(app):

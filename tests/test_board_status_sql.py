@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import insert, select
 
-from hotline.board import status_code
 from hotline.extensions import db
 from hotline.models import Call, Commitment
+from hotline.queries.board import status_code
 from hotline.status import Code, State, public_status
 
 D = timedelta(days=1)

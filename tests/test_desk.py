@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from hotline.clock import today as local_today
 from hotline.extensions import db
 from hotline.models import (
     Call,
@@ -17,7 +18,6 @@ from hotline.models import (
     Show,
     ShowStatus,
 )
-from hotline.web import today as local_today
 
 HOUSING, TRANSPORT = 1, 2  # demo department ids (市住房和城乡建设局, 市交通运输局)
 

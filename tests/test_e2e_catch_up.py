@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from test_board_live import open_commitment_id, report_done
 
-from hotline import board
+from hotline import pushes
 from hotline.extensions import db
 from hotline.models import Commitment
 
@@ -29,7 +29,7 @@ def test_a_page_that_was_offline_refetches_on_reconnect(live_server, contexts):
         item = db.session.get(Commitment, cid)
         report_done(item)
         db.session.commit()
-        board.publish_commitment(item)  # pushed while this page can't hear it
+        pushes.commitment_changed(item)  # pushed while this page can't hear it
 
     refetches = []
     page.on("request", lambda r: refetches.append(r.url) if r.headers.get("hx-request") else None)

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from hotline.clock import today
 from hotline.commitments import create_commitment
 from hotline.extensions import db
 from hotline.models import Call, Commitment, Department, Event
-from hotline.web import today
 
 
 def local_today(app):

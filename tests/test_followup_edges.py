@@ -60,12 +60,13 @@ def test_a_twin_request_that_loses_the_race_is_not_a_500(app, liaison, monkeypat
 
 
 def test_a_calls_placard_vote_counts_once_in_the_report(app, moderator):
-    from hotline import followup, reports
+    from hotline import reports
+    from hotline.queries.lists import report_rows
 
     def votes():
         with app.test_request_context():
             period = reports.parse_period(str(local_today(app).year))
-            rows = followup.report_rows(period)
+            rows = report_rows(period)
             return len(rows), [sum(r.votes[i] for r in rows) for i in range(3)]
 
     made, before = votes()
@@ -96,7 +97,7 @@ def test_uploaded_names_lose_control_characters_and_take_the_real_extension(app,
 
     from werkzeug.datastructures import FileStorage
 
-    from hotline.followup import read_upload
+    from hotline.followup.evidence import read_upload
 
     with app.test_request_context():
         crafted = FileStorage(io.BytesIO(PDF), filename="回访单\r\nX-Evil: 1.html")

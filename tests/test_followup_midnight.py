@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 import pytest
 from test_followup import make_commitment, public_status
 
-import hotline.web
+import hotline.clock
 
 
 def test_next_local_midnight_is_beijing_midnight_in_utc(app):
-    from hotline.web import next_local_midnight
+    from hotline.clock import next_local_midnight
 
     with app.app_context():
         # 23:59:59 in Beijing is 15:59:59 UTC; the next local midnight is 16:00 UTC.
@@ -45,7 +45,7 @@ class FrozenClock(datetime):
 
 @pytest.fixture
 def clock(monkeypatch):
-    monkeypatch.setattr(hotline.web, "datetime", FrozenClock)
+    monkeypatch.setattr(hotline.clock, "datetime", FrozenClock)
 
     def set_to(moment: datetime) -> None:
         FrozenClock.frozen = moment.astimezone()

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select, update
 
-from hotline import board
+from hotline import pushes
 from hotline.extensions import db
 from hotline.models import Call, CallerContact, Commitment, Deputy, Question, Show
 
@@ -108,8 +108,8 @@ def test_no_private_caller_data_in_socket_events(app, client, socket_client):
     sock.emit("join", {"rooms": rooms}, namespace="/live", callback=True)
     with app.test_request_context("/"):
         item = db.session.get(Commitment, item.id)
-        board.publish_commitment(item)
-        board.publish_call(item.call, new=True)
+        pushes.commitment_changed(item)
+        pushes.call_logged(item.call)
     events = sock.get_received("/live")
     assert len(events) >= 4
     for event in events:

@@ -1,27 +1,22 @@
-"""The standing committee office manages departments, deputies and staff accounts.
-
-Nothing is deleted: departments and deputies are deactivated, accounts are
-disabled (which ends their sessions at once).
-"""
+"""Departments, deputies and staff accounts, managed by the office."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from . import live
-from .auth import roles_required
-from .extensions import db
-from .models import Department, Deputy, Role, User
+from .. import live
+from ..access import supervisor_required
+from ..extensions import db
+from ..models import MAX_ID, Department, Deputy, Role, User
+from . import bp
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 log = logging.getLogger("hotline.admin")
 
-supervisor_required = roles_required(Role.SUPERVISOR)
 MIN_PASSWORD = 8
 
 
@@ -160,7 +155,7 @@ def user_create():
     username, display = text("username", 50), text("display_name", 100)
     role, password = request.form.get("role", ""), request.form.get("password", "")
     department_id = request.form.get("department_id", type=int)
-    if department_id is not None and not 0 < department_id < 2**31:
+    if department_id is not None and not 0 < department_id <= MAX_ID:
         department_id = None  # not an id the database could hold: no such department
     errors = {}
     if not username:

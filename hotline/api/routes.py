@@ -1,19 +1,20 @@
-"""Open data: JSON and CSV of the public lists (documented in the README,
-"Open data API"). The same filters as the board; only public fields."""
+"""Open data endpoints: commitments, shows and departments as JSON and CSV."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Response, jsonify, request, url_for
 
-from .board import SORTS, STATUS_FILTERS, BoardQuery, scorecards, search_commitments, show_counts
-from .extensions import db, limiter
-from .models import Show, ShowKind, ShowStatus
-from .web import csv_download, local_to_utc
-from .web import today as local_today
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+from ..clock import today as local_today
+from ..clock import utc_year_bounds
+from ..extensions import db, limiter
+from ..models import Show, ShowKind, ShowStatus
+from ..queries.board import SORTS, STATUS_FILTERS, BoardQuery, search_commitments
+from ..queries.scorecards import scorecards
+from ..queries.shows import show_counts
+from ..web import csv_download
+from . import bp
 
 MAX_PER_PAGE = 100
 COMMITMENT_FIELDS = (
@@ -253,7 +254,7 @@ def _shows():
     stmt = show_counts()
     year = request.args.get("year", type=int)
     if year and 2000 <= year <= 2100:
-        start, end = local_to_utc(datetime(year, 1, 1)), local_to_utc(datetime(year + 1, 1, 1))
+        start, end = utc_year_bounds(year)
         stmt = stmt.where(Show.starts_at >= start, Show.starts_at < end)
     if request.args.get("kind") in set(ShowKind):
         stmt = stmt.where(Show.kind == request.args["kind"])

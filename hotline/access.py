@@ -1,0 +1,89 @@
+"""Who may do what: the sign-in session's account and the role checks every
+staff route uses. Blueprints import this; it imports no blueprint."""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from .extensions import login_manager
+from .models import Role, User, get_user_by_token
+
+log = logging.getLogger("hotline.auth")
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Please sign in to continue.")
+login_manager.session_protection = "basic"
+
+
+@login_manager.user_loader
+def load_user(token: str) -> User | None:
+    user = get_user_by_token(token)
+    return user if user and user.active else None
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    if request.blueprint in ("api",):
+        abort(401)
+    flash(_("Please sign in to continue."), "info")
+    target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+    if request.headers.get("HX-Request"):
+        return "", 401, {"HX-Redirect": target}
+    return redirect(target)
+
+
+def roles_required(*roles: str):
+    """Allow only signed-in staff with one of these roles; log every denial."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not current_user.has_role(*roles):
+                log.warning(
+                    "denied: user=%s role=%s %s %s",
+                    current_user.username,
+                    current_user.role,
+                    request.method,
+                    request.path,
+                )
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def not_found_for(kind: str, item_id: int):
+    """A lookup scoped to the user found nothing: a 404 (never a 403 that would
+    confirm the item exists), and a log line, as for every denial."""
+    log.warning(
+        "not found in scope: user=%s role=%s %s=%s %s %s",
+        current_user.username,
+        current_user.role,
+        kind,
+        item_id,
+        request.method,
+        request.path,
+    )
+    abort(404)
+
+
+supervisor_required = roles_required(Role.SUPERVISOR)
+staff_required = roles_required(Role.SUPERVISOR, Role.MODERATOR, Role.LIAISON)
+
+
+def home_for(user: User) -> str:
+    """Where an account starts after signing in."""
+    if user.role == Role.MODERATOR:
+        return url_for("desk.index")
+    if user.role == Role.LIAISON:
+        return url_for("desk.department")
+    return url_for("followup.dashboard")

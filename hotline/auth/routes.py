@@ -1,0 +1,72 @@
+"""Signing in and out."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from .. import live
+from ..access import home_for
+from ..extensions import db, limiter
+from ..models import User
+from . import bp
+
+log = logging.getLogger("hotline.auth")
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=50)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+def _safe_next(target: str | None) -> str | None:
+    # Only same-site paths, so the login page cannot be used as an open redirect.
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
+        if user and user.active and user.check_password(form.password.data):
+            lang = session.get("lang")
+            session.clear()  # a fresh session at sign-in
+            if lang:
+                session["lang"] = lang
+            login_user(user)
+            log.info("login: user=%s", user.username)
+            return redirect(_safe_next(request.args.get("next")) or home_for(user))
+        log.warning("login failed: username=%r from %s", form.username.data, request.remote_addr)
+        form.password.errors.append(_("Wrong username or password, or the account is disabled."))
+    return render_template("auth/login.html", form=form), 200 if request.method == "GET" else (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    lang = session.get("lang")
+    if current_user.is_authenticated:
+        live.sign_out_everywhere(current_user.id)
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("board.index"))

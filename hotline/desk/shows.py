@@ -1,0 +1,219 @@
+"""The moderator's shows: schedule, edit, go live / end, the live console and
+logging calls on it."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from .. import actions, calls, pushes
+from ..access import roles_required
+from ..clock import local_to_utc, to_local
+from ..extensions import db
+from ..forms import CallForm, ShowForm
+from ..labels import show_status_label
+from ..models import Call, Department, Deputy, Show, ShowStatus, utcnow
+from ..queries.desk import active_departments, active_deputies, desk_shows, queued_questions
+from ..web import page_or_block, render_block
+from . import bp
+from .helpers import CONSOLE, DESK, department_choices, deputy_choices, show_or_404
+
+
+@bp.route("/")
+@roles_required(*DESK)
+def index():
+    return page_or_block("desk/index.html", "shows", shows=desk_shows())
+
+
+def _show_form(show: Show | None) -> ShowForm:
+    form = ShowForm(obj=None)
+    form.departments.choices = [SelectChoice(d.id, d.name) for d in active_departments()]
+    form.deputies.choices = [SelectChoice(d.id, d.name) for d in active_deputies()]
+    if show is not None and request.method == "GET":
+        form.title.data = show.title
+        form.kind.data = show.kind
+        form.venue.data = show.venue
+        form.starts_at.data = to_local(show.starts_at).replace(tzinfo=None)
+        form.stream_url.data = show.stream_url
+        form.departments.data = [d.id for d in show.departments]
+        form.deputies.data = [d.id for d in show.deputies]
+        form.version.data = show.version
+    return form
+
+
+def _apply_show_form(show: Show, form: ShowForm) -> None:
+    show.title = form.title.data
+    show.kind = form.kind.data
+    show.venue = form.venue.data or ""
+    show.starts_at = local_to_utc(form.starts_at.data)
+    show.stream_url = form.stream_url.data or ""
+    show.departments = list(
+        db.session.scalars(select(Department).where(Department.id.in_(form.departments.data)))
+    )
+    show.deputies = list(
+        db.session.scalars(select(Deputy).where(Deputy.id.in_(form.deputies.data)))
+    )
+
+
+def _show_by_key(key: str) -> Show | None:
+    return db.session.scalar(select(Show).where(Show.idempotency_key == key))
+
+
+@bp.route("/shows/new", methods=["GET", "POST"])
+@roles_required(*DESK)
+def new_show():
+    form = _show_form(None)
+    if form.validate_on_submit():
+        key = form.idem.data
+
+        def schedule() -> None:
+            show = Show(status=ShowStatus.SCHEDULED, idempotency_key=key)
+            _apply_show_form(show, form)
+            db.session.add(show)
+
+        # A double click or a retry schedules it once.
+        actions.save_new(lambda: _show_by_key(key) is not None, schedule, tries=1)
+        show = _show_by_key(key)
+        flash(_("Show scheduled."), "success")
+        return redirect(url_for("desk.console", show_id=show.id), 303)
+    status = 422 if form.errors else 200
+    return page_or_block("desk/show_form.html", "form", form=form, show=None), status
+
+
+@bp.route("/shows/<int:show_id>/edit", methods=["GET", "POST"])
+@roles_required(*DESK)
+def edit_show(show_id: int):
+    show = show_or_404(show_id)
+    if show.status != ShowStatus.SCHEDULED:
+        flash(_("A show can only be edited before it starts."), "error")
+        return redirect(url_for("desk.console", show_id=show.id), 303)
+    form = _show_form(show)
+    conflict = False
+    if form.validate_on_submit():
+        if str(form.version.data) != str(show.version):
+            conflict = True
+            form.version.data = show.version
+        else:
+            _apply_show_form(show, form)
+            db.session.commit()
+            flash(_("Show saved."), "success")
+            return redirect(url_for("desk.console", show_id=show.id), 303)
+    status = 409 if conflict else (422 if form.errors else 200)
+    return page_or_block(
+        "desk/show_form.html", "form", form=form, show=show, conflict=conflict
+    ), status
+
+
+@bp.route("/shows/<int:show_id>/status", methods=["POST"])
+@roles_required(*DESK)
+def set_show_status(show_id: int):
+    show = show_or_404(show_id)
+    action = request.form.get("action")
+    if action == "live" and show.status == ShowStatus.SCHEDULED:
+        show.status = ShowStatus.LIVE
+        show.went_live_at = utcnow()
+    elif action == "end" and show.status == ShowStatus.LIVE:
+        show.status = ShowStatus.ENDED
+        show.ended_at = utcnow()
+    elif (action, show.status) in (("live", ShowStatus.LIVE), ("end", ShowStatus.ENDED)):
+        pass  # a double click: already done
+    else:
+        # E.g. "go live" on an ended show from a stale console: show the truth.
+        if request.htmx:
+            return render_block(CONSOLE, "header", show=show), 409
+        flash(_("The show is already %(status)s.", status=show_status_label(show.status)), "error")
+        return redirect(url_for("desk.console", show_id=show.id), 303)
+    db.session.commit()
+    pushes.show_status_changed(show)
+    if request.htmx:
+        # The whole console changes with the status (call form, on-air banner):
+        # reload it rather than patch pieces.
+        return "", 200, {"HX-Refresh": "true"}
+    return redirect(url_for("desk.console", show_id=show.id), 303)
+
+
+def _call_form(show: Show, fresh: bool = False) -> CallForm:
+    form = CallForm(formdata=None) if fresh else CallForm()
+    form.department.choices = department_choices(show, _("— not routed yet —"))
+    form.deputy.choices = deputy_choices(show)
+    return form
+
+
+def _console(show: Show, form: CallForm | None = None, status: int = 200):
+    form = form or _call_form(show)
+    return page_or_block(
+        CONSOLE, "live", show=show, form=form, questions=queued_questions(show)
+    ), status
+
+
+@bp.route("/shows/<int:show_id>")
+@roles_required(*DESK)
+def console(show_id: int):
+    return _console(show_or_404(show_id))
+
+
+@bp.route("/shows/<int:show_id>/header")
+@roles_required(*DESK)
+def show_header(show_id: int):
+    """The console's header on its own, for live.js to refetch after a gap."""
+    return render_block(CONSOLE, "header", show=show_or_404(show_id))
+
+
+@bp.route("/shows/<int:show_id>/calls", methods=["POST"])
+@roles_required(*DESK)
+def log_call(show_id: int):
+    show = show_or_404(show_id)
+    form = _call_form(show)
+    if not show.is_live:
+        # Calls are logged on air; a stale console must not add to another show.
+        form.topic.errors = [
+            _("The show is not live: take it live to log calls.")
+            if show.status == ShowStatus.SCHEDULED
+            else _("The show has ended: no more calls can be logged.")
+        ]
+        if request.htmx:
+            return render_block(CONSOLE, "call_form", show=show, form=form), 409
+        return _console(show, form, 409)
+    if not form.validate_on_submit():
+        if request.htmx:
+            return render_block(CONSOLE, "call_form", show=show, form=form), 422
+        return _console(show, form, 422)
+
+    def already_logged() -> bool:
+        return db.session.scalar(select(Call.id).where(Call.idempotency_key == form.idem.data))
+
+    loaded = iter([show])
+
+    def log() -> Call:
+        # A retry reloads the show: another desk took this call number a moment ago.
+        return calls.log_call(
+            next(loaded, None) or show_or_404(show_id),
+            topic=form.topic.data,
+            area=form.area.data or "",
+            category=form.category.data or "",
+            department_id=form.department.data,
+            deputy_id=form.deputy.data,
+            caller_name=form.caller_name.data or "",
+            caller_phone=form.caller_phone.data or "",
+            callback=form.callback.data,
+            actor=current_user,
+            key=form.idem.data,
+        )
+
+    outcome, call = actions.save_new(already_logged, log)
+    if outcome == actions.CONFLICT:
+        abort(409)
+    if call is not None:
+        pushes.call_logged(call)
+    if request.htmx:
+        # A fresh form, and the whole call list (not an insert), so the result is
+        # the same whether the pushed row arrives before or after this response.
+        show = show_or_404(show_id)
+        return render_block(
+            CONSOLE, "call_form", show=show, form=_call_form(show, fresh=True)
+        ) + render_block(CONSOLE, "calls", show=show, oob=True)
+    flash(_("Call logged."), "success")
+    return redirect(url_for("desk.console", show_id=show_id), 303)

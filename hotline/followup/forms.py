@@ -1,0 +1,79 @@
+"""The follow-up forms: one per action on a commitment."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import DateField, IntegerField, RadioField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DateRange, NumberRange, Optional
+
+from ..forms import LATEST_DEADLINE, VersionedForm, text
+from ..models import Commitment
+
+
+class ProgressForm(VersionedForm):
+    note = text(_l("Progress note"), 5000, area=True)
+    percent = IntegerField(
+        _l("Percent done (optional)"),
+        validators=[Optional(), NumberRange(0, 100, _l("The percentage is between 0 and 100."))],
+    )
+    evidence = FileField(_l("Photo or document (optional)"))
+
+
+class ExtensionForm(VersionedForm):
+    new_deadline = DateField(
+        _l("New deadline"),
+        validators=[
+            Optional(),
+            DateRange(max=LATEST_DEADLINE, message=_l("Give a date before the year 2101.")),
+        ],
+    )
+    reason = text(_l("Reason"), 5000, area=True)
+
+
+class CompletionForm(VersionedForm):
+    note = text(_l("What was done"), 5000, area=True)
+    evidence = FileField(_l("Evidence: photo or document (optional)"))
+
+
+class DecisionForm(VersionedForm):
+    decision = RadioField(
+        _l("Decision"),
+        choices=[SelectChoice("grant", _l("Grant")), SelectChoice("refuse", _l("Refuse"))],
+        validators=[Optional()],
+    )
+    reason = text(_l("Reason (public)"), 5000, area=True)
+
+
+class VerifyForm(VersionedForm):
+    note = text(_l("Note (optional, public)"), 5000, area=True)
+
+
+class ReopenForm(VersionedForm):
+    reason = text(_l("Why it is sent back (public)"), 5000, area=True)
+
+
+class PressForm(VersionedForm):
+    note = text(_l("Press note (public)"), 5000, area=True)
+
+
+class WithdrawForm(VersionedForm):
+    reason = text(_l("Reason for withdrawal (public)"), 5000, area=True)
+
+
+FORMS = {
+    "progress": ProgressForm,
+    "extension": ExtensionForm,
+    "completion": CompletionForm,
+    "decision": DecisionForm,
+    "verify": VerifyForm,
+    "reopen": ReopenForm,
+    "press": PressForm,
+    "withdraw": WithdrawForm,
+}
+
+
+def fresh_form(name: str, commitment: Commitment) -> VersionedForm:
+    """An unsubmitted form with the item's current version and a new key."""
+    return FORMS[name](formdata=None, prefix=name, version=commitment.version)

@@ -1,0 +1,140 @@
+"""Every status, outcome and event word the site shows, in one place.
+
+Each function maps a stored code to its translated label; templates, feeds,
+CSV exports and reminders all read the words from here.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from .status import Code, PublicStatus
+
+
+def status_text(status: PublicStatus) -> str:
+    """The public status in words, as DESIGN.md lists them."""
+    code, n = status.code, status.days or 0
+    if code == Code.DUE:
+        text = ngettext("Due in %(num)d day", "Due in %(num)d days", n)
+    elif code == Code.DUE_TODAY:
+        text = _("Due today")
+    elif code == Code.OVERDUE:
+        text = ngettext("Overdue by %(num)d day", "Overdue by %(num)d days", n)
+    elif code == Code.REPORTED and n > 0:
+        # Reported after the deadline: the lateness shows while it awaits verification.
+        text = ngettext(
+            "Reported done %(num)d day late, awaiting verification",
+            "Reported done %(num)d days late, awaiting verification",
+            n,
+        )
+    elif code == Code.REPORTED:
+        text = _("Reported done, awaiting verification")
+    elif code == Code.MET_ON_TIME:
+        text = _("Met on time")
+    elif code == Code.MET_AFTER_EXTENSION:
+        text = _("Met after extension")
+    elif code == Code.MET_LATE:
+        text = ngettext("Met late (%(num)d day)", "Met late (%(num)d days)", n)
+    else:
+        text = _("Withdrawn")
+    return text
+
+
+def status_filter_label(key: str) -> str:
+    """The board's status filter menu (the statuses without their day counts)."""
+    return {
+        "open": _("In progress (all)"),
+        "due": _("Due, not yet overdue"),
+        "due_today": _("Due today"),
+        "overdue": _("Overdue"),
+        "reported": _("Reported done, awaiting verification"),
+        "met": _("Met (all)"),
+        "met_on_time": _("Met on time"),
+        "met_after_extension": _("Met after extension"),
+        "met_late": _("Met late"),
+        "withdrawn": _("Withdrawn"),
+    }[key]
+
+
+def sort_label(key: str) -> str:
+    return {
+        "deadline": _("Deadline, soonest first"),
+        "newest": _("Newest first"),
+        "overdue": _("Most overdue first"),
+    }[key]
+
+
+def event_label(kind: str) -> str:
+    return {
+        "created": _("Committed on air"),
+        "corrected": _("Corrected"),
+        "progress": _("Progress note"),
+        "extension_requested": _("Extension requested"),
+        "extension_granted": _("Extension granted"),
+        "extension_refused": _("Extension refused"),
+        "completion_reported": _("Completion reported"),
+        "verified": _("Verified as met"),
+        "reopened": _("Sent back (reopened)"),
+        "pressed": _("Pressed (督办)"),
+        "withdrawn": _("Withdrawn"),
+        "withheld": _("Withheld from public view"),
+    }.get(kind, kind)
+
+
+def outcome_label(outcome: str) -> str:
+    return {
+        "pending": _("Waiting for an answer"),
+        "answered": _("Answered on air"),
+        "committed": _("Committed with a deadline"),
+        "referred": _("Referred for offline verification"),
+    }.get(outcome, outcome)
+
+
+def show_status_label(status: str) -> str:
+    return {"scheduled": _("Scheduled"), "live": _("Live"), "ended": _("Ended")}.get(status, status)
+
+
+def show_kind_label(kind: str) -> str:
+    return {"hotline": _("Deputy hotline"), "onsite": _("Deputies are here")}.get(kind, kind)
+
+
+def role_label(role: str) -> str:
+    return {
+        "supervisor": _("Supervisor (standing committee office)"),
+        "moderator": _("Moderator"),
+        "liaison": _("Department liaison"),
+    }.get(role, role)
+
+
+def rating_label(value: str) -> str:
+    return {
+        "satisfied": _("Satisfied"),
+        "basic": _("Basically satisfied"),
+        "dissatisfied": _("Dissatisfied"),
+    }.get(value, value)
+
+
+def list_title(kind: str) -> str:
+    """The three lists (三张清单)."""
+    return {
+        "suggestions": _("Suggestion list"),
+        "assignments": _("Assignment list"),
+        "results": _("Result list"),
+    }[kind]
+
+
+def report_column_label(column: str) -> str:
+    """Columns of the period report and its CSV."""
+    return {
+        "made": _("Made"),
+        "met_on_time": _("Met on time"),
+        "met_after_extension": _("Met after extension"),
+        "met_late": _("Met late"),
+        "extended": _("Extended"),
+        "overdue": _("Overdue"),
+        "reported": _("Awaiting verification"),
+        "withdrawn": _("Withdrawn"),
+        "median_days": _("Median days to report"),
+        "satisfaction": _("Satisfaction"),
+    }[column]

@@ -1,0 +1,14 @@
+"""Public pages (no login): the board, shows, departments, deputies, feeds,
+ratings, citizens' questions, and the three lists with the period report.
+
+Only public data is read here: nothing joins or loads `CallerContact`.
+Citizens' questions are only ever written here (the ask form); their names and
+phones are never read back on a public page.
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("board", __name__)
+lists_bp = Blueprint("lists", __name__, url_prefix="/lists")
+
+from . import board, commitments, directory, feeds, lists, shows  # noqa: E402, F401

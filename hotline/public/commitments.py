@@ -1,0 +1,120 @@
+"""One commitment's public page, its QR code, and citizens' ratings."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from .. import pushes
+from ..clock import today
+from ..extensions import db, limiter
+from ..models import Commitment, Rating, RatingValue
+from ..queries.board import commitment_context, public_commitment, rating_by_browser
+from ..web import is_fragment_request, qr_response, render_block
+from . import bp
+
+BROWSER_COOKIE = "hotline_browser"
+PAGE = "board/commitment.html"
+
+
+def commitment_or_404(commitment_id: int) -> Commitment:
+    item = public_commitment(commitment_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+def _browser_key() -> str | None:
+    token = request.cookies.get(BROWSER_COOKIE)
+    return hashlib.sha256(token.encode()).hexdigest() if token else None
+
+
+def _already_rated(commitment_id: int) -> str | None:
+    return rating_by_browser(commitment_id, _browser_key())
+
+
+@bp.route("/commitments/<int:commitment_id>")
+def commitment(commitment_id: int):
+    item = commitment_or_404(commitment_id)
+    context = commitment_context(item)
+    if is_fragment_request():
+        return render_block(PAGE, "timeline", **context)
+    share_url = url_for("board.commitment", commitment_id=item.id, _external=True)
+    return render_template(PAGE, share_url=share_url, my_rating=_already_rated(item.id), **context)
+
+
+@bp.route("/commitments/<int:commitment_id>/qr.svg")
+def commitment_qr(commitment_id: int):
+    if db.session.get(Commitment, commitment_id) is None:
+        abort(404)
+    return qr_response(url_for("board.commitment", commitment_id=commitment_id, _external=True))
+
+
+def rating_limit() -> str:
+    return current_app.config.get("HOTLINE_RATING_LIMIT", "10 per hour")
+
+
+@bp.route("/commitments/<int:commitment_id>/rate", methods=["POST"])
+@limiter.limit(rating_limit)
+def rate(commitment_id: int):
+    """A citizen rates a met commitment: once per browser, limited per address."""
+    item = commitment_or_404(commitment_id)
+    value = request.form.get("value", "")
+    error, status = None, 200
+    if not item.status(today()).is_met:
+        error, status = _("Only a met commitment can be rated."), 400
+    elif value not in set(RatingValue):
+        error, status = _("Choose one of the three answers."), 400
+    elif _already_rated(item.id):
+        error, status = _("This browser has already rated this commitment."), 409
+
+    token = request.cookies.get(BROWSER_COOKIE) or secrets.token_urlsafe(32)
+    if error is None:
+        key = hashlib.sha256(token.encode()).hexdigest()
+        db.session.add(Rating(commitment_id=item.id, value=value, browser_key=key))
+        try:
+            db.session.commit()
+        except IntegrityError:  # a double click raced us
+            db.session.rollback()
+            error, status = _("This browser has already rated this commitment."), 409
+        else:
+            pushes.rating_recorded(item)
+
+    if request.htmx:
+        context = commitment_context(commitment_or_404(commitment_id))
+        body = render_block(
+            PAGE,
+            "rating",
+            my_rating=_already_rated(item.id) or (value if error is None else None),
+            rating_error=error,
+            **context,
+        )
+        response = Response(body, status=status)
+    elif error is not None and status == 400:
+        share_url = url_for("board.commitment", commitment_id=item.id, _external=True)
+        body = render_template(
+            PAGE,
+            share_url=share_url,
+            my_rating=None,
+            rating_error=error,
+            **commitment_context(item),
+        )
+        response = Response(body, status=status)
+    else:
+        flash(
+            error or _("Thank you: your rating has been counted."), "error" if error else "success"
+        )
+        response = redirect(url_for("board.commitment", commitment_id=item.id) + "#rating")
+    response.set_cookie(
+        BROWSER_COOKIE,
+        token,
+        max_age=2 * 365 * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
+    return response

@@ -1,0 +1,158 @@
+"""The three lists (三张清单: suggestions, assignments, results) and the period
+report, posted publicly: pages, CSV and QR codes. No caller details are loaded."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import reports
+from ..clock import format_datetime, today
+from ..labels import list_title, outcome_label, report_column_label, status_text
+from ..queries.lists import calls_in, commitments_in, online_votes, report_rows, votes_of
+from ..web import csv_download, qr_response
+from . import lists_bp as lists
+
+KINDS = ("suggestions", "assignments", "results")
+CHART_WIDTH = 600
+
+
+def asked_period() -> reports.Period:
+    text = request.args.get("period") or str(today().year)
+    try:
+        return reports.parse_period(text)
+    except ValueError:
+        abort(404)
+
+
+def period_choices(day) -> list[str]:
+    year = day.year
+    keys = []
+    for y in (year, year - 1):
+        keys += [str(y), f"{y}-H1", f"{y}-H2"] + [f"{y}-Q{q}" for q in range(1, 5)]
+    return keys
+
+
+@lists.route("/")
+def index():
+    return render_template(
+        "lists/index.html",
+        period=asked_period(),
+        choices=period_choices(today()),
+        kinds=KINDS,
+        list_title=list_title,
+    )
+
+
+def _suggestions(period):
+    calls = calls_in(period)
+    header = [_("Show"), _("Date"), _("Call"), _("Area"), _("Topic"), _("Department"),
+              _("Outcome")]  # fmt: skip
+    rows = [
+        [
+            c.show.title,
+            format_datetime(c.received_at)[:10],
+            c.number,
+            c.area,
+            c.topic,
+            c.department.name if c.department else "",
+            outcome_label(c.outcome),
+        ]
+        for c in calls
+    ]
+    return header, rows, [url_for("board.show", show_id=c.show_id) for c in calls]
+
+
+def _commitment_list(kind, period, day):
+    items = commitments_in(period)
+    if kind == "assignments":
+        header = [_("Department"), _("Commitment"), _("Official"), _("Show"),
+                  _("Original deadline"), _("Deadline"), _("Status")]  # fmt: skip
+        rows = [
+            [
+                c.department.name,
+                c.pledge,
+                f"{c.official_name} {c.official_title}".strip(),
+                c.call.show.title,
+                c.original_deadline.isoformat(),
+                c.deadline.isoformat(),
+                status_text(c.status(day)),
+            ]
+            for c in items
+        ]
+    else:
+        online = online_votes([c.id for c in items])
+        header = [_("Department"), _("Commitment"), _("Status"), _("Reported done on"),
+                  _("Satisfied"), _("Basically satisfied"), _("Dissatisfied")]  # fmt: skip
+        rows = [
+            [
+                c.department.name,
+                c.pledge,
+                status_text(c.status(day)),
+                c.completed_on.isoformat() if c.completed_on else "",
+                *votes_of(c, online),
+            ]
+            for c in items
+        ]
+    return header, rows, [url_for("board.commitment", commitment_id=c.id) for c in items]
+
+
+@lists.route("/<any(suggestions, assignments, results):kind>")
+def show_list(kind: str):
+    period = asked_period()
+    day = today()
+    if kind == "suggestions":
+        header, rows, links = _suggestions(period)
+    else:
+        header, rows, links = _commitment_list(kind, period, day)
+    if request.args.get("format") == "csv":
+        return csv_download(f"{kind}-{period.key}", header, rows)
+    return render_template(
+        "lists/list.html",
+        kind=kind,
+        title=list_title(kind),
+        period=period,
+        choices=period_choices(day),
+        header=header,
+        rows=list(zip(rows, links, strict=True)),
+    )
+
+
+@lists.route("/qr.svg")
+def qr():
+    """QR code of one of our own list or report pages (never an arbitrary address)."""
+    kind = request.args.get("for", "")
+    period = asked_period()
+    if kind in KINDS:
+        target = url_for("lists.show_list", kind=kind, period=period.key, _external=True)
+    elif kind == "report":
+        target = url_for("lists.report", period=period.key, _external=True)
+    else:
+        abort(404)
+    return qr_response(target, scale=4, xmldecl=False)
+
+
+@lists.route("/report")
+def report():
+    period = asked_period()
+    lines, total = reports.build(report_rows(period), period, today())
+    if request.args.get("format") == "csv":
+        header = [_("Department")] + [report_column_label(col) for col in reports.COLUMNS]
+        rows = [[line.department] + [reports.cell(line, col) for col in reports.COLUMNS]
+                for line in lines]  # fmt: skip
+        rows.append([_("Total")] + [reports.cell(total, col) for col in reports.COLUMNS])
+        return csv_download(f"report-{period.key}", header, rows)
+    bars, top = reports.chart(lines, width=CHART_WIDTH)
+    return render_template(
+        "lists/report.html",
+        period=period,
+        choices=period_choices(today()),
+        lines=lines,
+        total=total,
+        columns=reports.COLUMNS,
+        column_label=report_column_label,
+        cell=reports.cell,
+        chart=list(zip(lines, bars, strict=True)),
+        top=top,
+        chart_width=CHART_WIDTH,
+    )

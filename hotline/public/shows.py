@@ -1,0 +1,76 @@
+"""Shows: the list, one show's calls live, and citizens' questions (群众提问)
+sent from the show's QR code (代表码) to the moderator's queue."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import pushes
+from ..extensions import db, limiter
+from ..forms import QuestionForm
+from ..models import Question, QuestionStatus, Show, ShowStatus
+from ..queries.shows import show_counts, show_with_calls
+from ..web import page_or_block, qr_response
+from . import bp
+
+
+@bp.route("/shows")
+def shows():
+    rows = db.session.execute(show_counts()).all()
+    return render_template("board/shows.html", rows=rows)
+
+
+@bp.route("/shows/<int:show_id>")
+def show(show_id: int):
+    item = show_with_calls(show_id)
+    if item is None:
+        abort(404)
+    return page_or_block("board/show.html", "calls", show=item)
+
+
+@bp.route("/shows/<int:show_id>/ask", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config.get("HOTLINE_QUESTION_LIMIT", "5 per hour"), methods=["POST"]
+)
+def ask(show_id: int):
+    show = db.session.get(Show, show_id) or abort(404)
+    form = QuestionForm()
+    open_for_questions = show.status != ShowStatus.ENDED
+    if open_for_questions and form.validate_on_submit():
+        text = form.question.data
+        # A double tap or a resend of the same question queues it once.
+        duplicate = db.session.scalar(
+            select(Question.id).where(
+                Question.show_id == show.id,
+                Question.text == text,
+                Question.status == QuestionStatus.QUEUED,
+            )
+        )
+        if not duplicate:
+            db.session.add(
+                Question(
+                    show_id=show.id,
+                    text=text,
+                    area=form.area.data or "",
+                    name=form.name.data or "",
+                    phone=form.phone.data or "",
+                )
+            )
+            db.session.commit()
+            pushes.questions_changed(show)
+        flash(_("Thank you. Your question is with the show's moderator."), "success")
+        return redirect(url_for("board.show", show_id=show.id), 303)
+    refused = request.method == "POST" and not open_for_questions
+    status = 422 if form.errors else (409 if refused else 200)
+    return render_template(
+        "board/ask.html", show=show, form=form, open_for_questions=open_for_questions
+    ), status
+
+
+@bp.route("/shows/<int:show_id>/ask/qr.svg")
+def ask_qr(show_id: int):
+    if db.session.get(Show, show_id) is None:
+        abort(404)
+    return qr_response(url_for("board.ask", show_id=show_id, _external=True))

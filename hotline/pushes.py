@@ -1,0 +1,234 @@
+"""What each change sends to which room, with which block and target.
+
+One function per change. Each renders the same named template block the HTTP
+route serves (once per locale, through live.publish) and says where it goes.
+Call them only after the transaction has committed. Pushed HTML belongs to
+nobody: blocks rendered here get no session, no account and no CSRF token.
+"""
+
+from __future__ import annotations
+
+from . import live
+from .clock import today
+from .extensions import db
+from .models import Call, Commitment, Department, EventKind, Show
+from .queries.board import BoardQuery, board_context, commitment_context, public_commitment
+from .queries.desk import call_with_everything, department_calls, queued_questions
+from .queries.followup import dashboard_data
+from .queries.shows import show_with_calls
+from .web import render_block
+
+BOARD = "board/index.html"
+SHOW_PAGE = "board/show.html"
+COMMITMENT_PAGE = "board/commitment.html"
+CONSOLE = "desk/console.html"
+DEPARTMENT_CONSOLE = "desk/department.html"
+DASHBOARD = "followup/dashboard.html"
+
+# Everyone on the plain board gets the re-rendered first page (one render per
+# locale, whatever the number of viewers). A filtered, sorted or later page
+# cannot be rendered for everyone at once; there the pushed element makes that
+# browser reload its own region once, so rows and totals never disagree;
+# live.js spreads those reloads over a few seconds so they never arrive at once.
+STALE_HTML = '<span id="board-stale" data-live-refetch-soon></span>'
+
+
+def _require_committed() -> None:
+    # Checked before our own queries, whose autoflush would hide unsaved changes.
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("push before commit: commit the transaction first")
+
+
+# --- calls -------------------------------------------------------------------
+
+
+def call_logged(call: Call) -> None:
+    """A new call: the show's public list, every desk on the show, its department."""
+    _push_call(call, new=True)
+
+
+def call_changed(call: Call, *, old_department_id: int | None = None, public: bool = True) -> None:
+    """A call's outcome or details changed (or it moved to another department).
+    `public=False` when a commitment push already sends the public row."""
+    _push_call(call, old_department_id=old_department_id, public=public)
+
+
+def _push_call(call: Call, *, new: bool = False, old_department_id=None, public: bool = True):
+    _require_committed()
+    call = call_with_everything(call.id)
+    # The public first: thousands watch it; the staff consoles are a handful.
+    if public:
+        _public_call_row(call, new=new)
+    show = show_with_calls(call.show_id)
+    room = f"show:{show.id}"
+    live.publish(
+        live.STAFF,
+        room,
+        target="#desk-calls" if new else f"#desk-call-{call.id}",
+        swap="afterbegin" if new else "outerHTML",
+        render=lambda: render_block(CONSOLE, "call_row", call=call),
+    )
+    live.publish(
+        live.STAFF,
+        room,
+        target="#panel",
+        swap="outerHTML",
+        render=lambda: render_block(CONSOLE, "panel", show=show),
+    )
+    moved = bool(old_department_id and old_department_id != call.department_id)
+    if moved:
+        live.publish(
+            live.STAFF,
+            f"department:{old_department_id}",
+            target=f"#dept-call-{call.id}",
+            swap="outerHTML",
+            render=lambda: "",
+        )
+    if call.department_id:
+        live.publish(
+            live.STAFF,
+            f"department:{call.department_id}",
+            target="#dept-calls" if new or moved else f"#dept-call-{call.id}",
+            swap="afterbegin" if new or moved else "outerHTML",
+            render=lambda: render_block(DEPARTMENT_CONSOLE, "call_row", call=call),
+        )
+
+
+def _public_call_row(call: Call, *, new: bool = False) -> None:
+    live.publish(
+        live.PUBLIC,
+        f"show:{call.show_id}",
+        target="#call-list" if new else f"#call-{call.id}",
+        swap="afterbegin" if new else "outerHTML",
+        render=lambda: render_block(SHOW_PAGE, "call_row", call=call),
+    )
+
+
+# --- shows and questions ------------------------------------------------------
+
+
+def show_status_changed(show: Show) -> None:
+    """The show went live or ended: every console and the public show page."""
+    _require_committed()
+    show = show_with_calls(show.id)
+    live.publish(
+        live.STAFF,
+        f"show:{show.id}",
+        target="#show-header",
+        swap="outerHTML",
+        render=lambda: render_block(CONSOLE, "header", show=show),
+    )
+    for department in show.departments:
+        live.publish(
+            live.STAFF,
+            f"department:{department.id}",
+            target="#dept-live",
+            swap="outerHTML",
+            render=lambda d=department: render_block(
+                DEPARTMENT_CONSOLE, "live", department=d, calls=department_calls(d.id)
+            ),
+        )
+    live.publish(
+        live.PUBLIC,
+        f"show:{show.id}",
+        target="#show-status",
+        swap="outerHTML",
+        render=lambda: render_block(SHOW_PAGE, "show_status", show=show),
+    )
+
+
+def questions_changed(show: Show) -> None:
+    """The question queue changed: every desk watching the show sees it. (The
+    block shows no names or phones: those stay in the database.)"""
+    _require_committed()
+    live.publish(
+        live.STAFF,
+        f"show:{show.id}",
+        target="#questions",
+        swap="outerHTML",
+        render=lambda: render_block(
+            CONSOLE, "questions", show=show, questions=queued_questions(show)
+        ),
+    )
+
+
+# --- commitments ----------------------------------------------------------------
+
+
+def commitment_made(commitment: Commitment) -> None:
+    """A commitment made on air: the board, its page, and the call on every console."""
+    commitment_changed(commitment)  # pushes the public call row too
+    call_changed(commitment.call, public=False)
+
+
+def commitment_changed(commitment: Commitment) -> None:
+    """A commitment was made or changed: the board, its own page and the
+    public row of the call it came from."""
+    _require_committed()
+    item = public_commitment(commitment.id)
+    _board(changed=item.id)
+    _timeline(item)
+    _public_call_row(item.call)
+    if item.events and item.events[-1].kind == EventKind.VERIFIED:
+        # Just verified as met: ratings open now for everyone watching. (Nobody
+        # can have rated yet, so one rendering fits every browser.)
+        live.publish(
+            live.PUBLIC,
+            f"commitment:{item.id}",
+            target="#rating",
+            swap="outerHTML",
+            render=lambda: render_block(
+                COMMITMENT_PAGE, "rating", **commitment_context(item), my_rating=None
+            ),
+        )
+
+
+def rating_recorded(commitment: Commitment) -> None:
+    """Ratings are not on the board: only the commitment's page changes."""
+    _require_committed()
+    _timeline(commitment)
+
+
+def dashboard_changed(commitment: Commitment) -> None:
+    """The follow-up dashboard of the commitment's department, for its liaisons."""
+    _require_committed()
+    department = db.session.get(Department, commitment.department_id)
+    live.publish(
+        live.STAFF,
+        f"department:{department.id}",
+        target="#followup-items",
+        swap="outerHTML",
+        render=lambda: render_block(DASHBOARD, "items", **dashboard_data(department, today())),
+    )
+
+
+def _board(changed: int | None = None) -> None:
+    """The first page to the plain board, a refresh to the filtered ones."""
+    query = BoardQuery()
+    live.publish(
+        live.PUBLIC,
+        "board",
+        target='#board[data-view="default"]',
+        swap="outerHTML",
+        render=lambda: render_block(
+            BOARD, "rows", **board_context(query, today(), changed=changed)
+        ),
+    )
+    live.publish(
+        live.PUBLIC,
+        "board",
+        target='#board[data-view="custom"] #board-stale',
+        swap="outerHTML",
+        render=lambda: STALE_HTML,
+    )
+
+
+def _timeline(item: Commitment) -> None:
+    """The commitment's own page: status, history and rating counts."""
+    live.publish(
+        live.PUBLIC,
+        f"commitment:{item.id}",
+        target="#timeline",
+        swap="outerHTML",
+        render=lambda: render_block(COMMITMENT_PAGE, "timeline", **commitment_context(item)),
+    )

@@ -1,0 +1,144 @@
+"""What the follow-up pages read: a department's work, one item's record."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import (
+    Call,
+    Commitment,
+    Department,
+    Event,
+    EventKind,
+    ExtensionRequest,
+    ExtensionStatus,
+    Role,
+    User,
+)
+from ..status import Code, State
+
+DUE_SOON_DAYS = 7
+
+
+def scoped(query, user: User):
+    """A liaison sees only their own department: the check is part of the query."""
+    if user.role == Role.LIAISON:
+        return query.where(Commitment.department_id == user.department_id)
+    return query
+
+
+def work_item(commitment_id: int, user: User) -> Commitment | None:
+    """One commitment with its full record, if this account may work on it."""
+    return db.session.scalar(
+        scoped(
+            select(Commitment)
+            .options(
+                selectinload(Commitment.department),
+                selectinload(Commitment.call).selectinload(Call.show),
+                selectinload(Commitment.events).selectinload(Event.attachments),
+                selectinload(Commitment.events).selectinload(Event.actor),
+            )
+            .where(Commitment.id == commitment_id),
+            user,
+        )
+    )
+
+
+def event_done(key: str, commitment_id: int) -> bool:
+    """An earlier submission with this one-time key already wrote its event."""
+    return (
+        db.session.scalar(
+            select(Event.id).where(
+                Event.idempotency_key == key, Event.commitment_id == commitment_id
+            )
+        )
+        is not None
+    )
+
+
+def dashboard_data(department: Department | None, day: date) -> dict:
+    """What the dashboard shows: one department's items (a liaison's), or all.
+
+    Takes the department rather than an account, because the same block is also
+    rendered once and pushed to every liaison of the department.
+    """
+
+    def only_department(query):
+        if department is None:
+            return query
+        return query.where(Commitment.department_id == department.id)
+
+    items = db.session.scalars(
+        only_department(
+            select(Commitment)
+            .options(
+                selectinload(Commitment.department),
+                selectinload(Commitment.call).selectinload(Call.show),
+            )
+            .where(Commitment.state.in_([State.OPEN, State.REPORTED]))
+            .order_by(Commitment.deadline, Commitment.id)
+        )
+    ).all()
+    groups = {"overdue": [], "due_soon": [], "reported": [], "later": []}
+    for c in items:
+        st = c.status(day)
+        if st.code == Code.OVERDUE:
+            groups["overdue"].append(c)
+        elif st.code == Code.REPORTED:
+            groups["reported"].append(c)
+        elif c.deadline <= day + timedelta(days=DUE_SOON_DAYS):
+            groups["due_soon"].append(c)
+        else:
+            groups["later"].append(c)
+    pending = db.session.scalars(
+        only_department(
+            select(ExtensionRequest)
+            .join(Commitment, ExtensionRequest.commitment_id == Commitment.id)
+            .options(selectinload(ExtensionRequest.commitment).selectinload(Commitment.department))
+            .where(ExtensionRequest.status == ExtensionStatus.PENDING)
+            .order_by(ExtensionRequest.created_at)
+        )
+    ).all()
+    # Escalation history at a glance: how often each listed item was pressed.
+    presses = dict(
+        db.session.execute(
+            select(Event.commitment_id, func.count(Event.id))
+            .where(Event.kind == EventKind.PRESSED, Event.commitment_id.in_([c.id for c in items]))
+            .group_by(Event.commitment_id)
+        ).all()
+    )
+    return {
+        "groups": groups,
+        "presses": presses,
+        "pending": pending,
+        "department": department,
+        "due_soon_days": DUE_SOON_DAYS,
+    }
+
+
+def due_for_reminder(day: date, within: int = DUE_SOON_DAYS) -> list[tuple[str, list, list]]:
+    """Per active department: (name, overdue items, items due within `within` days).
+
+    Only open items; the status is computed for `day`, so no job is needed to
+    move an item from "due" to "overdue" at midnight.
+    """
+    items = db.session.scalars(
+        select(Commitment)
+        .join(Commitment.department)
+        .options(selectinload(Commitment.department), selectinload(Commitment.events))
+        .where(
+            Commitment.state == State.OPEN,
+            Commitment.deadline <= day + timedelta(days=within),
+        )
+        .order_by(Commitment.department_id, Commitment.deadline, Commitment.id)
+    ).all()
+    result: dict[str, tuple[str, list, list]] = {}
+    for c in items:
+        name = c.department.name
+        entry = result.setdefault(name, (name, [], []))
+        (entry[1] if c.status(day).code == Code.OVERDUE else entry[2]).append(c)
+    return list(result.values())

@@ -1,0 +1,101 @@
+"""The three lists (三张清单) and the period report: public fields only."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from .. import reports
+from ..clock import local_to_utc
+from ..extensions import db
+from ..models import Call, Commitment, Rating, RatingValue, Show
+from ..status import local_date
+
+
+def utc_bounds(period: reports.Period) -> tuple[datetime, datetime]:
+    """The period's local days as a half-open range of stored (naive UTC) times."""
+    start = local_to_utc(datetime.combine(period.start, time()))
+    end = local_to_utc(datetime.combine(period.end + timedelta(days=1), time()))
+    return start, end
+
+
+def calls_in(period: reports.Period) -> list[Call]:
+    """Calls of the shows held in the period (the suggestion list)."""
+    start, end = utc_bounds(period)
+    return db.session.scalars(
+        select(Call)
+        .join(Show, Call.show_id == Show.id)
+        .options(selectinload(Call.department), selectinload(Call.show))
+        .where(Show.starts_at >= start, Show.starts_at < end)
+        .order_by(Show.starts_at, Call.number)
+    ).all()
+
+
+def commitments_in(period: reports.Period) -> list[Commitment]:
+    start, end = utc_bounds(period)
+    return db.session.scalars(
+        select(Commitment)
+        .options(
+            selectinload(Commitment.department),
+            selectinload(Commitment.call).selectinload(Call.show),
+        )
+        .where(Commitment.created_at >= start, Commitment.created_at < end)
+        .order_by(Commitment.department_id, Commitment.created_at, Commitment.id)
+    ).all()
+
+
+def online_votes(ids: list[int]) -> dict[int, list[int]]:
+    """{commitment id: [satisfied, basic, dissatisfied]} from citizens' online ratings."""
+    order = {RatingValue.SATISFIED: 0, RatingValue.BASIC: 1, RatingValue.DISSATISFIED: 2}
+    votes: dict[int, list[int]] = {}
+    if not ids:
+        return votes
+    for commitment_id, value, n in db.session.execute(
+        select(Rating.commitment_id, Rating.value, func.count(Rating.id))
+        .where(Rating.commitment_id.in_(ids))
+        .group_by(Rating.commitment_id, Rating.value)
+    ):
+        if value in order:
+            votes.setdefault(commitment_id, [0, 0, 0])[order[value]] += n
+    return votes
+
+
+def votes_of(
+    c: Commitment, online: dict[int, list[int]], counted_calls: set[int] | None = None
+) -> tuple[int, int, int]:
+    """Online ratings of the commitment plus the placard vote of its call. When
+    adding up, pass `counted_calls`: a call's placards then count once, however
+    many commitments the call produced."""
+    s, b, d = online.get(c.id, [0, 0, 0])
+    call = c.call
+    if counted_calls is not None:
+        if call.id in counted_calls:
+            return s, b, d
+        counted_calls.add(call.id)
+    if call.has_placard:
+        s += call.placard_satisfied or 0
+        b += call.placard_basic or 0
+        d += call.placard_dissatisfied or 0
+    return s, b, d
+
+
+def report_rows(period: reports.Period) -> list[reports.Row]:
+    items = commitments_in(period)
+    online = online_votes([c.id for c in items])
+    zone = current_app.config["HOTLINE_TIMEZONE"]
+    counted_calls: set[int] = set()
+    return [
+        reports.Row(
+            department=c.department.name,
+            created_on=local_date(c.created_at, zone),
+            state=c.state,
+            deadline=c.deadline,
+            original_deadline=c.original_deadline,
+            completed_on=c.completed_on,
+            votes=votes_of(c, online, counted_calls),
+        )
+        for c in items
+    ]

@@ -1,0 +1,85 @@
+"""Shows, their calls and counts; deputies and what they carried; feed events."""
+
+from __future__ import annotations
+
+from sqlalchemy import case, distinct, func, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Call, Commitment, Deputy, Event, Outcome, Show
+from ..status import State
+
+FEED_SIZE = 50
+
+
+def show_with_calls(show_id: int) -> Show | None:
+    """A show with its panel and every call (commitments, department, deputy):
+    what the console, the public show page and their pushes render."""
+    return db.session.scalar(
+        select(Show)
+        .options(
+            selectinload(Show.departments),
+            selectinload(Show.deputies),
+            selectinload(Show.calls).selectinload(Call.commitments),
+            selectinload(Show.calls).selectinload(Call.department),
+            selectinload(Show.calls).selectinload(Call.deputy),
+        )
+        .where(Show.id == show_id)
+    )
+
+
+def show_counts():
+    """Per show: calls, answered on air, commitments and met commitments."""
+    met = Commitment.state == State.MET.value
+    return (
+        select(
+            Show,
+            func.count(distinct(Call.id)).label("calls"),
+            func.count(distinct(case((Call.outcome == Outcome.ANSWERED.value, Call.id)))).label(
+                "answered"
+            ),
+            func.count(distinct(Commitment.id)).label("commitments"),
+            func.count(distinct(case((met, Commitment.id)))).label("met"),
+        )
+        .outerjoin(Call, Call.show_id == Show.id)
+        .outerjoin(Commitment, Commitment.call_id == Call.id)
+        .group_by(Show.id)
+        .order_by(Show.starts_at.desc(), Show.id.desc())
+    )
+
+
+def deputies_with_call_counts():
+    return db.session.execute(
+        select(Deputy, func.count(Call.id))
+        .outerjoin(Call, Call.deputy_id == Deputy.id)
+        .group_by(Deputy.id)
+        .order_by(Deputy.id)
+    ).all()
+
+
+def calls_of_deputy(deputy_id: int) -> list[Call]:
+    return db.session.scalars(
+        select(Call)
+        .options(
+            selectinload(Call.show),
+            selectinload(Call.department),
+            selectinload(Call.commitments).selectinload(Commitment.department),
+        )
+        .where(Call.deputy_id == deputy_id)
+        .order_by(Call.received_at.desc(), Call.id.desc())
+    ).all()
+
+
+def latest_events(*where) -> list[Event]:
+    """The newest public timeline entries (for the Atom feeds)."""
+    return db.session.scalars(
+        select(Event)
+        .join(Event.commitment)
+        .options(
+            selectinload(Event.commitment).selectinload(Commitment.department),
+            selectinload(Event.redaction),
+        )
+        .where(*where)
+        .order_by(Event.created_at.desc(), Event.id.desc())
+        .limit(FEED_SIZE)
+    ).all()
