@@ -423,3 +423,21 @@ def contexts(browser):
     yield make
     for context in made:
         context.close()
+
+
+# The live desk: a show on air and a call logged on it (tests/desk_support.py).
+
+
+@pytest.fixture
+def live_show(app, moderator):
+    from desk_support import go_live, scheduled_show
+
+    return go_live(moderator, scheduled_show(app))
+
+
+@pytest.fixture
+def call_id(app, moderator, live_show):
+    from desk_support import HOUSING, calls_of, log
+
+    log(moderator, live_show, topic="菜市场排水沟堵塞", department=str(HOUSING))
+    return calls_of(app, live_show)[0].id

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import live
+from .. import actions, live
 from ..access import supervisor_required
 from ..extensions import db
-from ..models import MAX_ID, Department, Deputy, Role, User
+from ..models import Department, Deputy, Role, User
 from . import bp
+from .forms import ActiveForm, DepartmentForm, DeputyForm, PasswordForm, UserForm
 
 log = logging.getLogger("hotline.admin")
-
-MIN_PASSWORD = 8
 
 
 def page(status: int = 200, errors: dict | None = None, values: dict | None = None):
@@ -35,17 +34,21 @@ def page(status: int = 200, errors: dict | None = None, values: dict | None = No
     )
 
 
+def first_error(form) -> str | None:
+    for messages in form.errors.values():
+        if messages:
+            return str(messages[0])
+    return None
+
+
 def done(message: str, anchor: str, signed_out: User | None = None):
-    db.session.commit()
+    if actions.save() != actions.SAVED:
+        abort(409)  # a twin submission changed the same row a moment earlier
     if signed_out is not None:
         live.sign_out_everywhere(signed_out.id)  # open desk connections end too
     log.info("admin by %s: %s", current_user.username, message)
     flash(message, "success")
     return redirect(url_for("admin.index") + "#" + anchor)
-
-
-def text(name: str, limit: int) -> str:
-    return (request.form.get(name) or "").strip()[:limit]
 
 
 @bp.route("/")
@@ -57,50 +60,48 @@ def index():
 # -- departments
 
 
-def _department_name(errors: dict, key: str, exclude: int | None = None) -> str:
-    name = text("name", 100)
-    if not name:
-        errors[key] = _("Give the department's name.")
-    elif db.session.scalar(
-        select(Department.id).where(Department.name == name, Department.id != (exclude or 0))
-    ):
-        errors[key] = _("A department with this name already exists.")
-    return name
+def _checked_department(form: DepartmentForm, exclude: int | None = None) -> str | None:
+    """The form's error, if any: a missing, unreadable or taken name, a bad address."""
+    if not form.validate():
+        return first_error(form)
+    taken = db.session.scalar(
+        select(Department.id).where(
+            Department.name == form.name.data, Department.id != (exclude or 0)
+        )
+    )
+    return _("A department with this name already exists.") if taken else None
 
 
 @bp.route("/departments", methods=["POST"])
 @supervisor_required
 def department_create():
-    errors: dict = {}
-    name = _department_name(errors, "department-new")
-    if errors:
-        return page(422, errors, {"department-new": name})
-    db.session.add(Department(name=name))
-    return done(_("Department %(name)s created.", name=name), "departments")
+    form = DepartmentForm()
+    error = _checked_department(form)
+    if error:
+        return page(422, {"department-new": error}, {"department-new": form.name.data})
+    db.session.add(Department(name=form.name.data))
+    return done(_("Department %(name)s created.", name=form.name.data), "departments")
 
 
 @bp.route("/departments/<int:department_id>", methods=["POST"])
 @supervisor_required
 def department_update(department_id: int):
     item = db.session.get(Department, department_id) or abort(404)
-    errors: dict = {}
+    form = DepartmentForm()
     key = f"department-{item.id}"
-    name = _department_name(errors, key, exclude=item.id)
-    if errors:
-        return page(422, errors, {key: name})
-    email = text("email", 200)
-    if email and ("@" not in email or any(ch.isspace() for ch in email)):
-        return page(422, {key: _("Give an e-mail address like name@example.gov.cn.")}, {key: name})
-    item.name = name
-    item.email = email
-    return done(_("Department %(name)s saved.", name=name), key)
+    error = _checked_department(form, exclude=item.id)
+    if error:
+        return page(422, {key: error}, {key: form.name.data})
+    item.name = form.name.data
+    item.email = form.email.data or ""
+    return done(_("Department %(name)s saved.", name=item.name), key)
 
 
 @bp.route("/departments/<int:department_id>/active", methods=["POST"])
 @supervisor_required
 def department_active(department_id: int):
     item = db.session.get(Department, department_id) or abort(404)
-    item.active = request.form.get("active") == "1"
+    item.active = ActiveForm().on
     message = (
         _("Department %(name)s is active.", name=item.name)
         if item.active
@@ -115,29 +116,29 @@ def department_active(department_id: int):
 @bp.route("/deputies", methods=["POST"])
 @supervisor_required
 def deputy_create():
-    name, title = text("name", 50), text("title", 200)
-    if not name:
-        return page(422, {"deputy-new": _("Give the deputy's name.")}, {"deputy-new": title})
-    db.session.add(Deputy(name=name, title=title))
-    return done(_("Deputy %(name)s added.", name=name), "deputies")
+    form = DeputyForm()
+    if not form.validate():
+        return page(422, {"deputy-new": first_error(form)}, {"deputy-new": form.title.data})
+    db.session.add(Deputy(name=form.name.data, title=form.title.data or ""))
+    return done(_("Deputy %(name)s added.", name=form.name.data), "deputies")
 
 
 @bp.route("/deputies/<int:deputy_id>", methods=["POST"])
 @supervisor_required
 def deputy_update(deputy_id: int):
     item = db.session.get(Deputy, deputy_id) or abort(404)
-    name, title = text("name", 50), text("title", 200)
-    if not name:
-        return page(422, {f"deputy-{item.id}": _("Give the deputy's name.")})
-    item.name, item.title = name, title
-    return done(_("Deputy %(name)s saved.", name=name), f"deputy-{item.id}")
+    form = DeputyForm()
+    if not form.validate():
+        return page(422, {f"deputy-{item.id}": first_error(form)})
+    item.name, item.title = form.name.data, form.title.data or ""
+    return done(_("Deputy %(name)s saved.", name=item.name), f"deputy-{item.id}")
 
 
 @bp.route("/deputies/<int:deputy_id>/active", methods=["POST"])
 @supervisor_required
 def deputy_active(deputy_id: int):
     item = db.session.get(Deputy, deputy_id) or abort(404)
-    item.active = request.form.get("active") == "1"
+    item.active = ActiveForm().on
     message = (
         _("Deputy %(name)s is active.", name=item.name)
         if item.active
@@ -152,31 +153,30 @@ def deputy_active(deputy_id: int):
 @bp.route("/users", methods=["POST"])
 @supervisor_required
 def user_create():
-    username, display = text("username", 50), text("display_name", 100)
-    role, password = request.form.get("role", ""), request.form.get("password", "")
-    department_id = request.form.get("department_id", type=int)
-    if department_id is not None and not 0 < department_id <= MAX_ID:
-        department_id = None  # not an id the database could hold: no such department
-    errors = {}
-    if not username:
-        errors["username"] = _("Give a username.")
-    elif db.session.scalar(select(User.id).where(User.username == username)):
+    form = UserForm()
+    form.validate()
+    errors = {name: str(messages[0]) for name, messages in form.errors.items() if messages}
+    username, role, department_id = form.username.data, form.role.data, form.department()
+    if "username" not in errors and db.session.scalar(
+        select(User.id).where(User.username == username)
+    ):
         errors["username"] = _("This username is taken.")
-    if role not in [r.value for r in Role]:
-        errors["role"] = _("Choose a role.")
     department = db.session.get(Department, department_id) if department_id else None
     if role == Role.LIAISON and (department is None or not department.active):
         errors["department_id"] = _("A liaison belongs to an active department.")
     if role != Role.LIAISON and department is not None:
         errors["department_id"] = _("Only a liaison belongs to a department.")
-    if len(password) < MIN_PASSWORD:
-        errors["password"] = _("The password needs at least 8 characters.")
     if errors:
-        values = {"username": username, "display_name": display, "role": role}
+        values = {"username": username, "display_name": form.display_name.data, "role": role}
         values["department_id"] = department_id
         return page(422, errors, values)
-    user = User(username=username, display_name=display, role=role, department=department)
-    user.set_password(password)
+    user = User(
+        username=username,
+        display_name=form.display_name.data or "",
+        role=role,
+        department=department,
+    )
+    user.set_password(form.password.data)
     db.session.add(user)
     return done(_("Account %(name)s created.", name=username), "users")
 
@@ -185,10 +185,10 @@ def user_create():
 @supervisor_required
 def user_password(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
-    password = request.form.get("password", "")
-    if len(password) < MIN_PASSWORD:
-        return page(422, {f"user-{user.id}": _("The password needs at least 8 characters.")})
-    user.set_password(password)  # also ends the account's sessions
+    form = PasswordForm()
+    if not form.validate():
+        return page(422, {f"user-{user.id}": first_error(form)})
+    user.set_password(form.password.data)  # also ends the account's sessions
     return done(_("New password set for %(name)s.", name=user.username), f"user-{user.id}", user)
 
 
@@ -198,7 +198,7 @@ def user_active(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     if user.id == current_user.id:
         return page(422, {f"user-{user.id}": _("You cannot disable your own account.")})
-    user.active = request.form.get("active") == "1"
+    user.active = ActiveForm().on
     if not user.active:
         user.rotate_sessions()
         message = _("Account %(name)s disabled; its sessions have ended.", name=user.username)

@@ -1,0 +1,94 @@
+"""The office's forms. The admin page lays out its own inputs (one small form
+per row); these read and check them, like every other form on the site."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from ..forms import no_control_characters, optional_id, strip
+from ..models import MAX_ID, Role
+
+MIN_PASSWORD = 8
+EMAIL = r"^[^@\s]+@[^@\s]+$"
+
+
+def _name(limit: int, message):
+    return StringField(
+        validators=[DataRequired(message), Length(max=limit), no_control_characters],
+        filters=[strip, lambda v: v[:limit] if isinstance(v, str) else v],
+    )
+
+
+def _optional_text(limit: int):
+    return StringField(
+        validators=[Optional(), no_control_characters],
+        filters=[strip, lambda v: v[:limit] if isinstance(v, str) else v],
+    )
+
+
+def _password():
+    return PasswordField(
+        validators=[
+            Length(min=MIN_PASSWORD, message=_l("The password needs at least 8 characters."))
+        ]
+    )
+
+
+class AdminForm(FlaskForm):
+    # CSRFProtect checks every POST already (the page's hidden csrf_token).
+    class Meta:
+        csrf = False
+
+
+class DepartmentForm(AdminForm):
+    name = _name(100, _l("Give the department's name."))
+    email = StringField(
+        validators=[
+            Optional(),
+            Regexp(EMAIL, message=_l("Give an e-mail address like name@example.gov.cn.")),
+        ],
+        filters=[strip, lambda v: v[:200] if isinstance(v, str) else v],
+    )
+
+
+class DeputyForm(AdminForm):
+    name = _name(50, _l("Give the deputy's name."))
+    title = _optional_text(200)
+
+
+class UserForm(AdminForm):
+    username = _name(50, _l("Give a username."))
+    display_name = _optional_text(100)
+    role = SelectField(
+        choices=[SelectChoice(r.value, r.value) for r in Role], validate_choice=False
+    )
+    department_id = StringField(filters=[strip])
+    password = _password()
+
+    def validate_role(self, field) -> None:
+        if field.data not in [r.value for r in Role]:
+            raise ValidationError(_l("Choose a role."))
+
+    def department(self) -> int | None:
+        """The chosen department's id; one the database could not hold is none."""
+        try:
+            value = optional_id(self.department_id.data)
+        except ValueError:
+            return None
+        return value if value is not None and 0 < value <= MAX_ID else None
+
+
+class PasswordForm(AdminForm):
+    password = _password()
+
+
+class ActiveForm(AdminForm):
+    active = HiddenField()
+
+    @property
+    def on(self) -> bool:
+        return self.active.data == "1"
