@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 
-from flask import Flask, request, session
+from flask import Flask, g, request, session
 from flask_babel import force_locale
 from flask_socketio import join_room
 from sqlalchemy import insert, select, update
@@ -81,7 +81,7 @@ def publish(
     seq = _next_seq(_key(namespace, room))
     for locale in LOCALES:
         with force_locale(locale):
-            html = render()
+            html = render_for_room(render)
         socketio.emit(
             "swap",
             {"room": room, "target": target, "swap": swap, "html": html, "seq": seq},
@@ -89,6 +89,30 @@ def publish(
             namespace=namespace,
         )
     return seq
+
+
+# What belongs to one session and so must never be in HTML pushed to a room:
+# a CSRF token, a form's one-time key.
+SESSION_BOUND = re.compile(r'name="(csrf_token|[\w-]*idem)"')
+
+
+def render_for_room(render) -> str:
+    """Render HTML that everyone in a room will see. While it renders,
+    `pushing()` is true, so templates leave out what belongs to the session
+    that happens to render it (csrf_field() renders nothing; the page's meta
+    token goes with every htmx request instead)."""
+    g.pushing = True
+    try:
+        html = render()
+    finally:
+        g.pushing = False
+    if SESSION_BOUND.search(html):
+        raise RuntimeError("pushed HTML carries a session's token or one-time key")
+    return html
+
+
+def pushing() -> bool:
+    return bool(g.get("pushing"))
 
 
 def _locale() -> str:
@@ -148,6 +172,7 @@ def init_app(app: Flask) -> None:
         engineio_logger=False,
     )
     app.jinja_env.globals["live_seq"] = current_seq
+    app.jinja_env.globals["pushing"] = pushing
 
 
 @socketio.on("join", namespace=PUBLIC)

@@ -8,6 +8,9 @@ nobody: blocks rendered here get no session, no account and no CSRF token.
 
 from __future__ import annotations
 
+from flask import url_for
+from markupsafe import Markup
+
 from . import live
 from .clock import today
 from .extensions import db
@@ -31,6 +34,10 @@ DASHBOARD = "followup/dashboard.html"
 # browser reload its own region once, so rows and totals never disagree;
 # live.js spreads those reloads over a few seconds so they never arrive at once.
 STALE_HTML = '<span id="board-stale" data-live-refetch-soon></span>'
+# Loads the desk's call form for the browser it lands in (its own one-time key).
+CALL_FORM_LOADER = Markup(
+    '<div id="call-form" hx-get="{}" hx-trigger="load" hx-swap="outerHTML"></div>'
+)
 
 
 def _require_committed() -> None:
@@ -108,16 +115,42 @@ def _public_call_row(call: Call, *, new: bool = False) -> None:
 
 
 def show_status_changed(show: Show) -> None:
-    """The show went live or ended: every console and the public show page."""
+    """The show went live or ended: every public page that shows it (status,
+    the question form, the on-air banner), every desk and department console."""
     _require_committed()
     show = show_with_calls(show.id)
+    room = f"show:{show.id}"
+    live.publish(
+        live.PUBLIC,
+        room,
+        target="#show-status",
+        swap="outerHTML",
+        render=lambda: render_block(SHOW_PAGE, "show_status", show=show),
+    )
+    live.publish(
+        live.PUBLIC,
+        room,
+        target="#show-ask",
+        swap="outerHTML",
+        render=lambda: render_block(SHOW_PAGE, "show_ask", show=show),
+    )
     live.publish(
         live.STAFF,
-        f"show:{show.id}",
+        room,
         target="#show-header",
         swap="outerHTML",
         render=lambda: render_block(CONSOLE, "header", show=show),
     )
+    # The call form carries each moderator's own one-time key: every desk
+    # fetches its own (the pushed loader carries nothing of anyone's session).
+    live.publish(
+        live.STAFF,
+        room,
+        target="#call-form",
+        swap="outerHTML",
+        render=lambda: CALL_FORM_LOADER.format(url_for("desk.call_form", show_id=show.id)),
+    )
+    questions_changed(show)
     for department in show.departments:
         live.publish(
             live.STAFF,
@@ -128,13 +161,16 @@ def show_status_changed(show: Show) -> None:
                 DEPARTMENT_CONSOLE, "live", department=d, calls=department_calls(d.id)
             ),
         )
-    live.publish(
-        live.PUBLIC,
-        f"show:{show.id}",
-        target="#show-status",
-        swap="outerHTML",
-        render=lambda: render_block(SHOW_PAGE, "show_status", show=show),
-    )
+    banner_rooms = [(live.PUBLIC, room), (live.PUBLIC, "board"), (live.STAFF, room)]
+    banner_rooms += [(live.STAFF, f"department:{d.id}") for d in show.departments]
+    for namespace, banner_room in banner_rooms:
+        live.publish(
+            namespace,
+            banner_room,
+            target="#on-air",
+            swap="outerHTML",
+            render=lambda: render_block("base.html", "on_air"),
+        )
 
 
 def questions_changed(show: Show) -> None:

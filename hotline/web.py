@@ -8,10 +8,10 @@ import io
 import logging
 
 import segno
-from flask import Flask, Response, current_app, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, generate_csrf
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -43,6 +43,14 @@ def page_or_block(template_name: str, block: str, **context) -> str:
     if is_fragment_request():
         return render_block(template_name, block, **context)
     return render_template(template_name, **context)
+
+
+def csrf_field() -> Markup:
+    """A form's CSRF token field; nothing in HTML pushed to a room (see
+    live.render_for_room), where htmx sends the page's own token as a header."""
+    if g.get("pushing"):
+        return Markup("")
+    return Markup('<input type="hidden" name="csrf_token" value="%s">') % generate_csrf()
 
 
 def is_fragment_request() -> bool:
@@ -129,6 +137,7 @@ def init_app(app: Flask) -> None:
         rating_label=labels.rating_label,
         today=today,
         next_local_midnight=next_local_midnight,
+        csrf_field=csrf_field,
     )
 
     # The macros are globals too: a block rendered on its own (render_block) does

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from hotline.extensions import db
-from hotline.models import Call, Commitment, Show, ShowStatus
+from hotline.models import Call, Commitment, Rating, Show, ShowStatus
 
 HOUSING, TRANSPORT = 1, 2
 
@@ -240,7 +240,9 @@ def test_correcting_a_topic_updates_its_commitments_on_the_board(app, socket_cli
     assert any(s["room"] == "board" and "更正后的诉求摘要" in s["html"] for s in pushed)
 
 
-def test_verification_opens_the_rating_form_for_everyone_watching(app, socket_client, supervisor):
+def test_verification_opens_the_rating_form_for_everyone_watching(
+    app, socket_client, supervisor, client
+):
     with app.app_context():
         item = db.session.scalar(select(Commitment).where(Commitment.state == "reported"))
         cid, version = item.id, item.version
@@ -257,4 +259,20 @@ def test_verification_opens_the_rating_form_for_everyone_watching(app, socket_cl
     )
     assert response.status_code == 302
     rating = [s for s in swaps(public, "/live") if s["target"] == "#rating"]
-    assert len(rating) == 1 and 'name="value"' in rating[0]["html"]
+    # The pushed block belongs to nobody: it carries no token (the supervisor's
+    # would be refused for everyone else) and makes each browser load its own form.
+    assert len(rating) == 1 and "csrf_token" not in rating[0]["html"]
+    loader = re.search(r'hx-get="([^"]+)" hx-trigger="load"', rating[0]["html"])
+    form = client.get(loader.group(1)).text
+    assert 'name="value"' in form and 'name="csrf_token"' in form
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    rated = client.post(
+        f"/commitments/{cid}/rate",
+        data={"value": "satisfied", "csrf_token": token},
+        headers={"HX-Request": "true"},
+    )
+    assert rated.status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(Rating.value).where(Rating.commitment_id == cid)) == (
+            "satisfied"
+        )

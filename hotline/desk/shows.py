@@ -162,6 +162,14 @@ def show_header(show_id: int):
     return render_block(CONSOLE, "header", show=show_or_404(show_id))
 
 
+@bp.route("/shows/<int:show_id>/call-form")
+@roles_required(*DESK)
+def call_form(show_id: int):
+    """This desk's own call form (a fresh one-time key), e.g. after the show went live."""
+    show = show_or_404(show_id)
+    return render_block(CONSOLE, "call_form", show=show, form=_call_form(show, fresh=True))
+
+
 @bp.route("/shows/<int:show_id>/calls", methods=["POST"])
 @roles_required(*DESK)
 def log_call(show_id: int):

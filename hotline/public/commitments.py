@@ -47,6 +47,15 @@ def commitment(commitment_id: int):
     return render_template(PAGE, share_url=share_url, my_rating=_already_rated(item.id), **context)
 
 
+@bp.route("/commitments/<int:commitment_id>/rating")
+def commitment_rating(commitment_id: int):
+    """The rating form for this browser (its own token, its own earlier rating)."""
+    item = commitment_or_404(commitment_id)
+    return render_block(
+        PAGE, "rating", my_rating=_already_rated(item.id), **commitment_context(item)
+    )
+
+
 @bp.route("/commitments/<int:commitment_id>/qr.svg")
 def commitment_qr(commitment_id: int):
     if db.session.get(Commitment, commitment_id) is None:
