@@ -168,6 +168,17 @@ class CallForm(KeyedForm):
     callback = BooleanField(_l("Caller wants a callback (share the phone with the department)"))
 
 
+class AirQuestionForm(KeyedForm):
+    """A citizen's question put on air: the moderator writes the public summary
+    (the question as sent stays private in the record)."""
+
+    topic = text(_l("Topic (public summary)"), 500, required=True)
+    area = text(_l("Area (community or street)"), 100)
+    category = text(_l("Category"), 50)
+    department = _department_choice(required=False)
+    deputy = deputy_choice()
+
+
 class CorrectCallForm(VersionedForm):
     topic = text(_l("Topic (public summary)"), 500, required=True)
     area = text(_l("Area (community or street)"), 100)

@@ -3,16 +3,20 @@ next call or declined."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import actions, calls, pushes
 from ..access import roles_required
 from ..extensions import db
+from ..forms import AirQuestionForm
 from ..models import Question, QuestionStatus
+from ..web import page_or_block
 from . import bp
-from .helpers import DESK, show_or_404
+from .helpers import DESK, department_choices, deputy_choices, show_or_404
+
+QUESTION_PAGE = "desk/question.html"
 
 
 def question_or_404(question_id: int) -> Question:
@@ -22,23 +26,43 @@ def question_or_404(question_id: int) -> Question:
     return question
 
 
-@bp.route("/questions/<int:question_id>/air", methods=["POST"])
+def _air_form(question: Question, show) -> AirQuestionForm:
+    form = AirQuestionForm(formdata=None) if request.method == "GET" else AirQuestionForm()
+    form.department.choices = department_choices(show, _("— not routed yet —"))
+    form.deputy.choices = deputy_choices(show)
+    if request.method == "GET":
+        form.topic.data, form.area.data = question.text[:500], question.area
+    return form
+
+
+def _back(show_id: int, message: str, category: str):
+    flash(message, category)
+    return redirect(url_for("desk.console", show_id=show_id), 303)
+
+
+@bp.route("/questions/<int:question_id>/air", methods=["GET", "POST"])
 @roles_required(*DESK)
 def air_question(question_id: int):
-    """Put a citizen's question on air: it becomes the next call, with the
-    sender's name and phone kept private like a caller's."""
+    """Put a citizen's question on air: it becomes the next call. The moderator
+    writes its public summary first; the text as sent, the sender's name and
+    phone stay private like a caller's."""
     question = question_or_404(question_id)
     show = show_or_404(question.show_id)
     if question.status != QuestionStatus.QUEUED:
-        flash(_("This question was already handled."), "info")
-        return redirect(url_for("desk.console", show_id=show.id), 303)
+        return _back(show.id, _("This question was already handled."), "info")
     if not show.is_live:
-        flash(_("The show is not live: take it live to log calls."), "error")
-        return redirect(url_for("desk.console", show_id=show.id), 303)
+        return _back(show.id, _("The show is not live: take it live to log calls."), "error")
+    form = _air_form(question, show)
+    if not form.validate_on_submit():
+        status = 422 if form.errors else 200
+        return page_or_block(QUESTION_PAGE, "editor", question=question, form=form), status
     call = calls.log_call(
         show,
-        topic=question.text[:500],
-        area=question.area,
+        topic=form.topic.data,
+        area=form.area.data or "",
+        category=form.category.data or "",
+        department_id=form.department.data,
+        deputy_id=form.deputy.data,
         caller_name=question.name,
         caller_phone=question.phone,
         actor=current_user,
@@ -47,12 +71,10 @@ def air_question(question_id: int):
     question.status = QuestionStatus.AIRED
     question.call = call
     if actions.save() != actions.SAVED:
-        flash(_("This question was already handled."), "info")
-        return redirect(url_for("desk.console", show_id=show.id), 303)
+        return _back(show.id, _("This question was already handled."), "info")
     pushes.call_logged(call)
     pushes.questions_changed(show)
-    flash(_("The question is on air as call #%(n)d.", n=call.number), "success")
-    return redirect(url_for("desk.console", show_id=show.id), 303)
+    return _back(show.id, _("The question is on air as call #%(n)d.", n=call.number), "success")
 
 
 @bp.route("/questions/<int:question_id>/decline", methods=["POST"])

@@ -3,8 +3,14 @@ sent from the show's QR code (代表码) to the moderator's queue."""
 
 from __future__ import annotations
 
+import math
+import time
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_limiter.util import get_remote_address
+from limits import parse
 from sqlalchemy import select
 
 from .. import pushes
@@ -30,15 +36,53 @@ def show(show_id: int):
     return page_or_block("board/show.html", "calls", show=item)
 
 
+def question_wait(show: Show) -> int | None:
+    """Seconds to wait before this address may send another question to the
+    show, or None. Generous per address (a whole venue may share one Wi-Fi or
+    carrier address), capped per show so a flood cannot bury the moderator."""
+    config = current_app.config
+    limits = (
+        (parse(config.get("HOTLINE_QUESTION_LIMIT", "20 per hour")), "ask", get_remote_address()),
+        (
+            parse(config.get("HOTLINE_QUESTION_SHOW_LIMIT", "30 per minute")),
+            "ask-show",
+            str(show.id),
+        ),
+    )
+    for item, *key in limits:
+        if not limiter.limiter.test(item, *key):
+            reset = limiter.limiter.get_window_stats(item, *key).reset_time
+            return max(1, math.ceil(reset - time.time()))
+    for item, *key in limits:
+        limiter.limiter.hit(item, *key)
+    return None
+
+
+def _try_again_later(show: Show, form: QuestionForm, wait: int):
+    """Refused for now, never lost: the form comes back with the text in it."""
+    minutes = math.ceil(wait / 60)
+    form.form_errors.append(
+        ngettext(
+            "Many questions have arrived just now. Your text is kept below: "
+            "please send it again in %(num)d minute.",
+            "Many questions have arrived just now. Your text is kept below: "
+            "please send it again in %(num)d minutes.",
+            minutes,
+        )
+    )
+    page = render_template("board/ask.html", show=show, form=form, open_for_questions=True)
+    return page, 429, {"Retry-After": str(wait)}
+
+
 @bp.route("/shows/<int:show_id>/ask", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config.get("HOTLINE_QUESTION_LIMIT", "5 per hour"), methods=["POST"]
-)
 def ask(show_id: int):
     show = db.session.get(Show, show_id) or abort(404)
     form = QuestionForm()
     open_for_questions = show.status != ShowStatus.ENDED
     if open_for_questions and form.validate_on_submit():
+        wait = question_wait(show)
+        if wait:
+            return _try_again_later(show, form, wait)
         text = form.question.data
         # A double tap or a resend of the same question queues it once.
         duplicate = db.session.scalar(
