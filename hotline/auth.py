@@ -27,6 +27,7 @@ from wtforms.validators import DataRequired, Length
 from . import live
 from .extensions import db, limiter, login_manager
 from .models import Role, User, get_user_by_token
+from .text import for_log
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 log = logging.getLogger("hotline.auth")
@@ -63,10 +64,10 @@ def roles_required(*roles: str):
             if not current_user.has_role(*roles):
                 log.warning(
                     "denied: user=%s role=%s %s %s",
-                    current_user.username,
+                    for_log(current_user.username),
                     current_user.role,
                     request.method,
-                    request.path,
+                    for_log(request.path),
                 )
                 abort(403)
             return view(*args, **kwargs)
@@ -81,12 +82,12 @@ def not_found_for(kind: str, item_id: int):
     confirm the item exists), and a log line, as for every denial."""
     log.warning(
         "not found in scope: user=%s role=%s %s=%s %s %s",
-        current_user.username,
+        for_log(current_user.username),
         current_user.role,
         kind,
         item_id,
         request.method,
-        request.path,
+        for_log(request.path),
     )
     abort(404)
 
@@ -130,9 +131,13 @@ def login():
             if lang:
                 session["lang"] = lang
             login_user(user)
-            log.info("login: user=%s", user.username)
+            log.info("login: user=%s", for_log(user.username))
             return redirect(_safe_next(request.args.get("next")) or home_for(user))
-        log.warning("login failed: username=%r from %s", form.username.data, request.remote_addr)
+        log.warning(
+            "login failed: username=%s from %s",
+            for_log(form.username.data),
+            for_log(request.remote_addr),
+        )
         form.password.errors.append(_("Wrong username or password, or the account is disabled."))
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" else (
         400 if form.errors else 200
