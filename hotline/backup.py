@@ -106,6 +106,8 @@ def make(database_url: str, upload_dir: str, destination: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="hotline-backup-") as work:
         folder = Path(work) if archive else out
         folder.mkdir(parents=True, exist_ok=True)
+        # A backup holds callers' names and phones: readable by its owner only.
+        folder.chmod(0o700)
         copy = folder / DATABASE_NAME
         _snapshot(source, copy)
         check = integrity(copy)
@@ -126,6 +128,7 @@ def make(database_url: str, upload_dir: str, destination: str) -> dict:
         (folder / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
         if archive:
             out.parent.mkdir(parents=True, exist_ok=True)
+            out.touch(mode=0o600)
             with tarfile.open(out, "w:gz") as tar:
                 for item in sorted(folder.iterdir()):
                     tar.add(item, arcname=item.name)

@@ -73,6 +73,7 @@ def test_backup_during_a_burst_of_writes_then_restore(app, tmp_path, name):
     assert result.exit_code == 0, result.output
     assert "integrity_check ok" in result.output
     assert after > before, "the writes should have gone on during the backup"
+    assert (tmp_path / name).stat().st_mode & 0o077 == 0, "a backup is private"
 
     restored = _app(tmp_path / "restored")
     runner = restored.test_cli_runner()
