@@ -19,11 +19,12 @@ import logging
 import sqlite3
 import time
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import InternalServerError
 
 from .extensions import db
 from .text import for_log
@@ -111,7 +112,13 @@ def busy_response(error: OperationalError):
     500. Nothing was saved; with htmx the form (and the text typed in it) is
     untouched, and its idempotency key makes sending it again safe."""
     if not is_locked(error):
-        raise error  # any other database error is a real error (logged, 500)
+        # Any other database error is handled as every unexpected error is
+        # (web.py): tests see it raised; in production it is logged, and a 500.
+        if current_app.config.get("PROPAGATE_EXCEPTIONS"):
+            raise error
+        log.error("Database error on %s %s", request.method, for_log(request.path), exc_info=error)
+        db.session.rollback()
+        return current_app.handle_http_exception(InternalServerError(original_exception=error))
     db.session.rollback()
     log.warning("database busy: %s %s answered 503", request.method, for_log(request.path))
     title = _("Busy")

@@ -132,3 +132,19 @@ def test_a_held_lock_lets_reads_through_and_answers_writes_503(server):
     process.terminate()
     log = process.communicate(timeout=10)[0]
     assert "Traceback" not in log and " 500 " not in log
+
+
+def test_other_database_errors_stay_500_and_are_logged(tmp_path, caplog):
+    from hotline import create_app
+
+    app = create_app(
+        {
+            "SECRET_KEY": "t",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/unmigrated.sqlite3",
+            "HOTLINE_ASYNC_MODE": "threading",
+        }
+    )
+    with caplog.at_level("ERROR", logger="hotline.database"):
+        response = app.test_client().get("/")
+    assert response.status_code == 500 and "Retry-After" not in response.headers
+    assert any("no such table" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
