@@ -85,6 +85,21 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     cli.init_app(app)
 
+    from .text import xml_safe
+
+    # Feeds and XML exports pass stored text through it: one bad row must never
+    # make the whole document unparseable.
+    app.jinja_env.filters["xml_safe"] = xml_safe
+
+    @app.after_request
+    def strict_transport_security(response):
+        # Behind TLS, browsers must not fall back to plain HTTP (cookies are Secure too).
+        if app.config.get("HOTLINE_HTTPS"):
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        return response
+
     @app.before_request
     def remember_locale() -> None:
         # "zh_CN" or "en": what templates and the socket rooms call the locale.

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 
 from .extensions import login_manager
 from .models import Role, User, get_user_by_token
+from .text import for_log
 
 log = logging.getLogger("hotline.auth")
 
@@ -48,10 +49,10 @@ def roles_required(*roles: str):
             if not current_user.has_role(*roles):
                 log.warning(
                     "denied: user=%s role=%s %s %s",
-                    current_user.username,
+                    for_log(current_user.username),
                     current_user.role,
                     request.method,
-                    request.path,
+                    for_log(request.path),
                 )
                 abort(403)
             return view(*args, **kwargs)
@@ -66,12 +67,12 @@ def not_found_for(kind: str, item_id: int):
     confirm the item exists), and a log line, as for every denial."""
     log.warning(
         "not found in scope: user=%s role=%s %s=%s %s %s",
-        current_user.username,
+        for_log(current_user.username),
         current_user.role,
         kind,
         item_id,
         request.method,
-        request.path,
+        for_log(request.path),
     )
     abort(404)
 

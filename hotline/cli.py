@@ -9,7 +9,7 @@ from flask_babel import force_locale
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from . import demo, live, mail, reminders
+from . import backup, demo, live, mail, reminders
 from .clock import today
 from .extensions import db
 from .models import Department, Role, User
@@ -20,6 +20,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(setup_command)
     app.cli.add_command(user_group)
     app.cli.add_command(remind_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def _print_logins(accounts: dict[str, str]) -> None:
@@ -134,3 +136,47 @@ def remind_command(days) -> None:
             ) from None
     for name, to in sent:
         click.echo(f"E-mailed {name} to {', '.join(to)}.")
+
+
+@click.command("backup")
+@click.argument("path")
+@with_appcontext
+def backup_command(path) -> None:
+    """Copy the live SQLite database and the evidence files to PATH (a new
+    folder, or a file ending in .tar.gz), while the site keeps running."""
+    config = current_app.config
+    try:
+        manifest = backup.make(
+            config["SQLALCHEMY_DATABASE_URI"], config["HOTLINE_UPLOAD_DIR"], path
+        )
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    rows, tables = sum(manifest["tables"].values()), len(manifest["tables"])
+    click.echo(
+        f"Backed up to {path}: {rows} rows in {tables} tables, "
+        f"{manifest['evidence_files']} evidence files, "
+        f"integrity_check {manifest['integrity_check']}."
+    )
+
+
+@click.command("restore")
+@click.argument("path")
+@click.option("--force", is_flag=True, help="Replace a database that already has data.")
+@with_appcontext
+def restore_command(path, force) -> None:
+    """Bring back a backup made by `flask backup` (folder or .tar.gz), then apply
+    the migrations. Stop the site first when replacing a database with --force."""
+    config = current_app.config
+    db.session.remove()
+    db.engine.dispose()  # no pooled connection may hold the file while it is replaced
+    try:
+        result = backup.restore(
+            config["SQLALCHEMY_DATABASE_URI"], config["HOTLINE_UPLOAD_DIR"], path, force=force
+        )
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    click.echo(
+        f"Restored {result['database']} ({result['evidence_files']} evidence files, "
+        f"integrity_check {result['integrity_check']})."
+    )

@@ -55,11 +55,16 @@ def load(instance_path: str) -> dict:
         "HOTLINE_UPLOAD_DIR": os.environ.get(
             "HOTLINE_UPLOAD_DIR", str(Path(instance_path) / "uploads")
         ),
+        # How long a write waits for a SQLite lock held by another process
+        # before answering 503 "busy, try again" (see database.py).
+        "HOTLINE_DB_BUSY_SECONDS": float(os.environ.get("HOTLINE_DB_BUSY_SECONDS", "3")),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", queue or "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Served over TLS: Secure cookies, and HSTS so browsers never use plain HTTP.
+        "HOTLINE_HTTPS": os.environ.get("HOTLINE_HTTPS", "") == "1",
         "SESSION_COOKIE_SECURE": os.environ.get("HOTLINE_HTTPS", "") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import unicodedata
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -36,29 +35,54 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from . import text as text_rule
+
 LATEST_DEADLINE = date(2100, 12, 31)
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,19}$")
 
 
-def no_control_characters(form, field) -> None:
-    """Reject invisible control characters (pasted from chat apps, or an attack)."""
-    value = field.data or ""
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in value):
-        raise ValidationError(_l("Remove the invisible control characters from this text."))
+class CleanText:
+    """The one input rule for text (hotline/text.py), as a validator: the
+    field's error names the character so the user can find it."""
+
+    def __init__(self, multiline: bool = False):
+        self.multiline = multiline
+        # A marker tests use to check every text field carries the rule.
+        self.field_flags = {"clean_text": True}
+
+    def __call__(self, form, field) -> None:
+        bad = text_rule.forbidden(field.data or "", self.multiline)
+        if bad is None:
+            return
+        if bad == "\n":
+            raise ValidationError(_l("Keep this to one line: remove the line breaks."))
+        raise ValidationError(
+            _l(
+                "Remove the invisible or control character %(char)s from this text.",
+                char=text_rule.codepoint(bad),
+            )
+        )
 
 
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
+def normalised(multiline: bool = False):
+    """A filter: NFC, one kind of line break, no surrounding blanks."""
+
+    def apply(value):
+        if not isinstance(value, str):
+            return value
+        return text_rule.normalise(value, multiline).strip()
+
+    return apply
 
 
 def text(label, max_length: int, required: bool = False, area: bool = False):
     validators = [DataRequired(_l("This field is required."))] if required else [Optional()]
     validators += [
         Length(max=max_length, message=_l("At most %(max)d characters.", max=max_length)),
-        no_control_characters,
+        CleanText(multiline=area),
     ]
     field = TextAreaField if area else StringField
-    return field(label, validators=validators, filters=[strip])
+    return field(label, validators=validators, filters=[normalised(area)])
 
 
 def new_key() -> str:
@@ -73,7 +97,7 @@ class KeyedForm(FlaskForm):
     class Meta:
         csrf = False
 
-    idem = HiddenField(default=new_key, validators=[Length(max=64)])
+    idem = HiddenField(default=new_key, validators=[Length(max=64), CleanText()])
 
     def validate_idem(self, field) -> None:
         # A client that sent no key gets one of its own, never a shared blank one.
@@ -82,7 +106,7 @@ class KeyedForm(FlaskForm):
 
 
 class VersionedForm(KeyedForm):
-    version = HiddenField()
+    version = HiddenField(validators=[CleanText()])
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -101,8 +125,9 @@ def phone_field(label):
         validators=[
             Optional(),
             Regexp(PHONE, message=_l("Enter a phone number: digits, spaces or dashes.")),
+            CleanText(),
         ],
-        filters=[strip],
+        filters=[normalised()],
     )
 
 
@@ -146,8 +171,9 @@ class ShowForm(VersionedForm):
             Optional(),
             Length(max=500),
             URL(require_tld=False, message=_l("Give a full web address (https://…).")),
+            CleanText(),
         ],
-        filters=[strip],
+        filters=[normalised()],
     )
     departments = MultiCheckboxField(_l("Departments on the panel"), coerce=int)
     deputies = MultiCheckboxField(_l("Deputies on the panel"), coerce=int)

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from .config import LOCALES
 from .extensions import db, socketio
 from .models import LiveSequence, Role, User, get_user_by_token
+from .text import for_log
 
 log = logging.getLogger("hotline.live")
 
@@ -175,8 +176,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["pushing"] = pushing
 
 
+# `data=None`: a client may emit "join" with no payload at all (or a string, a
+# list...): it joins nothing, and no traceback is logged.
 @socketio.on("join", namespace=PUBLIC)
-def public_join(data):
+def public_join(data=None):
     rooms = [r for r in _room_list(data) if PUBLIC_ROOM.match(r)]
     return _join(PUBLIC, rooms)
 
@@ -186,7 +189,7 @@ def staff_connect(auth=None):
     user = _staff_user()
     db.session.remove()
     if user is None:
-        log.warning("desk socket refused from %s", request.remote_addr)
+        log.warning("desk socket refused from %s", for_log(request.remote_addr))
         return False
     join_room(f"user:{user.id}", namespace=STAFF)  # so sign-out can reach it
     return True
@@ -207,7 +210,7 @@ def sign_out_everywhere(user_id: int) -> None:
 
 
 @socketio.on("join", namespace=STAFF)
-def staff_join(data):
+def staff_join(data=None):
     user = _staff_user()
     if user is None:
         db.session.remove()
@@ -217,5 +220,5 @@ def staff_join(data):
         if staff_may_join(user, room):
             rooms.append(room)
         else:
-            log.warning("desk room refused: user=%s room=%s", user.username, room)
+            log.warning("desk room refused: user=%s room=%s", for_log(user.username), for_log(room))
     return _join(STAFF, rooms)

@@ -428,3 +428,25 @@ class LiveSequence(db.Model):
 
 def get_user_by_token(token: str) -> User | None:
     return db.session.scalar(select(User).where(User.session_token == token))
+
+
+class AuditLog(db.Model):
+    """Append-only trail of staff actions (sign-ins and failed sign-ins, and
+    later account, department and withholding changes), written by
+    audit.record() in the same transaction as the change. The database refuses
+    UPDATE and DELETE, as for events."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The username as it was (or as typed, for a failed sign-in): kept even if
+    # the account is renamed, and for attempts with no account at all.
+    actor_name: Mapped[str] = mapped_column(String(100), default="")
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    address: Mapped[str] = mapped_column(String(64), default="")
+
+    actor: Mapped[User | None] = relationship()

@@ -9,7 +9,7 @@ from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from ..forms import no_control_characters, optional_id, strip
+from ..forms import CleanText, normalised, optional_id
 from ..models import MAX_ID, Role
 
 MIN_PASSWORD = 8
@@ -18,22 +18,23 @@ EMAIL = r"^[^@\s]+@[^@\s]+$"
 
 def _name(limit: int, message):
     return StringField(
-        validators=[DataRequired(message), Length(max=limit), no_control_characters],
-        filters=[strip, lambda v: v[:limit] if isinstance(v, str) else v],
+        validators=[DataRequired(message), Length(max=limit), CleanText()],
+        filters=[normalised(), lambda v: v[:limit] if isinstance(v, str) else v],
     )
 
 
 def _optional_text(limit: int):
     return StringField(
-        validators=[Optional(), no_control_characters],
-        filters=[strip, lambda v: v[:limit] if isinstance(v, str) else v],
+        validators=[Optional(), CleanText()],
+        filters=[normalised(), lambda v: v[:limit] if isinstance(v, str) else v],
     )
 
 
 def _password():
     return PasswordField(
         validators=[
-            Length(min=MIN_PASSWORD, message=_l("The password needs at least 8 characters."))
+            Length(min=MIN_PASSWORD, message=_l("The password needs at least 8 characters.")),
+            CleanText(),
         ]
     )
 
@@ -50,8 +51,9 @@ class DepartmentForm(AdminForm):
         validators=[
             Optional(),
             Regexp(EMAIL, message=_l("Give an e-mail address like name@example.gov.cn.")),
+            CleanText(),
         ],
-        filters=[strip, lambda v: v[:200] if isinstance(v, str) else v],
+        filters=[normalised(), lambda v: v[:200] if isinstance(v, str) else v],
     )
 
 
@@ -66,7 +68,7 @@ class UserForm(AdminForm):
     role = SelectField(
         choices=[SelectChoice(r.value, r.value) for r in Role], validate_choice=False
     )
-    department_id = StringField(filters=[strip])
+    department_id = StringField(validators=[CleanText()], filters=[normalised()])
     password = _password()
 
     def validate_role(self, field) -> None:
@@ -87,7 +89,7 @@ class PasswordForm(AdminForm):
 
 
 class ActiveForm(AdminForm):
-    active = HiddenField()
+    active = HiddenField(validators=[CleanText()])
 
     @property
     def on(self) -> bool:

@@ -14,10 +14,11 @@ from sqlalchemy import select
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from .. import live
+from .. import audit, live
 from ..access import home_for
 from ..extensions import db, limiter
 from ..models import User
+from ..text import for_log
 from . import bp
 
 log = logging.getLogger("hotline.auth")
@@ -45,14 +46,31 @@ def login():
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
         if user and user.active and user.check_password(form.password.data):
+            # Recorded before the session is granted: no sign-in without its audit row.
+            audit.record(user, audit.SIGN_IN)
+            db.session.commit()
             lang = session.get("lang")
             session.clear()  # a fresh session at sign-in
             if lang:
                 session["lang"] = lang
             login_user(user)
-            log.info("login: user=%s", user.username)
+            log.info("login: user=%s", for_log(user.username))
             return redirect(_safe_next(request.args.get("next")) or home_for(user))
-        log.warning("login failed: username=%r from %s", form.username.data, request.remote_addr)
+        log.warning(
+            "login failed: username=%s from %s",
+            for_log(form.username.data),
+            for_log(request.remote_addr),
+        )
+        audit.record(
+            form.username.data,
+            audit.SIGN_IN_FAILED,
+            detail={
+                "reason": "no such user"
+                if user is None
+                else ("disabled" if not user.active else "wrong password")
+            },
+        )
+        db.session.commit()
         form.password.errors.append(_("Wrong username or password, or the account is disabled."))
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" else (
         400 if form.errors else 200

@@ -1,0 +1,41 @@
+"""The audit trail of staff actions: one write helper, used in the same
+transaction as the change it records (the caller commits both, or neither).
+
+The table is append-only in the database (see migration 0007_audit). What is
+recorded is for the office, never for the public: it may hold usernames as
+typed and client addresses.
+"""
+
+from __future__ import annotations
+
+from flask import has_request_context, request
+
+from .extensions import db
+from .models import AuditLog, User
+from .text import for_log
+
+# The actions recorded so far; the admin screens and other call sites add theirs.
+SIGN_IN = "sign_in"
+SIGN_IN_FAILED = "sign_in_failed"
+
+
+def record(actor: User | str | None, action: str, target: str = "", detail: dict | None = None):
+    """Add an audit row to the current session (not committed here).
+
+    `actor` is the signed-in account, or for a failed sign-in the username as
+    typed (untrusted: stored escaped, and cut to the column's length)."""
+    if isinstance(actor, User):
+        actor_id, actor_name = actor.id, actor.username
+    else:
+        actor_id, actor_name = None, for_log(actor or "")
+    address = (request.remote_addr or "") if has_request_context() else ""
+    row = AuditLog(
+        actor_id=actor_id,
+        actor_name=actor_name[:100],
+        action=action,
+        target=for_log(target)[:200],
+        detail=detail or {},
+        address=address[:64],
+    )
+    db.session.add(row)
+    return row

@@ -1,0 +1,182 @@
+"""Backups of the embedded shape: the SQLite database and the evidence files.
+
+`flask --app hotline backup PATH` copies a live database with SQLite's online
+backup API, in one step, so the copy is one consistent snapshot: in WAL mode
+the site's writers go on meanwhile (only a copy by `cp` could catch a
+half-written page). The copy is checked with PRAGMA integrity_check before it
+is kept. The evidence files are copied after the snapshot, so every file the
+copied rows point to is there (files are written before their row commits).
+
+PATH ending in .tar.gz gives one archive; any other PATH is a new (or empty)
+folder. Either holds hotline.sqlite3, uploads/ and manifest.json.
+
+`flask --app hotline restore PATH` brings that back: it checks the copy,
+refuses to overwrite a database that has data unless --force, writes it into
+the configured database with the same backup API (safe even over a WAL file)
+and applies the migrations, so a backup from an older version comes up too.
+
+PostgreSQL is backed up with pg_dump / pg_restore (see README, "Backups").
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import tarfile
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+DATABASE_NAME = "hotline.sqlite3"
+UPLOADS_NAME = "uploads"
+MANIFEST_NAME = "manifest.json"
+
+
+class BackupError(Exception):
+    """Something the operator must fix; the message says what."""
+
+
+def sqlite_path(url: str) -> Path:
+    if not url.startswith("sqlite:"):
+        raise BackupError(
+            "Only the SQLite database is backed up by this command; for PostgreSQL use "
+            "pg_dump and pg_restore (see the README, section Backups)."
+        )
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        raise BackupError("The database is in memory: there is no file to back up.")
+    return Path(database)
+
+
+def integrity(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _snapshot(source: Path, target: Path) -> None:
+    """One consistent copy of a live database (the online backup API)."""
+    src = sqlite3.connect(source, timeout=30)
+    dst = sqlite3.connect(target)
+    try:
+        # pages=-1: all pages in one step, inside one read transaction, so
+        # concurrent commits cannot make the copy restart or mix two states.
+        src.backup(dst, pages=-1)
+        # A single file, with no -wal beside it to lose on the way.
+        dst.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        dst.close()
+        src.close()
+
+
+def _table_counts(path: Path) -> dict[str, int]:
+    conn = sqlite3.connect(path)
+    try:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        # Table names come from the database's own catalogue, quoted.
+        return {
+            t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]  # noqa: S608
+            for t in tables
+        }
+    finally:
+        conn.close()
+
+
+def make(database_url: str, upload_dir: str, destination: str) -> dict:
+    """Write a backup to `destination`; returns the manifest."""
+    source = sqlite_path(database_url)
+    if not source.exists():
+        raise BackupError(f"No database at {source}.")
+    out = Path(destination)
+    archive = out.name.endswith(".tar.gz")
+    if archive and out.exists():
+        raise BackupError(f"{out} already exists; give a new name.")
+    if not archive and out.exists() and any(out.iterdir()):
+        raise BackupError(f"{out} is not empty; give a new or empty folder.")
+    with tempfile.TemporaryDirectory(prefix="hotline-backup-") as work:
+        folder = Path(work) if archive else out
+        folder.mkdir(parents=True, exist_ok=True)
+        # A backup holds callers' names and phones: readable by its owner only.
+        folder.chmod(0o700)
+        copy = folder / DATABASE_NAME
+        _snapshot(source, copy)
+        check = integrity(copy)
+        if check != "ok":
+            raise BackupError(f"The copy failed PRAGMA integrity_check: {check}")
+        uploads = Path(upload_dir)
+        files = 0
+        if uploads.is_dir():
+            shutil.copytree(uploads, folder / UPLOADS_NAME)
+            files = sum(1 for p in (folder / UPLOADS_NAME).rglob("*") if p.is_file())
+        manifest = {
+            "made_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "database": DATABASE_NAME,
+            "integrity_check": check,
+            "tables": _table_counts(copy),
+            "evidence_files": files,
+        }
+        (folder / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+        if archive:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.touch(mode=0o600)
+            with tarfile.open(out, "w:gz") as tar:
+                for item in sorted(folder.iterdir()):
+                    tar.add(item, arcname=item.name)
+    return manifest
+
+
+def _has_data(path: Path) -> bool:
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    counts = _table_counts(path)
+    return any(n for table, n in counts.items() if table != "alembic_version")
+
+
+def restore(database_url: str, upload_dir: str, source: str, force: bool = False) -> dict:
+    """Bring a backup back into the configured database and upload folder."""
+    target = sqlite_path(database_url)
+    given = Path(source)
+    if not given.exists():
+        raise BackupError(f"No backup at {given}.")
+    with tempfile.TemporaryDirectory(prefix="hotline-restore-") as work:
+        folder = given
+        if given.is_file():
+            folder = Path(work)
+            with tarfile.open(given, "r:gz") as tar:
+                # The "data" filter refuses absolute paths, "..", links out of
+                # the folder and device files: an archive cannot write elsewhere.
+                tar.extractall(folder, filter="data")
+        copy = folder / DATABASE_NAME
+        if not copy.exists():
+            raise BackupError(f"{given} holds no {DATABASE_NAME}: not a Hotline backup.")
+        check = integrity(copy)
+        if check != "ok":
+            raise BackupError(f"The backup failed PRAGMA integrity_check: {check}")
+        if _has_data(target) and not force:
+            raise BackupError(
+                f"The database {target} already has data; restoring would replace it. "
+                "Stop the site and run again with --force to replace it."
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        src = sqlite3.connect(copy)
+        dst = sqlite3.connect(target, timeout=30)
+        try:
+            src.backup(dst)  # page by page into the live file, WAL and all
+        finally:
+            dst.close()
+            src.close()
+        files = 0
+        if (folder / UPLOADS_NAME).is_dir():
+            shutil.copytree(folder / UPLOADS_NAME, upload_dir, dirs_exist_ok=True)
+            files = sum(1 for p in (folder / UPLOADS_NAME).rglob("*") if p.is_file())
+    return {"database": str(target), "evidence_files": files, "integrity_check": integrity(target)}
