@@ -7,6 +7,7 @@ no public query can load them by accident.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     select,
+    update,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -152,7 +154,8 @@ class User(UserMixin, db.Model):
     department: Mapped[Department | None] = relationship()
 
     def get_id(self) -> str:
-        return self.session_token
+        # The signed-in session's own token (see StaffSession), never the id.
+        return getattr(self, "login_token", None) or self.session_token
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -166,7 +169,14 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
     def rotate_sessions(self) -> None:
+        """End every session of the account, on every copy of its cookie."""
         self.session_token = secrets.token_hex(32)
+        if self.id is not None:
+            db.session.execute(
+                update(StaffSession)
+                .where(StaffSession.user_id == self.id, StaffSession.revoked_at.is_(None))
+                .values(revoked_at=utcnow())
+            )
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
@@ -426,8 +436,46 @@ class LiveSequence(db.Model):
     seq: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class StaffSession(db.Model):
+    """One sign-in. The cookie carries its token; the database keeps only a hash
+    and whether it was ended, so signing out, disabling an account or resetting
+    its password ends every copy of the cookie, on every server process."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    @staticmethod
+    def key(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def start(cls, user: User) -> str:
+        """A new sign-in for the account; returns the token for the cookie."""
+        token = secrets.token_urlsafe(32)
+        db.session.add(cls(id=cls.key(token), user_id=user.id))
+        return token
+
+    @classmethod
+    def end(cls, token: str) -> None:
+        db.session.execute(update(cls).where(cls.id == cls.key(token)).values(revoked_at=utcnow()))
+
+
 def get_user_by_token(token: str) -> User | None:
-    return db.session.scalar(select(User).where(User.session_token == token))
+    """The account of a signed-in session that has not been ended."""
+    if not isinstance(token, str) or not token:
+        return None
+    user = db.session.scalar(
+        select(User)
+        .join(StaffSession, StaffSession.user_id == User.id)
+        .where(StaffSession.id == StaffSession.key(token), StaffSession.revoked_at.is_(None))
+    )
+    if user is not None:
+        user.login_token = token
+    return user
 
 
 class AuditLog(db.Model):

@@ -6,11 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from urllib.parse import urlsplit
 
 import segno
 from flask import Flask, Response, current_app, g, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from markupsafe import Markup
 from sqlalchemy import select
@@ -19,6 +21,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import labels
 from .clock import format_date, format_datetime, format_time, next_local_midnight, to_local, today
+from .text import for_log
 
 log = logging.getLogger("hotline")
 
@@ -51,6 +54,18 @@ def csrf_field() -> Markup:
     if g.get("pushing"):
         return Markup("")
     return Markup('<input type="hidden" name="csrf_token" value="%s">') % generate_csrf()
+
+
+def from_our_own_page() -> bool:
+    """The request was sent by one of this site's pages (its Origin, else its
+    Referer, is this host) to one of this site's forms."""
+    sender = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    parts = urlsplit(sender)
+    return (
+        parts.scheme in ("http", "https")
+        and parts.netloc == request.host
+        and request.url_rule is not None
+    )
 
 
 def is_fragment_request() -> bool:
@@ -170,6 +185,9 @@ def init_app(app: Flask) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.endpoint != "static" and current_user.is_authenticated:
+            # Staff pages show callers' phones: no cache may keep a copy.
+            response.headers["Cache-Control"] = "no-store"
         # Pages differ between a full load and an htmx fragment, and by language.
         response.vary.add("HX-Request")
         response.vary.add("HX-Boosted")
@@ -179,9 +197,20 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        log.warning(
+            "CSRF refused: %s %s (%s)",
+            request.method,
+            for_log(request.path),
+            for_log(error.description),
+        )
+        if not from_our_own_page():
+            # A forged cross-site request: refuse it plainly. Offering a resubmit
+            # form with a fresh token would turn the forgery into a one-click
+            # action, and starting a session would replace the user's own.
+            title, text = error_message(400)
+            return render_template("errors/error.html", code=400, title=title, text=text), 400
         # Keep what the user typed: offer it again in a form with a fresh token.
         # Passwords are never echoed; keys and versions travel as hidden fields.
-        log.warning("CSRF refused: %s %s (%s)", request.method, request.path, error.description)
         hidden, shown = [], []
         for name, value in request.form.items(multi=True):
             if name == "csrf_token" or "password" in name:
@@ -216,7 +245,7 @@ def init_app(app: Flask) -> None:
             return http_error(error)
         if current_app.config.get("PROPAGATE_EXCEPTIONS"):
             raise error  # tests see the real traceback
-        log.exception("Unhandled error on %s %s", request.method, request.path)
+        log.exception("Unhandled error on %s %s", request.method, for_log(request.path))
         from .extensions import db
 
         db.session.rollback()  # a failed transaction must not break the error page

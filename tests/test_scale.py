@@ -155,3 +155,18 @@ def test_socket_connections_from_the_site_itself_are_accepted(cluster):
     )
     assert viewer.connected
     viewer.disconnect()
+
+
+def test_signing_out_on_one_process_ends_the_cookie_on_the_other(cluster):
+    """The session check is in the database, not the cookie alone: a copied
+    cookie stops working on process B the moment the user signs out on A."""
+    a, b = cluster
+    liaison = signed_in(a, "housing")
+    thief = requests.Session()
+    thief.cookies.update(liaison.cookies)
+    assert thief.get(f"{b}/desk/department", allow_redirects=False).status_code == 200
+    page = liaison.get(f"{a}/desk/department").text
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    out = liaison.post(f"{a}/auth/logout", data={"csrf_token": token}, allow_redirects=False)
+    assert out.status_code == 302
+    assert thief.get(f"{b}/desk/department", allow_redirects=False).status_code == 302

@@ -11,17 +11,21 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from .. import audit, live
 from ..access import home_for
 from ..extensions import db, limiter
-from ..models import User
+from ..models import StaffSession, User
 from ..text import for_log
 from . import bp
 
 log = logging.getLogger("hotline.auth")
+
+# Checked against when the username is unknown (same method, same cost).
+NO_SUCH_USER = generate_password_hash("no such user")
 
 
 class LoginForm(FlaskForm):
@@ -45,9 +49,15 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
-        if user and user.active and user.check_password(form.password.data):
+        # The same work whether or not the name exists, so the time a sign-in
+        # takes never tells which usernames there are.
+        password_ok = check_password_hash(
+            user.password_hash if user else NO_SUCH_USER, form.password.data
+        )
+        if user and user.active and password_ok:
             # Recorded before the session is granted: no sign-in without its audit row.
             audit.record(user, audit.SIGN_IN)
+            user.login_token = StaffSession.start(user)
             db.session.commit()
             lang = session.get("lang")
             session.clear()  # a fresh session at sign-in
@@ -81,6 +91,9 @@ def login():
 def logout():
     lang = session.get("lang")
     if current_user.is_authenticated:
+        # Ended in the database: a copy of this cookie opens nothing any more.
+        StaffSession.end(current_user.get_id())
+        db.session.commit()
         live.sign_out_everywhere(current_user.id)
     logout_user()
     session.clear()
