@@ -18,7 +18,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from . import labels
-from .clock import format_date, format_datetime, format_time, next_local_midnight, to_local, today
+from .clock import (
+    format_date,
+    format_datetime,
+    format_offset,
+    format_time,
+    moment_url,
+    next_local_midnight,
+    to_local,
+    today,
+)
 
 log = logging.getLogger("hotline")
 
@@ -118,6 +127,7 @@ def init_app(app: Flask) -> None:
         date=format_date,
         date_of=lambda moment: format_date(to_local(moment).date()) if moment else "",
         nl2br=nl2br,
+        offset=format_offset,
     )
     app.jinja_env.globals.update(
         status_text=labels.status_text,
@@ -128,6 +138,7 @@ def init_app(app: Flask) -> None:
         role_label=labels.role_label,
         rating_label=labels.rating_label,
         today=today,
+        moment_url=lambda call: moment_url(call.show.stream_url, call.air_offset),
         next_local_midnight=next_local_midnight,
     )
 
