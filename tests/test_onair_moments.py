@@ -55,9 +55,7 @@ def test_calls_during_the_show_link_to_their_moment_and_keep_it_after_a_correcti
     offset = call.air_offset
     page = client.get(f"/shows/{show_id}").get_data(as_text=True)
     assert f'href="{REPLAY}#t={offset}"' in page
-    assert "Watch the live stream" in client.get(f"/shows/{show_id}?lang=en").get_data(
-        as_text=True
-    )
+    assert "Watch the live stream" in client.get(f"/shows/{show_id}?lang=en").get_data(as_text=True)
 
     # The commitment made on the call links to the same moment.
     assert commit(moderator, call.id).status_code == 303
