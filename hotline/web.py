@@ -10,6 +10,7 @@ import logging
 import segno
 from flask import Flask, Response, current_app, render_template, request
 from flask.globals import request_ctx
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
@@ -137,7 +138,11 @@ def init_app(app: Flask) -> None:
         show_kind_label=labels.show_kind_label,
         role_label=labels.role_label,
         rating_label=labels.rating_label,
+        rundown_reason=labels.rundown_reason,
+        on_air_kind_label=labels.on_air_kind_label,
         today=today,
+        # The locale a block is rendered in (under force_locale for pushes too).
+        locale_code=lambda: "en" if get_locale().language == "en" else "zh_CN",
         moment_url=lambda call: moment_url(call.show.stream_url, call.air_offset),
         next_local_midnight=next_local_midnight,
     )

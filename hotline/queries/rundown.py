@@ -160,6 +160,14 @@ def _item(c: Commitment, today: date, since, since_day) -> RundownItem:
     )
 
 
-def rundown_item(show: Show, commitment_id: int, today: date) -> RundownItem | None:
-    """One item of the show's rundown (None when it is not in it)."""
-    return next((i for i in rundown(show, today) if i.commitment.id == commitment_id), None)
+def in_rundown(show: Show, commitment_id: int, today: date) -> bool:
+    """Whether a commitment is in the show's rundown (what may go on air in it)."""
+    return any(i.commitment.id == commitment_id for i in rundown(show, today))
+
+
+def rundown_card(show: Show, commitment: Commitment, today: date) -> RundownItem:
+    """One commitment as the rundown shows it (status, history, latest progress)."""
+    previous = previous_show(show)
+    since = previous.starts_at if previous else None
+    zone = current_app.config["HOTLINE_TIMEZONE"]
+    return _item(commitment, today, since, local_date(since, zone) if since else None)
