@@ -98,7 +98,7 @@ def on_air_kind_label(kind: str) -> str:
     return {
         "call": _("Call"),
         "commitment": _("Commitment"),
-        "rundown": _("Follow-up"),
+        "rundown": _("Follow-up on air"),
     }.get(kind, kind)
 
 

@@ -195,7 +195,7 @@ def test_rundown_items_go_on_air_as_a_follow_up_card(app, client, moderator):
     assert _put(moderator, show_id, "rundown", ids[0], back="rundown").status_code == 303
     html = client.get(f"/shows/{show_id}/overlay?layout=rundown&lang=en").get_data(as_text=True)
     echo = re.search(r'<section id="rundown-card".*?</section>', html, re.S).group(0)
-    assert 'data-state="on"' in echo and f"#{ids[0]}" in echo and "Follow-up" in echo
+    assert 'data-state="on"' in echo and f"#{ids[0]}" in echo and "Follow-up on air" in echo
     # A commitment not in this show's rundown cannot go on air as one.
     with app.app_context():
         outside = db.session.scalar(
