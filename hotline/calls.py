@@ -4,11 +4,13 @@ CallerContact and never copied into an event."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 
 from .commitments import check_version
 from .extensions import db
-from .models import Call, CallerContact, CallEvent, Outcome, Show, User
+from .models import Call, CallerContact, CallEvent, Outcome, Show, User, utcnow
 
 CORRECTABLE = ("topic", "area", "category", "department_id", "deputy_id")
 
@@ -32,6 +34,13 @@ def next_number(show: Show) -> int:
     return (current or 0) + 1
 
 
+def air_offset(show: Show, received_at: datetime) -> int | None:
+    """Seconds from the show going live to this moment; None before it went live."""
+    if show.went_live_at is None or received_at < show.went_live_at:
+        return None
+    return int((received_at - show.went_live_at).total_seconds())
+
+
 def log_call(
     show: Show,
     *,
@@ -46,9 +55,12 @@ def log_call(
     actor: User | None = None,
     key: str | None = None,
 ) -> Call:
+    received_at = utcnow()
     call = Call(
         show=show,
         number=next_number(show),
+        received_at=received_at,
+        air_offset=air_offset(show, received_at),
         topic=topic,
         area=area,
         category=category,

@@ -61,3 +61,19 @@ def format_time(moment: datetime | None) -> str:
 
 def format_date(day: date | None) -> str:
     return day.isoformat() if day else ""
+
+
+def format_offset(seconds: int | None) -> str:
+    """A moment in a broadcast: 4:05, or 1:02:03 past the first hour."""
+    if seconds is None:
+        return ""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def moment_url(stream_url: str, offset: int | None) -> str:
+    """The recording at that moment (a media-fragment #t= in seconds); "" without one."""
+    if not stream_url or offset is None:
+        return ""
+    return f"{stream_url.split('#', 1)[0]}#t={int(offset)}"

@@ -378,6 +378,29 @@ def press(
     return add_event(commitment, EventKind.PRESSED, actor, note=note, key=key)
 
 
+def record_result_vote(
+    commitment: Commitment,
+    *,
+    show_id: int,
+    votes: tuple[int, int, int],
+    actor: User | None,
+    key: str | None = None,
+) -> Event:
+    """举牌评效果: the placard vote on the result, taken in a later show's 回音壁
+    segment. A new event; a second count for the same show supersedes the first
+    in the totals (both stay on the record). Not the vote on the call."""
+    if commitment.state == State.WITHDRAWN:
+        raise ValueError("a withdrawn commitment is not rated")
+    satisfied, basic, dissatisfied = (int(n) for n in votes)
+    return add_event(
+        commitment,
+        EventKind.RESULT_VOTE,
+        actor,
+        data={"show_id": show_id, "votes": [satisfied, basic, dissatisfied]},
+        key=key,
+    )
+
+
 def withdraw(
     commitment: Commitment, *, actor: User, reason: str, version, key: str | None = None
 ) -> Event:

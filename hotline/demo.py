@@ -200,6 +200,7 @@ def load(today: date, tz: str = "Asia/Shanghai") -> dict[str, str]:
                 show=show,
                 number=n,
                 received_at=received,
+                air_offset=int((received - show.went_live_at).total_seconds()),
                 topic=topic,
                 area=AREAS[area],
                 category=category,

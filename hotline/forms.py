@@ -238,6 +238,23 @@ class PlacardForm(VersionedForm):
     )
 
 
+class ResultVoteForm(KeyedForm):
+    """The placard vote on a commitment's result in a later show's 回音壁 segment."""
+
+    satisfied = IntegerField(
+        _l("Satisfied"),
+        validators=[InputRequired(), NumberRange(0, 100000, _l("Give a count from 0."))],
+    )
+    basic = IntegerField(
+        _l("Basically satisfied"),
+        validators=[InputRequired(), NumberRange(0, 100000, _l("Give a count from 0."))],
+    )
+    dissatisfied = IntegerField(
+        _l("Dissatisfied"),
+        validators=[InputRequired(), NumberRange(0, 100000, _l("Give a count from 0."))],
+    )
+
+
 DEADLINE_PRESETS = [
     SelectChoice("7", _l("7 days")),
     SelectChoice("30", _l("30 days")),

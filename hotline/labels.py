@@ -79,6 +79,26 @@ def event_label(kind: str) -> str:
         "pressed": _("Pressed (督办)"),
         "withdrawn": _("Withdrawn"),
         "withheld": _("Withheld from public view"),
+        "result_vote": _("Placard vote on the result"),
+    }.get(kind, kind)
+
+
+def rundown_reason(reason: str) -> str:
+    """Why a commitment is in a show's 回音壁 segment."""
+    return {
+        "fell_due": _("Fell due since the previous show"),
+        "overdue": _("Overdue"),
+        "extended": _("Extended since the previous show"),
+        "verified": _("Verified as met since the previous show"),
+        "withdrawn": _("Withdrawn since the previous show"),
+    }.get(reason, reason)
+
+
+def on_air_kind_label(kind: str) -> str:
+    return {
+        "call": _("Call"),
+        "commitment": _("Commitment"),
+        "rundown": _("Follow-up on air"),
     }.get(kind, kind)
 
 
@@ -137,4 +157,5 @@ def report_column_label(column: str) -> str:
         "withdrawn": _("Withdrawn"),
         "median_days": _("Median days to report"),
         "satisfaction": _("Satisfaction"),
+        "result_satisfaction": _("Satisfaction with the result (follow-up placards)"),
     }[column]

@@ -27,7 +27,7 @@ log = logging.getLogger("hotline.live")
 
 PUBLIC = "/live"
 STAFF = "/desk"
-PUBLIC_ROOM = re.compile(r"^(board|shows|show:\d+|commitment:\d+|department:\d+)$")
+PUBLIC_ROOM = re.compile(r"^(board|shows|show:\d+|overlay:\d+|commitment:\d+|department:\d+)$")
 STAFF_ROOM = re.compile(r"^(show|department):(\d+)$")
 MAX_ROOMS = 8
 

@@ -76,12 +76,21 @@ class EventKind(StrEnum):
     PRESSED = "pressed"
     WITHDRAWN = "withdrawn"
     WITHHELD = "withheld"  # an earlier event's note and files taken off public view
+    # The second placard vote (举牌评效果): the studio audience of a later show's
+    # 回音壁 segment rates the result. Counted apart from the vote on the call.
+    RESULT_VOTE = "result_vote"
 
 
 class RatingValue(StrEnum):
     SATISFIED = "satisfied"
     BASIC = "basic"
     DISSATISFIED = "dissatisfied"
+
+
+class OnAirKind(StrEnum):
+    CALL = "call"
+    COMMITMENT = "commitment"
+    RUNDOWN = "rundown"  # a commitment of an earlier show, in the 回音壁 segment
 
 
 class QuestionStatus(StrEnum):
@@ -232,6 +241,9 @@ class Call(db.Model):
     placard_satisfied: Mapped[int | None]
     placard_basic: Mapped[int | None]
     placard_dissatisfied: Mapped[int | None]
+    # Seconds from the show going live to the call being logged; None for a call
+    # logged before the show went live. Never changed by a correction.
+    air_offset: Mapped[int | None]
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(default=1)
@@ -425,6 +437,22 @@ class Question(db.Model):
 
     show: Mapped[Show] = relationship()
     call: Mapped[Call | None] = relationship()
+
+
+class OnAir(db.Model):
+    """What the moderator has put on air for a show: the broadcast overlay shows
+    it. Kept in the database, so a reloaded overlay or a restarted server comes
+    back to it. One row per show; cleared means kind "" and no item."""
+
+    __tablename__ = "on_air"
+
+    show_id: Mapped[int] = mapped_column(
+        ForeignKey("shows.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    item_id: Mapped[int | None]
+    since: Mapped[datetime | None]
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class LiveSequence(db.Model):

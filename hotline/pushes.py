@@ -18,6 +18,7 @@ from .models import Call, Commitment, Department, EventKind, Show
 from .queries.board import BoardQuery, board_context, commitment_context, public_commitment
 from .queries.desk import call_with_everything, department_calls, queued_questions
 from .queries.followup import dashboard_data
+from .queries.onair import on_air_card, overlay_context, shows_showing
 from .queries.shows import show_with_calls
 from .web import render_block
 
@@ -27,6 +28,8 @@ COMMITMENT_PAGE = "board/commitment.html"
 CONSOLE = "desk/console.html"
 DEPARTMENT_CONSOLE = "desk/department.html"
 DASHBOARD = "followup/dashboard.html"
+OVERLAY = "board/overlay.html"
+ON_AIR = "desk/_on_air.html"
 
 # Everyone on the plain board gets the re-rendered first page (one render per
 # locale, whatever the number of viewers). A filtered, sorted or later page
@@ -82,6 +85,7 @@ def _push_call(call: Call, *, new: bool = False, old_department_id=None, public:
         swap="outerHTML",
         render=lambda: render_block(CONSOLE, "panel", show=show),
     )
+    _overlay(show)  # the totals, and the call's card if it is on air
     moved = bool(old_department_id and old_department_id != call.department_id)
     if moved:
         live.publish(
@@ -167,9 +171,9 @@ def show_status_changed(show: Show) -> None:
         live.publish(
             namespace,
             banner_room,
-            target="#on-air",
+            target="#on-air-banner",
             swap="outerHTML",
-            render=lambda: render_block("base.html", "on_air"),
+            render=lambda: render_block("base.html", "on_air_banner"),
         )
 
 
@@ -185,6 +189,36 @@ def questions_changed(show: Show) -> None:
         render=lambda: render_block(
             CONSOLE, "questions", show=show, questions=queued_questions(show)
         ),
+    )
+
+
+# --- on air: the broadcast overlay ------------------------------------------------
+
+
+def on_air_changed(show: Show) -> None:
+    """Something was put on air or cleared: the overlay, and every desk on the show."""
+    _require_committed()
+    show = show_with_calls(show.id)
+    _overlay(show)
+    card = on_air_card(show, today())
+    live.publish(
+        live.STAFF,
+        f"show:{show.id}",
+        target="#on-air",
+        swap="outerHTML",
+        render=lambda: render_block(ON_AIR, "on_air", show=show, card=card),
+    )
+
+
+def _overlay(show: Show) -> None:
+    """The overlay's one region holds every layout: one render per locale for all."""
+    context = overlay_context(show, today())
+    live.publish(
+        live.PUBLIC,
+        f"overlay:{show.id}",
+        target="#overlay",
+        swap="outerHTML",
+        render=lambda: render_block(OVERLAY, "overlay", **context),
     )
 
 
@@ -205,6 +239,8 @@ def commitment_changed(commitment: Commitment) -> None:
     _board(changed=item.id)
     _timeline(item)
     _public_call_row(item.call)
+    for show_id in shows_showing(item):  # the ticker, or its card on air
+        _overlay(show_with_calls(show_id))
     if item.events and item.events[-1].kind == EventKind.VERIFIED:
         # Just verified as met: ratings open now for everyone watching. (Nobody
         # can have rated yet, so one rendering fits every browser.)

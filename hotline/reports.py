@@ -65,6 +65,15 @@ class Row:
     # Online ratings of this commitment and placard votes on its call:
     # (satisfied, basically satisfied, dissatisfied).
     votes: tuple[int, int, int] = (0, 0, 0)
+    # The placard vote on the result in later shows' 回音壁 segments (举牌评效果),
+    # counted apart from the votes above.
+    result_votes: tuple[int, int, int] = (0, 0, 0)
+
+
+def _satisfaction(votes) -> float | None:
+    """(satisfied + basically satisfied) / all votes; None without votes."""
+    total = sum(votes)
+    return (votes[0] + votes[1]) / total if total else None
 
 
 @dataclass
@@ -81,6 +90,7 @@ class Line:
     extended: int = 0  # deadline moved by an extension (any state)
     days: list[int] = field(default_factory=list)
     votes: list[int] = field(default_factory=lambda: [0, 0, 0])
+    result_votes: list[int] = field(default_factory=lambda: [0, 0, 0])
 
     @property
     def met(self) -> int:
@@ -93,8 +103,12 @@ class Line:
     @property
     def satisfaction(self) -> float | None:
         """(satisfied + basically satisfied) / all votes; None without votes."""
-        total = sum(self.votes)
-        return (self.votes[0] + self.votes[1]) / total if total else None
+        return _satisfaction(self.votes)
+
+    @property
+    def result_satisfaction(self) -> float | None:
+        """The same over the placard votes on the result alone."""
+        return _satisfaction(self.result_votes)
 
 
 def build(rows: list[Row], period: Period, as_of: date) -> tuple[list[Line], Line]:
@@ -144,6 +158,7 @@ def build(rows: list[Row], period: Period, as_of: date) -> tuple[list[Line], Lin
                 target.days.append((row.completed_on - row.created_on).days)
             for i in range(3):
                 target.votes[i] += row.votes[i]
+                target.result_votes[i] += row.result_votes[i]
     return sorted(lines.values(), key=lambda x: x.department), total
 
 
@@ -159,6 +174,7 @@ COLUMNS = (
     "withdrawn",
     "median_days",
     "satisfaction",
+    "result_satisfaction",
 )
 
 
@@ -166,7 +182,7 @@ def cell(line: Line, column: str) -> str:
     value = getattr(line, column)
     if value is None:
         return ""
-    if column == "satisfaction":
+    if column in ("satisfaction", "result_satisfaction"):
         return f"{value * 100:.1f}%"
     if column == "median_days":
         return f"{value:g}"

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import segno
 from flask import Flask, Response, current_app, g, render_template, request
 from flask.globals import request_ctx
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
@@ -20,7 +21,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from . import labels
-from .clock import format_date, format_datetime, format_time, next_local_midnight, to_local, today
+from .clock import (
+    format_date,
+    format_datetime,
+    format_offset,
+    format_time,
+    moment_url,
+    next_local_midnight,
+    to_local,
+    today,
+)
 from .text import for_log
 
 log = logging.getLogger("hotline")
@@ -141,6 +151,7 @@ def init_app(app: Flask) -> None:
         date=format_date,
         date_of=lambda moment: format_date(to_local(moment).date()) if moment else "",
         nl2br=nl2br,
+        offset=format_offset,
     )
     app.jinja_env.globals.update(
         status_text=labels.status_text,
@@ -150,7 +161,12 @@ def init_app(app: Flask) -> None:
         show_kind_label=labels.show_kind_label,
         role_label=labels.role_label,
         rating_label=labels.rating_label,
+        rundown_reason=labels.rundown_reason,
+        on_air_kind_label=labels.on_air_kind_label,
         today=today,
+        # The locale a block is rendered in (under force_locale for pushes too).
+        locale_code=lambda: "en" if get_locale().language == "en" else "zh_CN",
+        moment_url=lambda call: moment_url(call.show.stream_url, call.air_offset),
         next_local_midnight=next_local_midnight,
         csrf_field=csrf_field,
     )

@@ -50,7 +50,7 @@ def test_two_desks_a_liaison_and_a_citizen_run_one_show(wsgi_server, contexts, s
     expect(desk_b.locator("#show-header .live-badge")).to_be_visible()
     expect(desk_b.locator("#call-form input[name=topic]")).to_be_visible()
     expect(citizen.locator("#show-status .live-badge")).to_be_visible()
-    expect(citizen.locator("#on-air")).to_contain_text(SHOW)
+    expect(citizen.locator("#on-air-banner")).to_contain_text(SHOW)
     desk_b.locator("#topic").fill("导播登记：路灯不亮")
     desk_b.locator("#topic").press("Enter")
     expect(desk_a.locator("#desk-calls")).to_contain_text("导播登记：路灯不亮")
@@ -90,7 +90,7 @@ def test_two_desks_a_liaison_and_a_citizen_run_one_show(wsgi_server, contexts, s
     expect(desk_a.locator("#call-form")).to_contain_text("直播已结束")
     expect(citizen.locator("#show-status")).to_contain_text("已结束")
     expect(citizen.locator("#show-ask")).not_to_contain_text("提问")
-    expect(citizen.locator("#on-air")).not_to_contain_text(SHOW)
-    expect(liaison.locator("#on-air")).not_to_contain_text(SHOW)
+    expect(citizen.locator("#on-air-banner")).not_to_contain_text(SHOW)
+    expect(liaison.locator("#on-air-banner")).not_to_contain_text(SHOW)
     page_text = citizen.content()
     assert "欧阳修" not in page_text and "13912345678" not in page_text

@@ -6,9 +6,9 @@ import re
 
 from sqlalchemy import select, update
 
-from hotline import pushes
+from hotline import onair, pushes
 from hotline.extensions import db
-from hotline.models import Call, CallerContact, Commitment, Deputy, Question, Show
+from hotline.models import Call, CallerContact, Commitment, Deputy, OnAirKind, Question, Show
 
 
 def seed_private_data(app) -> list[str]:
@@ -69,6 +69,9 @@ def public_urls(app) -> list[str]:
         ]
     urls += [f"/shows/{s}" for s in shows]
     urls += [f"/shows/{s}/ask" for s in shows]
+    urls += [f"/shows/{s}/rundown" for s in shows]
+    for layout in ("lower-third", "ticker", "totals", "rundown"):
+        urls += [f"/shows/{s}/overlay?layout={layout}" for s in shows]
     urls += [f"/deputies/{d}" for d in deputies]
     urls += [f"/departments/{d}/feed.atom" for d in departments]
     return urls
@@ -114,3 +117,33 @@ def test_no_private_caller_data_in_socket_events(app, client, socket_client):
     assert len(events) >= 4
     for event in events:
         assert_clean(repr(event["args"]), secrets, "a socket event")
+
+
+def test_the_overlay_never_carries_the_callers_details(app, client, socket_client):
+    """Every call and commitment on air in turn: the overlay page, its fragment
+    and its socket frames stay free of names and phones."""
+    secrets = seed_private_data(app)
+    with app.app_context():
+        show_id = db.session.scalar(select(Call.show_id).join(Commitment).limit(1))
+        show = db.session.get(Show, show_id)
+        items = [(OnAirKind.CALL, c.id) for c in show.calls] + [
+            (OnAirKind.COMMITMENT, k.id) for c in show.calls for k in c.commitments
+        ]
+    sock = socket_client("/live", client)
+    sock.emit("join", {"rooms": [f"overlay:{show_id}"]}, namespace="/live", callback=True)
+    frames = 0
+    for kind, item_id in items:
+        with app.test_request_context("/"):
+            onair.put_on_air(show_id, kind, item_id, None)
+            db.session.commit()
+            pushes.on_air_changed(db.session.get(Show, show_id))
+        for layout in ("lower-third", "rundown"):
+            url = f"/shows/{show_id}/overlay?layout={layout}"
+            assert_clean(client.get(url).get_data(as_text=True), secrets, url)
+            fragment = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+            assert_clean(fragment, secrets, f"{url} (fragment)")
+        for event in sock.get_received("/live"):
+            frames += 1
+            assert 'data-state="on"' in event["args"][0]["html"]
+            assert_clean(repr(event["args"]), secrets, "an overlay socket frame")
+    assert frames >= len(items) > 2

@@ -11,12 +11,13 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import actions, calls, pushes
 from ..access import roles_required
-from ..clock import local_to_utc, to_local
+from ..clock import local_to_utc, to_local, today
 from ..extensions import db
 from ..forms import CallForm, ShowForm
 from ..labels import show_status_label
 from ..models import Call, Department, Deputy, Show, ShowStatus, utcnow
 from ..queries.desk import active_departments, active_deputies, desk_shows, queued_questions
+from ..queries.onair import on_air_card
 from ..web import page_or_block, render_block
 from . import bp
 from .helpers import CONSOLE, DESK, department_choices, deputy_choices, show_or_404
@@ -145,7 +146,12 @@ def _call_form(show: Show, fresh: bool = False) -> CallForm:
 def _console(show: Show, form: CallForm | None = None, status: int = 200):
     form = form or _call_form(show)
     return page_or_block(
-        CONSOLE, "live", show=show, form=form, questions=queued_questions(show)
+        CONSOLE,
+        "live",
+        show=show,
+        form=form,
+        questions=queued_questions(show),
+        card=on_air_card(show, today()),  # the on-air block (desk/_on_air.html)
     ), status
 
 

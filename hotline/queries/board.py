@@ -19,6 +19,7 @@ from ..extensions import db
 from ..labels import sort_label, status_filter_label
 from ..models import MAX_ID, Call, Commitment, Department, Deputy, Event, Rating, RatingValue, Show
 from ..status import Code, State
+from .lists import result_votes
 
 PER_PAGE = 50
 MET_CODES = (Code.MET_ON_TIME, Code.MET_AFTER_EXTENSION, Code.MET_LATE)
@@ -278,4 +279,5 @@ def commitment_context(item: Commitment) -> dict:
         "c": item,
         "ratings": rating_counts(item.id),
         "rating_values": list(RatingValue),
+        "result_votes": result_votes([item.id]).get(item.id),
     }

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from .. import reports
 from ..clock import local_to_utc
 from ..extensions import db
-from ..models import Call, Commitment, Rating, RatingValue, Show
+from ..models import Call, Commitment, Event, EventKind, Rating, RatingValue, Show
 from ..status import local_date
 
 
@@ -63,6 +63,29 @@ def online_votes(ids: list[int]) -> dict[int, list[int]]:
     return votes
 
 
+def result_votes(ids: list[int]) -> dict[int, list[int]]:
+    """{commitment id: [satisfied, basic, dissatisfied]} from the placard votes on
+    the result (举牌评效果) in later shows' 回音壁 segments. Each show counts once:
+    a later count for the same show supersedes an earlier one (both stay on the
+    timeline). Apart from the vote on the call."""
+    latest: dict[tuple[int, object], list[int]] = {}
+    if not ids:
+        return {}
+    for commitment_id, data in db.session.execute(
+        select(Event.commitment_id, Event.data)
+        .where(Event.commitment_id.in_(ids), Event.kind == EventKind.RESULT_VOTE.value)
+        .order_by(Event.id)
+    ):
+        votes = (data or {}).get("votes") or [0, 0, 0]
+        latest[(commitment_id, (data or {}).get("show_id"))] = [int(n) for n in votes[:3]]
+    totals: dict[int, list[int]] = {}
+    for (commitment_id, _show), votes in latest.items():
+        line = totals.setdefault(commitment_id, [0, 0, 0])
+        for i in range(3):
+            line[i] += votes[i]
+    return totals
+
+
 def votes_of(
     c: Commitment, online: dict[int, list[int]], counted_calls: set[int] | None = None
 ) -> tuple[int, int, int]:
@@ -85,6 +108,7 @@ def votes_of(
 def report_rows(period: reports.Period) -> list[reports.Row]:
     items = commitments_in(period)
     online = online_votes([c.id for c in items])
+    on_result = result_votes([c.id for c in items])
     zone = current_app.config["HOTLINE_TIMEZONE"]
     counted_calls: set[int] = set()
     return [
@@ -96,6 +120,7 @@ def report_rows(period: reports.Period) -> list[reports.Row]:
             original_deadline=c.original_deadline,
             completed_on=c.completed_on,
             votes=votes_of(c, online, counted_calls),
+            result_votes=tuple(on_result.get(c.id, (0, 0, 0))),
         )
         for c in items
     ]

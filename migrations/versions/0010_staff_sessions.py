@@ -1,14 +1,14 @@
 """Staff sessions kept server-side: signing out ends every copy of the cookie.
 
 Revision ID: 0010_staff_sessions
-Revises: 0007_audit
+Revises: 0009_onair
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_staff_sessions"
-down_revision = "0007_audit"
+down_revision = "0009_onair"
 branch_labels = None
 depends_on = None
 

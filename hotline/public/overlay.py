@@ -1,0 +1,26 @@
+"""The broadcast overlay (直播字幕) of a show: a page for an OBS / vMix browser
+source. What it shows is what the moderator put on air (hotline.onair), read
+from the database, so a reload or a server restart comes back to it."""
+
+from __future__ import annotations
+
+from flask import abort, request
+
+from ..clock import today
+from ..queries.onair import LAYOUTS, overlay_context
+from ..queries.shows import show_with_calls
+from ..web import page_or_block
+from . import bp
+
+PAGE = "board/overlay.html"
+
+
+@bp.route("/shows/<int:show_id>/overlay")
+def overlay(show_id: int):
+    show = show_with_calls(show_id)
+    if show is None:
+        abort(404)
+    layout = request.args.get("layout", LAYOUTS[0])
+    if layout not in LAYOUTS:
+        layout = LAYOUTS[0]
+    return page_or_block(PAGE, "overlay", layout=layout, **overlay_context(show, today()))

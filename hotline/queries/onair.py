@@ -1,0 +1,91 @@
+"""What is on air for a show, and everything the broadcast overlay renders:
+the on-air card, the show's totals and the ticker of its commitments. Public
+fields only: nothing here loads a caller's details."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Call, Commitment, OnAir, OnAirKind, Outcome, Show
+from .board import public_commitments
+from .rundown import RundownItem, rundown_card
+
+LAYOUTS = ("lower-third", "ticker", "totals", "rundown")
+
+
+@dataclass
+class Card:
+    """The item on air: a call of the show, a commitment made on it, or a
+    commitment of an earlier show read out in the 回音壁 segment."""
+
+    kind: str
+    since: object  # naive UTC datetime
+    call: Call | None = None
+    commitment: Commitment | None = None
+    rundown: RundownItem | None = None
+
+
+def on_air_row(show_id: int) -> OnAir | None:
+    return db.session.get(OnAir, show_id)
+
+
+def on_air_card(show: Show, today: date) -> Card | None:
+    """The card the moderator put on air, or None when nothing is."""
+    row = on_air_row(show.id)
+    if row is None or not row.kind or row.item_id is None:
+        return None
+    if row.kind == OnAirKind.CALL:
+        call = next((c for c in show.calls if c.id == row.item_id), None)
+        return Card(row.kind, row.since, call=call) if call else None
+    item = db.session.scalar(public_commitments().where(Commitment.id == row.item_id))
+    if item is None:
+        return None
+    if row.kind == OnAirKind.COMMITMENT:
+        return Card(row.kind, row.since, call=item.call, commitment=item)
+    return Card(row.kind, row.since, commitment=item, rundown=rundown_card(show, item, today))
+
+
+def show_totals(show: Show) -> dict[str, int]:
+    """Calls taken, answered on air, committed and referred (the totals layout)."""
+    outcomes = [c.outcome for c in show.calls]
+    return {
+        "calls": len(outcomes),
+        "answered": outcomes.count(Outcome.ANSWERED),
+        "committed": outcomes.count(Outcome.COMMITTED),
+        "referred": outcomes.count(Outcome.REFERRED),
+    }
+
+
+def show_commitments(show_id: int) -> list[Commitment]:
+    """The commitments made on the show, in the order they were made (the ticker)."""
+    return db.session.scalars(
+        public_commitments()
+        .join(Call, Commitment.call_id == Call.id)
+        .where(Call.show_id == show_id)
+        .order_by(Commitment.id)
+    ).all()
+
+
+def overlay_context(show: Show, today: date) -> dict:
+    """What the overlay block renders, for the page and for the push alike."""
+    return {
+        "show": show,
+        "card": on_air_card(show, today),
+        "totals": show_totals(show),
+        "ticker": show_commitments(show.id),
+    }
+
+
+def shows_showing(commitment: Commitment) -> list[int]:
+    """Shows whose overlay shows this commitment: its own, and any that has it on air."""
+    on_air = db.session.scalars(
+        select(OnAir.show_id).where(
+            OnAir.item_id == commitment.id,
+            OnAir.kind.in_([OnAirKind.COMMITMENT.value, OnAirKind.RUNDOWN.value]),
+        )
+    ).all()
+    return sorted({commitment.call.show_id, *on_air})
