@@ -68,6 +68,7 @@ def sort_label(key: str) -> str:
 def event_label(kind: str) -> str:
     return {
         "created": _("Committed on air"),
+        "referred": _("Referred for offline verification"),
         "corrected": _("Corrected"),
         "progress": _("Progress note"),
         "extension_requested": _("Extension requested"),
@@ -128,6 +129,7 @@ def report_column_label(column: str) -> str:
     """Columns of the period report and its CSV."""
     return {
         "made": _("Made"),
+        "referrals": _("Of which referrals"),
         "met_on_time": _("Met on time"),
         "met_after_extension": _("Met after extension"),
         "met_late": _("Met late"),
@@ -138,3 +140,33 @@ def report_column_label(column: str) -> str:
         "median_days": _("Median days to report"),
         "satisfaction": _("Satisfaction"),
     }[column]
+
+
+def kind_label(kind: str) -> str:
+    """What a board item is."""
+    return {"commitment": _("Commitment"), "referral": _("Referral")}.get(kind, kind)
+
+
+def kind_filter_label(kind: str) -> str:
+    return {
+        "commitment": _("Commitments made on air"),
+        "referral": _("Referrals (offline verification)"),
+    }[kind]
+
+
+def calendar_warning(day) -> str:
+    """The holiday calendar does not know the year: Monday to Friday was counted."""
+    return _(
+        "The statutory holiday calendar does not know %(year)d yet: working days up to "
+        "%(date)s were counted Monday to Friday. Check the deadline against the State "
+        "Council's holiday notice.",
+        year=day.year,
+        date=day.isoformat(),
+    )
+
+
+def item_title(item) -> str:
+    """ "Commitment #7" or "Referral #7"."""
+    if item.kind == "referral":
+        return _("Referral #%(id)d", id=item.id)
+    return _("Commitment #%(id)d", id=item.id)

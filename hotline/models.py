@@ -61,8 +61,16 @@ class Outcome(StrEnum):
     REFERRED = "referred"
 
 
+class ItemKind(StrEnum):
+    """What a board item is: made on air, or referred for offline verification."""
+
+    COMMITMENT = "commitment"
+    REFERRAL = "referral"  # 转办事项: 转线下核实, with a response deadline
+
+
 class EventKind(StrEnum):
     CREATED = "created"
+    REFERRED = "referred"  # a referral's first event (its "created")
     CORRECTED = "corrected"
     PROGRESS = "progress"
     EXTENSION_REQUESTED = "extension_requested"
@@ -280,6 +288,10 @@ class Commitment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    # A commitment made on air, or a referral (what will be verified is its pledge).
+    kind: Mapped[str] = mapped_column(
+        String(20), default=ItemKind.COMMITMENT, server_default=ItemKind.COMMITMENT, index=True
+    )
     pledge: Mapped[str] = mapped_column(Text)
     official_name: Mapped[str] = mapped_column(String(50))
     official_title: Mapped[str] = mapped_column(String(100), default="")
@@ -300,6 +312,10 @@ class Commitment(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_referral(self) -> bool:
+        return self.kind == ItemKind.REFERRAL
 
     def status(self, today: date) -> PublicStatus:
         return public_status(
@@ -415,6 +431,17 @@ class Question(db.Model):
 
     show: Mapped[Show] = relationship()
     call: Mapped[Call | None] = relationship()
+
+
+class Setting(db.Model):
+    """A limit the office can change (hotline/limits.py lists them and their defaults)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[int]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class LiveSequence(db.Model):

@@ -65,12 +65,14 @@ class Row:
     # Online ratings of this commitment and placard votes on its call:
     # (satisfied, basically satisfied, dissatisfied).
     votes: tuple[int, int, int] = (0, 0, 0)
+    kind: str = "commitment"  # or "referral" (转办事项)
 
 
 @dataclass
 class Line:
     department: str
-    made: int = 0
+    made: int = 0  # every item: commitments made on air and referrals
+    referrals: int = 0  # of those made, referred for offline verification
     met_on_time: int = 0
     met_after_extension: int = 0
     met_late: int = 0
@@ -119,6 +121,8 @@ def build(rows: list[Row], period: Period, as_of: date) -> tuple[list[Line], Lin
         )
         for target in (line, total):
             target.made += 1
+            if row.kind == "referral":
+                target.referrals += 1
             if row.deadline != row.original_deadline:
                 target.extended += 1
             if st.code == Code.MET_ON_TIME:
@@ -150,6 +154,7 @@ def build(rows: list[Row], period: Period, as_of: date) -> tuple[list[Line], Lin
 # Columns of the table and the CSV, in order: (attribute, label msgid is in the template).
 COLUMNS = (
     "made",
+    "referrals",
     "met_on_time",
     "met_after_extension",
     "met_late",

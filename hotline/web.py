@@ -127,6 +127,8 @@ def init_app(app: Flask) -> None:
         show_kind_label=labels.show_kind_label,
         role_label=labels.role_label,
         rating_label=labels.rating_label,
+        kind_label=labels.kind_label,
+        item_title=labels.item_title,
         today=today,
         next_local_midnight=next_local_midnight,
     )

@@ -32,6 +32,7 @@ TABLES = {
     "live_sequences",
     "call_events",
     "redactions",
+    "settings",
 }
 
 

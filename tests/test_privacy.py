@@ -32,9 +32,30 @@ def seed_private_data(app) -> list[str]:
     return secrets
 
 
+def add_loop_items(app) -> None:
+    """A referral (转办事项) on a referred demo call, so its pages are scanned too."""
+    from datetime import timedelta
+
+    from hotline.calls import refer_call
+    from hotline.clock import today
+
+    with app.test_request_context("/"):
+        call = db.session.scalar(select(Call).where(Call.outcome == "referred").limit(1))
+        refer_call(
+            call,
+            department_id=call.department_id,
+            note="核实情况",
+            deadline=today() + timedelta(days=20),
+            version=call.version,
+            actor=None,
+        )
+        db.session.commit()
+
+
 def public_urls(app) -> list[str]:
     with app.app_context():
         commitments = db.session.scalars(select(Commitment.id)).all()
+        assert db.session.scalar(select(Commitment.id).where(Commitment.kind == "referral"))
         shows = db.session.scalars(select(Show.id)).all()
         deputies = db.session.scalars(select(Deputy.id)).all()
         departments = {c.department_id for c in db.session.scalars(select(Commitment))}
@@ -48,6 +69,8 @@ def public_urls(app) -> list[str]:
         "/deputies",
         "/feed.atom",
         "/api/v1/commitments?per_page=100",
+        "/api/v1/commitments?kind=referral",
+        "/?kind=referral",
         "/api/v1/commitments.csv",
         "/api/v1/shows",
         "/api/v1/shows.csv",
@@ -80,6 +103,7 @@ def assert_clean(text: str, secrets: list[str], where: str) -> None:
 
 
 def test_no_private_caller_data_in_any_public_response(app, client, caplog):
+    add_loop_items(app)
     secrets = seed_private_data(app)
     assert len(secrets) > 60
     caplog.set_level(logging.DEBUG)

@@ -96,6 +96,7 @@ def report_rows(period: reports.Period) -> list[reports.Row]:
             original_deadline=c.original_deadline,
             completed_on=c.completed_on,
             votes=votes_of(c, online, counted_calls),
+            kind=c.kind,
         )
         for c in items
     ]
