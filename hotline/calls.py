@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from . import refcodes
 from .commitments import check_version, create_referral
 from .extensions import db
 from .models import Call, CallerContact, CallEvent, Commitment, Outcome, Show, User
@@ -47,7 +48,11 @@ def log_call(
     callback: bool = False,
     actor: User | None = None,
     key: str | None = None,
+    issue_code: bool = True,
 ) -> Call:
+    """Log a call. With `issue_code`, the caller gets a reference code (查询码):
+    it is on `call.reference_code` for the desk to read out, and never stored
+    in the clear."""
     call = Call(
         show=show,
         number=next_number(show),
@@ -65,6 +70,7 @@ def log_call(
             CallerContact(call=call, name=caller_name, phone=caller_phone, callback=callback)
         )
     record(call, "logged", actor, {"number": call.number})
+    call.reference_code = refcodes.issue(call=call) if issue_code else None
     return call
 
 

@@ -170,3 +170,13 @@ def item_title(item) -> str:
     if item.kind == "referral":
         return _("Referral #%(id)d", id=item.id)
     return _("Commitment #%(id)d", id=item.id)
+
+
+def reference_code_notice(number: int, code: str) -> str:
+    """What the desk reads out to the caller (shown once: the code is not stored)."""
+    return _(
+        "Reference code for call #%(n)d: %(code)s. Read it to the caller now: it is shown "
+        "only once. They can follow the call at /track with it.",
+        n=number,
+        code=code,
+    )

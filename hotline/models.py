@@ -243,6 +243,10 @@ class Call(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    # The reference code (查询码) issued when the call was logged, for the desk to
+    # read out: only on the object that logged it, never stored in the clear.
+    reference_code = None
+
     @property
     def has_placard(self) -> bool:
         return self.placard_satisfied is not None
@@ -431,6 +435,23 @@ class Question(db.Model):
 
     show: Mapped[Show] = relationship()
     call: Mapped[Call | None] = relationship()
+
+
+class ReferenceCode(db.Model):
+    """查询码: what a caller or a question's sender is given to follow their
+    problem at /track/<code>. Only a hash is stored (looked up by its index and
+    compared in constant time); the code itself is shown once, when issued."""
+
+    __tablename__ = "reference_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), index=True)
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    call: Mapped[Call | None] = relationship()
+    question: Mapped[Question | None] = relationship()
 
 
 class Setting(db.Model):

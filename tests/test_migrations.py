@@ -33,6 +33,7 @@ TABLES = {
     "call_events",
     "redactions",
     "settings",
+    "reference_codes",
 }
 
 

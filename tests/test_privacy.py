@@ -32,10 +32,12 @@ def seed_private_data(app) -> list[str]:
     return secrets
 
 
-def add_loop_items(app) -> None:
-    """A referral (转办事项) on a referred demo call, so its pages are scanned too."""
+def add_loop_items(app) -> list[str]:
+    """A referral (转办事项) on a referred demo call, and reference codes for a
+    call and for a question (/track pages): their public pages are scanned too."""
     from datetime import timedelta
 
+    from hotline import refcodes
     from hotline.calls import refer_call
     from hotline.clock import today
 
@@ -49,7 +51,15 @@ def add_loop_items(app) -> None:
             version=call.version,
             actor=None,
         )
+        codes = [refcodes.issue(call=call)]
+        question = db.session.scalar(select(Question).limit(1))
+        if question is None:
+            show = db.session.scalar(select(Show).limit(1))
+            question = Question(show_id=show.id, text="问题", name="某人", phone="1")
+            db.session.add(question)
+        codes.append(refcodes.issue(question=question))
         db.session.commit()
+    return [f"/track/{code}" for code in codes]
 
 
 def public_urls(app) -> list[str]:
@@ -103,11 +113,11 @@ def assert_clean(text: str, secrets: list[str], where: str) -> None:
 
 
 def test_no_private_caller_data_in_any_public_response(app, client, caplog):
-    add_loop_items(app)
+    tracked = add_loop_items(app)
     secrets = seed_private_data(app)
     assert len(secrets) > 60
     caplog.set_level(logging.DEBUG)
-    urls = public_urls(app)
+    urls = public_urls(app) + tracked
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url

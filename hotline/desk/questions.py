@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import actions, calls, pushes
+from .. import actions, calls, pushes, refcodes
 from ..access import roles_required
 from ..extensions import db
 from ..models import Question, QuestionStatus
@@ -43,9 +43,11 @@ def air_question(question_id: int):
         caller_phone=question.phone,
         actor=current_user,
         key=f"question-{question.id}",
+        issue_code=False,  # the sender has one already: it now tracks the call
     )
     question.status = QuestionStatus.AIRED
     question.call = call
+    refcodes.link_question_to_call(question, call)
     if actions.save() != actions.SAVED:
         flash(_("This question was already handled."), "info")
         return redirect(url_for("desk.console", show_id=show.id), 303)

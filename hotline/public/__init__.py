@@ -11,4 +11,4 @@ from flask import Blueprint
 bp = Blueprint("board", __name__)
 lists_bp = Blueprint("lists", __name__, url_prefix="/lists")
 
-from . import board, commitments, directory, feeds, lists, shows  # noqa: E402, F401
+from . import board, commitments, directory, feeds, lists, shows, track  # noqa: E402, F401
