@@ -80,6 +80,8 @@ def event_label(kind: str) -> str:
         "pressed": _("Pressed (督办)"),
         "withdrawn": _("Withdrawn"),
         "withheld": _("Withheld from public view"),
+        "callback": _("Callback to the caller (回访)"),
+        "redone": _("Reopened after the callback (重办)"),
     }.get(kind, kind)
 
 
@@ -180,3 +182,10 @@ def reference_code_notice(number: int, code: str) -> str:
         n=number,
         code=code,
     )
+
+
+def callback_text(data: dict) -> str:
+    """A callback on the public timeline: reached or not, and the verdict."""
+    if not data.get("reached"):
+        return _("The caller could not be reached.")
+    return _("The caller's verdict: %(verdict)s", verdict=rating_label(data.get("verdict") or ""))

@@ -82,6 +82,8 @@ class EventKind(StrEnum):
     PRESSED = "pressed"
     WITHDRAWN = "withdrawn"
     WITHHELD = "withheld"  # an earlier event's note and files taken off public view
+    CALLBACK = "callback"  # 回访: reached or not, the caller's verdict (never who they are)
+    REDONE = "redone"  # 重办: reopened after a dissatisfied callback
 
 
 class RatingValue(StrEnum):

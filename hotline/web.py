@@ -128,6 +128,7 @@ def init_app(app: Flask) -> None:
         role_label=labels.role_label,
         rating_label=labels.rating_label,
         kind_label=labels.kind_label,
+        callback_text=labels.callback_text,
         reference_code_notice=labels.reference_code_notice,
         item_title=labels.item_title,
         today=today,
