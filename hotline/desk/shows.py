@@ -218,7 +218,8 @@ def log_call(show_id: int):
         return render_block(
             CONSOLE, "call_form", show=show, form=_call_form(show, fresh=True), issued=issued
         ) + render_block(CONSOLE, "calls", show=show, oob=True)
-    flash(_("Call logged."), "success")
-    if issued:
-        flash(reference_code_notice(issued["number"], issued["code"]), "info")
+    message = _("Call logged.")
+    if issued:  # one message: the code belongs with the call just logged
+        message += " " + reference_code_notice(issued["number"], issued["code"])
+    flash(message, "success")
     return redirect(url_for("desk.console", show_id=show_id), 303)
