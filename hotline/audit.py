@@ -11,7 +11,8 @@ from __future__ import annotations
 from flask import has_request_context, request
 
 from .extensions import db
-from .models import AuditLog, User
+from .models import User
+from .records import AuditLog
 from .text import for_log
 
 # The actions recorded so far; the admin screens and other call sites add theirs.

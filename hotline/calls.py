@@ -4,13 +4,14 @@ CallerContact and never copied into an event."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from .commitments import check_version
+from . import refcodes
+from .commitments import check_version, create_referral
 from .extensions import db
-from .models import Call, CallerContact, CallEvent, Outcome, Show, User, utcnow
+from .models import Call, CallerContact, CallEvent, Commitment, Outcome, Show, User, utcnow
 
 CORRECTABLE = ("topic", "area", "category", "department_id", "deputy_id")
 
@@ -54,7 +55,11 @@ def log_call(
     callback: bool = False,
     actor: User | None = None,
     key: str | None = None,
+    issue_code: bool = True,
 ) -> Call:
+    """Log a call. With `issue_code`, the caller gets a reference code (查询码):
+    it is on `call.reference_code` for the desk to read out, and never stored
+    in the clear."""
     received_at = utcnow()
     call = Call(
         show=show,
@@ -75,6 +80,7 @@ def log_call(
             CallerContact(call=call, name=caller_name, phone=caller_phone, callback=callback)
         )
     record(call, "logged", actor, {"number": call.number})
+    call.reference_code = refcodes.issue(call=call) if issue_code else None
     return call
 
 
@@ -97,7 +103,19 @@ def answer_call(call: Call, *, text: str, answered_by: str, version, actor, key=
     record(call, "answered", actor, {"before": old, "answered_by": answered_by}, key)
 
 
-def refer_call(call: Call, *, department_id: int, note: str, version, actor, key=None) -> None:
+def refer_call(
+    call: Call,
+    *,
+    department_id: int,
+    note: str,
+    deadline: date,
+    version,
+    actor,
+    working_days: int | None = None,
+    key=None,
+) -> Commitment:
+    """转线下核实: the call goes to the department as a referral on the board,
+    with a response deadline; from then on it is followed up like a commitment."""
     check_version(call, version)
     _refuse_if_committed(call)
     old = {"outcome": call.outcome, "department_id": call.department_id}
@@ -105,7 +123,17 @@ def refer_call(call: Call, *, department_id: int, note: str, version, actor, key
     call.department_id = department_id
     call.answer_text = note
     call.answered_by = ""
-    record(call, "referred", actor, {"before": old, "department_id": department_id}, key)
+    item = create_referral(
+        call,
+        department_id=department_id,
+        note=note,
+        deadline=deadline,
+        actor=actor,
+        working_days=working_days,
+    )
+    data = {"before": old, "department_id": department_id, "deadline": deadline.isoformat()}
+    record(call, "referred", actor, data, key)
+    return item
 
 
 def record_placard(

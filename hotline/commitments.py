@@ -17,6 +17,7 @@ from .models import (
     EventKind,
     ExtensionRequest,
     ExtensionStatus,
+    ItemKind,
     Outcome,
     Redaction,
     User,
@@ -95,6 +96,39 @@ def create_commitment(
     return commitment
 
 
+def create_referral(
+    call: Call,
+    *,
+    department_id: int,
+    note: str,
+    deadline: date,
+    actor: User | None,
+    working_days: int | None = None,
+    key: str | None = None,
+) -> Commitment:
+    """转线下核实: the call becomes a board item of kind `referral`, owned by the
+    department, with a response deadline and the same follow-up as a commitment.
+    What will be verified is its "pledge" (the call's topic when no note was given)."""
+    item = Commitment(
+        call=call,
+        kind=ItemKind.REFERRAL,
+        department_id=department_id,
+        pledge=(note or "").strip() or call.topic,
+        official_name="",
+        official_title="",
+        deadline=deadline,
+        original_deadline=deadline,
+        state=State.OPEN,
+        idempotency_key=key,
+    )
+    db.session.add(item)
+    data = {"deadline": deadline.isoformat(), "kind": ItemKind.REFERRAL.value}
+    if working_days is not None:
+        data["working_days"] = working_days
+    add_event(item, EventKind.REFERRED, actor, note=item.pledge, data=data)
+    return item
+
+
 CORRECTABLE = ("pledge", "official_name", "official_title", "deadline")
 
 
@@ -115,7 +149,8 @@ def correct_commitment(
     check_version(commitment, version)
     if "deadline" in changes and changes["deadline"] != commitment.deadline:
         followed_up = any(
-            e.kind not in (EventKind.CREATED, EventKind.CORRECTED) for e in commitment.events
+            e.kind not in (EventKind.CREATED, EventKind.REFERRED, EventKind.CORRECTED)
+            for e in commitment.events
         )
         made_today = local_date(commitment.created_at, tz) == today
         if commitment.state != State.OPEN or followed_up or not made_today:

@@ -68,6 +68,7 @@ def sort_label(key: str) -> str:
 def event_label(kind: str) -> str:
     return {
         "created": _("Committed on air"),
+        "referred": _("Referred for offline verification"),
         "corrected": _("Corrected"),
         "progress": _("Progress note"),
         "extension_requested": _("Extension requested"),
@@ -80,6 +81,8 @@ def event_label(kind: str) -> str:
         "withdrawn": _("Withdrawn"),
         "withheld": _("Withheld from public view"),
         "result_vote": _("Placard vote on the result"),
+        "callback": _("Callback to the caller (回访)"),
+        "redone": _("Reopened after the callback (重办)"),
     }.get(kind, kind)
 
 
@@ -148,6 +151,7 @@ def report_column_label(column: str) -> str:
     """Columns of the period report and its CSV."""
     return {
         "made": _("Made"),
+        "referrals": _("Of which referrals"),
         "met_on_time": _("Met on time"),
         "met_after_extension": _("Met after extension"),
         "met_late": _("Met late"),
@@ -159,3 +163,50 @@ def report_column_label(column: str) -> str:
         "satisfaction": _("Satisfaction"),
         "result_satisfaction": _("Satisfaction with the result (follow-up placards)"),
     }[column]
+
+
+def kind_label(kind: str) -> str:
+    """What a board item is."""
+    return {"commitment": _("Commitment"), "referral": _("Referral")}.get(kind, kind)
+
+
+def kind_filter_label(kind: str) -> str:
+    return {
+        "commitment": _("Commitments made on air"),
+        "referral": _("Referrals (offline verification)"),
+    }[kind]
+
+
+def calendar_warning(day) -> str:
+    """The holiday calendar does not know the year: Monday to Friday was counted."""
+    return _(
+        "The statutory holiday calendar does not know %(year)d yet: working days up to "
+        "%(date)s were counted Monday to Friday. Check the deadline against the State "
+        "Council's holiday notice.",
+        year=day.year,
+        date=day.isoformat(),
+    )
+
+
+def item_title(item) -> str:
+    """ "Commitment #7" or "Referral #7"."""
+    if item.kind == "referral":
+        return _("Referral #%(id)d", id=item.id)
+    return _("Commitment #%(id)d", id=item.id)
+
+
+def reference_code_notice(number: int, code: str) -> str:
+    """What the desk reads out to the caller (shown once: the code is not stored)."""
+    return _(
+        "Reference code for call #%(n)d: %(code)s. Read it to the caller now: it is shown "
+        "only once. They can follow the call at /track with it.",
+        n=number,
+        code=code,
+    )
+
+
+def callback_text(data: dict) -> str:
+    """A callback on the public timeline: reached or not, and the verdict."""
+    if not data.get("reached"):
+        return _("The caller could not be reached.")
+    return _("The caller's verdict: %(verdict)s", verdict=rating_label(data.get("verdict") or ""))

@@ -20,7 +20,8 @@ from sqlalchemy.exc import IntegrityError
 
 from .config import LOCALES
 from .extensions import db, socketio
-from .models import LiveSequence, Role, User, get_user_by_token
+from .models import Role, User
+from .records import LiveSequence, get_user_by_token
 from .text import for_log
 
 log = logging.getLogger("hotline.live")

@@ -7,7 +7,6 @@ no public query can load them by accident.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -17,12 +16,10 @@ from sqlalchemy import (
     JSON,
     Column,
     ForeignKey,
-    Integer,
     String,
     Table,
     Text,
     UniqueConstraint,
-    select,
     update,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -63,8 +60,16 @@ class Outcome(StrEnum):
     REFERRED = "referred"
 
 
+class ItemKind(StrEnum):
+    """What a board item is: made on air, or referred for offline verification."""
+
+    COMMITMENT = "commitment"
+    REFERRAL = "referral"  # 转办事项: 转线下核实, with a response deadline
+
+
 class EventKind(StrEnum):
     CREATED = "created"
+    REFERRED = "referred"  # a referral's first event (its "created")
     CORRECTED = "corrected"
     PROGRESS = "progress"
     EXTENSION_REQUESTED = "extension_requested"
@@ -79,6 +84,8 @@ class EventKind(StrEnum):
     # The second placard vote (举牌评效果): the studio audience of a later show's
     # 回音壁 segment rates the result. Counted apart from the vote on the call.
     RESULT_VOTE = "result_vote"
+    CALLBACK = "callback"  # 回访: reached or not, the caller's verdict (never who they are)
+    REDONE = "redone"  # 重办: reopened after a dissatisfied callback
 
 
 class RatingValue(StrEnum):
@@ -179,6 +186,8 @@ class User(UserMixin, db.Model):
 
     def rotate_sessions(self) -> None:
         """End every session of the account, on every copy of its cookie."""
+        from .records import StaffSession  # the sessions table sits beside the domain
+
         self.session_token = secrets.token_hex(32)
         if self.id is not None:
             db.session.execute(
@@ -257,6 +266,10 @@ class Call(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    # The reference code (查询码) issued when the call was logged, for the desk to
+    # read out: only on the object that logged it, never stored in the clear.
+    reference_code = None
+
     @property
     def has_placard(self) -> bool:
         return self.placard_satisfied is not None
@@ -302,6 +315,10 @@ class Commitment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    # A commitment made on air, or a referral (what will be verified is its pledge).
+    kind: Mapped[str] = mapped_column(
+        String(20), default=ItemKind.COMMITMENT, server_default=ItemKind.COMMITMENT, index=True
+    )
     pledge: Mapped[str] = mapped_column(Text)
     official_name: Mapped[str] = mapped_column(String(50))
     official_title: Mapped[str] = mapped_column(String(100), default="")
@@ -322,6 +339,10 @@ class Commitment(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_referral(self) -> bool:
+        return self.kind == ItemKind.REFERRAL
 
     def status(self, today: date) -> PublicStatus:
         return public_status(
@@ -455,74 +476,18 @@ class OnAir(db.Model):
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class LiveSequence(db.Model):
-    """Last sequence number pushed to a Socket.IO room; shared by every process."""
+class ReferenceCode(db.Model):
+    """查询码: what a caller or a question's sender is given to follow their
+    problem at /track/<code>. Only a hash is stored (looked up by its index and
+    compared in constant time); the code itself is shown once, when issued."""
 
-    __tablename__ = "live_sequences"
-
-    room: Mapped[str] = mapped_column(String(50), primary_key=True)
-    seq: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class StaffSession(db.Model):
-    """One sign-in. The cookie carries its token; the database keeps only a hash
-    and whether it was ended, so signing out, disabling an account or resetting
-    its password ends every copy of the cookie, on every server process."""
-
-    __tablename__ = "staff_sessions"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
-
-    @staticmethod
-    def key(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
-
-    @classmethod
-    def start(cls, user: User) -> str:
-        """A new sign-in for the account; returns the token for the cookie."""
-        token = secrets.token_urlsafe(32)
-        db.session.add(cls(id=cls.key(token), user_id=user.id))
-        return token
-
-    @classmethod
-    def end(cls, token: str) -> None:
-        db.session.execute(update(cls).where(cls.id == cls.key(token)).values(revoked_at=utcnow()))
-
-
-def get_user_by_token(token: str) -> User | None:
-    """The account of a signed-in session that has not been ended."""
-    if not isinstance(token, str) or not token:
-        return None
-    user = db.session.scalar(
-        select(User)
-        .join(StaffSession, StaffSession.user_id == User.id)
-        .where(StaffSession.id == StaffSession.key(token), StaffSession.revoked_at.is_(None))
-    )
-    if user is not None:
-        user.login_token = token
-    return user
-
-
-class AuditLog(db.Model):
-    """Append-only trail of staff actions (sign-ins and failed sign-ins, and
-    later account, department and withholding changes), written by
-    audit.record() in the same transaction as the change. The database refuses
-    UPDATE and DELETE, as for events."""
-
-    __tablename__ = "audit_log"
+    __tablename__ = "reference_codes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    # The username as it was (or as typed, for a failed sign-in): kept even if
-    # the account is renamed, and for attempts with no account at all.
-    actor_name: Mapped[str] = mapped_column(String(100), default="")
-    action: Mapped[str] = mapped_column(String(40), index=True)
-    target: Mapped[str] = mapped_column(String(200), default="")
-    detail: Mapped[dict] = mapped_column(JSON, default=dict)
-    address: Mapped[str] = mapped_column(String(64), default="")
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), index=True)
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    actor: Mapped[User | None] = relationship()
+    call: Mapped[Call | None] = relationship()
+    question: Mapped[Question | None] = relationship()

@@ -68,6 +68,7 @@ class Row:
     # The placard vote on the result in later shows' 回音壁 segments (举牌评效果),
     # counted apart from the votes above.
     result_votes: tuple[int, int, int] = (0, 0, 0)
+    kind: str = "commitment"  # or "referral" (转办事项)
 
 
 def _satisfaction(votes) -> float | None:
@@ -79,7 +80,8 @@ def _satisfaction(votes) -> float | None:
 @dataclass
 class Line:
     department: str
-    made: int = 0
+    made: int = 0  # every item: commitments made on air and referrals
+    referrals: int = 0  # of those made, referred for offline verification
     met_on_time: int = 0
     met_after_extension: int = 0
     met_late: int = 0
@@ -133,6 +135,8 @@ def build(rows: list[Row], period: Period, as_of: date) -> tuple[list[Line], Lin
         )
         for target in (line, total):
             target.made += 1
+            if row.kind == "referral":
+                target.referrals += 1
             if row.deadline != row.original_deadline:
                 target.extended += 1
             if st.code == Code.MET_ON_TIME:
@@ -165,6 +169,7 @@ def build(rows: list[Row], period: Period, as_of: date) -> tuple[list[Line], Lin
 # Columns of the table and the CSV, in order: (attribute, label msgid is in the template).
 COLUMNS = (
     "made",
+    "referrals",
     "met_on_time",
     "met_after_extension",
     "met_late",

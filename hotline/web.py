@@ -163,6 +163,10 @@ def init_app(app: Flask) -> None:
         rating_label=labels.rating_label,
         rundown_reason=labels.rundown_reason,
         on_air_kind_label=labels.on_air_kind_label,
+        kind_label=labels.kind_label,
+        callback_text=labels.callback_text,
+        reference_code_notice=labels.reference_code_notice,
+        item_title=labels.item_title,
         today=today,
         # The locale a block is rendered in (under force_locale for pushes too).
         locale_code=lambda: "en" if get_locale().language == "en" else "zh_CN",

@@ -13,7 +13,8 @@ from sqlalchemy.exc import DatabaseError
 
 from hotline import audit, create_app
 from hotline.extensions import db
-from hotline.models import AuditLog, User
+from hotline.models import User
+from hotline.records import AuditLog
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 

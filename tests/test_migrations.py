@@ -33,6 +33,8 @@ TABLES = {
     "call_events",
     "redactions",
     "on_air",
+    "settings",
+    "reference_codes",
 }
 
 

@@ -32,9 +32,48 @@ def seed_private_data(app) -> list[str]:
     return secrets
 
 
+def add_loop_items(app) -> list[str]:
+    """A referral (转办事项) on a referred demo call, and reference codes for a
+    call and for a question (/track pages): their public pages are scanned too."""
+    from datetime import timedelta
+
+    from hotline import refcodes
+    from hotline.calls import refer_call
+    from hotline.clock import today
+
+    with app.test_request_context("/"):
+        call = db.session.scalar(select(Call).where(Call.outcome == "referred").limit(1))
+        refer_call(
+            call,
+            department_id=call.department_id,
+            note="核实情况",
+            deadline=today() + timedelta(days=20),
+            version=call.version,
+            actor=None,
+        )
+        codes = [refcodes.issue(call=call)]
+        question = db.session.scalar(select(Question).limit(1))
+        if question is None:
+            show = db.session.scalar(select(Show).limit(1))
+            question = Question(show_id=show.id, text="问题", name="某人", phone="1")
+            db.session.add(question)
+        codes.append(refcodes.issue(question=question))
+        # A callback (回访) whose office note names the caller: staff pages only.
+        from hotline.commitments import add_event
+        from hotline.models import EventKind
+
+        met = db.session.scalar(select(Commitment).where(Commitment.state == "met").limit(1))
+        note = f"私密姓名{met.call_id:04d}甲 1990{met.call_id:07d}"
+        data = {"reached": True, "verdict": "satisfied", "office_note": note}
+        add_event(met, EventKind.CALLBACK, None, data=data)
+        db.session.commit()
+    return [f"/track/{code}" for code in codes]
+
+
 def public_urls(app) -> list[str]:
     with app.app_context():
         commitments = db.session.scalars(select(Commitment.id)).all()
+        assert db.session.scalar(select(Commitment.id).where(Commitment.kind == "referral"))
         shows = db.session.scalars(select(Show.id)).all()
         deputies = db.session.scalars(select(Deputy.id)).all()
         departments = {c.department_id for c in db.session.scalars(select(Commitment))}
@@ -48,6 +87,8 @@ def public_urls(app) -> list[str]:
         "/deputies",
         "/feed.atom",
         "/api/v1/commitments?per_page=100",
+        "/api/v1/commitments?kind=referral",
+        "/?kind=referral",
         "/api/v1/commitments.csv",
         "/api/v1/shows",
         "/api/v1/shows.csv",
@@ -83,10 +124,11 @@ def assert_clean(text: str, secrets: list[str], where: str) -> None:
 
 
 def test_no_private_caller_data_in_any_public_response(app, client, caplog):
+    tracked = add_loop_items(app)
     secrets = seed_private_data(app)
     assert len(secrets) > 60
     caplog.set_level(logging.DEBUG)
-    urls = public_urls(app)
+    urls = public_urls(app) + tracked
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url

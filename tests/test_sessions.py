@@ -8,7 +8,8 @@ import time
 from sqlalchemy import select
 
 from hotline.extensions import db
-from hotline.models import Commitment, StaffSession, User
+from hotline.models import Commitment, User
+from hotline.records import StaffSession
 
 EVIL = "https://evil.example"
 

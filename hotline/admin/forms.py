@@ -5,11 +5,20 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms import HiddenField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from ..forms import CleanText, normalised, optional_id
+from ..limits import LIMITS
 from ..models import MAX_ID, Role
 
 MIN_PASSWORD = 8
@@ -94,3 +103,25 @@ class ActiveForm(AdminForm):
     @property
     def on(self) -> bool:
         return self.active.data == "1"
+
+
+class LimitsForm(AdminForm):
+    """One whole number of working days per limit (limits.LIMITS)."""
+
+
+for _limit in LIMITS:
+    setattr(
+        LimitsForm,
+        _limit.key,
+        IntegerField(
+            _limit.label,
+            validators=[
+                InputRequired(_l("Give a whole number of working days.")),
+                NumberRange(
+                    _limit.low,
+                    _limit.high,
+                    _l("Give a number from %(min)s to %(max)s."),
+                ),
+            ],
+        ),
+    )

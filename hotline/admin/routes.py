@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import actions, live
+from .. import actions, limits, live
 from ..access import supervisor_required
+from ..clock import today
 from ..extensions import db
 from ..models import Department, Deputy, Role, User
+from ..workdays import unknown_years
 from . import bp
-from .forms import ActiveForm, DepartmentForm, DeputyForm, PasswordForm, UserForm
+from .forms import ActiveForm, DepartmentForm, DeputyForm, LimitsForm, PasswordForm, UserForm
 
 log = logging.getLogger("hotline.admin")
 
@@ -27,6 +29,9 @@ def page(status: int = 200, errors: dict | None = None, values: dict | None = No
             deputies=db.session.scalars(select(Deputy).order_by(Deputy.id)).all(),
             users=db.session.scalars(select(User).order_by(User.id)).all(),
             roles=list(Role),
+            limits=limits.LIMITS,
+            limit_values=limits.values(),
+            unknown_years=unknown_years(today()),
             errors=errors or {},
             values=values or {},
         ),
@@ -108,6 +113,21 @@ def department_active(department_id: int):
         else _("Department %(name)s is deactivated.", name=item.name)
     )
     return done(message, f"department-{item.id}")
+
+
+# -- limits (working days)
+
+
+@bp.route("/limits", methods=["POST"])
+@supervisor_required
+def limits_update():
+    form = LimitsForm()
+    if not form.validate():
+        values = {f"limit-{k}": request.form.get(k, "") for k in limits.BY_KEY}
+        return page(422, {"limits": first_error(form)}, values)
+    for limit in limits.LIMITS:
+        limits.set_value(limit.key, getattr(form, limit.key).data, current_user)
+    return done(_("Limits saved. They apply to items made from now on."), "limits")
 
 
 # -- deputies

@@ -10,7 +10,7 @@ from ..clock import today as local_today
 from ..clock import utc_year_bounds
 from ..extensions import db, limiter
 from ..models import Show, ShowKind, ShowStatus
-from ..queries.board import SORTS, STATUS_FILTERS, BoardQuery, search_commitments
+from ..queries.board import KINDS, SORTS, STATUS_FILTERS, BoardQuery, search_commitments
 from ..queries.scorecards import scorecards
 from ..queries.shows import show_counts
 from ..web import csv_download
@@ -19,6 +19,7 @@ from . import bp
 MAX_PER_PAGE = 100
 COMMITMENT_FIELDS = (
     "id",
+    "kind",
     "url",
     "pledge",
     "department_id",
@@ -63,6 +64,7 @@ DEPARTMENT_FIELDS = (
     "name",
     "rank",
     "commitments",
+    "referrals",
     "fell_due",
     "met_on_time",
     "met_after_extension",
@@ -97,6 +99,7 @@ def commitment_record(c, today: date) -> dict:
     call = c.call
     return {
         "id": c.id,
+        "kind": c.kind,
         "url": url_for("board.commitment", commitment_id=c.id, _external=True),
         "pledge": c.pledge,
         "department_id": c.department_id,
@@ -148,6 +151,7 @@ def department_record(card) -> dict:
         "name": card.department.name,
         "rank": card.rank,
         "commitments": card.total,
+        "referrals": card.referrals,
         "fell_due": card.fell_due,
         **{
             code: card[code]
@@ -194,6 +198,9 @@ def checked_query(max_per_page: int | None = None) -> BoardQuery:
     status = args.get("status")
     if status and status not in STATUS_FILTERS:
         raise BadFilter(f"status must be one of: {', '.join(sorted(STATUS_FILTERS))}")
+    kind = args.get("kind")
+    if kind and kind not in KINDS:
+        raise BadFilter(f"kind must be one of: {', '.join(KINDS)}")
     for name in ("department", "show", "deputy", "year", "page", "per_page"):
         if args.get(name) and args.get(name, type=int) is None:
             raise BadFilter(f"{name} must be a whole number")

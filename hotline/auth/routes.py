@@ -18,7 +18,8 @@ from wtforms.validators import DataRequired, Length
 from .. import audit, live
 from ..access import home_for
 from ..extensions import db, limiter
-from ..models import StaffSession, User
+from ..models import User
+from ..records import StaffSession
 from ..text import for_log
 from . import bp
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import actions, calls, pushes
+from .. import actions, calls, limits, pushes
 from ..access import roles_required
 from ..clock import to_local, today
 from ..commitments import VersionConflict, correct_commitment, create_commitment
@@ -21,6 +21,7 @@ from ..forms import (
     PlacardForm,
     ReferForm,
 )
+from ..labels import calendar_warning
 from ..models import Call, Commitment, Event, Outcome, Role
 from ..queries.desk import caller_contact_for
 from ..web import page_or_block
@@ -130,7 +131,7 @@ def call(call_id: int):
     return _editor(call_or_404(call_id))
 
 
-def _call_action(call_id: int, name: str, saved: str, apply, mine):
+def _call_action(call_id: int, name: str, saved: str, apply, mine, after=None):
     """The one path every change to a call takes: validate, skip a repeated
     submission, apply, save (a lost race is a conflict, never an overwrite),
     push, respond. `apply(call, form)` returns False after putting an error on
@@ -158,6 +159,8 @@ def _call_action(call_id: int, name: str, saved: str, apply, mine):
         pushes.call_changed(call, old_department_id=old_department)
         for item in call.commitments:  # their board rows and pages show the topic too
             pushes.commitment_changed(item)
+        if after is not None:
+            after(call)
     return _after_change(call, saved)
 
 
@@ -182,21 +185,39 @@ def answer(call_id: int):
 @bp.route("/calls/<int:call_id>/refer", methods=["POST"])
 @roles_required(*ANYONE)
 def refer(call_id: int):
+    made = []
+
     def apply(call, form):
         if current_user.role == Role.LIAISON and form.department.data != current_user.department_id:
             form.department.errors = [_("You can refer only within your own department.")]
             return False
-        calls.refer_call(
+        days = limits.get("referral_days")
+        deadline = limits.referral_deadline(today())
+        item = calls.refer_call(
             call,
             department_id=form.department.data,
             note=form.note.data or "",
+            deadline=deadline.day,
+            working_days=days,
             version=form.version.data,
             actor=current_user,
             key=form.idem.data,
         )
+        made.append((item, deadline.fallback))
+
+    def after(_call):
+        for item, fallback in made:
+            pushes.dashboard_changed(item)
+            if fallback:
+                flash(calendar_warning(item.deadline), "warning")
 
     return _call_action(
-        call_id, "refer", _("Referral saved."), apply, lambda f: {"text": f.note.data}
+        call_id,
+        "refer",
+        _("Referral saved: it is on the board with a response deadline."),
+        apply,
+        lambda f: {"text": f.note.data},
+        after,
     )
 
 

@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import actions, calls, pushes
+from .. import actions, calls, pushes, refcodes
 from ..access import roles_required
 from ..extensions import db
 from ..forms import AirQuestionForm
@@ -67,9 +67,11 @@ def air_question(question_id: int):
         caller_phone=question.phone,
         actor=current_user,
         key=f"question-{question.id}",
+        issue_code=False,  # the sender has one already: it now tracks the call
     )
     question.status = QuestionStatus.AIRED
     question.call = call
+    refcodes.link_question_to_call(question, call)
     if actions.save() != actions.SAVED:
         return _back(show.id, _("This question was already handled."), "info")
     pushes.call_logged(call)

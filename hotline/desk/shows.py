@@ -14,7 +14,7 @@ from ..access import roles_required
 from ..clock import local_to_utc, to_local, today
 from ..extensions import db
 from ..forms import CallForm, ShowForm
-from ..labels import show_status_label
+from ..labels import reference_code_notice, show_status_label
 from ..models import Call, Department, Deputy, Show, ShowStatus, utcnow
 from ..queries.desk import active_departments, active_deputies, desk_shows, queued_questions
 from ..queries.onair import on_air_card
@@ -220,14 +220,20 @@ def log_call(show_id: int):
     outcome, call = actions.save_new(already_logged, log)
     if outcome == actions.CONFLICT:
         abort(409)
+    issued = None
     if call is not None:
         pushes.call_logged(call)
+        issued = {"number": call.number, "code": call.reference_code}
     if request.htmx:
         # A fresh form, and the whole call list (not an insert), so the result is
         # the same whether the pushed row arrives before or after this response.
+        # The reference code is in this response only (never pushed, never stored).
         show = show_or_404(show_id)
         return render_block(
-            CONSOLE, "call_form", show=show, form=_call_form(show, fresh=True)
+            CONSOLE, "call_form", show=show, form=_call_form(show, fresh=True), issued=issued
         ) + render_block(CONSOLE, "calls", show=show, oob=True)
-    flash(_("Call logged."), "success")
+    message = _("Call logged.")
+    if issued:  # one message: the code belongs with the call just logged
+        message += " " + reference_code_notice(issued["number"], issued["code"])
+    flash(message, "success")
     return redirect(url_for("desk.console", show_id=show_id), 303)

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, RadioField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DateRange, NumberRange, Optional
+from wtforms.validators import DateRange, InputRequired, NumberRange, Optional
 
 from ..forms import LATEST_DEADLINE, VersionedForm, text
 from ..models import Commitment
@@ -62,6 +62,30 @@ class WithdrawForm(VersionedForm):
     reason = text(_l("Reason for withdrawal (public)"), 5000, area=True)
 
 
+class CallbackForm(VersionedForm):
+    reached = RadioField(
+        _l("Was the caller reached?"),
+        choices=[SelectChoice("yes", _l("Reached")), SelectChoice("no", _l("Not reached"))],
+        validators=[InputRequired(_l("Say whether the caller was reached."))],
+    )
+    verdict = RadioField(
+        _l("The caller's verdict"),
+        choices=[
+            SelectChoice("satisfied", _l("Satisfied")),
+            SelectChoice("basic", _l("Basically satisfied")),
+            SelectChoice("dissatisfied", _l("Dissatisfied")),
+        ],
+        validators=[Optional()],
+    )
+    note = text(_l("Note (for the office only)"), 2000, area=True, required=False)
+    reopen_reason = text(
+        _l("Reopen (重办) with this public reason (only after a dissatisfied verdict)"),
+        2000,
+        area=True,
+        required=False,
+    )
+
+
 FORMS = {
     "progress": ProgressForm,
     "extension": ExtensionForm,
@@ -71,6 +95,7 @@ FORMS = {
     "reopen": ReopenForm,
     "press": PressForm,
     "withdraw": WithdrawForm,
+    "callback": CallbackForm,
 }
 
 

@@ -11,8 +11,8 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import callbacks, pushes, reminders
 from .. import commitments as domain
-from .. import pushes, reminders
 from ..access import not_found_for, roles_required, staff_required, supervisor_required
 from ..clock import today
 from ..extensions import db
@@ -68,6 +68,8 @@ def page(item: Commitment, status: int = 200, **forms):
             allowed.append("press")
         if item.state in (State.OPEN, State.REPORTED):
             allowed.append("withdraw")
+        if item.state == State.MET and callbacks.can_call_back(item):
+            allowed.append("callback")
     shown = {name: forms.get(name) or fresh_form(name, item) for name in allowed}
     return (
         render_template(
@@ -305,6 +307,27 @@ def withdraw(commitment_id: int):
             item,
             actor=current_user,
             reason=f.reason.data,
+            version=f.version.data,
+            key=f.idem.data or None,
+        ),
+    )
+
+
+@bp.route("/commitments/<int:commitment_id>/callback", methods=["POST"])
+@supervisor_required
+def callback(commitment_id: int):
+    """回访: reached or not, the caller's verdict; dissatisfied may reopen (重办)."""
+    item = get_commitment(commitment_id)
+    return act(
+        item,
+        "callback",
+        lambda f, _files: callbacks.record_callback(
+            item,
+            actor=current_user,
+            reached=f.reached.data == "yes",
+            verdict=f.verdict.data,
+            note=f.note.data or "",
+            reopen_reason=f.reopen_reason.data or "",
             version=f.version.data,
             key=f.idem.data or None,
         ),

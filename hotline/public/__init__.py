@@ -11,4 +11,14 @@ from flask import Blueprint
 bp = Blueprint("board", __name__)
 lists_bp = Blueprint("lists", __name__, url_prefix="/lists")
 
-from . import board, commitments, directory, feeds, lists, overlay, rundown, shows  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    board,
+    commitments,
+    directory,
+    feeds,
+    lists,
+    overlay,
+    rundown,
+    shows,
+    track,
+)

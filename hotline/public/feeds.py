@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from ..clock import today
 from ..extensions import db
-from ..labels import event_label, status_text
+from ..labels import event_label, item_title, status_text
 from ..models import Commitment, Department, Event
 from ..queries.shows import latest_events
 from . import bp
@@ -95,7 +95,7 @@ def commitment_feed(commitment_id: int):
     if item is None:
         abort(404)
     return atom_feed(
-        _("Commitment #%(id)d", id=item.id),
+        item_title(item),
         url_for("board.commitment_feed", commitment_id=item.id, _external=True),
         url_for("board.commitment", commitment_id=item.id, _external=True),
         latest_events(Event.commitment_id == item.id),

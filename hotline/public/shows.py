@@ -13,7 +13,7 @@ from flask_limiter.util import get_remote_address
 from limits import parse
 from sqlalchemy import select
 
-from .. import pushes
+from .. import pushes, refcodes
 from ..extensions import db, limiter
 from ..forms import QuestionForm
 from ..models import Question, QuestionStatus, Show, ShowStatus
@@ -92,20 +92,24 @@ def ask(show_id: int):
                 Question.status == QuestionStatus.QUEUED,
             )
         )
+        code = None
         if not duplicate:
-            db.session.add(
-                Question(
-                    show_id=show.id,
-                    text=text,
-                    area=form.area.data or "",
-                    name=form.name.data or "",
-                    phone=form.phone.data or "",
-                )
+            question = Question(
+                show_id=show.id,
+                text=text,
+                area=form.area.data or "",
+                name=form.name.data or "",
+                phone=form.phone.data or "",
             )
+            db.session.add(question)
+            code = refcodes.issue(question=question)
             db.session.commit()
             pushes.questions_changed(show)
         flash(_("Thank you. Your question is with the show's moderator."), "success")
-        return redirect(url_for("board.show", show_id=show.id), 303)
+        if code is None:  # sent twice: queued once, with the code given the first time
+            return redirect(url_for("board.show", show_id=show.id), 303)
+        # The confirmation is the question's own tracking page, with its code.
+        return redirect(url_for("board.track", code=code, sent=1), 303)
     refused = request.method == "POST" and not open_for_questions
     status = 422 if form.errors else (409 if refused else 200)
     return render_template(

@@ -16,8 +16,19 @@ from sqlalchemy.orm import selectinload
 
 from ..clock import to_local, utc_year_bounds
 from ..extensions import db
-from ..labels import sort_label, status_filter_label
-from ..models import MAX_ID, Call, Commitment, Department, Deputy, Event, Rating, RatingValue, Show
+from ..labels import kind_filter_label, sort_label, status_filter_label
+from ..models import (
+    MAX_ID,
+    Call,
+    Commitment,
+    Department,
+    Deputy,
+    Event,
+    ItemKind,
+    Rating,
+    RatingValue,
+    Show,
+)
 from ..status import Code, State
 from .lists import result_votes
 
@@ -27,6 +38,7 @@ OPEN_CODES = (Code.DUE, Code.DUE_TODAY, Code.OVERDUE)
 # What the status filter accepts: each public status, plus two groups.
 STATUS_FILTERS = {code.value: (code,) for code in Code} | {"open": OPEN_CODES, "met": MET_CODES}
 SORTS = ("deadline", "newest", "overdue")
+KINDS = tuple(kind.value for kind in ItemKind)
 
 
 def status_code(today: date):
@@ -62,6 +74,7 @@ class BoardQuery:
     """The board's filters, read from the URL so a filtered board can be shared."""
 
     status: str = ""
+    kind: str = ""
     department: int | None = None
     show: int | None = None
     deputy: int | None = None
@@ -74,11 +87,13 @@ class BoardQuery:
     @classmethod
     def from_args(cls, args, max_per_page: int = PER_PAGE) -> BoardQuery:
         status = args.get("status", "")
+        kind = args.get("kind", "")
         sort = args.get("sort", "deadline")
         year = args.get("year", type=int)
         per_page = args.get("per_page", type=int) or PER_PAGE
         return cls(
             status=status if status in STATUS_FILTERS else "",
+            kind=kind if kind in KINDS else "",
             department=id_arg(args, "department"),
             show=id_arg(args, "show"),
             deputy=id_arg(args, "deputy"),
@@ -94,6 +109,7 @@ class BoardQuery:
         """The non-default parameters, for links that keep the filter state."""
         values = {
             "status": self.status,
+            "kind": self.kind,
             "department": self.department,
             "show": self.show,
             "deputy": self.deputy,
@@ -116,6 +132,8 @@ class BoardQuery:
             stmt = stmt.where(
                 status_code(today).in_([c.value for c in STATUS_FILTERS[self.status]])
             )
+        if self.kind:
+            stmt = stmt.where(Commitment.kind == self.kind)
         if self.department:
             stmt = stmt.where(Commitment.department_id == self.department)
         if self.show:
@@ -225,6 +243,7 @@ def filter_options() -> dict:
         "deputies": db.session.scalars(select(Deputy).order_by(Deputy.id)).all(),
         "years": years,
         "statuses": [(key, status_filter_label(key)) for key in STATUS_FILTERS],
+        "kinds": [(key, kind_filter_label(key)) for key in KINDS],
         "sorts": [(key, sort_label(key)) for key in SORTS],
     }
 

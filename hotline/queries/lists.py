@@ -121,6 +121,7 @@ def report_rows(period: reports.Period) -> list[reports.Row]:
             completed_on=c.completed_on,
             votes=votes_of(c, online, counted_calls),
             result_votes=tuple(on_result.get(c.id, (0, 0, 0))),
+            kind=c.kind,
         )
         for c in items
     ]

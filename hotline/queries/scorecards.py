@@ -11,7 +11,7 @@ from sqlalchemy import and_, case, func, or_, select
 
 from ..clock import to_local
 from ..extensions import db
-from ..models import Commitment, Department, Event, EventKind, Rating
+from ..models import Commitment, Department, Event, EventKind, ItemKind, Rating
 from ..status import State
 from .board import status_code
 
@@ -30,6 +30,7 @@ class Scorecard:
     department: Department
     by_code: dict[str, int] = field(default_factory=dict)
     extended: int = 0
+    referrals: int = 0  # of all its items, those referred for offline verification
     fell_due: int = 0  # met, or original deadline passed: the on-time rate's base
     days_to_complete: list[int] = field(default_factory=list)
     ratings: dict[str, int] = field(default_factory=dict)
@@ -101,6 +102,7 @@ def scorecards(today: date) -> list[Scorecard]:
         code.label("code"),
         case((extended, 1), else_=0).label("extended"),
         case((fell_due, 1), else_=0).label("fell_due"),
+        case((Commitment.kind == ItemKind.REFERRAL.value, 1), else_=0).label("referral"),
     ).subquery()
     rows = db.session.execute(
         select(
@@ -109,15 +111,17 @@ def scorecards(today: date) -> list[Scorecard]:
             func.count(),
             func.sum(inner.c.extended),
             func.sum(inner.c.fell_due),
+            func.sum(inner.c.referral),
         ).group_by(inner.c.dept, inner.c.code)
     ).all()
-    for dept, code_value, n, n_extended, n_due in rows:
+    for dept, code_value, n, n_extended, n_due, n_referrals in rows:
         card = cards.get(dept)
         if card is None:
             continue
         card.by_code[code_value] = n
         card.extended += int(n_extended or 0)
         card.fell_due += int(n_due or 0)
+        card.referrals += int(n_referrals or 0)
     for dept, created_at, completed_on in db.session.execute(
         select(Commitment.department_id, Commitment.created_at, Commitment.completed_on).where(
             Commitment.state == State.MET.value

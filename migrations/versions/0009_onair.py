@@ -2,14 +2,14 @@
 offset from the moment its show went live.
 
 Revision ID: 0009_onair
-Revises: 0007_audit
+Revises: 0008_loop
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_onair"
-down_revision = "0007_audit"
+down_revision = "0008_loop"
 branch_labels = None
 depends_on = None
 
