@@ -77,8 +77,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     live.init_app(app)
     web.init_app(app)
-    # One blueprint per audience (public has two: the board and the three lists).
-    for blueprint in (public.bp, public.lists_bp, desk.bp, followup.bp, admin.bp, api.bp, auth.bp):
+    # One blueprint per audience (public has two: the board and the three lists;
+    # api two: the open data and its Open311 face).
+    blueprints = (public.bp, public.lists_bp, desk.bp, followup.bp, admin.bp, api.bp)
+    for blueprint in (*blueprints, api.open311_bp, auth.bp):
         app.register_blueprint(blueprint)
 
     from . import cli

@@ -50,6 +50,18 @@ def load(instance_path: str) -> dict:
         "HOTLINE_TRUSTED_HOSTS": [
             h.strip() for h in os.environ.get("HOTLINE_TRUSTED_HOSTS", "").split(",") if h.strip()
         ],
+        # The site's own name in feed ids (tag: URIs), so that they never change
+        # with the Host header; and the date it was first used for them.
+        "HOTLINE_SITE_NAME": os.environ.get("HOTLINE_SITE_NAME")
+        or next(
+            (
+                h.strip()
+                for h in os.environ.get("HOTLINE_TRUSTED_HOSTS", "").split(",")
+                if h.strip()
+            ),
+            "localhost",
+        ),
+        "HOTLINE_TAG_DATE": os.environ.get("HOTLINE_TAG_DATE", "2026"),
         # How many proxies (nginx) sit in front; 0 when serving directly.
         "HOTLINE_PROXY_HOPS": int(os.environ.get("HOTLINE_PROXY_HOPS", "0")),
         "HOTLINE_UPLOAD_DIR": os.environ.get(

@@ -89,7 +89,15 @@ def test_filters_and_pages_match_the_board(client):
             break
         body = client.get(body["links"]["next"]).get_json()
     assert len(seen) == len(set(seen)) == 18
-    assert client.get("/api/v1/commitments?per_page=1000").get_json()["per_page"] == 100
+    # A page size over the limit is refused like any out-of-range filter (it was
+    # silently cut to 100 before).
+    too_big = client.get("/api/v1/commitments?per_page=1000")
+    assert too_big.status_code == 400 and too_big.get_json()["parameter"] == "per_page"
+    assert client.get("/api/v1/commitments?per_page=100").get_json()["per_page"] == 100
+    # A page past the end is empty and still gives the total (not the last page again).
+    past = client.get("/api/v1/commitments?per_page=5&page=9").get_json()
+    assert (past["data"], past["total"], past["page"], past["pages"]) == ([], 18, 9, 4)
+    assert "next" not in past["links"] and "page=4&" in past["links"]["prev"]
 
 
 def test_shows_and_departments_json(client):

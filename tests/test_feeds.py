@@ -1,5 +1,6 @@
 """Atom feeds: the whole board, a department, one commitment. They parse."""
 
+import re
 from xml.etree import ElementTree as ET
 
 from sqlalchemy import select
@@ -37,7 +38,11 @@ def test_board_feed_lists_the_latest_events(app, client):
         assert entry.find(f"{A}updated").text.endswith("Z")
         assert "/commitments/" in entry.find(f"{A}link").get("href")
     # The self link points at the feed, the alternate at the board.
-    links = {link.get("rel"): link.get("href") for link in root.findall(f"{A}link")}
+    links = {
+        link.get("rel"): link.get("href")
+        for link in root.findall(f"{A}link")
+        if link.get("type") != "application/atom+xml" or link.get("rel") == "self"
+    }
     assert links["self"].endswith("/feed.atom") and links["alternate"].endswith("/")
     assert '<link rel="alternate" type="application/atom+xml"' in client.get("/").text
 
@@ -73,3 +78,85 @@ def test_feed_text_is_escaped(app, client):
     contents = [e.find(f"{A}content").text for e in entries(root)]
     assert any("<script>alert(1)</script> & done" in c for c in contents)  # as text, parsed back
     assert b"<script>" not in client.get(f"/commitments/{cid}/feed.atom").data
+
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def test_each_language_is_its_own_feed(client):
+    for url in ("/feed.atom", "/departments/1/feed.atom", "/commitments/1/feed.atom"):
+        zh, en = parse(client.get(url)), parse(client.get(url + "?lang=en"))
+        assert (zh.get(XML_LANG), en.get(XML_LANG)) == ("zh-CN", "en"), url
+        assert zh.find(f"{A}id").text != en.find(f"{A}id").text, url
+        self_zh = zh.find(f"{A}link[@rel='self']").get("href")
+        self_en = en.find(f"{A}link[@rel='self']").get("href")
+        assert self_zh.endswith(url) and self_en.endswith(url + "?lang=en"), url
+        page_en = en.find(f"{A}link[@rel='alternate'][@type='text/html']").get("href")
+        assert page_en.endswith("lang=en"), url
+        # Each points at the other language.
+        other = zh.find(f"{A}link[@hreflang='en']")
+        assert other is not None and other.get("href") == self_en, url
+    # The language comes from the address, not from what the session remembers.
+    client.get("/?lang=en")
+    assert parse(client.get("/feed.atom")).get(XML_LANG) == "zh-CN"
+
+
+def test_ids_are_tag_uris_that_ignore_the_host(app, client):
+    app.config["HOTLINE_SITE_NAME"] = "hotline.example.cn"
+    one = parse(client.get("/feed.atom", headers={"Host": "a.example"}))
+    two = parse(client.get("/feed.atom", headers={"Host": "b.example"}))
+    ids = [e.find(f"{A}id").text for e in entries(one)]
+    assert ids == [e.find(f"{A}id").text for e in entries(two)]
+    assert one.find(f"{A}id").text == "tag:hotline.example.cn,2026:feed/board/zh-CN"
+    assert all(
+        re.fullmatch(r"tag:hotline\.example\.cn,2026:commitment/\d+/event/\d+", i) for i in ids
+    )
+
+
+def test_stored_text_can_never_make_the_feed_invalid_xml(app, client):
+    from hotline.commitments import add_event
+    from hotline.models import EventKind
+
+    with app.app_context():
+        item = db.session.scalar(select(Commitment).order_by(Commitment.id).limit(1))
+        item.pledge = "修路\x01\x0b承诺\ufffe"
+        add_event(item, EventKind.PROGRESS, None, note="进展\x00\x1f\uffff完成")
+        db.session.commit()
+        cid, dept = item.id, item.department_id
+    for url in (f"/commitments/{cid}/feed.atom", f"/departments/{dept}/feed.atom", "/feed.atom"):
+        root = parse(client.get(url))  # parses: nothing illegal got through
+        texts = [e.find(f"{A}content").text for e in entries(root)]
+        assert any("进展完成" in t for t in texts), url
+        assert any("修路承诺" in e.find(f"{A}title").text for e in entries(root)), url
+
+
+def test_xml_text_drops_only_what_xml_forbids():
+    from hotline.public.feeds import xml_text
+
+    assert xml_text("a\tb\nc\rd") == "a\tb\nc\rd"
+    assert xml_text("\x00\x08\x0b\x0c\x1f\ud800\udfff\ufffe\uffff") == ""
+    assert (
+        xml_text("代表专线 😀 \u2028 \ue000 \U0010ffff") == "代表专线 😀 \u2028 \ue000 \U0010ffff"
+    )
+
+
+def feed_links(html: str) -> list[str]:
+    return re.findall(
+        r'<link rel="alternate" type="application/atom\+xml"[^>]*href="([^"]+)"', html
+    )
+
+
+def test_every_page_with_a_feed_advertises_it_in_its_language(client):
+    assert feed_links(client.get("/?lang=zh_CN").text) == ["/feed.atom"]
+    assert feed_links(client.get("/?lang=en").text) == ["/feed.atom?lang=en"]
+    filtered = feed_links(client.get("/?department=2&lang=zh_CN").text)
+    assert filtered == ["/departments/2/feed.atom", "/feed.atom"]
+    assert "/departments/2/feed.atom" in client.get("/?department=2").text  # the visible link too
+    departments = feed_links(client.get("/departments?lang=en").text)
+    assert departments and all(
+        re.fullmatch(r"/departments/\d+/feed.atom\?lang=en", h) for h in departments
+    )
+    commitment = feed_links(client.get("/commitments/1?lang=en").text)
+    assert commitment[0] == "/commitments/1/feed.atom?lang=en" and len(commitment) == 2
+    for href in ("/feed.atom?lang=en", *departments, *commitment):
+        assert client.get(href).status_code == 200, href

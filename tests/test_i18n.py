@@ -46,3 +46,46 @@ def test_public_pages_render_in_both_languages(client):
         assert 'lang="zh-CN"' in zh.get_data(as_text=True), url
         body = en.get_data(as_text=True)
         assert 'lang="en"' in body and "Commitment board" in body, url
+
+
+def test_english_pages_mark_chinese_content(client):
+    """WCAG 3.1.2: stored Chinese text on an English page says it is Chinese."""
+    import re
+
+    for url in (
+        "/",
+        "/commitments/1",
+        "/shows/1",
+        "/shows",
+        "/deputies",
+        "/departments",
+        "/lists/results?period=2026",
+    ):
+        en = client.get(url + ("&" if "?" in url else "?") + "lang=en").get_data(as_text=True)
+        marked = re.findall(r'<(?:span|p|td|th|option|text)[^>]* lang="zh-CN"[^>]*>([^<]*)', en)
+        assert any(re.search("[\u4e00-\u9fff]", text) for text in marked), url
+        zh = client.get(url + ("&" if "?" in url else "?") + "lang=zh_CN").get_data(as_text=True)
+        assert '<span lang="zh-CN">' not in zh, url  # the page is Chinese already
+    # Words of the English interface are not marked.
+    assert '<span lang="zh-CN">Commitment board' not in client.get("/?lang=en").get_data(
+        as_text=True
+    )
+
+
+def test_public_pages_describe_themselves(client):
+    for url in (
+        "/",
+        "/commitments/1",
+        "/shows",
+        "/shows/1",
+        "/departments",
+        "/deputies",
+        "/deputies/1",
+        "/lists/",
+        "/lists/report",
+        "/api/v1/",
+    ):
+        for lang in ("zh_CN", "en"):
+            html = client.get(f"{url}?lang={lang}").get_data(as_text=True)
+            assert '<meta name="description" content="' in html, (url, lang)
+            assert '<meta name="description" content="">' not in html, (url, lang)

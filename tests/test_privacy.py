@@ -94,6 +94,11 @@ def public_urls(app) -> list[str]:
         "/api/v1/shows.csv",
         "/api/v1/departments",
         "/api/v1/departments.csv",
+        "/api/v1/",
+        "/api/v1/openapi.json",
+        "/open311/v2/services.json",
+        "/open311/v2/requests.json",
+        "/feed.atom?lang=en",
         "/lists/",
         "/lists/suggestions",
         "/lists/assignments",
@@ -115,6 +120,7 @@ def public_urls(app) -> list[str]:
         urls += [f"/shows/{s}/overlay?layout={layout}" for s in shows]
     urls += [f"/deputies/{d}" for d in deputies]
     urls += [f"/departments/{d}/feed.atom" for d in departments]
+    urls += [f"/open311/v2/requests/{cid}.json" for cid in commitments]
     return urls
 
 
@@ -140,7 +146,7 @@ def test_no_private_caller_data_in_any_public_response(app, client, caplog):
     assert_clean(caplog.text, secrets, "the log")
     # The phone numbers are not there in a split form either (e.g. 199-0000-0001).
     digits = re.compile(r"1[89]\d{9}")
-    for url in ("/", "/api/v1/commitments.csv", "/feed.atom"):
+    for url in ("/", "/api/v1/commitments.csv", "/feed.atom", "/open311/v2/requests.json"):
         assert not digits.search(client.get(url).get_data(as_text=True).replace("-", ""))
 
 

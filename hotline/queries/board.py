@@ -223,11 +223,14 @@ def count_by_status(query: BoardQuery, today: date) -> Totals:
     return Totals({code: n for code, n in rows})
 
 
-def search_commitments(query: BoardQuery, today: date, *, paged: bool = True):
-    """(commitments on this page, totals, number of pages) for the filters."""
+def search_commitments(query: BoardQuery, today: date, *, paged: bool = True, clamp: bool = True):
+    """(commitments on this page, totals, number of pages) for the filters.
+    A page past the end is the last page on the board (`clamp`); the open data
+    answers it with an empty page instead (clamp=False)."""
     totals = count_by_status(query, today)
     pages = max(1, math.ceil(totals.total / query.per_page))
-    query.page = min(query.page, pages)
+    if clamp:
+        query.page = min(query.page, pages)
     stmt = query.order(query.filter(public_commitments().join(Commitment.call), today), today)
     if paged:
         stmt = stmt.limit(query.per_page).offset((query.page - 1) * query.per_page)

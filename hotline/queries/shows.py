@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import selectinload
 
+from ..clock import utc_year_bounds
 from ..extensions import db
 from ..models import Call, Commitment, Deputy, Event, Outcome, Show
 from ..status import State
@@ -46,6 +47,19 @@ def show_counts():
         .group_by(Show.id)
         .order_by(Show.starts_at.desc(), Show.id.desc())
     )
+
+
+def show_list(year: int | None = None, kind: str | None = None, status: str | None = None):
+    """(show, calls, answered, commitments, met) rows, newest first, filtered."""
+    stmt = show_counts()
+    if year:
+        start, end = utc_year_bounds(year)
+        stmt = stmt.where(Show.starts_at >= start, Show.starts_at < end)
+    if kind:
+        stmt = stmt.where(Show.kind == kind)
+    if status:
+        stmt = stmt.where(Show.status == status)
+    return db.session.execute(stmt).all()
 
 
 def deputies_with_call_counts():

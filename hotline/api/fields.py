@@ -1,0 +1,212 @@
+"""What the open data publishes: every field of every record, its JSON Schema and
+its meaning. One table feeds the JSON, the CSV columns, the OpenAPI document and
+the human page, so none of them can drift from the others."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from ..models import ShowKind, ShowStatus
+from ..queries.board import KINDS
+from ..status import Code, State
+
+INTEGER = {"type": "integer"}
+COUNT = {"type": "integer", "minimum": 0}
+STRING = {"type": "string"}
+URL = {"type": "string", "format": "uri"}
+UTC_TIME = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$",
+}
+DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+STATUS_CODES = [code.value for code in Code]
+
+
+def nullable(schema: dict) -> dict:
+    return {**schema, "type": [schema["type"], "null"]}
+
+
+# (name, JSON Schema, meaning): the README tables list the same, in this order.
+COMMITMENT_SPEC = (
+    ("id", INTEGER, _l("commitment id")),
+    (
+        "kind",
+        {"type": "string", "enum": list(KINDS)},
+        _l("commitment (made on air) or referral (转线下核实, with a response deadline)"),
+    ),
+    ("url", URL, _l("its public page")),
+    ("pledge", STRING, _l("the pledge in the official's words")),
+    ("department_id", INTEGER, _l("responsible department")),
+    ("department", STRING, _l("department name")),
+    ("official_name", STRING, _l("official who made the commitment on air")),
+    ("official_title", STRING, _l("the official's title")),
+    ("show_id", INTEGER, _l("show the commitment was made on")),
+    ("show_title", STRING, _l("the show's title")),
+    ("show_starts_at", UTC_TIME, _l("when the show started")),
+    ("call_id", INTEGER, _l("the call it came from")),
+    ("call_number", INTEGER, _l("the call's number within the show (#1, #2…)")),
+    ("topic", STRING, _l("public summary of the call")),
+    ("area", STRING, _l("community or street of the call")),
+    ("category", STRING, _l("category of the call")),
+    ("deputy_id", nullable(INTEGER), _l("deputy who took the call")),
+    ("deputy", nullable(STRING), _l("the deputy's name")),
+    ("created_at", UTC_TIME, _l("when the commitment was made")),
+    ("deadline", DATE, _l("current deadline (later than the original one if extended)")),
+    ("original_deadline", DATE, _l("the deadline promised on air; never changes")),
+    ("extended", {"type": "boolean"}, _l("the deadline was extended")),
+    ("state", {"type": "string", "enum": [s.value for s in State]}, _l("stored state")),
+    ("status", {"type": "string", "enum": STATUS_CODES}, _l("public status code")),
+    (
+        "status_days",
+        nullable(COUNT),
+        _l(
+            "days left (due), days overdue (overdue), days late (met_late, or reported "
+            "after the deadline)"
+        ),
+    ),
+    ("completed_on", nullable(DATE), _l("date the department completed it")),
+    ("withdrawn_reason", nullable(STRING), _l("public reason for a withdrawal")),
+)
+SHOW_SPEC = (
+    ("id", INTEGER, _l("show id")),
+    ("url", URL, _l("its public page")),
+    ("title", STRING, _l("title, e.g. 代表专线（第172期）")),
+    ("kind", {"type": "string", "enum": [k.value for k in ShowKind]}, _l("kind of show")),
+    ("venue", STRING, _l("where it took place")),
+    ("starts_at", UTC_TIME, _l("start time")),
+    ("status", {"type": "string", "enum": [s.value for s in ShowStatus]}, _l("show status")),
+    ("calls", COUNT, _l("calls taken")),
+    ("answered", COUNT, _l("calls answered on air")),
+    ("commitments", COUNT, _l("commitments made")),
+    ("met", COUNT, _l("of those, verified as met")),
+)
+DEPARTMENT_SPEC = (
+    ("id", INTEGER, _l("department id")),
+    ("name", STRING, _l("department name")),
+    ("rank", nullable({"type": "integer", "minimum": 1}), _l("rank by on-time rate")),
+    ("commitments", COUNT, _l("all its items: commitments and referrals")),
+    ("referrals", COUNT, _l("of those, referrals for offline verification")),
+    ("fell_due", COUNT, _l("commitments met, or past their original deadline")),
+    ("met_on_time", COUNT, _l("met by the original deadline")),
+    ("met_after_extension", COUNT, _l("met after the original deadline but by the extended one")),
+    ("met_late", COUNT, _l("met after the (current) deadline")),
+    ("reported", COUNT, _l("reported done, awaiting verification")),
+    ("due", COUNT, _l("open, deadline still ahead")),
+    ("due_today", COUNT, _l("open, due today")),
+    ("overdue", COUNT, _l("open and past the deadline now")),
+    ("withdrawn", COUNT, _l("withdrawn with a public reason")),
+    ("extended", COUNT, _l("commitments whose deadline was extended")),
+    (
+        "on_time_rate",
+        nullable({"type": "number", "minimum": 0, "maximum": 1}),
+        _l("met_on_time / fell_due (0–1)"),
+    ),
+    (
+        "median_days_to_complete",
+        nullable({"type": "number"}),
+        _l("median days from the day it was made on air to completion"),
+    ),
+    ("ratings_satisfied", COUNT, _l("online ratings: satisfied")),
+    ("ratings_basic", COUNT, _l("online ratings: basically satisfied")),
+    ("ratings_dissatisfied", COUNT, _l("online ratings: dissatisfied")),
+)
+
+COMMITMENT_FIELDS = tuple(name for name, _schema, _text in COMMITMENT_SPEC)
+SHOW_FIELDS = tuple(name for name, _schema, _text in SHOW_SPEC)
+DEPARTMENT_FIELDS = tuple(name for name, _schema, _text in DEPARTMENT_SPEC)
+
+
+def iso(value) -> str | None:
+    """Dates as YYYY-MM-DD; stored (naive UTC) times as YYYY-MM-DDTHH:MM:SSZ."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0).isoformat() + "Z"
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def commitment_record(c, today: date) -> dict:
+    st = c.status(today)
+    call = c.call
+    return {
+        "id": c.id,
+        "kind": c.kind,
+        "url": url_for("board.commitment", commitment_id=c.id, _external=True),
+        "pledge": c.pledge,
+        "department_id": c.department_id,
+        "department": c.department.name,
+        "official_name": c.official_name,
+        "official_title": c.official_title,
+        "show_id": call.show_id,
+        "show_title": call.show.title,
+        "show_starts_at": iso(call.show.starts_at),
+        "call_id": call.id,
+        "call_number": call.number,
+        "topic": call.topic,
+        "area": call.area,
+        "category": call.category,
+        "deputy_id": call.deputy_id,
+        "deputy": call.deputy.name if call.deputy else None,
+        "created_at": iso(c.created_at),
+        "deadline": iso(c.deadline),
+        "original_deadline": iso(c.original_deadline),
+        "extended": st.extended,
+        "state": c.state,
+        "status": st.code.value,
+        "status_days": st.days,
+        "completed_on": iso(c.completed_on),
+        "withdrawn_reason": c.withdrawn_reason,
+    }
+
+
+def show_record(row) -> dict:
+    s, calls, answered, commitments, met = row
+    return {
+        "id": s.id,
+        "url": url_for("board.show", show_id=s.id, _external=True),
+        "title": s.title,
+        "kind": s.kind,
+        "venue": s.venue,
+        "starts_at": iso(s.starts_at),
+        "status": s.status,
+        "calls": calls,
+        "answered": answered,
+        "commitments": commitments,
+        "met": met,
+    }
+
+
+def department_record(card) -> dict:
+    return {
+        "id": card.department.id,
+        "name": card.department.name,
+        "rank": card.rank,
+        "commitments": card.total,
+        "referrals": card.referrals,
+        "fell_due": card.fell_due,
+        **{
+            code: card[code]
+            for code in (
+                "met_on_time",
+                "met_after_extension",
+                "met_late",
+                "reported",
+                "due",
+                "due_today",
+                "overdue",
+                "withdrawn",
+            )
+        },
+        "extended": card.extended,
+        "on_time_rate": round(card.on_time_rate, 4) if card.on_time_rate is not None else None,
+        "median_days_to_complete": card.median_days,
+        "ratings_satisfied": card.ratings.get("satisfied", 0),
+        "ratings_basic": card.ratings.get("basic", 0),
+        "ratings_dissatisfied": card.ratings.get("dissatisfied", 0),
+    }
