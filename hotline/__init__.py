@@ -71,6 +71,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
     limiter.init_app(app)
 
+    from . import delivery
+
+    delivery.init_app(app)
+
     from . import live
 
     live.init_app(app)

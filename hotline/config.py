@@ -71,6 +71,9 @@ def load(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,  # a whole broadcast day on one page
         "WTF_CSRF_HEADERS": ["X-CSRFToken"],
+        "WTF_CSRF_FIELD_NAME": "csrf_token",
+        # hotline/delivery.py compresses, except responses that carry a CSRF token.
+        "COMPRESS_REGISTER": False,
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("HOTLINE_TIMEZONE", "Asia/Shanghai"),
         "SMTP_HOST": os.environ.get("SMTP_HOST"),
