@@ -49,7 +49,8 @@ format: $(VENV)/.test-installed
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-bench: $(VENV)/.test-installed $(MO)
+# Every benchmark at full size, app beside the bare relay; writes bench/RESULTS.md.
+bench: $(VENV)/.test-installed $(MO) services
 	$(PY) bench/run.py
 
 clean:

@@ -5,6 +5,7 @@ and threading also work). Eventlet and gevent must patch the standard library
 before anything else is imported.
 """
 
+import gc
 import os
 import resource
 import warnings
@@ -30,6 +31,11 @@ from hotline.extensions import socketio  # noqa: E402
 FD_RESERVE = 256
 
 app = create_app()
+
+# What the app loaded at start (modules, templates, the ORM's mappings) lives
+# as long as the process: keep it out of the garbage collector's full passes,
+# which otherwise walk it all during every burst of fan-out allocations.
+gc.freeze()
 
 
 def connection_limits(config: dict) -> int:
