@@ -6,13 +6,13 @@ FLASK := $(VENV)/bin/flask --app hotline
 PO := hotline/translations/zh_Hans_CN/LC_MESSAGES/messages.po
 MO := $(PO:.po=.mo)
 
-.PHONY: run test lint format translations extract services browser bench clean
+.PHONY: run test lint format translations extract services browser nginx bench clean
 
 run: $(VENV)/.installed $(MO)
 	$(FLASK) setup
 	$(PY) wsgi.py
 
-test: $(VENV)/.test-installed $(MO) services browser
+test: $(VENV)/.test-installed $(MO) services browser nginx
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -40,6 +40,10 @@ services:
 
 browser:
 	bash scripts/ensure-chromium.sh
+
+# nginx for the deploy test (deploy/nginx.conf run for real).
+nginx:
+	bash scripts/ensure-nginx.sh
 
 lint: $(VENV)/.test-installed
 	$(PY) -m ruff check .
