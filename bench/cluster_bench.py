@@ -46,7 +46,10 @@ def one_size(n: int, rounds: int, processes: int, mode: str) -> dict:
                         HOTLINE_SOCKETIO_CHANNEL=channel,
                     )
                 )
-            app = asyncio.run(measure_app(servers, servers[0].url, n, rounds))
+            try:
+                app = asyncio.run(measure_app(servers, servers[0].url, n, rounds))
+            except Exception as error:
+                raise RuntimeError(f"app: {error}") from error
         finally:
             for server in servers:
                 server.stop()
@@ -54,7 +57,10 @@ def one_size(n: int, rounds: int, processes: int, mode: str) -> dict:
     try:
         for _ in range(processes):
             relays.append(bare_server(mode, queue=REDIS, channel=channel + "-bare"))
-        bare = asyncio.run(measure_bare(relays, app["sizes"], n, rounds))
+        try:
+            bare = asyncio.run(measure_bare(relays, app["sizes"], n, rounds))
+        except Exception as error:
+            raise RuntimeError(f"bare: {error}") from error
     finally:
         for relay in relays:
             relay.stop()

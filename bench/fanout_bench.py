@@ -87,11 +87,15 @@ def one_size(mode: str, database: DemoDatabase, n: int, rounds: int) -> dict:
     server = app_server(mode, database.fresh_url(), n)
     try:
         app = asyncio.run(measure_app([server], server.url, n, rounds))
+    except Exception as error:
+        raise RuntimeError(f"app: {error}") from error
     finally:
         server.stop()
     bare = bare_server(mode)
     try:
         base = asyncio.run(measure_bare([bare], app["sizes"], n, rounds))
+    except Exception as error:
+        raise RuntimeError(f"bare: {error}") from error
     finally:
         bare.stop()
     return row(mode, n, rounds, app, base)

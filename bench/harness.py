@@ -10,6 +10,7 @@ loop is bounded and every server is stopped at the end.
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import os
 import platform
@@ -24,6 +25,10 @@ from pathlib import Path
 
 import aiohttp
 import socketio
+
+# Thousands of clients closing at once each say so; only errors matter here.
+logging.getLogger("engineio.client").setLevel(logging.ERROR)
+logging.getLogger("socketio.client").setLevel(logging.ERROR)
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"

@@ -11,6 +11,7 @@ Usage: python bench/run.py [--tiny] [--out bench/RESULTS.md] [--no-cluster]
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -93,6 +94,7 @@ def main() -> None:
     plan = TINY if args.tiny else FULL
     began = time.monotonic()
     box = machine()
+    load_before = os.getloadavg()
 
     print("== fan-out and RSS per viewer, one process (eventlet)", flush=True)
     fanout = fanout_bench.run(plan["fanout_sizes"], plan["rounds"], "eventlet")
@@ -107,6 +109,7 @@ def main() -> None:
     print("== board size: 100 against 10,000 commitments", flush=True)
     board = board_sizes(args.tiny)
 
+    load_after = os.getloadavg()
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     out = [
         "# Benchmark results",
@@ -118,7 +121,10 @@ def main() -> None:
         f"Python {box['python']}, {box['system']}. Default async mode: eventlet. "
         "Server and client share the machine: the asyncio client harness (one process, "
         "python-socketio AsyncClient on WebSocket) runs beside the server under test, "
-        "and other work on the machine adds noise.",
+        "and other work on the machine adds noise: the load average (1 min) was "
+        f"{load_before[0]:.1f} at the start and {load_after[0]:.1f} at the end "
+        "(the client and the server under test account for up to 2 of it; more is "
+        "other processes competing for the cores).",
         "",
         "The bare relay (`bench/bare_server.py`) is a minimal Flask-SocketIO server in the "
         "same async mode that emits the same number of events of the same sizes to the "
