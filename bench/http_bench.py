@@ -48,6 +48,7 @@ def run(seconds: float, connections: int = 50, mode: str = "eventlet") -> list[d
         "static_p50": page["p50"],
         "static_p99": page["p99"],
         "ratio": board["rps"] / page["rps"],
+        "errors": board["errors"] + page["errors"],
     }
     print_row(result)
     return [result]
@@ -58,7 +59,7 @@ def print_row(r: dict) -> None:
         f"{r['mode']:9} board first page {r['board_rps']:7.0f} req/s (p99 {ms(r['board_p99'])})"
         f"  static file, same {r['bytes']} bytes {r['static_rps']:7.0f} req/s"
         f" (p99 {ms(r['static_p99'])})  ratio {r['ratio']:.2f}"
-        f"  [{r['connections']} connections, {r['seconds']} s each]",
+        f"  [{r['connections']} connections, {r['seconds']} s each, {r['errors']} errors]",
         flush=True,
     )
 

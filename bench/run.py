@@ -60,16 +60,18 @@ def fanout_table(rows: list[dict], processes: bool = False) -> list[str]:
 
 def http_table(rows: list[dict]) -> list[str]:
     lines = [
-        "| mode | board first page | p99 | static file, same size | p99 | board / static |",
-        "|---|---|---|---|---|---|",
+        "| mode | board first page | p99 | static file, same size | p99 | board / static "
+        "| errors |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         if "failed" in r:
-            lines.append(f"| {r['mode']} | failed: {r['failed'][:120]} | | | | |")
+            lines.append(f"| {r['mode']} | failed: {r['failed'][:120]} | | | | | |")
             continue
         lines.append(
             f"| {r['mode']} | {r['board_rps']:.0f} req/s | {ms(r['board_p99'])} |"
             f" {r['static_rps']:.0f} req/s | {ms(r['static_p99'])} | **{r['ratio']:.2f}** |"
+            f" {r.get('errors', 0)} |"
         )
     return lines
 
