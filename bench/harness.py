@@ -237,7 +237,12 @@ class Viewers:
                 await client.call("join", {"rooms": [room]}, namespace="/live", timeout=60)
             return client
 
-        self.clients = await asyncio.gather(*(one(i) for i in range(n)))
+        made = await asyncio.gather(*(one(i) for i in range(n)), return_exceptions=True)
+        self.clients = [c for c in made if isinstance(c, socketio.AsyncClient)]
+        failed = [e for e in made if isinstance(e, BaseException)]
+        if failed:
+            await self.close()  # the ones that did connect
+            raise RuntimeError(f"{len(failed)} of {n} viewers could not connect: {failed[0]}")
         self._start_round()
 
     async def discover(self, trigger) -> list[int]:
