@@ -21,6 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import busy_board_bench  # noqa: E402
 import cluster_bench  # noqa: E402
 import fanout_bench  # noqa: E402
 import http_bench  # noqa: E402
@@ -31,10 +32,18 @@ FULL = {
     "fanout_sizes": [100, 1000, 3000, 5000],
     "cluster_sizes": [100, 1000, 3000],
     "mode_sizes": [1000],
+    "busy_viewers": 1000,
     "rounds": 20,
     "seconds": 10,
 }
-TINY = {"fanout_sizes": [3], "cluster_sizes": [3], "mode_sizes": [3], "rounds": 2, "seconds": 0.5}
+TINY = {
+    "fanout_sizes": [3],
+    "cluster_sizes": [3],
+    "mode_sizes": [3],
+    "busy_viewers": 3,
+    "rounds": 2,
+    "seconds": 0.5,
+}
 
 
 def fanout_table(rows: list[dict], processes: bool = False) -> list[str]:
@@ -76,6 +85,20 @@ def http_table(rows: list[dict]) -> list[str]:
     return lines
 
 
+def busy_table(rows: list[dict]) -> list[str]:
+    lines = [
+        "| mode | viewers | board p99, a push a second | idle p99 | busy / idle | errors |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['mode']} | {r['viewers']:,} | {ms(r['busy_p99'])} ({r['busy_rps']:.0f} req/s) |"
+            f" {ms(r['idle_p99'])} ({r['idle_rps']:.0f} req/s) | **{r['ratio']:.2f}** |"
+            f" {r['errors']} |"
+        )
+    return lines
+
+
 def board_sizes(tiny: bool) -> list[str]:
     """bench/board_bench.py (100 vs 10,000 commitments, in-process), as it prints."""
     if tiny:
@@ -102,6 +125,8 @@ def main() -> None:
     fanout = fanout_bench.run(plan["fanout_sizes"], plan["rounds"], "eventlet")
     print("== board first page against a static file", flush=True)
     http = http_bench.run(plan["seconds"], mode="eventlet")
+    print("== the board while a show is on", flush=True)
+    busy = busy_board_bench.run(plan["busy_viewers"], plan["seconds"])
     cluster = []
     if not args.no_cluster:
         print("== fan-out over 3 processes on PostgreSQL + Redis", flush=True)
@@ -148,6 +173,13 @@ def main() -> None:
         "uncompressed (`Accept-Encoding: identity`); eventlet.",
         "",
         *http_table(http),
+        "",
+        "## The board while a show is on",
+        "",
+        "p99 of the board's first page over 5 connections with N viewers connected to a "
+        "live show and one call logged a second, against the same server idle.",
+        "",
+        *busy_table(busy),
         "",
         "## Fan-out over 3 processes on PostgreSQL + Redis (call logged on process 1)",
         "",

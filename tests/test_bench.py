@@ -40,6 +40,11 @@ def test_http_bench_compares_the_board_with_a_static_file():
     assert not list((ROOT / "static").glob("bench-*.html")), "the static file is left behind"
 
 
+def test_busy_board_bench_compares_a_running_show_with_idle():
+    out = bench("bench/busy_board_bench.py", "--viewers", "3", "--seconds", "1")
+    assert "board p99 with 3 viewers and a push a second" in out and "ratio" in out
+
+
 def test_modes_bench_runs_every_async_mode():
     out = bench("bench/modes_bench.py", "--sizes", "3", "--rounds", "1", "--seconds", "0.3")
     for mode in ("eventlet", "gevent", "threading"):
