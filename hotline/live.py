@@ -153,12 +153,9 @@ def init_app(app: Flask) -> None:
 
 
 # Public sockets open on this process (their sids), against HOTLINE_MAX_VIEWERS.
+# A connection limit is per process by nature: each process counts its own.
 _viewers: set[str] = set()
 _viewers_lock = threading.Lock()
-
-
-def viewer_count() -> int:
-    return len(_viewers)
 
 
 @socketio.on("connect", namespace=PUBLIC)
