@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -145,17 +144,20 @@ def test_a_low_file_descriptor_limit_is_reported_at_start(template_databases, tm
         "HOTLINE_MAX_VIEWERS": "5000",
     }
 
-    def low_limit():
-        resource.setrlimit(resource.RLIMIT_NOFILE, (512, 512))
-
+    # The limit is lowered in the child itself (a preexec_fn would fork this
+    # process, which eventlet warns about once it is imported here).
+    low_limit = (
+        "import resource, runpy, sys; "
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (512, 512)); "
+        "sys.argv = ['wsgi.py']; runpy.run_path('wsgi.py', run_name='__main__')"
+    )
     process = subprocess.Popen(
-        [sys.executable, "wsgi.py"],
+        [sys.executable, "-c", low_limit],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        preexec_fn=low_limit,
     )
     try:
         lines = []
