@@ -6,13 +6,13 @@ FLASK := $(VENV)/bin/flask --app hotline
 PO := hotline/translations/zh_Hans_CN/LC_MESSAGES/messages.po
 MO := $(PO:.po=.mo)
 
-.PHONY: run test lint format translations extract services browser bench audit clean
+.PHONY: run test lint format translations extract services browser nginx bench audit clean
 
 run: $(VENV)/.installed $(MO)
 	$(FLASK) setup
 	$(PY) wsgi.py
 
-test: $(VENV)/.test-installed $(MO) services browser
+test: $(VENV)/.test-installed $(MO) services browser nginx
 	$(PY) -m ruff check .
 	$(PY) scripts/audit_deps.py
 	$(PY) -m pytest
@@ -47,6 +47,10 @@ browser:
 audit: $(VENV)/.test-installed
 	$(PY) scripts/audit_deps.py
 
+# nginx for the deploy test (deploy/nginx.conf run for real).
+nginx:
+	bash scripts/ensure-nginx.sh
+
 lint: $(VENV)/.test-installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -55,7 +59,8 @@ format: $(VENV)/.test-installed
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-bench: $(VENV)/.test-installed $(MO)
+# Every benchmark at full size, app beside the bare relay; writes bench/RESULTS.md.
+bench: $(VENV)/.test-installed $(MO) services
 	$(PY) bench/run.py
 
 clean:

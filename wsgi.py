@@ -5,7 +5,9 @@ and threading also work). Eventlet and gevent must patch the standard library
 before anything else is imported.
 """
 
+import gc
 import os
+import resource
 import warnings
 
 mode = os.environ.get("HOTLINE_ASYNC_MODE", "eventlet")
@@ -24,10 +26,66 @@ elif mode == "gevent":
 from hotline import create_app  # noqa: E402
 from hotline.extensions import socketio  # noqa: E402
 
+# Descriptors a process needs besides its client connections: database and
+# Redis connections, log files, templates being read.
+FD_RESERVE = 256
+
 app = create_app()
+
+# What the app loaded at start (modules, templates, the ORM's mappings) lives
+# as long as the process: keep it out of the garbage collector's full passes,
+# which otherwise walk it all during every burst of fan-out allocations.
+gc.freeze()
+
+
+def connection_limits(config: dict) -> int:
+    """Fit the connection limits to the file-descriptor limit; returns the
+    server's connection limit and lowers HOTLINE_MAX_VIEWERS when it must.
+
+    Every open socket is a file descriptor: with too few, accept() fails and
+    the whole site stops answering, staff included.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        # The soft limit is often 1,024 while the hard one allows far more.
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+        except (ValueError, OSError):
+            pass
+    connections = config["HOTLINE_MAX_CONNECTIONS"]
+    viewers = config["HOTLINE_MAX_VIEWERS"]
+    staff = max(connections - viewers, 0)  # kept free of viewers
+    if soft != resource.RLIM_INFINITY and soft < connections + FD_RESERVE:
+        connections = max(soft - FD_RESERVE, 4)
+        # Staff keep their room, or at least a quarter of what there is.
+        viewers = min(viewers, connections - min(staff, connections // 4))
+        print(
+            f"WARNING: the file-descriptor limit ({soft}) is too low for "
+            f"{config['HOTLINE_MAX_CONNECTIONS']} connections: serving at most {connections}, "
+            f"of which {viewers} public viewers. Raise it (`ulimit -n`, or LimitNOFILE= "
+            "in the systemd unit) or lower HOTLINE_MAX_VIEWERS / HOTLINE_MAX_CONNECTIONS.",
+            flush=True,
+        )
+    config["HOTLINE_MAX_VIEWERS"] = viewers
+    return connections
+
 
 if __name__ == "__main__":
     host = os.environ.get("HOTLINE_HOST", "127.0.0.1")
     port = int(os.environ.get("HOTLINE_PORT", "5000"))
-    print(f"Hotline on http://{host}:{port}/ (async mode: {mode})", flush=True)
-    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=(mode == "threading"))
+    limit = connection_limits(app.config)
+    options = {}
+    if mode == "eventlet":
+        # Eventlet's WSGI server serves 1,024 connections by default and then
+        # stops accepting any: every WebSocket holds one for as long as it is open.
+        options["max_size"] = limit
+    elif mode == "threading":
+        options["allow_unsafe_werkzeug"] = True
+    # gevent's server has no pool limit by default.
+    print(
+        f"Hotline on http://{host}:{port}/ (async mode: {mode}, "
+        f"viewers ≤ {app.config['HOTLINE_MAX_VIEWERS']}, connections ≤ {limit})",
+        flush=True,
+    )
+    socketio.run(app, host=host, port=port, **options)

@@ -1,227 +1,164 @@
-"""Live fan-out: the app pushing a logged call to N public viewers, against a
-bare Socket.IO server broadcasting the same bytes to the same N clients.
+"""Live fan-out and memory per viewer, app against the bare relay.
 
-Both servers run as `python` processes in the same async mode (eventlet, as in
-production); the viewers are python-socketio clients on WebSockets. For each
-round we time from the moment the desk's POST is sent (or the bare server is
-asked to broadcast) until every viewer has the event, and print the medians
-and their ratio. The app does more than the bare server per change (save the
-call, render the block once per language, bump the room's sequence number),
-so a ratio near 1 means that work is small next to the fan-out itself.
+For each N: start `python wsgi.py` on a fresh copy of the demo data, connect N
+public viewers into a live show's room, and time, per round, from the
+moderator's POST of a new call until the last viewer has every `swap` event
+the change sends. Then the bare relay (bench/bare_server.py) with the same
+async mode gets the same N viewers and emits the same number of events of the
+same sizes. Prints p50 and p99 of both, their ratio, and the server's RSS
+growth per connected viewer (app and bare).
 
-Usage: python bench/fanout_bench.py [viewers] [rounds]
+Usage: python bench/fanout_bench.py [--sizes 100,1000,3000] [--rounds 20] [--mode eventlet]
 """
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import socket
-import statistics
-import subprocess
+import argparse
+import asyncio
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
-import requests
-import socketio
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-ROOT = Path(__file__).resolve().parent.parent
-VIEWERS = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 15
-MODE = os.environ.get("HOTLINE_ASYNC_MODE", "eventlet")
-
-BARE_SERVER = """
-import os, sys
-mode = os.environ["MODE"]
-if mode == "eventlet":
-    import eventlet; eventlet.monkey_patch()
-from flask import Flask, request
-from flask_socketio import SocketIO, join_room
-app = Flask(__name__)
-sio = SocketIO(app, async_mode=mode)
-
-@sio.on("join", namespace="/live")
-def join(data):
-    for room in data["rooms"]:
-        join_room(room, namespace="/live")
-    return {room: 0 for room in data["rooms"]}
-
-@app.post("/broadcast")
-def broadcast():
-    sio.emit("swap", request.get_json(), to="show:1|zh_CN", namespace="/live")
-    return "ok"
-
-sio.run(app, host="127.0.0.1", port=int(sys.argv[1]), allow_unsafe_werkzeug=True)
-"""
+from harness import (  # noqa: E402
+    DemoDatabase,
+    Desk,
+    Viewers,
+    aiohttp,
+    app_server,
+    bare_server,
+    ms,
+    percentile,
+)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+async def measure_app(servers: list, desk_base: str, n: int, rounds: int) -> dict:
+    """N viewers spread over `servers`, calls logged on desk_base."""
+    desk = Desk(desk_base)
+    viewers = Viewers()
+    try:
+        room = await desk.open()
+        rss_before = sum(s.rss_kb() for s in servers)
+        await viewers.connect([s.url for s in servers], room, n)
+        rss_after = sum(s.rss_kb() for s in servers)
+        sizes = await viewers.discover(desk.log_call)
+        times = await viewers.rounds(desk.log_call, rounds)
+    finally:
+        await viewers.close()
+        await desk.close()
+    return result(times, sizes, rss_before, rss_after, n)
 
 
-def wait_listening(port: int, process) -> None:
-    for _ in range(150):
-        if process.poll() is not None:
-            sys.exit(f"server exited:\n{process.stdout.read()}")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    sys.exit("server did not start")
+async def measure_bare(servers: list, sizes: list[int], n: int, rounds: int) -> dict:
+    viewers = Viewers()
+    http = aiohttp.ClientSession()
+
+    async def broadcast(_i: int) -> None:
+        body = {"room": "show:1", "sizes": sizes}
+        async with http.post(f"{servers[0].url}/broadcast", json=body) as r:
+            assert r.status == 204, r.status
+
+    try:
+        rss_before = sum(s.rss_kb() for s in servers)
+        await viewers.connect([s.url for s in servers], "show:1", n)
+        rss_after = sum(s.rss_kb() for s in servers)
+        got = await viewers.discover(broadcast)
+        assert got == sizes, (got, sizes)
+        times = await viewers.rounds(broadcast, rounds)
+    finally:
+        await viewers.close()
+        await http.close()
+    return result(times, sizes, rss_before, rss_after, n)
 
 
-class Viewers:
-    """N socket.io clients in one room, counting swaps as they arrive."""
-
-    def __init__(self, url: str, room: str, n: int):
-        self.clients, self.lock, self.count = [], threading.Lock(), 0
-        self.done = threading.Event()
-        self.expected = n
-        self.last_html = ""
-        for _ in range(n):
-            client = socketio.Client(reconnection=False)
-            client.on("swap", self._on_swap, namespace="/live")
-            client.connect(url, namespaces=["/live"], transports=["websocket"])
-            client.call("join", {"rooms": [room]}, namespace="/live", timeout=10)
-            self.clients.append(client)
-
-    def _on_swap(self, data):
-        with self.lock:
-            self.count += 1
-            self.last_html = data["html"]
-            if self.count >= self.expected:
-                self.done.set()
-
-    def arm(self):
-        with self.lock:
-            self.count = 0
-            self.done.clear()
-
-    def close(self):
-        for client in self.clients:
-            client.disconnect()
-
-
-def time_rounds(viewers: Viewers, trigger) -> list[float]:
-    times = []
-    for i in range(ROUNDS):
-        viewers.arm()
-        start = time.perf_counter()
-        trigger(i)
-        if not viewers.done.wait(30):
-            sys.exit(f"only {viewers.count} of {viewers.expected} viewers got round {i}")
-        times.append(time.perf_counter() - start)
-    return times
-
-
-def app_server(folder: Path):
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder}/hotline.sqlite3",
-        "SECRET_KEY": "bench",
-        "HOTLINE_ASYNC_MODE": MODE,
+def result(times, sizes, rss_before, rss_after, n) -> dict:
+    return {
+        "p50": percentile(times, 0.5),
+        "p99": percentile(times, 0.99),
+        "sizes": sizes,
+        "events": len(sizes),
+        "bytes": sum(sizes),
+        "rss_per_viewer_kb": (rss_after - rss_before) / n,
     }
-    flask = [sys.executable, "-m", "flask", "--app", "hotline", "setup"]
-    subprocess.run(flask, cwd=ROOT, env=env, check=True, capture_output=True)
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "wsgi.py"],
-        cwd=ROOT,
-        env={**env, "HOTLINE_PORT": str(port)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    wait_listening(port, process)
-    return process, f"http://127.0.0.1:{port}"
 
 
-def measure_app(folder: Path) -> tuple[list[float], int]:
-    process, url = app_server(folder)
+def one_size(mode: str, database: DemoDatabase, n: int, rounds: int) -> dict:
+    server = app_server(mode, database.fresh_url(), n)
     try:
-        desk = requests.Session()
-        login_page = desk.get(f"{url}/auth/login").text
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page)[1]
-        desk.post(
-            f"{url}/auth/login",
-            data={"username": "host", "password": "hotline-demo", "csrf_token": token},
-        )
-        listing = desk.get(f"{url}/desk/").text
-        show_id = re.search(r'href="/desk/shows/(\d+)"', listing)[1]
-        token = re.search(r'csrf-token" content="([^"]+)"', listing)[1]
-        desk.post(
-            f"{url}/desk/shows/{show_id}/status", data={"action": "live", "csrf_token": token}
-        )
-        viewers = Viewers(url, f"show:{show_id}", VIEWERS)
-
-        def log_call(i):
-            desk.post(
-                f"{url}/desk/shows/{show_id}/calls",
-                data={
-                    "topic": f"压测来电 {i}：小区路灯不亮",
-                    "department": "1",
-                    "csrf_token": token,
-                },
-                allow_redirects=False,
-            )
-
-        times = time_rounds(viewers, log_call)
-        size = len(viewers.last_html.encode())
-        viewers.close()
-        return times, size
+        app = asyncio.run(measure_app([server], server.url, n, rounds))
+    except Exception as error:
+        raise RuntimeError(f"app: {error}") from error
     finally:
-        process.terminate()
-        process.wait(10)
-
-
-def measure_bare(size: int) -> list[float]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-c", BARE_SERVER, str(port)],
-        env={**os.environ, "MODE": MODE},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    wait_listening(port, process)
-    url = f"http://127.0.0.1:{port}"
+        server.stop()
+    bare = bare_server(mode)
     try:
-        viewers = Viewers(url, "show:1|zh_CN", VIEWERS)
-        payload = {
-            "room": "show:1",
-            "target": "#call-list",
-            "swap": "afterbegin",
-            "html": "x" * size,
-            "seq": 1,
-        }
-        http = requests.Session()
-        times = time_rounds(viewers, lambda i: http.post(f"{url}/broadcast", json=payload))
-        viewers.close()
-        return times
+        base = asyncio.run(measure_bare([bare], app["sizes"], n, rounds))
+    except Exception as error:
+        raise RuntimeError(f"bare: {error}") from error
     finally:
-        process.terminate()
-        process.wait(10)
+        bare.stop()
+    return row(mode, n, rounds, app, base)
+
+
+def row(mode: str, n: int, rounds: int, app: dict, bare: dict) -> dict:
+    return {
+        "mode": mode,
+        "viewers": n,
+        "rounds": rounds,
+        "events": app["events"],
+        "bytes": app["bytes"],
+        "app_p50": app["p50"],
+        "app_p99": app["p99"],
+        "bare_p50": bare["p50"],
+        "bare_p99": bare["p99"],
+        "ratio_p99": app["p99"] / bare["p99"],
+        "app_rss_kb": app["rss_per_viewer_kb"],
+        "bare_rss_kb": bare["rss_per_viewer_kb"],
+        "ratio_rss": app["rss_per_viewer_kb"] / bare["rss_per_viewer_kb"]
+        if bare["rss_per_viewer_kb"] > 0
+        else float("nan"),
+    }
+
+
+def run(sizes: list[int], rounds: int, mode: str = "eventlet") -> list[dict]:
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="hotline-bench-") as folder:
+        database = DemoDatabase(Path(folder))
+        for n in sizes:
+            try:
+                rows.append(one_size(mode, database, n, rounds))
+            except Exception as error:  # a size the machine cannot hold: say so, go on
+                print(f"  {mode} N={n}: failed: {error}", flush=True)
+                rows.append({"mode": mode, "viewers": n, "failed": str(error)})
+                continue
+            print_row(rows[-1])
+    return rows
+
+
+def print_row(r: dict) -> None:
+    if "failed" in r:
+        print(f"{r['mode']:9} N={r['viewers']:5}  failed: {r['failed']}", flush=True)
+        return
+    print(
+        f"{r['mode']:9} N={r['viewers']:5}  app p50 {ms(r['app_p50'])} p99 {ms(r['app_p99'])}"
+        f"  bare p50 {ms(r['bare_p50'])} p99 {ms(r['bare_p99'])}"
+        f"  ratio p99 {r['ratio_p99']:.2f}"
+        f"  | RSS/viewer app {r['app_rss_kb']:.1f} kB bare {r['bare_rss_kb']:.1f} kB"
+        f"  ratio {r['ratio_rss']:.2f}"
+        f"  ({r['events']} events, {r['bytes']} bytes per change)",
+        flush=True,
+    )
 
 
 def main() -> None:
-    folder = Path(tempfile.mkdtemp(prefix="hotline-fanout-"))
-    try:
-        app_times, size = measure_app(folder)
-        bare_times = measure_bare(size)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    app_ms = statistics.median(app_times) * 1000
-    bare_ms = statistics.median(bare_times) * 1000
-    print(f"viewers: {VIEWERS}, rounds: {ROUNDS}, async mode: {MODE}, payload: {size} bytes")
-    print(f"app: a logged call reaches every viewer   median {app_ms:8.1f} ms")
-    print(f"bare Socket.IO broadcast of same bytes   median {bare_ms:8.1f} ms")
-    print(f"ratio app / bare: {app_ms / bare_ms:.2f}")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000,3000")
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--mode", default="eventlet")
+    args = parser.parse_args()
+    rows = run([int(n) for n in args.sizes.split(",")], args.rounds, args.mode)
+    sys.exit(1 if any("failed" in r for r in rows) else 0)
 
 
 if __name__ == "__main__":

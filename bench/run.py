@@ -1,13 +1,211 @@
-"""Run every bench/*_bench.py in turn (make bench)."""
+"""Run every benchmark and write bench/RESULTS.md (make bench).
 
+Each figure of the app is printed beside the bare relay's (or the static
+file's) from the same run and the same harness, and their ratio.
+
+Usage: python bench/run.py [--tiny] [--out bench/RESULTS.md] [--no-cluster]
+  --tiny: N=3, a couple of rounds, half a second of load: checks that every
+  benchmark still runs (the tests do this); its figures mean nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
 import subprocess
 import sys
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
-failed = 0
-for script in sorted(HERE.glob("*_bench.py")):
-    print(f"== {script.name}", flush=True)
-    failed += subprocess.run([sys.executable, str(script)], check=False).returncode != 0
-sys.exit(1 if failed else 0)
+import busy_board_bench  # noqa: E402
+import cluster_bench  # noqa: E402
+import fanout_bench  # noqa: E402
+import http_bench  # noqa: E402
+import modes_bench  # noqa: E402
+from harness import machine, ms  # noqa: E402
+
+FULL = {
+    "fanout_sizes": [100, 1000, 3000, 5000],
+    "cluster_sizes": [100, 1000, 3000],
+    "mode_sizes": [1000],
+    "busy_viewers": 1000,
+    "rounds": 20,
+    "seconds": 10,
+}
+TINY = {
+    "fanout_sizes": [3],
+    "cluster_sizes": [3],
+    "mode_sizes": [3],
+    "busy_viewers": 3,
+    "rounds": 2,
+    "seconds": 0.5,
+}
+
+
+def fanout_table(rows: list[dict], processes: bool = False) -> list[str]:
+    head = "| mode | processes | viewers |" if processes else "| mode | viewers |"
+    lines = [
+        head + " app p50 | app p99 | bare p50 | bare p99 | p99 app / bare "
+        "| RSS per viewer, app | bare | RSS app / bare |",
+        "|" + "---|" * (head.count("|") - 1 + 8),
+    ]
+    for r in rows:
+        first = f"| {r['mode']} |" + (f" {r.get('processes', 1)} |" if processes else "")
+        first += f" {r['viewers']:,} |"
+        if "failed" in r:
+            lines.append(first + f" failed: {r['failed'][:120]} |" + " |" * 7)
+            continue
+        lines.append(
+            first + f" {ms(r['app_p50'])} | {ms(r['app_p99'])} | {ms(r['bare_p50'])} |"
+            f" {ms(r['bare_p99'])} | **{r['ratio_p99']:.2f}** | {r['app_rss_kb']:.1f} kB |"
+            f" {r['bare_rss_kb']:.1f} kB | **{r['ratio_rss']:.2f}** |"
+        )
+    return lines
+
+
+def http_table(rows: list[dict]) -> list[str]:
+    lines = [
+        "| mode | board first page | p99 | static file, same size | p99 | board / static "
+        "| errors |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        if "failed" in r:
+            lines.append(f"| {r['mode']} | failed: {r['failed'][:120]} | | | | | |")
+            continue
+        lines.append(
+            f"| {r['mode']} | {r['board_rps']:.0f} req/s | {ms(r['board_p99'])} |"
+            f" {r['static_rps']:.0f} req/s | {ms(r['static_p99'])} | **{r['ratio']:.2f}** |"
+            f" {r.get('errors', 0)} |"
+        )
+    return lines
+
+
+def busy_table(rows: list[dict]) -> list[str]:
+    lines = [
+        "| mode | viewers | board p99, a push a second | idle p99 | busy / idle | errors |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['mode']} | {r['viewers']:,} | {ms(r['busy_p99'])} ({r['busy_rps']:.0f} req/s) |"
+            f" {ms(r['idle_p99'])} ({r['idle_rps']:.0f} req/s) | **{r['ratio']:.2f}** |"
+            f" {r['errors']} |"
+        )
+    return lines
+
+
+def board_sizes(tiny: bool) -> list[str]:
+    """bench/board_bench.py (100 vs 10,000 commitments, in-process), as it prints."""
+    if tiny:
+        return ["(not run in tiny mode)"]
+    done = subprocess.run(
+        [sys.executable, str(HERE / "board_bench.py")], capture_output=True, text=True, check=False
+    )
+    print(done.stdout, done.stderr, flush=True)
+    return (done.stdout or done.stderr).strip().splitlines()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tiny", action="store_true")
+    parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
+    parser.add_argument("--no-cluster", action="store_true", help="skip the Redis benchmark")
+    args = parser.parse_args()
+    plan = TINY if args.tiny else FULL
+    began = time.monotonic()
+    box = machine()
+    load_before = os.getloadavg()
+
+    print("== fan-out and RSS per viewer, one process (eventlet)", flush=True)
+    fanout = fanout_bench.run(plan["fanout_sizes"], plan["rounds"], "eventlet")
+    print("== board first page against a static file", flush=True)
+    http = http_bench.run(plan["seconds"], mode="eventlet")
+    print("== the board while a show is on", flush=True)
+    busy = busy_board_bench.run(plan["busy_viewers"], plan["seconds"])
+    cluster = []
+    if not args.no_cluster:
+        print("== fan-out over 3 processes on PostgreSQL + Redis", flush=True)
+        cluster = cluster_bench.run(plan["cluster_sizes"], plan["rounds"], 3, "eventlet")
+    print("== async modes side by side", flush=True)
+    modes = modes_bench.run(plan["mode_sizes"], plan["rounds"], plan["seconds"])
+    print("== board size: 100 against 10,000 commitments", flush=True)
+    board = board_sizes(args.tiny)
+
+    load_after = os.getloadavg()
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    out = [
+        "# Benchmark results",
+        "",
+        f"Written by `make bench` (`bench/run.py{' --tiny' if args.tiny else ''}`) on {when}, "
+        f"in {time.monotonic() - began:.0f} s.",
+        "",
+        f"Machine: {box['cores']} cores ({box['cpu']}), {box['memory_gb']} GB memory, "
+        f"Python {box['python']}, {box['system']}. Default async mode: eventlet. "
+        "Server and client share the machine: the asyncio client harness (one process, "
+        "python-socketio AsyncClient on WebSocket) runs beside the server under test, "
+        "and other work on the machine adds noise: the load average (1 min) was "
+        f"{load_before[0]:.1f} at the start and {load_after[0]:.1f} at the end "
+        "(the client and the server under test account for up to 2 of it; more is "
+        "other processes competing for the cores).",
+        "",
+        "The bare relay (`bench/bare_server.py`) is a minimal Flask-SocketIO server in the "
+        "same async mode that emits the same number of events of the same sizes to the "
+        "same viewers through the same harness: its figure is the harness's ceiling, and "
+        "the ratio is what the app adds.",
+        "",
+        "## Fan-out: a logged call reaching N viewers of a live show (one process)",
+        "",
+        f"Time from the moderator's POST to the last viewer having the pushed `swap`, over "
+        f"{plan['rounds']} rounds per N (p99 of that few rounds is the worst round). "
+        "RSS per viewer: the server's resident memory after connecting and joining N "
+        "viewers, less before, divided by N.",
+        "",
+        *fanout_table(fanout),
+        "",
+        "## Board first page against a static file of the same size, same server",
+        "",
+        f"{http[0].get('connections', 50)} keep-alive connections, {plan['seconds']} s each, "
+        "uncompressed (`Accept-Encoding: identity`); eventlet.",
+        "",
+        *http_table(http),
+        "",
+        "## The board while a show is on",
+        "",
+        "p99 of the board's first page over 5 connections with N viewers connected to a "
+        "live show and one call logged a second, against the same server idle.",
+        "",
+        *busy_table(busy),
+        "",
+        "## Fan-out over 3 processes on PostgreSQL + Redis (call logged on process 1)",
+        "",
+        *(fanout_table(cluster, processes=True) if cluster else ["(not run: --no-cluster)"]),
+        "",
+        "Viewers are spread round-robin over the processes; the bare relays share the "
+        "same Redis as their message queue.",
+        "",
+        "## Async modes side by side",
+        "",
+        *fanout_table(modes["fanout"]),
+        "",
+        *http_table(modes["http"]),
+        "",
+        "## Board size: 100 against 10,000 commitments (Flask test client, in-process)",
+        "",
+        "```",
+        *board,
+        "```",
+        "",
+    ]
+    Path(args.out).write_text("\n".join(out))
+    print(f"wrote {args.out}", flush=True)
+    failed = [r for r in fanout + cluster + modes["fanout"] + http + modes["http"] if "failed" in r]
+    sys.exit(1 if args.tiny and failed else 0)
+
+
+if __name__ == "__main__":
+    main()

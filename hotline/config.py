@@ -34,6 +34,7 @@ def load(instance_path: str) -> dict:
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
     queue = os.environ.get("HOTLINE_MESSAGE_QUEUE") or None
+    max_viewers = int(os.environ.get("HOTLINE_MAX_VIEWERS", "5000"))
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -41,6 +42,14 @@ def load(instance_path: str) -> dict:
         # Several deployments may share one Redis: each listens on its own channel.
         "HOTLINE_SOCKETIO_CHANNEL": os.environ.get("HOTLINE_SOCKETIO_CHANNEL", "hotline"),
         "HOTLINE_TIMEZONE": os.environ.get("HOTLINE_TIMEZONE", "Asia/Shanghai"),
+        # Public (/live) sockets one process accepts; beyond it viewers are told
+        # to try again, so a crowd can never take the connections staff need.
+        "HOTLINE_MAX_VIEWERS": max_viewers,
+        # Everything one process serves at once (eventlet's pool): the viewers
+        # plus room for page loads, staff requests and the /desk sockets.
+        "HOTLINE_MAX_CONNECTIONS": int(
+            os.environ.get("HOTLINE_MAX_CONNECTIONS", str(max_viewers + 1000))
+        ),
         "HOTLINE_ASYNC_MODE": os.environ.get("HOTLINE_ASYNC_MODE", "eventlet"),
         # Extra origins allowed to open a Socket.IO connection (comma separated),
         # besides the site's own; needed behind a proxy on another host name.
@@ -82,6 +91,9 @@ def load(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,  # a whole broadcast day on one page
         "WTF_CSRF_HEADERS": ["X-CSRFToken"],
+        "WTF_CSRF_FIELD_NAME": "csrf_token",
+        # hotline/delivery.py compresses, except responses that carry a CSRF token.
+        "COMPRESS_REGISTER": False,
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("HOTLINE_TIMEZONE", "Asia/Shanghai"),
         "SMTP_HOST": os.environ.get("SMTP_HOST"),

@@ -1,6 +1,7 @@
 """Extensions, created unbound here and attached to the app in create_app()."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -23,4 +24,6 @@ csrf = CSRFProtect()
 babel = Babel()
 htmx = Htmx()
 socketio = SocketIO()
+# gzip / brotli for pages, fragments and JSON (Socket.IO traffic is not Flask's).
+compress = Compress()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request, session
 from flask_babel import force_locale
-from flask_socketio import join_room
+from flask_babel import gettext as _
+from flask_socketio import ConnectionRefusedError, join_room
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -175,6 +177,34 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals["live_seq"] = current_seq
     app.jinja_env.globals["pushing"] = pushing
+
+
+# Public sockets open on this process (their sids), against HOTLINE_MAX_VIEWERS.
+# A connection limit is per process by nature: each process counts its own.
+_viewers: set[str] = set()
+_viewers_lock = threading.Lock()
+
+
+@socketio.on("connect", namespace=PUBLIC)
+def public_connect(auth=None):
+    # Viewers have a cap of their own, below the server's connection limit, so a
+    # full public side leaves room for staff pages and the /desk sockets.
+    with _viewers_lock:
+        full = len(_viewers) >= current_app.config["HOTLINE_MAX_VIEWERS"]
+        if not full:
+            _viewers.add(request.sid)
+    if full:
+        raise ConnectionRefusedError(
+            _("Too many viewers right now, try again in a few minutes."),
+            {"reason": "too_many_viewers"},
+        )
+    return True
+
+
+@socketio.on("disconnect", namespace=PUBLIC)
+def public_disconnect(reason=None):
+    with _viewers_lock:
+        _viewers.discard(request.sid)
 
 
 # `data=None`: a client may emit "join" with no payload at all (or a string, a

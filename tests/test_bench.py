@@ -1,0 +1,95 @@
+"""Every benchmark still runs: each at a tiny size (N=3, a couple of rounds,
+half a second of load). Only that it completes and prints its ratio is
+checked; a time never is (it depends on the machine)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def bench(*args: str, env: dict | None = None) -> str:
+    import os
+
+    done = subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_fanout_bench_runs_app_and_bare_side_by_side():
+    out = bench("bench/fanout_bench.py", "--sizes", "3", "--rounds", "2")
+    assert "N=    3" in out and "ratio p99" in out and "RSS/viewer app" in out
+    assert "failed" not in out
+
+
+def test_http_bench_compares_the_board_with_a_static_file():
+    out = bench("bench/http_bench.py", "--seconds", "0.5", "--connections", "5")
+    assert "board first page" in out and "static file" in out and "ratio" in out
+    assert not list((ROOT / "static").glob("bench-*.html")), "the static file is left behind"
+
+
+def test_busy_board_bench_compares_a_running_show_with_idle():
+    out = bench("bench/busy_board_bench.py", "--viewers", "3", "--seconds", "1")
+    assert "board p99 with 3 viewers and a push a second" in out and "ratio" in out
+
+
+def test_modes_bench_runs_every_async_mode():
+    out = bench("bench/modes_bench.py", "--sizes", "3", "--rounds", "1", "--seconds", "0.3")
+    for mode in ("eventlet", "gevent", "threading"):
+        assert f"{mode:9} N=    3" in out
+        assert f"{mode:9} board first page" in out
+    assert "failed" not in out
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_cluster_bench_spreads_viewers_over_three_processes(postgres_url, redis_url):
+    out = bench(
+        "bench/cluster_bench.py",
+        "--sizes",
+        "3",
+        "--rounds",
+        "2",
+        env={"HOTLINE_BENCH_POSTGRES": postgres_url, "HOTLINE_BENCH_REDIS": redis_url},
+    )
+    assert "3 processes on Redis:" in out and "ratio p99" in out
+    assert "failed" not in out
+
+
+def test_results_tables_show_figures_and_ratios():
+    import run
+
+    fanout = {
+        "mode": "eventlet",
+        "viewers": 1000,
+        "app_p50": 0.1,
+        "app_p99": 0.2,
+        "bare_p50": 0.1,
+        "bare_p99": 0.16,
+        "ratio_p99": 1.25,
+        "app_rss_kb": 60.0,
+        "bare_rss_kb": 50.0,
+        "ratio_rss": 1.2,
+    }
+    lines = run.fanout_table([fanout, {"mode": "gevent", "viewers": 5000, "failed": "boom"}])
+    assert lines[2] == (
+        "| eventlet | 1,000 | 100 ms | 200 ms | 100 ms | 160 ms | **1.25** | 60.0 kB |"
+        " 50.0 kB | **1.20** |"
+    )
+    assert "failed: boom" in lines[3]
+    assert all(line.count("|") == lines[0].count("|") for line in lines)
+    cluster = run.fanout_table([{**fanout, "processes": 3}], processes=True)
+    assert cluster[2].startswith("| eventlet | 3 | 1,000 |")
+    assert all(line.count("|") == cluster[0].count("|") for line in cluster)

@@ -1,0 +1,77 @@
+"""Counts that do not depend on the machine, for the per-change work the
+fan-out benchmark measures: SQL statements and pushes per logged call, SQL
+statements for the board's first page and a show's public page. Each bound is
+today's figure, so added work fails here first; lower a bound when the work
+shrinks (the fixed cost per logged call is what the p99 ratio at N=100 shows)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+LOG_CALL_QUERIES = 33  # the show loaded in full twice, the call reloaded, the overlay, the code
+BOARD_QUERIES = 11
+SHOW_PAGE_QUERIES = 6
+
+
+@pytest.fixture
+def live_show(moderator):
+    html = moderator.get("/desk/").get_data(as_text=True)
+    show_id = int(re.search(r'href="/desk/shows/(\d+)"', html).group(1))
+    moderator.post_form(f"/desk/shows/{show_id}/status", {"action": "live"})
+    return show_id
+
+
+@pytest.fixture
+def pushes(monkeypatch):
+    """(namespace, room) of every `swap` emitted: one per render pushed."""
+    from hotline import live
+
+    sent = []
+    original = live.socketio.emit
+
+    def emit(event, data, to=None, namespace=None, **kwargs):
+        if event == "swap":
+            sent.append((namespace, to))
+        return original(event, data, to=to, namespace=namespace, **kwargs)
+
+    monkeypatch.setattr(live.socketio, "emit", emit)
+    return sent
+
+
+def test_a_logged_call_is_rendered_once_per_audience_and_locale(
+    moderator, live_show, count_queries, pushes
+):
+    token = moderator.csrf()
+    with count_queries() as n:
+        response = moderator.post(
+            f"/desk/shows/{live_show}/calls",
+            data={"topic": "数一数", "department": "1", "csrf_token": token},
+        )
+    assert response.status_code == 303
+    public = sorted(room for ns, room in pushes if ns == "/live")
+    staff = sorted(room for ns, room in pushes if ns == "/desk")
+    # The public show page and its broadcast overlay (totals): one render per
+    # locale each, whatever the number of viewers.
+    assert public == [
+        f"overlay:{live_show}|en",
+        f"overlay:{live_show}|zh_CN",
+        f"show:{live_show}|en",
+        f"show:{live_show}|zh_CN",
+    ]
+    # The desk (the row and the panel) and the routed department, per locale.
+    assert len(staff) == 6
+    assert n[0] <= LOG_CALL_QUERIES, f"{n[0]} SQL statements per logged call"
+
+
+def test_the_board_and_a_show_page_take_a_fixed_number_of_queries(client, count_queries):
+    client.get("/")  # warm up: sessions, caches
+    with count_queries() as n:
+        assert client.get("/").status_code == 200
+    assert n[0] <= BOARD_QUERIES, f"{n[0]} SQL statements for the board's first page"
+    html = client.get("/shows").get_data(as_text=True)
+    show_url = re.search(r'href="(/shows/\d+)"', html).group(1)
+    with count_queries() as n:
+        assert client.get(show_url).status_code == 200
+    assert n[0] <= SHOW_PAGE_QUERIES, f"{n[0]} SQL statements for a show's page"
