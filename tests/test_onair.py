@@ -202,3 +202,13 @@ def test_rundown_items_go_on_air_as_a_follow_up_card(app, client, moderator):
             select(Commitment.id).where(Commitment.id.not_in([int(i) for i in ids]))
         )
     assert _put(moderator, show_id, "rundown", outside).status_code == 404
+
+
+def test_ending_the_show_takes_its_card_off_air(app, client, moderator, call_id):
+    show_id = _show_of(app, call_id)
+    assert _put(moderator, show_id, "call", call_id).status_code == 303
+    assert 'data-state="on"' in _card(client, show_id)[1]
+    moderator.post_form(f"/desk/shows/{show_id}/status", {"action": "end"})
+    assert 'data-state="off"' in _card(client, show_id)[1]  # no stale card after the show
+    with app.app_context():
+        assert db.session.get(OnAir, show_id).kind == ""

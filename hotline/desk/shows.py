@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from .. import actions, calls, pushes
+from .. import actions, calls, onair, pushes
 from ..access import roles_required
 from ..clock import local_to_utc, to_local, today
 from ..extensions import db
@@ -119,6 +119,7 @@ def set_show_status(show_id: int):
     elif action == "end" and show.status == ShowStatus.LIVE:
         show.status = ShowStatus.ENDED
         show.ended_at = utcnow()
+        onair.clear(show.id, current_user)  # the broadcast is over: the overlay empties
     elif (action, show.status) in (("live", ShowStatus.LIVE), ("end", ShowStatus.ENDED)):
         pass  # a double click: already done
     else:
@@ -129,6 +130,8 @@ def set_show_status(show_id: int):
         return redirect(url_for("desk.console", show_id=show.id), 303)
     db.session.commit()
     pushes.show_status_changed(show)
+    if show.status == ShowStatus.ENDED:
+        pushes.on_air_changed(show)
     if request.htmx:
         # The whole console changes with the status (call form, on-air banner):
         # reload it rather than patch pieces.
