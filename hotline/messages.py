@@ -6,9 +6,9 @@ scoped query (queries/deputies.py); these functions check the state."""
 from __future__ import annotations
 
 from . import refcodes
+from .commitments import add_event
 from .extensions import db
 from .inbox import DeputyMessage, MessageEvent, MessageEventKind, MessageSender, MessageStatus
-from .commitments import add_event
 from .models import Commitment, Event, EventKind, Show, ShowStatus, User, utcnow
 from .status import State
 
