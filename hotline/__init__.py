@@ -61,7 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Ids in URLs fit the database's integers; a larger one is a 404, not a 500.
     app.url_map.converters["int"] = BoundedInt
 
-    from . import database, records  # noqa: F401  (records registers its tables)
+    from . import database, inbox, records  # noqa: F401  (they register their tables)
 
     db.init_app(app)
     database.init_app(app)
@@ -73,7 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     # access registers the sign-in session's account loader with Flask-Login.
-    from . import access, admin, api, auth, delivery, desk, followup, live, public, web  # noqa: F401
+    from . import access, admin, api, auth, delivery, deputy, desk, followup, live, public, web  # noqa: F401
 
     delivery.init_app(app)
 
@@ -81,7 +81,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     web.init_app(app)
     # One blueprint per audience (public has two: the board and the three lists;
     # api two: the open data and its Open311 face).
-    blueprints = (public.bp, public.lists_bp, desk.bp, followup.bp, admin.bp, api.bp)
+    blueprints = (public.bp, public.lists_bp, desk.bp, followup.bp, deputy.bp, admin.bp, api.bp)
     for blueprint in (*blueprints, api.open311_bp, auth.bp):
         app.register_blueprint(blueprint)
 

@@ -80,6 +80,8 @@ def not_found_for(kind: str, item_id: int):
 
 supervisor_required = roles_required(Role.SUPERVISOR)
 staff_required = roles_required(Role.SUPERVISOR, Role.MODERATOR, Role.LIAISON)
+# A deputy's own pages; the office works the same queues.
+deputy_required = roles_required(Role.DEPUTY, Role.SUPERVISOR)
 
 
 def home_for(user: User) -> str:
@@ -88,4 +90,6 @@ def home_for(user: User) -> str:
         return url_for("desk.index")
     if user.role == Role.LIAISON:
         return url_for("desk.department")
+    if user.role == Role.DEPUTY:
+        return url_for("deputy.queue")
     return url_for("followup.dashboard")

@@ -324,3 +324,12 @@ class QuestionForm(KeyedForm):
     area = text(_l("Community or street"), 100)
     name = text(_l("Your name (optional, never published)"), 100)
     phone = phone_field(_l("Phone for a callback (optional, never published)"))
+
+
+class MessageForm(KeyedForm):
+    """A message to a deputy, sent from a phone (the deputy's 代表码)."""
+
+    message = text(_l("Your message or problem"), 1000, required=True, area=True)
+    area = text(_l("Community or street"), 100)
+    name = text(_l("Your name (optional, never published)"), 100)
+    phone = phone_field(_l("Phone for a callback (optional, never published)"))

@@ -83,6 +83,7 @@ def event_label(kind: str) -> str:
         "result_vote": _("Placard vote on the result"),
         "callback": _("Callback to the caller (回访)"),
         "redone": _("Reopened after the callback (重办)"),
+        "deputy_note": _("Deputy follow-up (代表督办)"),
     }.get(kind, kind)
 
 
@@ -127,6 +128,7 @@ def role_label(role: str) -> str:
         "supervisor": _("Supervisor (standing committee office)"),
         "moderator": _("Moderator"),
         "liaison": _("Department liaison"),
+        "deputy": _("Deputy"),
     }.get(role, role)
 
 
@@ -210,3 +212,13 @@ def callback_text(data: dict) -> str:
     if not data.get("reached"):
         return _("The caller could not be reached.")
     return _("The caller's verdict: %(verdict)s", verdict=rating_label(data.get("verdict") or ""))
+
+
+def message_status_label(status: str) -> str:
+    """What became of a message sent through a deputy's 代表码."""
+    return {
+        "new": _("Waiting for the deputy"),
+        "answered": _("Answered by the deputy"),
+        "topic": _("Put forward as a topic for a show"),
+        "declined": _("Declined"),
+    }.get(status, status)

@@ -40,6 +40,7 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     MODERATOR = "moderator"
     LIAISON = "liaison"
+    DEPUTY = "deputy"  # 人大代表: their own 代表码 messages and calls
 
 
 class ShowKind(StrEnum):
@@ -86,6 +87,7 @@ class EventKind(StrEnum):
     RESULT_VOTE = "result_vote"
     CALLBACK = "callback"  # 回访: reached or not, the caller's verdict (never who they are)
     REDONE = "redone"  # 重办: reopened after a dissatisfied callback
+    DEPUTY_NOTE = "deputy_note"  # 代表督办: the deputy who carried the call follows up
 
 
 class RatingValue(StrEnum):
@@ -159,6 +161,7 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    deputy_id: Mapped[int | None] = mapped_column(ForeignKey("deputies.id"))  # role deputy
     active: Mapped[bool] = mapped_column(default=True)
     # What the session cookie carries instead of the id: rotating it (on
     # disable or password change) ends every session of the account.
@@ -487,6 +490,7 @@ class ReferenceCode(db.Model):
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), index=True)
     question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("deputy_messages.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     call: Mapped[Call | None] = relationship()

@@ -38,11 +38,15 @@ def display(code: str) -> str:
     return f"{code[:4]}-{code[4:8]}-{code[8:]}"
 
 
-def issue(*, call: Call | None = None, question: Question | None = None) -> str:
-    """A new code for a call or a question, added to the session; returns it
-    for display (it is never stored in the clear)."""
+def issue(
+    *, call: Call | None = None, question: Question | None = None, message_id: int | None = None
+) -> str:
+    """A new code for a call, a question or a 代表码 message (flushed first),
+    added to the session; returns it for display (never stored in the clear)."""
     code = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-    db.session.add(ReferenceCode(code_hash=digest(code), call=call, question=question))
+    db.session.add(
+        ReferenceCode(code_hash=digest(code), call=call, question=question, message_id=message_id)
+    )
     return display(code)
 
 

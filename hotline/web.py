@@ -190,6 +190,8 @@ def init_app(app: Flask) -> None:
         callback_text=labels.callback_text,
         reference_code_notice=labels.reference_code_notice,
         item_title=labels.item_title,
+        message_status_label=labels.message_status_label,
+        status_filter_label=labels.status_filter_label,
         today=today,
         # The locale a block is rendered in (under force_locale for pushes too).
         locale_code=lambda: "en" if get_locale().language == "en" else "zh_CN",

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "hotline"
-BLUEPRINTS = {"public", "desk", "followup", "admin", "api", "auth"}
+BLUEPRINTS = {"public", "deputy", "desk", "followup", "admin", "api", "auth"}
 MAX_LINES = 500
 
 

@@ -78,6 +78,7 @@ class UserForm(AdminForm):
         choices=[SelectChoice(r.value, r.value) for r in Role], validate_choice=False
     )
     department_id = StringField(validators=[CleanText()], filters=[normalised()])
+    deputy_id = StringField(validators=[CleanText()], filters=[normalised()])
     password = _password()
 
     def validate_role(self, field) -> None:
@@ -86,8 +87,16 @@ class UserForm(AdminForm):
 
     def department(self) -> int | None:
         """The chosen department's id; one the database could not hold is none."""
+        return self._id(self.department_id.data)
+
+    def deputy(self) -> int | None:
+        """The chosen deputy's id (a deputy account), or none."""
+        return self._id(self.deputy_id.data)
+
+    @staticmethod
+    def _id(data) -> int | None:
         try:
-            value = optional_id(self.department_id.data)
+            value = optional_id(data)
         except ValueError:
             return None
         return value if value is not None and 0 < value <= MAX_ID else None

@@ -186,15 +186,23 @@ def user_create():
         errors["department_id"] = _("A liaison belongs to an active department.")
     if role != Role.LIAISON and department is not None:
         errors["department_id"] = _("Only a liaison belongs to a department.")
+    deputy_id = form.deputy()
+    deputy = db.session.get(Deputy, deputy_id) if deputy_id else None
+    if role == Role.DEPUTY and (deputy is None or not deputy.active):
+        errors["deputy_id"] = _("A deputy account belongs to an active deputy.")
+    if role != Role.DEPUTY and deputy is not None:
+        errors["deputy_id"] = _("Only a deputy account belongs to a deputy.")
     if errors:
         values = {"username": username, "display_name": form.display_name.data, "role": role}
         values["department_id"] = department_id
+        values["deputy_id"] = deputy_id
         return page(422, errors, values)
     user = User(
         username=username,
         display_name=form.display_name.data or "",
         role=role,
         department=department,
+        deputy_id=deputy.id if deputy else None,
     )
     user.set_password(form.password.data)
     db.session.add(user)

@@ -14,6 +14,7 @@ lists_bp = Blueprint("lists", __name__, url_prefix="/lists")
 from . import (  # noqa: E402, F401
     board,
     commitments,
+    deputies,
     directory,
     feeds,
     lists,

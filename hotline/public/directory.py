@@ -7,6 +7,7 @@ from flask import abort, render_template
 from ..clock import today
 from ..extensions import db
 from ..models import Deputy
+from ..queries.deputies import carried_record, public_messages
 from ..queries.scorecards import min_sample, scorecards
 from ..queries.shows import calls_of_deputy, deputies_with_call_counts
 from . import bp
@@ -29,4 +30,11 @@ def deputy(deputy_id: int):
     person = db.session.get(Deputy, deputy_id)
     if person is None:
         abort(404)
-    return render_template("board/deputy.html", deputy=person, calls=calls_of_deputy(deputy_id))
+    return render_template(
+        "board/deputy.html",
+        deputy=person,
+        calls=calls_of_deputy(deputy_id),
+        record=carried_record(deputy_id, today()),
+        min_sample=min_sample(),
+        answered=public_messages(deputy_id),
+    )

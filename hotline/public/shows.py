@@ -4,20 +4,18 @@ sent from the show's QR code (代表码) to the moderator's queue."""
 from __future__ import annotations
 
 import math
-import time
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_limiter.util import get_remote_address
-from limits import parse
 from sqlalchemy import select
 
 from .. import pushes, refcodes
-from ..extensions import db, limiter
+from ..extensions import db
 from ..forms import QuestionForm
 from ..models import Question, QuestionStatus, Show, ShowStatus
 from ..queries.shows import show_counts, show_with_calls
+from ..throttle import submission_wait
 from ..web import page_or_block, qr_response
 from . import bp
 
@@ -37,25 +35,8 @@ def show(show_id: int):
 
 
 def question_wait(show: Show) -> int | None:
-    """Seconds to wait before this address may send another question to the
-    show, or None. Generous per address (a whole venue may share one Wi-Fi or
-    carrier address), capped per show so a flood cannot bury the moderator."""
-    config = current_app.config
-    limits = (
-        (parse(config.get("HOTLINE_QUESTION_LIMIT", "20 per hour")), "ask", get_remote_address()),
-        (
-            parse(config.get("HOTLINE_QUESTION_SHOW_LIMIT", "30 per minute")),
-            "ask-show",
-            str(show.id),
-        ),
-    )
-    for item, *key in limits:
-        if not limiter.limiter.test(item, *key):
-            reset = limiter.limiter.get_window_stats(item, *key).reset_time
-            return max(1, math.ceil(reset - time.time()))
-    for item, *key in limits:
-        limiter.limiter.hit(item, *key)
-    return None
+    """Seconds to wait before this address may send another question, or None."""
+    return submission_wait("ask-show", show.id, "HOTLINE_QUESTION_SHOW_LIMIT", "30 per minute")
 
 
 def _try_again_later(show: Show, form: QuestionForm, wait: int):

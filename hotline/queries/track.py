@@ -11,15 +11,17 @@ from sqlalchemy.orm import selectinload
 
 from .. import refcodes
 from ..extensions import db
+from ..inbox import DeputyMessage
 from ..models import Call, Commitment, Question, Show
 
 
 @dataclass
 class Tracked:
-    show: Show
+    show: Show | None  # None for a message through a deputy's 代表码
     call: Call | None  # None while a question waits (or was not taken on air)
     question_status: str | None  # "queued", "aired", "declined" for a question
-    sent_at: datetime | None  # when the question was sent
+    sent_at: datetime | None  # when the question or message was sent
+    message: DeputyMessage | None = None  # public fields only are shown
 
 
 def tracked(code: str) -> Tracked | None:
@@ -36,6 +38,15 @@ def tracked(code: str) -> Tracked | None:
                 selectinload(Call.commitments).selectinload(Commitment.department),
             )
             .where(Call.id == row.call_id)
+        )
+    if row.message_id is not None:
+        message = db.session.get(DeputyMessage, row.message_id)
+        return Tracked(
+            show=message.show,
+            call=None,
+            question_status=None,
+            sent_at=message.created_at,
+            message=message,
         )
     question = db.session.get(Question, row.question_id) if row.question_id else None
     show = call.show if call is not None else db.session.get(Show, question.show_id)

@@ -1,0 +1,131 @@
+"""/deputy: the queue, one message and its actions, the 代表督办 note."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import messages
+from ..access import deputy_required, not_found_for
+from ..extensions import db
+from ..models import MAX_ID, Show
+from ..queries import deputies as q
+from . import bp
+from .forms import AnswerForm, DeclineForm, NoteForm, TopicForm
+
+
+@bp.route("/")
+@deputy_required
+def queue():
+    return render_template(
+        "deputy/queue.html", messages=q.messages_for(current_user), calls=q.calls_for(current_user)
+    )
+
+
+def _message(message_id: int):
+    return q.message_for(current_user, message_id) or not_found_for("message", message_id)
+
+
+def _page(item, status: int = 200, error: str | None = None):
+    page = render_template(
+        "deputy/message.html",
+        message=item,
+        sender=q.sender_of(item),
+        shows=q.upcoming_shows(),
+        answer_form=AnswerForm(),
+        topic_form=TopicForm(),
+        decline_form=DeclineForm(),
+        note_form=NoteForm(),
+        error=error,
+    )
+    return page, status
+
+
+@bp.route("/messages/<int:message_id>")
+@deputy_required
+def message(message_id: int):
+    return _page(_message(message_id))
+
+
+def _act(item, form, change):
+    if not form.validate_on_submit():
+        return _page(item, 422, _("Please correct the form."))
+    try:
+        change(form)
+    except messages.NotAllowed:
+        db.session.rollback()
+        return _page(item, 409, _("This message has already been dealt with."))
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("deputy.message", message_id=item.id), 303)
+
+
+@bp.route("/messages/<int:message_id>/answer", methods=["POST"])
+@deputy_required
+def answer(message_id: int):
+    item = _message(message_id)
+    return _act(
+        item,
+        AnswerForm(),
+        lambda f: messages.answer(
+            item, actor=current_user, summary=f.summary.data, answer=f.answer.data
+        ),
+    )
+
+
+@bp.route("/messages/<int:message_id>/topic", methods=["POST"])
+@deputy_required
+def topic(message_id: int):
+    item = _message(message_id)
+
+    def change(form):
+        raw = form.show_id.data or ""
+        show_id = int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_ID else None
+        show = db.session.get(Show, show_id) if show_id else None
+        if show is None:
+            raise messages.NotAllowed("no such show")
+        messages.put_forward(item, actor=current_user, summary=form.summary.data, show=show)
+
+    return _act(item, TopicForm(), change)
+
+
+@bp.route("/messages/<int:message_id>/decline", methods=["POST"])
+@deputy_required
+def decline(message_id: int):
+    item = _message(message_id)
+    return _act(
+        item,
+        DeclineForm(),
+        lambda f: messages.decline(item, actor=current_user, reason=f.reason.data),
+    )
+
+
+@bp.route("/messages/<int:message_id>/note", methods=["POST"])
+@deputy_required
+def message_note(message_id: int):
+    item = _message(message_id)
+    return _act(
+        item, NoteForm(), lambda f: messages.note(item, actor=current_user, text=f.note.data)
+    )
+
+
+@bp.route("/commitments/<int:commitment_id>/note", methods=["POST"])
+@deputy_required
+def commitment_note(commitment_id: int):
+    item = q.commitment_for(current_user, commitment_id) or not_found_for(
+        "commitment", commitment_id
+    )
+    form = NoteForm()
+    if not form.validate_on_submit():
+        flash(_("Write the follow-up note."), "error")
+        return redirect(url_for("deputy.queue"), 303)
+    try:
+        messages.deputy_note(item, actor=current_user, text=form.note.data)
+    except messages.NotAllowed:
+        db.session.rollback()
+        flash(_("A withdrawn item takes no note."), "error")
+        return redirect(url_for("deputy.queue"), 303)
+    db.session.commit()
+    flash(_("Your follow-up note is on the item's record."), "success")
+    return redirect(url_for("deputy.queue"), 303)

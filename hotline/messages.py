@@ -1,0 +1,85 @@
+"""Changes to 代表码 messages, and the deputy's follow-up note (代表督办) on the
+items of the calls they carried. Each change writes its event in the same
+session as the change; callers commit. Who may act is decided by the caller's
+scoped query (queries/deputies.py); these functions check the state."""
+
+from __future__ import annotations
+
+from . import refcodes
+from .commitments import add_event
+from .extensions import db
+from .inbox import DeputyMessage, MessageEvent, MessageEventKind, MessageSender, MessageStatus
+from .models import Commitment, Event, EventKind, Show, ShowStatus, User, utcnow
+from .status import State
+
+
+class NotAllowed(ValueError):
+    """The message or item is not in a state that allows this."""
+
+
+def _event(message: DeputyMessage, kind: str, actor: User | None, note: str = "", **data):
+    db.session.add(MessageEvent(message=message, kind=kind, actor=actor, note=note, data=data))
+
+
+def receive(deputy_id: int, *, text: str, area: str, name: str, phone: str) -> str:
+    """A citizen's message to a deputy; returns its reference code."""
+    message = DeputyMessage(deputy_id=deputy_id, text=text, area=area, summary="")
+    db.session.add(message)
+    db.session.flush()
+    if name or phone:
+        db.session.add(MessageSender(message_id=message.id, name=name, phone=phone))
+    _event(message, MessageEventKind.RECEIVED, None)
+    return refcodes.issue(message_id=message.id)
+
+
+def _need_new(message: DeputyMessage) -> None:
+    if message.status != MessageStatus.NEW:
+        raise NotAllowed("the message has already been dealt with")
+
+
+def _need(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise NotAllowed("text required")
+    return text
+
+
+def answer(message: DeputyMessage, *, actor: User, summary: str, answer: str) -> None:
+    """Answered directly: the answer and the summary the deputy wrote are public."""
+    _need_new(message)
+    message.summary = _need(summary)
+    message.answer = _need(answer)
+    message.status = MessageStatus.ANSWERED
+    _event(message, MessageEventKind.ANSWERED, actor, note=message.answer)
+
+
+def put_forward(message: DeputyMessage, *, actor: User, summary: str, show: Show) -> None:
+    """Put forward as a topic for an upcoming show (the summary is public)."""
+    _need_new(message)
+    if show.status != ShowStatus.SCHEDULED:
+        raise NotAllowed("only a scheduled show takes topics")
+    message.summary = _need(summary)
+    message.show_id = show.id
+    message.status = MessageStatus.TOPIC
+    _event(message, MessageEventKind.TOPIC, actor, show_id=show.id)
+
+
+def decline(message: DeputyMessage, *, actor: User, reason: str) -> None:
+    _need_new(message)
+    message.reason = _need(reason)
+    message.status = MessageStatus.DECLINED
+    _event(message, MessageEventKind.DECLINED, actor, note=message.reason)
+
+
+def note(message: DeputyMessage, *, actor: User, text: str) -> None:
+    """A follow-up note on the message's record (staff only)."""
+    _event(message, MessageEventKind.NOTE, actor, note=_need(text))
+
+
+def deputy_note(commitment: Commitment, *, actor: User, text: str) -> Event:
+    """代表督办: the deputy who carried the call follows up; a public event."""
+    if commitment.state == State.WITHDRAWN:
+        raise NotAllowed("a withdrawn item takes no note")
+    event = add_event(commitment, EventKind.DEPUTY_NOTE, actor, note=_need(text))
+    commitment.updated_at = utcnow()  # touched, like every change to an item
+    return event

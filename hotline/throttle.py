@@ -1,0 +1,33 @@
+"""The abuse limits citizens' submissions share: a question to a show and a
+message through a deputy's 代表码 count against the same per-address limit,
+and each target (a show, a deputy) has its own cap."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from flask import current_app
+from flask_limiter.util import get_remote_address
+from limits import parse
+
+from .extensions import limiter
+
+
+def submission_wait(scope: str, target_id: int, cap_setting: str, cap_default: str) -> int | None:
+    """Seconds to wait before this address may send another question or
+    message, or None (and the attempt is counted). Generous per address (a
+    whole venue may share one Wi-Fi or carrier address), capped per target so
+    a flood cannot bury the moderator or the deputy."""
+    config = current_app.config
+    limits = (
+        (parse(config.get("HOTLINE_QUESTION_LIMIT", "20 per hour")), "ask", get_remote_address()),
+        (parse(config.get(cap_setting, cap_default)), scope, str(target_id)),
+    )
+    for item, *key in limits:
+        if not limiter.limiter.test(item, *key):
+            reset = limiter.limiter.get_window_stats(item, *key).reset_time
+            return max(1, math.ceil(reset - time.time()))
+    for item, *key in limits:
+        limiter.limiter.hit(item, *key)
+    return None
