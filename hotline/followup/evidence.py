@@ -16,7 +16,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from .. import commitments as domain
-from .. import pushes
+from .. import audit, pushes
 from ..access import supervisor_required
 from ..extensions import db
 from ..models import Attachment, Event, Redaction, Role
@@ -104,7 +104,9 @@ def withhold(event_id: int):
     """The office takes an entry's note and files off public view, with a reason."""
     event = db.session.get(Event, event_id) or abort(404)
     try:
-        domain.withhold(event, actor=current_user, reason=request.form.get("reason", ""))
+        note = domain.withhold(event, actor=current_user, reason=request.form.get("reason", ""))
+        detail = {"commitment": event.commitment_id, "reason": note.note}
+        audit.record(current_user, audit.WITHHELD, f"event {event.id}", detail)
         db.session.commit()
     except domain.FollowupError as error:
         db.session.rollback()
