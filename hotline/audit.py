@@ -19,7 +19,7 @@ from .text import for_log
 SIGN_IN = "sign_in"
 SIGN_IN_FAILED = "sign_in_failed"
 USER_CREATED = "user_created"
-PASSWORD_RESET = "password_reset"
+PASSWORD_RESET = "password_reset"  # noqa: S105 (an action name)
 USER_DISABLED = "user_disabled"
 USER_ENABLED = "user_enabled"
 DEPARTMENT_CREATED = "department_created"

@@ -15,8 +15,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from .. import commitments as domain
 from .. import audit, pushes
+from .. import commitments as domain
 from ..access import supervisor_required
 from ..extensions import db
 from ..models import Attachment, Event, Redaction, Role
