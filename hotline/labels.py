@@ -210,3 +210,25 @@ def callback_text(data: dict) -> str:
     if not data.get("reached"):
         return _("The caller could not be reached.")
     return _("The caller's verdict: %(verdict)s", verdict=rating_label(data.get("verdict") or ""))
+
+
+def audit_action_label(action: str) -> str:
+    """A staff action recorded in the audit trail (audit.ACTIONS)."""
+    return {
+        "sign_in": _("Signed in"),
+        "sign_in_failed": _("Sign-in failed"),
+        "user_created": _("Account created"),
+        "password_reset": _("Password reset"),
+        "user_disabled": _("Account disabled"),
+        "user_enabled": _("Account enabled"),
+        "department_created": _("Department created"),
+        "department_changed": _("Department changed"),
+        "department_activated": _("Department activated"),
+        "department_deactivated": _("Department deactivated"),
+        "deputy_created": _("Deputy added"),
+        "deputy_changed": _("Deputy changed"),
+        "deputy_activated": _("Deputy activated"),
+        "deputy_deactivated": _("Deputy deactivated"),
+        "withheld": _("Withheld from public view"),
+        "limits_changed": _("Limits changed"),
+    }.get(action, action)
