@@ -91,8 +91,14 @@ def evidence(attachment_id: int):
         mimetype=item.content_type,
         as_attachment=item.content_type == "application/pdf",
         download_name=item.filename,
-        max_age=3600,
     )
+    # Every reuse is checked with the site first (ETag → 304), so once the office
+    # withholds the entry no cache keeps serving it; a withheld file (seen by the
+    # office only) is never stored at all.
+    if withheld:
+        response.headers["Cache-Control"] = "private, no-store"
+    else:
+        response.headers["Cache-Control"] = "no-cache"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
