@@ -127,3 +127,18 @@ def test_the_command_line_account_commands_are_recorded(app, runner):
         (audit.USER_CREATED, audit.CLI, "mod2"),
         (audit.USER_DISABLED, audit.CLI, "mod2"),
     ]
+
+
+def test_admin_log_lines_escape_stored_names(app, supervisor, caplog):
+    """A name stored before the input rule (or by a shell) cannot forge a log line."""
+    with app.app_context():
+        dept = Department(name="旧部门\n2026-01-01 WARNING hotline.auth: login failed")
+        db.session.add(dept)
+        db.session.commit()
+        dept_id = dept.id
+    caplog.set_level("INFO", logger="hotline.admin")
+    supervisor.post_form(f"/admin/departments/{dept_id}/active", {"active": "0"})
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "hotline.admin"]
+    assert "\n" not in line and "旧部门\\n2026-01-01 WARNING" in line
+    (row,) = trail(app)
+    assert row[2] == "旧部门\\n2026-01-01 WARNING hotline.auth: login failed"

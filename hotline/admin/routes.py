@@ -14,6 +14,7 @@ from ..access import supervisor_required
 from ..clock import today
 from ..extensions import db
 from ..models import Department, Deputy, Role, User
+from ..text import for_log
 from ..workdays import unknown_years
 from . import bp
 from .forms import ActiveForm, DepartmentForm, DeputyForm, LimitsForm, PasswordForm, UserForm
@@ -51,7 +52,7 @@ def done(message: str, anchor: str, signed_out: User | None = None):
         abort(409)  # a twin submission changed the same row a moment earlier
     if signed_out is not None:
         live.sign_out_everywhere(signed_out.id)  # open desk connections end too
-    log.info("admin by %s: %s", current_user.username, message)
+    log.info("admin by %s: %s", for_log(current_user.username), for_log(message))
     flash(message, "success")
     return redirect(url_for("admin.index") + "#" + anchor)
 

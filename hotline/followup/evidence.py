@@ -20,6 +20,7 @@ from .. import commitments as domain
 from ..access import supervisor_required
 from ..extensions import db
 from ..models import Attachment, Event, Redaction, Role
+from ..text import for_log
 from . import bp
 
 log = logging.getLogger("hotline.followup")
@@ -118,7 +119,7 @@ def withhold(event_id: int):
         db.session.rollback()
         flash(str(error.message), "error")
         return redirect(url_for("followup.commitment", commitment_id=event.commitment_id), 303)
-    log.info("withheld event=%s by %s", event.id, current_user.username)
+    log.info("withheld event=%s by %s", event.id, for_log(current_user.username))
     pushes.commitment_changed(event.commitment)
     flash(_("Withheld from public view; the reason is on the public timeline."), "success")
     return redirect(url_for("followup.commitment", commitment_id=event.commitment_id), 303)
