@@ -15,9 +15,44 @@ from .models import User
 from .records import AuditLog
 from .text import for_log
 
-# The actions recorded so far; the admin screens and other call sites add theirs.
+# Every action recorded; labels.AUDIT_ACTIONS has the word shown for each.
 SIGN_IN = "sign_in"
 SIGN_IN_FAILED = "sign_in_failed"
+USER_CREATED = "user_created"
+PASSWORD_RESET = "password_reset"  # noqa: S105 (an action name)
+USER_DISABLED = "user_disabled"
+USER_ENABLED = "user_enabled"
+DEPARTMENT_CREATED = "department_created"
+DEPARTMENT_CHANGED = "department_changed"
+DEPARTMENT_ACTIVATED = "department_activated"
+DEPARTMENT_DEACTIVATED = "department_deactivated"
+DEPUTY_CREATED = "deputy_created"
+DEPUTY_CHANGED = "deputy_changed"
+DEPUTY_ACTIVATED = "deputy_activated"
+DEPUTY_DEACTIVATED = "deputy_deactivated"
+WITHHELD = "withheld"
+LIMITS_CHANGED = "limits_changed"
+
+ACTIONS = (
+    SIGN_IN,
+    SIGN_IN_FAILED,
+    USER_CREATED,
+    PASSWORD_RESET,
+    USER_DISABLED,
+    USER_ENABLED,
+    DEPARTMENT_CREATED,
+    DEPARTMENT_CHANGED,
+    DEPARTMENT_ACTIVATED,
+    DEPARTMENT_DEACTIVATED,
+    DEPUTY_CREATED,
+    DEPUTY_CHANGED,
+    DEPUTY_ACTIVATED,
+    DEPUTY_DEACTIVATED,
+    WITHHELD,
+    LIMITS_CHANGED,
+)
+# The actor of a change made from the command line (no account signed in).
+CLI = "cli"
 
 
 def record(actor: User | str | None, action: str, target: str = "", detail: dict | None = None):

@@ -9,7 +9,7 @@ from flask_babel import force_locale
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from . import backup, demo, live, mail, reminders
+from . import audit, backup, demo, live, mail, reminders
 from .clock import today
 from .extensions import db
 from .models import Department, Role, User
@@ -84,6 +84,8 @@ def user_create(username, role, department, display_name, password) -> None:
     user = User(username=username, role=role, display_name=display_name, department=dept)
     user.set_password(password)
     db.session.add(user)
+    detail = {"role": role, "department": dept.name if dept else ""}
+    audit.record(audit.CLI, audit.USER_CREATED, username, detail)
     db.session.commit()
     click.echo(f"Created {role} {username}.")
 
@@ -97,6 +99,7 @@ def user_disable(username) -> None:
         raise click.ClickException(f"No user {username!r}.")
     user.active = False
     user.rotate_sessions()
+    audit.record(audit.CLI, audit.USER_DISABLED, username)
     db.session.commit()
     live.sign_out_everywhere(user.id)  # reaches the servers through the message queue
     click.echo(f"Disabled {username}; their sessions have ended.")

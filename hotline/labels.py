@@ -222,3 +222,25 @@ def message_status_label(status: str) -> str:
         "topic": _("Put forward as a topic for a show"),
         "declined": _("Declined"),
     }.get(status, status)
+
+
+def audit_action_label(action: str) -> str:
+    """A staff action recorded in the audit trail (audit.ACTIONS)."""
+    return {
+        "sign_in": _("Signed in"),
+        "sign_in_failed": _("Sign-in failed"),
+        "user_created": _("Account created"),
+        "password_reset": _("Password reset"),
+        "user_disabled": _("Account disabled"),
+        "user_enabled": _("Account enabled"),
+        "department_created": _("Department created"),
+        "department_changed": _("Department changed"),
+        "department_activated": _("Department activated"),
+        "department_deactivated": _("Department deactivated"),
+        "deputy_created": _("Deputy added"),
+        "deputy_changed": _("Deputy changed"),
+        "deputy_activated": _("Deputy activated"),
+        "deputy_deactivated": _("Deputy deactivated"),
+        "withheld": _("Withheld from public view"),
+        "limits_changed": _("Limits changed"),
+    }.get(action, action)

@@ -430,7 +430,8 @@ class ExtensionRequest(db.Model):
 
 
 class Rating(db.Model):
-    """A citizen's online rating of a met commitment: one per browser."""
+    """A citizen's online rating of a met commitment: one per browser, and one a
+    day per connection."""
 
     __tablename__ = "ratings"
     __table_args__ = (UniqueConstraint("commitment_id", "browser_key"),)
@@ -440,6 +441,10 @@ class Rating(db.Model):
     value: Mapped[str] = mapped_column(String(20))
     # Hash of the browser's random id cookie; never the address itself.
     browser_key: Mapped[str] = mapped_column(String(64))
+    # A second sign, kept server-side: a keyed hash of the day, the address and
+    # the user agent (never the address itself; unlinkable from one day to the
+    # next). One rating per commitment per day from the same connection.
+    client_key: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

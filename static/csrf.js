@@ -39,7 +39,10 @@
   document.addEventListener("htmx:timeout", () => show("network"));
   document.addEventListener("htmx:responseError", (evt) => {
     const status = evt.detail.xhr ? evt.detail.xhr.status : 0;
-    if (status >= 500) show("server");
+    // 503 is the database's "busy, nothing saved": the form is left as it was
+    // (the text typed in it is kept), and the banner says to try again.
+    if (status === 503) show("busy");
+    else if (status >= 500) show("server");
     // Gone or no longer ours (e.g. the call was routed to another department):
     // say so rather than leave a button that seems to do nothing.
     else if (status === 403 || status === 404) show("denied");

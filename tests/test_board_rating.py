@@ -2,6 +2,7 @@
 only met ones, CSRF-protected; counts shown beside the placard vote."""
 
 import hashlib
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -56,7 +57,8 @@ def test_rate_a_met_commitment_once_per_browser(app, client):
     assert htmx.text.lstrip().startswith('<section id="rating"')
     assert count(app, cid) == 1
 
-    other_browser = app.test_client()
+    other_browser = app.test_client()  # another person: another address
+    other_browser.environ_base["REMOTE_ADDR"] = "10.0.0.2"
     assert (
         other_browser.post_form(f"/commitments/{cid}/rate", {"value": "basic"}).status_code == 302
     )
@@ -102,6 +104,7 @@ def test_rating_is_rate_limited_per_address(app):
     statuses = []
     for n in range(5):
         browser = app.test_client()  # a fresh browser each time: the cookie alone can't stop it
+        browser.environ_base["HTTP_USER_AGENT"] = f"browser {n}"
         statuses.append(
             browser.post_form(
                 f"/commitments/{met[n % len(met)]}/rate", {"value": "basic"}
@@ -111,3 +114,37 @@ def test_rating_is_rate_limited_per_address(app):
     assert statuses[3:] == [429, 429]
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Rating)) == 3
+
+
+def test_clearing_the_cookie_does_not_give_a_second_rating(app, client, monkeypatch):
+    """Once per browser is not a cookie only: the same address and user agent
+    rate a commitment once a day, whatever the cookie says."""
+    met, _other = ids_by_met(app)
+    cid = met[0]
+    assert client.post_form(f"/commitments/{cid}/rate", {"value": "satisfied"}).status_code == 302
+    client.delete_cookie("hotline_browser")
+    again = client.htmx_post(f"/commitments/{cid}/rate?lang=en", {"value": "dissatisfied"})
+    assert again.status_code == 409 and "already come from here today" in again.text
+    fresh = app.test_client()  # a private window: same address, same browser
+    assert (
+        fresh.post_form(f"/commitments/{cid}/rate?lang=en", {"value": "basic"}).status_code == 302
+    )
+    assert "already come from here today" in fresh.get(f"/commitments/{cid}?lang=en").text
+    assert count(app, cid) == 1
+    with app.app_context():
+        rating = db.session.scalar(select(Rating).where(Rating.commitment_id == cid))
+        assert "127.0.0.1" not in rating.client_key and len(rating.client_key) == 64
+
+    # Someone else behind another address rates; so does this one the next day.
+    neighbour = app.test_client()
+    neighbour.environ_base["REMOTE_ADDR"] = "10.0.0.7"
+    assert neighbour.post_form(f"/commitments/{cid}/rate", {"value": "basic"}).status_code == 302
+    assert count(app, cid) == 2
+    import hotline.public.commitments as ratings
+
+    with app.app_context():
+        tomorrow = local_today() + timedelta(days=1)
+    monkeypatch.setattr(ratings, "today", lambda: tomorrow)
+    client.delete_cookie("hotline_browser")
+    assert client.post_form(f"/commitments/{cid}/rate", {"value": "basic"}).status_code == 302
+    assert count(app, cid) == 3

@@ -82,3 +82,22 @@ def test_a_redaction_cannot_be_quietly_undone(app, liaison, supervisor):
         with pytest.raises(DatabaseError, match="append-only"):
             with db.engine.begin() as conn:
                 conn.execute(text("DELETE FROM redactions"))
+
+
+def test_a_cache_stops_serving_a_file_once_it_is_withheld(app, client, liaison, supervisor):
+    """Evidence is never cached for an hour: a cache must ask again each time
+    (no-cache, with an ETag), and once withheld the answer is 404, not 304."""
+    _cid, event_id = progress_with_a_phone(app, liaison)
+    (photo,) = attachments(app)
+    url = f"/followup/evidence/{photo.id}"
+    first = client.get(url)
+    assert first.status_code == 200
+    assert first.headers["Cache-Control"] == "no-cache"
+    assert "max-age" not in first.headers["Cache-Control"]
+    etag = first.headers["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+
+    supervisor.post_form(f"/followup/events/{event_id}/withhold", {"reason": "含群众个人信息"})
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 404
+    office_copy = supervisor.get(url)
+    assert office_copy.status_code == 200 and "no-store" in office_copy.headers["Cache-Control"]

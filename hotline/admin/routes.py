@@ -9,11 +9,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import actions, limits, live
+from .. import actions, audit, limits, live
 from ..access import supervisor_required
 from ..clock import today
 from ..extensions import db
 from ..models import Department, Deputy, Role, User
+from ..text import for_log
 from ..workdays import unknown_years
 from . import bp
 from .forms import ActiveForm, DepartmentForm, DeputyForm, LimitsForm, PasswordForm, UserForm
@@ -51,7 +52,7 @@ def done(message: str, anchor: str, signed_out: User | None = None):
         abort(409)  # a twin submission changed the same row a moment earlier
     if signed_out is not None:
         live.sign_out_everywhere(signed_out.id)  # open desk connections end too
-    log.info("admin by %s: %s", current_user.username, message)
+    log.info("admin by %s: %s", for_log(current_user.username), for_log(message))
     flash(message, "success")
     return redirect(url_for("admin.index") + "#" + anchor)
 
@@ -85,6 +86,7 @@ def department_create():
     if error:
         return page(422, {"department-new": error}, {"department-new": form.name.data})
     db.session.add(Department(name=form.name.data))
+    audit.record(current_user, audit.DEPARTMENT_CREATED, form.name.data)
     return done(_("Department %(name)s created.", name=form.name.data), "departments")
 
 
@@ -97,8 +99,13 @@ def department_update(department_id: int):
     error = _checked_department(form, exclude=item.id)
     if error:
         return page(422, {key: error}, {key: form.name.data})
+    old = {"name": item.name, "email": item.email}
     item.name = form.name.data
     item.email = form.email.data or ""
+    new = {"name": item.name, "email": item.email}
+    detail = {k: [old[k], new[k]] for k in old if old[k] != new[k]}
+    if detail:
+        audit.record(current_user, audit.DEPARTMENT_CHANGED, item.name, detail)
     return done(_("Department %(name)s saved.", name=item.name), key)
 
 
@@ -106,7 +113,10 @@ def department_update(department_id: int):
 @supervisor_required
 def department_active(department_id: int):
     item = db.session.get(Department, department_id) or abort(404)
-    item.active = ActiveForm().on
+    was, item.active = item.active, ActiveForm().on
+    if was != item.active:
+        action = audit.DEPARTMENT_ACTIVATED if item.active else audit.DEPARTMENT_DEACTIVATED
+        audit.record(current_user, action, item.name)
     message = (
         _("Department %(name)s is active.", name=item.name)
         if item.active
@@ -125,8 +135,15 @@ def limits_update():
     if not form.validate():
         values = {f"limit-{k}": request.form.get(k, "") for k in limits.BY_KEY}
         return page(422, {"limits": first_error(form)}, values)
+    before = limits.values()
+    changes = {}
     for limit in limits.LIMITS:
-        limits.set_value(limit.key, getattr(form, limit.key).data, current_user)
+        value = getattr(form, limit.key).data
+        limits.set_value(limit.key, value, current_user)
+        if before[limit.key] != value:
+            changes[limit.key] = [before[limit.key], value]
+    if changes:
+        audit.record(current_user, audit.LIMITS_CHANGED, "limits", changes)
     return done(_("Limits saved. They apply to items made from now on."), "limits")
 
 
@@ -140,6 +157,7 @@ def deputy_create():
     if not form.validate():
         return page(422, {"deputy-new": first_error(form)}, {"deputy-new": form.title.data})
     db.session.add(Deputy(name=form.name.data, title=form.title.data or ""))
+    audit.record(current_user, audit.DEPUTY_CREATED, form.name.data)
     return done(_("Deputy %(name)s added.", name=form.name.data), "deputies")
 
 
@@ -150,7 +168,12 @@ def deputy_update(deputy_id: int):
     form = DeputyForm()
     if not form.validate():
         return page(422, {f"deputy-{item.id}": first_error(form)})
+    old = {"name": item.name, "title": item.title}
     item.name, item.title = form.name.data, form.title.data or ""
+    new = {"name": item.name, "title": item.title}
+    detail = {k: [old[k], new[k]] for k in old if old[k] != new[k]}
+    if detail:
+        audit.record(current_user, audit.DEPUTY_CHANGED, item.name, detail)
     return done(_("Deputy %(name)s saved.", name=item.name), f"deputy-{item.id}")
 
 
@@ -158,7 +181,10 @@ def deputy_update(deputy_id: int):
 @supervisor_required
 def deputy_active(deputy_id: int):
     item = db.session.get(Deputy, deputy_id) or abort(404)
-    item.active = ActiveForm().on
+    was, item.active = item.active, ActiveForm().on
+    if was != item.active:
+        action = audit.DEPUTY_ACTIVATED if item.active else audit.DEPUTY_DEACTIVATED
+        audit.record(current_user, action, item.name)
     message = (
         _("Deputy %(name)s is active.", name=item.name)
         if item.active
@@ -206,6 +232,8 @@ def user_create():
     )
     user.set_password(form.password.data)
     db.session.add(user)
+    detail = {"role": str(role), "department": department.name if department else ""}
+    audit.record(current_user, audit.USER_CREATED, username, detail)
     return done(_("Account %(name)s created.", name=username), "users")
 
 
@@ -217,6 +245,7 @@ def user_password(user_id: int):
     if not form.validate():
         return page(422, {f"user-{user.id}": first_error(form)})
     user.set_password(form.password.data)  # also ends the account's sessions
+    audit.record(current_user, audit.PASSWORD_RESET, user.username)
     return done(_("New password set for %(name)s.", name=user.username), f"user-{user.id}", user)
 
 
@@ -226,7 +255,10 @@ def user_active(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     if user.id == current_user.id:
         return page(422, {f"user-{user.id}": _("You cannot disable your own account.")})
-    user.active = ActiveForm().on
+    was, user.active = user.active, ActiveForm().on
+    if was != user.active:
+        action = audit.USER_ENABLED if user.active else audit.USER_DISABLED
+        audit.record(current_user, action, user.username)
     if not user.active:
         user.rotate_sessions()
         message = _("Account %(name)s disabled; its sessions have ended.", name=user.username)

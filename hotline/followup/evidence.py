@@ -15,11 +15,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
+from .. import audit, pushes
 from .. import commitments as domain
-from .. import pushes
 from ..access import supervisor_required
 from ..extensions import db
 from ..models import Attachment, Event, Redaction, Role
+from ..text import for_log
 from . import bp
 
 log = logging.getLogger("hotline.followup")
@@ -91,8 +92,14 @@ def evidence(attachment_id: int):
         mimetype=item.content_type,
         as_attachment=item.content_type == "application/pdf",
         download_name=item.filename,
-        max_age=3600,
     )
+    # Every reuse is checked with the site first (ETag → 304), so once the office
+    # withholds the entry no cache keeps serving it; a withheld file (seen by the
+    # office only) is never stored at all.
+    if withheld:
+        response.headers["Cache-Control"] = "private, no-store"
+    else:
+        response.headers["Cache-Control"] = "no-cache"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
@@ -104,13 +111,15 @@ def withhold(event_id: int):
     """The office takes an entry's note and files off public view, with a reason."""
     event = db.session.get(Event, event_id) or abort(404)
     try:
-        domain.withhold(event, actor=current_user, reason=request.form.get("reason", ""))
+        note = domain.withhold(event, actor=current_user, reason=request.form.get("reason", ""))
+        detail = {"commitment": event.commitment_id, "reason": note.note}
+        audit.record(current_user, audit.WITHHELD, f"event {event.id}", detail)
         db.session.commit()
     except domain.FollowupError as error:
         db.session.rollback()
         flash(str(error.message), "error")
         return redirect(url_for("followup.commitment", commitment_id=event.commitment_id), 303)
-    log.info("withheld event=%s by %s", event.id, current_user.username)
+    log.info("withheld event=%s by %s", event.id, for_log(current_user.username))
     pushes.commitment_changed(event.commitment)
     flash(_("Withheld from public view; the reason is on the public timeline."), "success")
     return redirect(url_for("followup.commitment", commitment_id=event.commitment_id), 303)

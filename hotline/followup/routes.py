@@ -19,6 +19,7 @@ from ..extensions import db
 from ..models import Commitment, Role
 from ..queries.followup import dashboard_data, event_done, work_item
 from ..status import State
+from ..text import for_log
 from ..web import page_or_block
 from . import bp
 from .evidence import MAX_UPLOAD, read_upload, upload_dir
@@ -143,7 +144,7 @@ def act(item: Commitment, name: str, action, after=None):
             return _saved_already(item)
         log.warning("followup %s refused: token reused, commitment=%s", name, item.id)
         abort(400)
-    log.info("followup %s: commitment=%s user=%s", name, item.id, current_user.username)
+    log.info("followup %s: commitment=%s user=%s", name, item.id, for_log(current_user.username))
     pushes.commitment_changed(item)
     pushes.dashboard_changed(item)
     if after is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -13,7 +14,12 @@ from .. import pushes
 from ..clock import today
 from ..extensions import db, limiter
 from ..models import Commitment, Rating, RatingValue
-from ..queries.board import commitment_context, public_commitment, rating_by_browser
+from ..queries.board import (
+    commitment_context,
+    public_commitment,
+    rated_from_connection,
+    rating_by_browser,
+)
 from ..web import is_fragment_request, qr_response, render_block
 from . import bp
 
@@ -31,6 +37,16 @@ def commitment_or_404(commitment_id: int) -> Commitment:
 def _browser_key() -> str | None:
     token = request.cookies.get(BROWSER_COOKIE)
     return hashlib.sha256(token.encode()).hexdigest() if token else None
+
+
+def _client_key() -> str:
+    """The connection's sign for today: HMAC(secret, day, address, user agent).
+    Keyed, so the stored value cannot be reversed to an address by trying them all."""
+    agent = request.headers.get("User-Agent", "")
+    message = f"{today().isoformat()}\0{request.remote_addr or ''}\0{agent}".encode()
+    secret = current_app.config["SECRET_KEY"]
+    secret = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
 def _already_rated(commitment_id: int) -> str | None:
@@ -70,7 +86,8 @@ def rating_limit() -> str:
 @bp.route("/commitments/<int:commitment_id>/rate", methods=["POST"])
 @limiter.limit(rating_limit)
 def rate(commitment_id: int):
-    """A citizen rates a met commitment: once per browser, limited per address."""
+    """A citizen rates a met commitment: once per browser (cookie), once a day
+    per connection (address and user agent, hashed), limited per address."""
     item = commitment_or_404(commitment_id)
     value = request.form.get("value", "")
     error, status = None, 200
@@ -80,11 +97,16 @@ def rate(commitment_id: int):
         error, status = _("Choose one of the three answers."), 400
     elif _already_rated(item.id):
         error, status = _("This browser has already rated this commitment."), 409
+    elif rated_from_connection(item.id, _client_key()):
+        # The cookie was cleared (or never kept): the server-side sign still holds.
+        error, status = _("A rating for this commitment has already come from here today."), 409
 
     token = request.cookies.get(BROWSER_COOKIE) or secrets.token_urlsafe(32)
     if error is None:
         key = hashlib.sha256(token.encode()).hexdigest()
-        db.session.add(Rating(commitment_id=item.id, value=value, browser_key=key))
+        db.session.add(
+            Rating(commitment_id=item.id, value=value, browser_key=key, client_key=_client_key())
+        )
         try:
             db.session.commit()
         except IntegrityError:  # a double click raced us

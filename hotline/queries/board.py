@@ -295,6 +295,14 @@ def rating_by_browser(commitment_id: int, browser_key: str | None) -> str | None
     )
 
 
+def rated_from_connection(commitment_id: int, client_key: str) -> bool:
+    """Has this connection (address and user agent, today) rated it already?"""
+    found = select(Rating.id).where(
+        Rating.commitment_id == commitment_id, Rating.client_key == client_key
+    )
+    return db.session.scalar(found.limit(1)) is not None
+
+
 def commitment_context(item: Commitment) -> dict:
     """What the commitment page's timeline and rating blocks render."""
     return {

@@ -1,0 +1,52 @@
+"""The audit trail for the office: who did what, when, from where."""
+
+from __future__ import annotations
+
+import json
+
+from flask import render_template, request
+
+from .. import labels
+from ..access import supervisor_required
+from ..audit import ACTIONS
+from ..clock import format_datetime, to_local
+from ..queries import audit as trail
+from ..web import csv_download
+from . import bp
+
+
+@bp.route("/audit")
+@supervisor_required
+def audit():
+    query = trail.AuditQuery.from_args(request.args)
+    if request.args.get("format") == "csv":
+        found, _total, _pages = trail.rows(query, paged=False)
+        header = ["time", "actor", "action", "target", "detail", "address"]
+        return csv_download(
+            "audit",
+            header,
+            (
+                [
+                    to_local(r.created_at).isoformat(timespec="seconds"),
+                    r.actor_name,
+                    r.action,
+                    r.target,
+                    json.dumps(r.detail or {}, ensure_ascii=False, sort_keys=True),
+                    r.address,
+                ]
+                for r in found
+            ),
+        )
+    found, total, pages = trail.rows(query)
+    return render_template(
+        "admin/audit.html",
+        query=query,
+        rows=found,
+        total=total,
+        pages=pages,
+        actions=[(a, labels.audit_action_label(a)) for a in ACTIONS],
+        actors=trail.actors(),
+        action_label=labels.audit_action_label,
+        when=format_datetime,
+        detail=lambda d: json.dumps(d or {}, ensure_ascii=False, sort_keys=True),
+    )

@@ -1,0 +1,58 @@
+"""In a real browser: when the database is busy (another process holds the
+SQLite write lock) a moderator's save answers 503, and the page says "busy,
+your text is kept, try again" in the page's language, leaving the form as it
+was; once the lock is gone the same Enter saves the call."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import browser_login, free_port, start_server
+from playwright.sync_api import expect
+from test_e2e_desk import open_live_console
+from test_sqlite_busy import HeldLock
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def busy_server(template_databases, tmp_path):
+    db_path = tmp_path / "hotline.sqlite3"
+    shutil.copy(template_databases["demo"], db_path)
+    port = free_port()
+    process = start_server(
+        {
+            "DATABASE_URL": f"sqlite:///{db_path}",
+            "SECRET_KEY": "busy-browser-test",
+            "HOTLINE_ASYNC_MODE": "eventlet",
+            "HOTLINE_UPLOAD_DIR": str(tmp_path / "uploads"),
+            "HOTLINE_DB_BUSY_SECONDS": "1",
+        },
+        port,
+    )
+    yield f"http://127.0.0.1:{port}", db_path
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_a_busy_database_says_so_and_keeps_the_text(busy_server, contexts):
+    base, db_path = busy_server
+    desk = browser_login(contexts(), base, "host")
+    open_live_console(desk, base)
+    banner = desk.locator("#net-error")
+
+    lock = HeldLock(db_path)
+    try:
+        desk.locator("#topic").fill("锁住时打进来的电话")
+        desk.locator("#topic").press("Enter")
+        expect(banner).to_be_visible()
+        expect(banner).to_contain_text("网站一时繁忙")
+        expect(banner).not_to_contain_text("服务器出现问题")
+        expect(desk.locator("#topic")).to_have_value("锁住时打进来的电话")
+    finally:
+        lock.release()
+
+    desk.locator("#topic").press("Enter")
+    expect(desk.locator("#desk-calls li").first).to_contain_text("锁住时打进来的电话")
+    expect(banner).to_be_hidden()
