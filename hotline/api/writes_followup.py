@@ -6,6 +6,7 @@ Each goes through the same form checks and the same write layer
 from __future__ import annotations
 
 from flask import jsonify, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -136,9 +137,9 @@ def decision(commitment_id: int):
     def change(item, f):
         pending = domain.pending_extension(item)
         if pending is None:
-            raise domain.FollowupError("", "There is no extension request waiting.")
+            raise domain.FollowupError("", _l("There is no extension request waiting."))
         if f.decision.data not in ("grant", "refuse"):
-            raise domain.FollowupError("decision", "Choose grant or refuse.")
+            raise domain.FollowupError("decision", _l("Choose grant or refuse."))
         domain.decide_extension(
             pending,
             actor=current_user,
