@@ -79,3 +79,21 @@ def test_rate_limited_per_token(app, live_show):
     url = f"/api/v1/shows/{live_show}/on-air/clear"
     assert [api_post(app, url, first).status_code for _ in range(3)] == [200, 200, 429]
     assert api_post(app, url, second).status_code == 200
+
+
+def test_office_registers_a_webhook_in_the_admin(app, supervisor):
+    bad = supervisor.post_form(
+        "/admin/webhooks", {"url": "http://example.com/x", "events": "call.logged"}
+    )
+    assert bad.status_code == 422
+    made = supervisor.post_form(
+        "/admin/webhooks", {"url": "https://12345.example.gov.cn/hook", "events": "call.logged"}
+    )
+    assert made.status_code == 201
+    from hotline import webhooks
+
+    with app.app_context():
+        hook = db.session.scalar(select(webhooks.Webhook))
+        assert hook.events == ["call.logged"] and hook.secret in made.get_data(as_text=True)
+    page = supervisor.get("/admin/tokens").get_data(as_text=True)
+    assert "12345.example.gov.cn" in page and hook.secret not in page

@@ -1,6 +1,7 @@
-"""API tokens (README, "Integration API"): the office creates one for a
-telephony system, a 12345 system or the control-room buttons, sees its secret
-once, and revokes it."""
+"""API tokens and webhooks (README, "Integration API"): the office creates a
+token for a telephony system, a 12345 system or the control-room buttons, sees
+its secret once, and revokes it; and registers the HTTPS endpoints that hear
+about changes, with their deliveries on the record."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import actions, tokens
+from .. import actions, audit, tokens, webhooks
 from ..access import supervisor_required
 from ..clock import local_to_utc
 from ..extensions import db
@@ -33,6 +34,13 @@ def tokens_page(status: int = 200, errors: dict | None = None, secret: str | Non
             errors=errors or {},
             values=request.form if errors else {},
             secret=secret,
+            hooks=db.session.scalars(select(webhooks.Webhook).order_by(webhooks.Webhook.id)).all(),
+            event_types=webhooks.EVENT_TYPES,
+            recent=db.session.scalars(
+                select(webhooks.WebhookDelivery)
+                .order_by(webhooks.WebhookDelivery.id.desc())
+                .limit(20)
+            ).all(),
         ),
         status,
     )
@@ -101,3 +109,44 @@ def token_revoke(token_id: int):
         abort(409)
     flash(_("Token %(name)s revoked.", name=token.name), "success")
     return redirect(url_for("admin.tokens_index"))
+
+
+@bp.route("/webhooks", methods=["POST"])
+@supervisor_required
+def webhook_create():
+    form = request.form
+    department_id = form.get("department_id") or None
+    department = (
+        db.session.get(Department, int(department_id))
+        if str(department_id or "").isdigit()
+        else None
+    )
+    try:
+        hook = webhooks.register(
+            (form.get("url") or "").strip(),
+            form.getlist("events"),
+            department_id=department.id if department else None,
+            own_system=form.get("own_system") == "1",
+        )
+    except ValueError as bad:
+        field = str(bad)
+        message = (
+            _("Give an https:// address.") if field == "url" else _("Choose at least one event.")
+        )
+        return tokens_page(422, {f"webhook-{field}": message})
+    audit.record(current_user, "webhook_created", hook.url[:200], {"events": hook.events})
+    if actions.save() != actions.SAVED:
+        abort(409)
+    # The signing secret, like a token, is shown once here.
+    return tokens_page(201, secret=hook.secret)
+
+
+@bp.route("/webhooks/<int:hook_id>/active", methods=["POST"])
+@supervisor_required
+def webhook_active(hook_id: int):
+    hook = db.session.get(webhooks.Webhook, hook_id) or abort(404)
+    hook.active = request.form.get("active") == "1"
+    audit.record(current_user, "webhook_active", hook.url[:200], {"active": hook.active})
+    if actions.save() != actions.SAVED:
+        abort(409)
+    return redirect(url_for("admin.tokens_index") + "#webhooks")
