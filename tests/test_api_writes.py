@@ -290,3 +290,14 @@ def test_refer_and_placard(app, call_id):
     assert bad.status_code == 422 and list(bad.json["errors"]) == ["dissatisfied"]
     votes["dissatisfied"] = 1
     assert api_post(app, f"/api/v1/calls/{call_id}/placard", desk, votes).status_code == 200
+
+
+def test_the_openapi_document_covers_the_writes_with_a_security_scheme(client):
+    spec = client.get("/api/v1/openapi.json").json
+    assert spec["components"]["securitySchemes"]["bearerToken"]["scheme"] == "bearer"
+    posts = {path: item["post"] for path, item in spec["paths"].items() if "post" in item}
+    assert "/api/v1/shows/{show_id}/calls" in posts and "/api/v1/shows/{show_id}/on-air" in posts
+    for operation in posts.values():
+        assert operation["security"] == [{"bearerToken": []}]
+        assert {"401", "403", "409", "422"} <= set(operation["responses"])
+    assert "call.logged" in spec["webhooks"]
