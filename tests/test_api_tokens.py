@@ -97,3 +97,16 @@ def test_office_registers_a_webhook_in_the_admin(app, supervisor):
         assert hook.events == ["call.logged"] and hook.secret in made.get_data(as_text=True)
     page = supervisor.get("/admin/tokens").get_data(as_text=True)
     assert "12345.example.gov.cn" in page and hook.secret not in page
+
+
+def test_a_token_account_is_not_managed_as_a_person(app, supervisor):
+    make_token(app, "phones", "moderator")
+    with app.app_context():
+        user_id = db.session.scalar(select(tokens.ApiToken.user_id))
+    assert (
+        supervisor.post_form(f"/admin/users/{user_id}/active", {"active": "1"}).status_code == 404
+    )
+    response = supervisor.post_form(
+        f"/admin/users/{user_id}/password", {"password": "a-new-long-password-1"}
+    )
+    assert response.status_code == 404
