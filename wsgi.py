@@ -71,7 +71,17 @@ def connection_limits(config: dict) -> int:
     return connections
 
 
+def start_webhook_worker() -> None:
+    """HOTLINE_WEBHOOK_WORKER=1: this process also sends webhook deliveries (a
+    background task; with several processes, run it in one, or use `flask deliver --loop`)."""
+    if app.config.get("HOTLINE_WEBHOOK_WORKER"):
+        from hotline import webhooks
+
+        socketio.start_background_task(webhooks.run, app, 5.0, False, socketio.sleep)
+
+
 if __name__ == "__main__":
+    start_webhook_worker()
     host = os.environ.get("HOTLINE_HOST", "127.0.0.1")
     port = int(os.environ.get("HOTLINE_PORT", "5000"))
     limit = connection_limits(app.config)

@@ -61,7 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Ids in URLs fit the database's integers; a larger one is a 404, not a 500.
     app.url_map.converters["int"] = BoundedInt
 
-    from . import database, inbox, records  # noqa: F401  (they register their tables)
+    from . import database, inbox, records, tokens, webhooks  # noqa: F401  (their tables)
 
     db.init_app(app)
     database.init_app(app)
@@ -82,7 +82,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # One blueprint per audience (public has two: the board and the three lists;
     # api two: the open data and its Open311 face).
     blueprints = (public.bp, public.lists_bp, desk.bp, followup.bp, deputy.bp, admin.bp, api.bp)
-    for blueprint in (*blueprints, api.open311_bp, auth.bp):
+    for blueprint in (*blueprints, api.open311_bp, api.writes_bp, auth.bp):
         app.register_blueprint(blueprint)
 
     from . import cli

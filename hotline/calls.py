@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from . import refcodes
+from . import refcodes, webhooks
 from .commitments import check_version, create_referral
 from .extensions import db
 from .models import Call, CallerContact, CallEvent, Commitment, Outcome, Show, User, utcnow
@@ -80,6 +80,7 @@ def log_call(
             CallerContact(call=call, name=caller_name, phone=caller_phone, callback=callback)
         )
     record(call, "logged", actor, {"number": call.number})
+    webhooks.emit(webhooks.CALL_LOGGED, call)
     call.reference_code = refcodes.issue(call=call) if issue_code else None
     return call
 

@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(remind_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(deliver_command)
 
 
 def _print_logins(accounts: dict[str, str]) -> None:
@@ -183,3 +184,15 @@ def restore_command(path, force) -> None:
         f"Restored {result['database']} ({result['evidence_files']} evidence files, "
         f"integrity_check {result['integrity_check']})."
     )
+
+
+@click.command("deliver")
+@click.option("--loop", is_flag=True, help="Keep delivering (every --interval seconds).")
+@click.option("--interval", default=5.0, show_default=True, type=click.FloatRange(0.5, 3600))
+@with_appcontext
+def deliver_command(loop, interval) -> None:
+    """Send the webhook deliveries that are due (and announce overdue items),
+    retrying failed ones with backoff; every attempt is recorded."""
+    from . import webhooks
+
+    webhooks.run(current_app._get_current_object(), interval, once=not loop)

@@ -8,6 +8,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from . import webhooks
 from .extensions import db
 from .models import (
     Attachment,
@@ -59,6 +60,7 @@ def add_event(
         idempotency_key=key,
     )
     db.session.add(event)
+    webhooks.emit_for_event(commitment, kind)
     return event
 
 

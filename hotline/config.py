@@ -42,6 +42,12 @@ def load(instance_path: str) -> dict:
         # Several deployments may share one Redis: each listens on its own channel.
         "HOTLINE_SOCKETIO_CHANNEL": os.environ.get("HOTLINE_SOCKETIO_CHANNEL", "hotline"),
         "HOTLINE_TIMEZONE": os.environ.get("HOTLINE_TIMEZONE", "Asia/Shanghai"),
+        # Integration API: writes per token, and webhooks (README, "Integration API").
+        "HOTLINE_API_RATE_LIMIT": os.environ.get("HOTLINE_API_RATE_LIMIT", "120 per minute"),
+        "HOTLINE_WEBHOOK_WORKER": os.environ.get("HOTLINE_WEBHOOK_WORKER") == "1",
+        # Plain http://127.0.0.1 endpoints, for tests and a local receiver only.
+        "HOTLINE_WEBHOOK_ALLOW_LOCAL_HTTP": os.environ.get("HOTLINE_WEBHOOK_ALLOW_LOCAL_HTTP")
+        == "1",
         # Public (/live) sockets one process accepts; beyond it viewers are told
         # to try again, so a crowd can never take the connections staff need.
         "HOTLINE_MAX_VIEWERS": max_viewers,

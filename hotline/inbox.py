@@ -13,7 +13,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
-from .models import Deputy, Show, User, utcnow
+from .models import Call, Deputy, Question, Show, User, utcnow
 
 
 class MessageStatus(StrEnum):
@@ -87,3 +87,21 @@ class MessageEvent(db.Model):
 
     message: Mapped[DeputyMessage] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+class ReferenceCode(db.Model):
+    """查询码: what a caller or a question's sender is given to follow their
+    problem at /track/<code>. Only a hash is stored (looked up by its index and
+    compared in constant time); the code itself is shown once, when issued."""
+
+    __tablename__ = "reference_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), index=True)
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("deputy_messages.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    call: Mapped[Call | None] = relationship()
+    question: Mapped[Question | None] = relationship()

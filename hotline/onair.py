@@ -4,8 +4,30 @@ on what is on air. Callers commit, then push (pushes.on_air_changed)."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from sqlalchemy import select
+
 from .extensions import db
-from .models import OnAir, OnAirKind, User, utcnow
+from .models import Call, Commitment, OnAir, OnAirKind, Show, User, utcnow
+
+
+def belongs(show: Show, kind: OnAirKind, item_id: int, today: date) -> bool:
+    """Only this show's calls and commitments, or an item of its own rundown
+    (the desk's form and the API ask the same question)."""
+    from .queries.rundown import in_rundown
+
+    if kind == OnAirKind.CALL:
+        return any(c.id == item_id for c in show.calls)
+    if kind == OnAirKind.COMMITMENT:
+        return bool(
+            db.session.scalar(
+                select(Commitment.id)
+                .join(Call, Commitment.call_id == Call.id)
+                .where(Commitment.id == item_id, Call.show_id == show.id)
+            )
+        )
+    return in_rundown(show, item_id, today)
 
 
 def _row(show_id: int) -> OnAir:

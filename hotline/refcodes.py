@@ -17,7 +17,8 @@ import secrets
 from sqlalchemy import select
 
 from .extensions import db
-from .models import Call, Question, ReferenceCode
+from .inbox import ReferenceCode
+from .models import Call, Question
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 LENGTH = 10

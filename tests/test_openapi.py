@@ -111,9 +111,10 @@ def test_the_document_is_valid_openapi_3_1(spec):
 def test_every_open_data_route_is_documented(app, spec):
     documented = {re.sub(r"\{(\w+)\}", r"<\1>", path) for path in spec["paths"]}
     routes = {
-        rule.rule
+        re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", rule.rule)
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.split(".")[0] in ("api", "open311") and rule.endpoint != "api.docs"
+        if rule.endpoint.split(".")[0] in ("api", "open311", "api_write")
+        and rule.endpoint != "api.docs"
     }
     assert routes == documented
 
@@ -194,7 +195,8 @@ RUNS = [
     (path, mode)
     for path, item in GENERATED.raw_schema["paths"].items()
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
-    if mode is GenerationMode.POSITIVE or item["get"]["parameters"]
+    if "get" in item  # the integration API's POSTs need a token: tested in test_api_writes
+    and (mode is GenerationMode.POSITIVE or item["get"]["parameters"])
 ]
 
 

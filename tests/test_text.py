@@ -133,7 +133,7 @@ def test_xml_safe_is_a_template_filter(app):
 
 def _form_classes():
     from hotline.admin import forms as admin_forms
-    from hotline.followup.forms import FORMS
+    from hotline.followup_forms import FORMS
 
     found = [
         value

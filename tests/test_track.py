@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from hotline import refcodes
 from hotline.extensions import db
-from hotline.models import Question, ReferenceCode
+from hotline.inbox import ReferenceCode
+from hotline.models import Question
 
 CODE = re.compile(r"\b([2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{2})\b")
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import actions, audit, limits, live
+from .. import actions, audit, limits, live, tokens
 from ..access import supervisor_required
 from ..clock import today
 from ..extensions import db
@@ -23,12 +23,16 @@ log = logging.getLogger("hotline.admin")
 
 
 def page(status: int = 200, errors: dict | None = None, values: dict | None = None):
+    hidden = tokens.token_users()
     return (
         render_template(
             "admin/index.html",
             departments=db.session.scalars(select(Department).order_by(Department.id)).all(),
             deputies=db.session.scalars(select(Deputy).order_by(Deputy.id)).all(),
-            users=db.session.scalars(select(User).order_by(User.id)).all(),
+            # The accounts behind API tokens are listed under API tokens, not here.
+            users=[
+                u for u in db.session.scalars(select(User).order_by(User.id)) if u.id not in hidden
+            ],
             roles=list(Role),
             limits=limits.LIMITS,
             limit_values=limits.values(),
@@ -241,6 +245,8 @@ def user_create():
 @supervisor_required
 def user_password(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
+    if user.id in tokens.token_users():  # a token's account: managed as the token
+        abort(404)
     form = PasswordForm()
     if not form.validate():
         return page(422, {f"user-{user.id}": first_error(form)})
@@ -253,6 +259,8 @@ def user_password(user_id: int):
 @supervisor_required
 def user_active(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
+    if user.id in tokens.token_users():  # a token's account: managed as the token
+        abort(404)
     if user.id == current_user.id:
         return page(422, {f"user-{user.id}": _("You cannot disable your own account.")})
     was, user.active = user.active, ActiveForm().on

@@ -1,10 +1,14 @@
 """Open data: JSON and CSV of the public lists, their OpenAPI description and
 the same board as Open311 GeoReport v2 (README, "Open data API"). The same
-filters and queries as the board; only public fields."""
+filters and queries as the board; only public fields.
+
+`writes_bp` is the integration API (README, "Integration API"): the same
+changes as the desk and follow-up forms, made with a Bearer token."""
 
 from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 open311_bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
+writes_bp = Blueprint("api_write", __name__, url_prefix="/api/v1")
 
-from . import docs, http, open311, routes  # noqa: E402, F401
+from . import bearer, docs, http, open311, routes, writes, writes_followup  # noqa: E402, F401

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..models import MAX_ID, ShowKind, ShowStatus
 from ..queries.board import SORTS, STATUS_FILTERS
+from . import openapi_writes as writes
 from .fields import COMMITMENT_SPEC, DATE, DEPARTMENT_SPEC, SHOW_SPEC, STATUS_CODES, URL
 from .filters import ID_LIST_PATTERN, MAX_PER_PAGE, MAX_Q, SERVICE_CODE_PATTERN, YEARS
 
@@ -340,9 +341,19 @@ def document() -> dict:
                     "The public board of commitments made on air, as JSON and CSV, "
                     "and as Open311 GeoReport v2. No key is needed; only public fields. "
                     "A filter value that is unknown or out of range is a 400 naming the "
-                    "parameter; so is an empty value (leave a filter out to not filter)."
+                    "parameter; so is an empty value (leave a filter out to not filter). "
+                    "The integration endpoints (POST, tag `integration`) need an API "
+                    "token and make the same changes as the web forms; `webhooks` lists "
+                    "what registered endpoints receive."
                 ),
             },
-            "paths": {path: _operation(path, *rest) for path, *rest in ENDPOINTS},
-            "components": {"schemas": _schemas()},
+            "paths": {
+                **{path: _operation(path, *rest) for path, *rest in ENDPOINTS},
+                **writes.paths(),
+            },
+            "webhooks": writes.webhooks(),
+            "components": {
+                "schemas": {**_schemas(), **writes.SCHEMAS},
+                "securitySchemes": writes.SECURITY_SCHEMES,
+            },
         }

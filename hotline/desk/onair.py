@@ -16,7 +16,7 @@ from ..clock import today
 from ..commitments import record_result_vote
 from ..extensions import db
 from ..forms import ResultVoteForm
-from ..models import Call, Commitment, Event, OnAirKind, ShowStatus
+from ..models import Commitment, Event, OnAirKind, ShowStatus
 from ..queries.onair import on_air_card
 from ..queries.rundown import in_rundown
 from ..web import render_block
@@ -37,21 +37,6 @@ def _on_air_block(show, status: int = 200):
     return render_block(ON_AIR, "on_air", show=show, card=card), status
 
 
-def _belongs(show, kind: OnAirKind, item_id: int) -> bool:
-    """Only this show's calls and commitments, or an item of its own rundown."""
-    if kind == OnAirKind.CALL:
-        return any(c.id == item_id for c in show.calls)
-    if kind == OnAirKind.COMMITMENT:
-        return bool(
-            db.session.scalar(
-                select(Commitment.id)
-                .join(Call, Commitment.call_id == Call.id)
-                .where(Commitment.id == item_id, Call.show_id == show.id)
-            )
-        )
-    return in_rundown(show, item_id, today())
-
-
 @bp.route("/shows/<int:show_id>/on-air")
 @roles_required(*DESK)
 def on_air(show_id: int):
@@ -68,7 +53,7 @@ def put_on_air(show_id: int):
         item_id = int(request.form.get("item", ""))
     except ValueError:
         abort(400)
-    if not _belongs(show, kind, item_id):
+    if not onair.belongs(show, kind, item_id, today()):
         abort(404)
     if show.status == ShowStatus.ENDED:
         if request.htmx:

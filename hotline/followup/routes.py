@@ -16,6 +16,7 @@ from .. import commitments as domain
 from ..access import not_found_for, roles_required, staff_required, supervisor_required
 from ..clock import today
 from ..extensions import db
+from ..followup_forms import FORMS, fresh_form
 from ..models import Commitment, Role
 from ..queries.followup import dashboard_data, event_done, work_item
 from ..status import State
@@ -23,7 +24,6 @@ from ..text import for_log
 from ..web import page_or_block
 from . import bp
 from .evidence import MAX_UPLOAD, read_upload, upload_dir
-from .forms import FORMS, fresh_form
 
 log = logging.getLogger("hotline.followup")
 

@@ -1,4 +1,5 @@
-"""The follow-up forms: one per action on a commitment."""
+"""The follow-up forms: one per action on a commitment (the follow-up page and
+the integration API share them)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from wtforms import DateField, IntegerField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DateRange, InputRequired, NumberRange, Optional
 
-from ..forms import LATEST_DEADLINE, VersionedForm, text
-from ..models import Commitment
+from .forms import LATEST_DEADLINE, VersionedForm, text
+from .models import Commitment
 
 
 class ProgressForm(VersionedForm):

@@ -1,0 +1,136 @@
+"""What every write endpoint shares: the Bearer token in front of it, JSON
+errors (401, 403, 404, 409, 422, 429), the rate limit per token, and forms fed
+from a JSON body so the API checks exactly what the web form checks.
+
+The token blueprint is exempt from CSRF because it takes no cookie at all: a
+request without `Authorization: Bearer …` is refused before any view runs, and
+the signed-in session of a browser is never consulted here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from flask import current_app, g, jsonify, request
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
+
+from .. import audit, tokens
+from ..extensions import csrf, db, limiter
+from ..models import utcnow
+from ..text import for_log
+from . import writes_bp
+
+log = logging.getLogger("hotline.api")
+
+DEFAULT_RATE = "120 per minute"
+
+
+def bearer_secret() -> str:
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" else ""
+
+
+def rate_key() -> str:
+    """Per token (its digest), so one busy integration cannot starve another."""
+    secret = bearer_secret()
+    return "token:" + tokens.digest(secret) if secret else "anon:" + (request.remote_addr or "")
+
+
+def rate() -> str:
+    return current_app.config.get("HOTLINE_API_RATE_LIMIT") or DEFAULT_RATE
+
+
+csrf.exempt(writes_bp)
+limiter.limit(rate, key_func=rate_key)(writes_bp)
+
+
+def error(code: int, message: str, **extra):
+    body = {"error": message, "status": code, **extra}
+    response = jsonify(body)
+    response.status_code = code
+    if code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="hotline"'
+    response.cache_control.no_store = True
+    return response
+
+
+@writes_bp.before_request
+def authenticate():
+    secret = bearer_secret()
+    if not secret:
+        return error(401, "An API token is required: Authorization: Bearer <token>.")
+    token = tokens.by_secret(secret)
+    now = utcnow()
+    if token is None or not token.usable(now):
+        log.warning("api token refused %s %s", request.method, for_log(request.path))
+        return error(401, "The API token is unknown, revoked or expired.")
+    token.last_used_at = now
+    db.session.commit()
+    g.api_token = token
+    # Flask-Login's current_user for this request: the token's own account,
+    # never a browser's session (the cookie is not read on this blueprint).
+    g._login_user = token.user
+
+
+@writes_bp.errorhandler(HTTPException)
+def http_error(exc: HTTPException):
+    return error(exc.code or 500, exc.description or exc.name)
+
+
+@writes_bp.after_request
+def no_store(response):
+    response.cache_control.no_store = True
+    return response
+
+
+def body() -> dict:
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else {}
+
+
+def idempotency_key() -> str | None:
+    """The client's Idempotency-Key, kept per token (two integrations may pick
+    the same key without colliding) and in the column's 64 characters."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        return None
+    return hashlib.sha256(f"{g.api_token.id}:{key}".encode()).hexdigest()
+
+
+def _form_value(value) -> str:
+    if value is True:
+        return "y"
+    if value is False or value is None:
+        return ""
+    return str(value)
+
+
+def form_from_json(cls, data: dict, **kwargs):
+    """A web form filled from the JSON body and the Idempotency-Key header."""
+    flat = MultiDict({k: _form_value(v) for k, v in data.items() if not isinstance(v, list)})
+    if key := idempotency_key():
+        flat["idem"] = key
+    elif "idem" in flat:
+        del flat["idem"]
+    return cls(formdata=flat, meta={"csrf": False}, **kwargs)
+
+
+def invalid(form, extra: dict | None = None):
+    """422 naming each field, in the request's language."""
+    errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+    errors.pop("idem", None)
+    errors.update(extra or {})
+    return error(422, "The request has invalid fields.", errors=errors)
+
+
+def conflict(current: dict):
+    return error(
+        409, "Someone else changed this item: here is the current record.", current=current
+    )
+
+
+def attribute(action: str, target: str, detail: dict | None = None) -> None:
+    """The audit row of a write made with a token (same transaction as the change)."""
+    audit.record(g.api_token.user, action, target, {"token": g.api_token.name, **(detail or {})})

@@ -1,0 +1,348 @@
+"""Signed webhooks for other systems (README, "Integration API").
+
+The write layer calls `emit()` beside the event it writes; when that
+transaction commits, one delivery row per subscribed endpoint is written in the
+same commit (a `before_commit` hook), so a change and its notifications are
+saved together or not at all. Nothing is sent inside the request: `flask
+--app hotline deliver` (or the greenlet wsgi.py starts) sends what is due,
+signs it, records each attempt and retries with backoff.
+
+A payload carries public fields only. The caller's name and phone go only to an
+endpoint the office marked as the department's own system, for a call of that
+department whose caller asked for a callback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import time
+import urllib.error
+import urllib.request
+import uuid
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import JSON, ForeignKey, String, Text, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from .extensions import db
+from .models import Call, CallerContact, Commitment, EventKind, utcnow
+
+log = logging.getLogger("hotline.webhooks")
+
+CALL_LOGGED = "call.logged"
+COMMITMENT_MADE = "commitment.made"
+STATUS_CHANGED = "commitment.status_changed"
+EXTENSION_DECIDED = "commitment.extension_decided"
+VERIFIED = "commitment.verified"
+OVERDUE = "commitment.overdue"
+PRESSED = "commitment.pressed"
+EVENT_TYPES = (
+    CALL_LOGGED,
+    COMMITMENT_MADE,
+    STATUS_CHANGED,
+    EXTENSION_DECIDED,
+    VERIFIED,
+    OVERDUE,
+    PRESSED,
+)
+# What each event on a commitment's timeline is announced as.
+BY_EVENT_KIND = {
+    EventKind.CREATED: (COMMITMENT_MADE,),
+    EventKind.REFERRED: (COMMITMENT_MADE,),
+    EventKind.EXTENSION_GRANTED: (EXTENSION_DECIDED,),
+    EventKind.EXTENSION_REFUSED: (EXTENSION_DECIDED,),
+    EventKind.COMPLETION_REPORTED: (STATUS_CHANGED,),
+    EventKind.VERIFIED: (VERIFIED, STATUS_CHANGED),
+    EventKind.REOPENED: (STATUS_CHANGED,),
+    EventKind.REDONE: (STATUS_CHANGED,),
+    EventKind.WITHDRAWN: (STATUS_CHANGED,),
+    EventKind.PRESSED: (PRESSED,),
+}
+
+MAX_ATTEMPTS = 8
+FIRST_RETRY = 30  # seconds; doubled after each failure, at most six hours
+TIMEOUT = 10
+PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+
+
+class Webhook(db.Model):
+    __tablename__ = "webhooks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str] = mapped_column(String(100))
+    events: Mapped[list] = mapped_column(JSON, default=list)
+    # The department's own system (e.g. its 12345 desk): may receive the
+    # caller's contact for its own calls whose caller asked for a callback.
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    own_system: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebhookDelivery(db.Model):
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid.uuid4()))
+    webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id"), index=True)
+    event: Mapped[str] = mapped_column(String(50))
+    # Once per endpoint: e.g. "overdue:<id>:<deadline>" is announced once.
+    dedup: Mapped[str | None] = mapped_column(String(100), default=None)
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    last_status_code: Mapped[int | None] = mapped_column(default=None)
+    last_error: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    webhook: Mapped[Webhook] = relationship()
+
+
+# --- registering ----------------------------------------------------------------------
+
+
+def url_allowed(url: str) -> bool:
+    """HTTPS only; plain http only to 127.0.0.1 when the setting allows (tests, dev)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return True
+    local = parts.scheme == "http" and parts.hostname == "127.0.0.1"
+    return local and bool(current_app.config.get("HOTLINE_WEBHOOK_ALLOW_LOCAL_HTTP"))
+
+
+def register(
+    url: str, events, *, secret: str | None = None, department_id=None, own_system=False
+) -> Webhook:
+    if not url_allowed(url):
+        raise ValueError("url")
+    chosen = [e for e in EVENT_TYPES if e in set(events)]
+    if not chosen:
+        raise ValueError("events")
+    hook = Webhook(
+        url=url,
+        secret=secret or secrets.token_hex(32),
+        events=chosen,
+        department_id=department_id,
+        own_system=bool(own_system and department_id),
+    )
+    db.session.add(hook)
+    return hook
+
+
+# --- announcing (same transaction) -----------------------------------------------------
+
+
+def emit(kind: str, item: Call | Commitment, **extra) -> None:
+    """Queue `kind` about `item` for the subscribers, written when the session commits."""
+    db.session.info.setdefault("webhooks", []).append((kind, item, extra))
+
+
+def emit_for_event(commitment: Commitment, event_kind) -> None:
+    for kind in BY_EVENT_KIND.get(event_kind, ()):
+        emit(kind, commitment, event=str(event_kind))
+
+
+def call_data(call: Call) -> dict:
+    return {
+        "id": call.id,
+        "show_id": call.show_id,
+        "number": call.number,
+        "topic": call.topic,
+        "area": call.area,
+        "category": call.category,
+        "department_id": call.department_id,
+        "deputy_id": call.deputy_id,
+        "outcome": str(call.outcome) if call.outcome else None,
+    }
+
+
+def commitment_data(item: Commitment) -> dict:
+    return {
+        "id": item.id,
+        "kind": str(item.kind),
+        "call_id": item.call_id,
+        "show_id": item.call.show_id if item.call else None,
+        "department_id": item.department_id,
+        "pledge": item.pledge,
+        "official_name": item.official_name,
+        "official_title": item.official_title,
+        "state": str(item.state),
+        "deadline": item.deadline.isoformat(),
+        "original_deadline": item.original_deadline.isoformat(),
+    }
+
+
+def _contact(call: Call | None, hook: Webhook) -> dict | None:
+    """The caller's contact, only for the department's own system and a callback."""
+    if call is None or not hook.own_system or hook.department_id != call.department_id:
+        return None
+    contact = db.session.scalar(select(CallerContact).where(CallerContact.call_id == call.id))
+    if contact is None or not contact.callback:
+        return None
+    return {"name": contact.name, "phone": contact.phone}
+
+
+def payload(kind: str, item, hook: Webhook, extra: dict) -> dict:
+    if isinstance(item, Call):
+        data, call = call_data(item), item
+    else:
+        data, call = commitment_data(item), item.call
+    data = {**data, **extra}
+    if (contact := _contact(call, hook)) is not None:
+        data["caller"] = contact
+    return {"type": kind, "created_at": utcnow().isoformat() + "Z", "data": data}
+
+
+def _subscribers(kind: str, session: Session) -> list[Webhook]:
+    hooks = session.scalars(select(Webhook).where(Webhook.active)).all()
+    return [h for h in hooks if kind in (h.events or [])]
+
+
+def queue(kind: str, item, session: Session, dedup: str | None = None, **extra) -> int:
+    made = 0
+    for hook in _subscribers(kind, session):
+        if dedup and session.scalar(
+            select(WebhookDelivery.id).where(
+                WebhookDelivery.webhook_id == hook.id, WebhookDelivery.dedup == dedup
+            )
+        ):
+            continue
+        body = json.dumps(payload(kind, item, hook, extra), ensure_ascii=False, sort_keys=True)
+        session.add(WebhookDelivery(webhook_id=hook.id, event=kind, body=body, dedup=dedup))
+        made += 1
+    return made
+
+
+@event.listens_for(Session, "before_commit")
+def _write_deliveries(session: Session) -> None:
+    pending = session.info.pop("webhooks", None)
+    if not pending:
+        return
+    session.flush()  # the new call or commitment has its id now
+    for kind, item, extra in pending:
+        queue(kind, item, session, **extra)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop("webhooks", None)
+
+
+def queue_overdue(today) -> int:
+    """Open items past their deadline: announced once per endpoint and deadline."""
+    from .status import State
+
+    items = db.session.scalars(
+        select(Commitment).where(Commitment.state == State.OPEN, Commitment.deadline < today)
+    ).all()
+    made = sum(
+        queue(OVERDUE, item, db.session, dedup=f"overdue:{item.id}:{item.deadline.isoformat()}")
+        for item in items
+    )
+    db.session.commit()
+    return made
+
+
+# --- delivering (outside any request) ---------------------------------------------------
+
+
+def signature(secret: str, timestamp: int, body: bytes) -> str:
+    """HMAC-SHA256 over "<timestamp>.<body>", hex."""
+    mac = hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256)
+    return mac.hexdigest()
+
+
+def headers_for(delivery: WebhookDelivery, timestamp: int) -> dict:
+    body = delivery.body.encode()
+    signed = signature(delivery.webhook.secret, timestamp, body)
+    return {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": "Hotline-Webhooks/1",
+        "X-Hotline-Event": delivery.event,
+        "X-Hotline-Delivery": delivery.uid,
+        "X-Hotline-Signature": f"t={timestamp},v1={signed}",
+    }
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(FIRST_RETRY * 2 ** (attempts - 1), 6 * 3600))
+
+
+def send(delivery: WebhookDelivery, now: datetime) -> bool:
+    timestamp = int(time.time())
+    # The URL was checked when registered: https (or the local test receiver).
+    request = urllib.request.Request(  # noqa: S310
+        delivery.webhook.url,
+        data=delivery.body.encode(),
+        headers=headers_for(delivery, timestamp),
+        method="POST",
+    )
+    delivery.attempts += 1
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+            delivery.last_status_code = response.status
+        ok = 200 <= delivery.last_status_code < 300
+        delivery.last_error = ""
+    except urllib.error.HTTPError as failure:
+        delivery.last_status_code, delivery.last_error, ok = failure.code, "", False
+    except (urllib.error.URLError, OSError) as failure:
+        delivery.last_status_code, ok = None, False
+        delivery.last_error = str(failure)[:300]
+    if ok:
+        delivery.status, delivery.delivered_at = DELIVERED, now
+    elif delivery.attempts >= MAX_ATTEMPTS:
+        delivery.status = FAILED
+    else:
+        delivery.next_attempt_at = now + backoff(delivery.attempts)
+    log.info(
+        "webhook %s %s attempt=%s status=%s",
+        delivery.event,
+        delivery.uid,
+        delivery.attempts,
+        delivery.last_status_code,
+    )
+    return ok
+
+
+def deliver_due(now: datetime | None = None, limit: int = 100) -> int:
+    """Send every pending delivery that is due; returns how many succeeded."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(WebhookDelivery)
+        .where(WebhookDelivery.status == PENDING, WebhookDelivery.next_attempt_at <= now)
+        .order_by(WebhookDelivery.id)
+        .limit(limit)
+    ).all()
+    sent = 0
+    for delivery in due:
+        sent += send(delivery, now)
+        db.session.commit()  # each attempt is on the record at once
+    return sent
+
+
+def run(app, interval: float = 5.0, once: bool = False, sleep=time.sleep) -> None:
+    """The delivery loop of `flask deliver --loop` and of wsgi.py's worker."""
+    from .clock import today
+
+    while True:
+        with app.app_context():
+            try:
+                queue_overdue(today())
+                deliver_due()
+            except Exception:  # one bad round must not stop deliveries for good
+                db.session.rollback()
+                log.exception("webhook delivery round failed")
+            finally:
+                db.session.remove()
+        if once:
+            return
+        sleep(interval)

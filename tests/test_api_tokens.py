@@ -1,0 +1,112 @@
+"""API tokens: created and revoked by the office, shown once, stored hashed;
+missing, wrong, revoked and expired tokens are a JSON 401; cookies never
+authenticate the token API; the rate limit counts per token."""
+
+from api_support import api_post, make_token
+from sqlalchemy import select
+
+from hotline import tokens
+from hotline.extensions import db
+from hotline.models import Role
+from hotline.records import AuditLog
+
+
+def test_office_creates_a_token_shown_once_and_stored_hashed(app, supervisor):
+    response = supervisor.post_form("/admin/tokens", {"name": "phone system", "role": "moderator"})
+    assert response.status_code == 201
+    html = response.get_data(as_text=True)
+    secret = html.split('id="token-secret"')[1].split("<code>")[1].split("</code>")[0]
+    assert secret.startswith(tokens.PREFIX)
+    with app.app_context():
+        token = db.session.scalar(select(tokens.ApiToken))
+        assert token.digest == tokens.digest(secret) and secret not in token.digest
+        assert token.role == Role.MODERATOR and token.last_used_at is None
+        assert token.user.username == "api:phone system"
+        audit = db.session.scalar(select(AuditLog).where(AuditLog.action == tokens.CREATED))
+        assert audit.actor_name == "office"
+    # Shown once: the list does not carry it.
+    assert secret not in supervisor.get("/admin/tokens").get_data(as_text=True)
+    # Not listed among the people's accounts.
+    assert "api:phone system" not in supervisor.get("/admin/").get_data(as_text=True)
+
+
+def test_a_liaison_token_needs_a_department(supervisor):
+    response = supervisor.post_form("/admin/tokens", {"name": "x", "role": "liaison"})
+    assert response.status_code == 422
+
+
+def test_only_the_office_manages_tokens(moderator):
+    assert (
+        moderator.post_form("/admin/tokens", {"name": "x", "role": "moderator"}).status_code == 403
+    )
+
+
+def test_missing_wrong_revoked_and_expired_tokens_are_401(app, supervisor, live_show):
+    url = f"/api/v1/shows/{live_show}/on-air/clear"
+    client = app.test_client()
+    for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic abc"}):
+        response = client.post(url, headers=headers)
+        assert response.status_code == 401 and response.is_json
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    expired = make_token(app, "old", "moderator", expired=True)
+    assert api_post(app, url, expired).status_code == 401
+    good = make_token(app, "desk", "moderator")
+    assert api_post(app, url, good).status_code == 200
+    with app.app_context():
+        token = tokens.by_secret(good)
+        assert token.last_used_at is not None
+        token_id = token.id
+    supervisor.post_form(f"/admin/tokens/{token_id}/revoke")
+    response = api_post(app, url, good)
+    assert response.status_code == 401 and response.json["status"] == 401
+
+
+def test_a_signed_in_browser_cannot_use_the_token_api(moderator, live_show):
+    # A cookie is no credential here (and so CSRF cannot be abused through it).
+    response = moderator.post(f"/api/v1/shows/{live_show}/on-air/clear")
+    assert response.status_code == 401
+
+
+def test_a_role_outside_the_scope_is_403(app, live_show):
+    housing = make_token(app, "housing", "liaison", department_id=1)
+    response = api_post(app, f"/api/v1/shows/{live_show}/on-air/clear", housing)
+    assert response.status_code == 403 and response.is_json
+
+
+def test_rate_limited_per_token(app, live_show):
+    app.config["HOTLINE_API_RATE_LIMIT"] = "2 per minute"
+    first, second = make_token(app, "a", "moderator"), make_token(app, "b", "moderator")
+    url = f"/api/v1/shows/{live_show}/on-air/clear"
+    assert [api_post(app, url, first).status_code for _ in range(3)] == [200, 200, 429]
+    assert api_post(app, url, second).status_code == 200
+
+
+def test_office_registers_a_webhook_in_the_admin(app, supervisor):
+    bad = supervisor.post_form(
+        "/admin/webhooks", {"url": "http://example.com/x", "events": "call.logged"}
+    )
+    assert bad.status_code == 422
+    made = supervisor.post_form(
+        "/admin/webhooks", {"url": "https://12345.example.gov.cn/hook", "events": "call.logged"}
+    )
+    assert made.status_code == 201
+    from hotline import webhooks
+
+    with app.app_context():
+        hook = db.session.scalar(select(webhooks.Webhook))
+        assert hook.events == ["call.logged"] and hook.secret in made.get_data(as_text=True)
+    page = supervisor.get("/admin/tokens").get_data(as_text=True)
+    assert "12345.example.gov.cn" in page and hook.secret not in page
+
+
+def test_a_token_account_is_not_managed_as_a_person(app, supervisor):
+    make_token(app, "phones", "moderator")
+    with app.app_context():
+        user_id = db.session.scalar(select(tokens.ApiToken.user_id))
+    assert (
+        supervisor.post_form(f"/admin/users/{user_id}/active", {"active": "1"}).status_code == 404
+    )
+    response = supervisor.post_form(
+        f"/admin/users/{user_id}/password", {"password": "a-new-long-password-1"}
+    )
+    assert response.status_code == 404

@@ -1,0 +1,165 @@
+"""Webhooks: queued in the same commit as the change, never sent inside the
+request; signed (HMAC-SHA256 over timestamp + body); retried with backoff
+after failures; recorded; and carrying no private caller field unless the
+endpoint is the department's own system and the caller asked for a callback."""
+
+import hashlib
+import hmac
+import json
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from api_support import HOUSING, api_post, make_token
+from sqlalchemy import select
+
+from hotline import webhooks
+from hotline.extensions import db
+from hotline.models import utcnow
+
+CALL = {
+    "topic": "菜市场排水沟堵塞",
+    "department": HOUSING,
+    "caller_name": "上官婉儿",
+    "caller_phone": "13912345678",
+    "callback": True,
+}
+
+
+@pytest.fixture
+def receiver():
+    """A local HTTP receiver on 127.0.0.1 that fails twice, then accepts."""
+    got = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            got.append((dict(self.headers), body))
+            self.send_response(500 if len(got) <= 2 else 204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/hook", got
+    server.shutdown()
+    server.server_close()
+
+
+def register(app, url, events, **kwargs) -> str:
+    with app.app_context():
+        hook = webhooks.register(url, events, **kwargs)
+        db.session.commit()
+        return hook.secret
+
+
+def deliveries(app):
+    with app.app_context():
+        return [
+            (d.event, d.status, d.attempts, d.last_status_code)
+            for d in db.session.scalars(
+                select(webhooks.WebhookDelivery).order_by(webhooks.WebhookDelivery.id)
+            )
+        ]
+
+
+def test_only_https_unless_local_http_is_allowed(app):
+    with app.app_context(), pytest.raises(ValueError):
+        webhooks.register("http://127.0.0.1:9/hook", [webhooks.CALL_LOGGED])
+    with app.app_context():
+        assert webhooks.url_allowed("https://12345.example.gov.cn/hook")
+        assert not webhooks.url_allowed("http://example.com/hook")
+        assert not webhooks.url_allowed("file:///etc/passwd")
+
+
+def test_delivered_signed_retried_and_without_private_fields(app, live_show, receiver):
+    url, got = receiver
+    app.config["HOTLINE_WEBHOOK_ALLOW_LOCAL_HTTP"] = True
+    secret = register(app, url, [webhooks.CALL_LOGGED, webhooks.COMMITMENT_MADE])
+    desk = make_token(app, "phones", "moderator")
+    response = api_post(app, f"/api/v1/shows/{live_show}/calls", desk, CALL, key="1")
+    assert response.status_code == 201
+    # Queued with the call, not sent by the request.
+    assert got == [] and deliveries(app) == [(webhooks.CALL_LOGGED, "pending", 0, None)]
+
+    now = utcnow()
+    with app.app_context():
+        assert webhooks.deliver_due(now) == 0  # the receiver fails
+        assert webhooks.deliver_due(now) == 0  # not due yet: backoff
+    assert len(got) == 1
+    with app.app_context():
+        assert webhooks.deliver_due(now + timedelta(seconds=31)) == 0  # fails again
+        assert webhooks.deliver_due(now + timedelta(seconds=61)) == 0  # backoff doubled
+        assert webhooks.deliver_due(now + timedelta(seconds=92)) == 1
+    assert deliveries(app) == [(webhooks.CALL_LOGGED, "delivered", 3, 204)]
+    assert len(got) == 3
+
+    headers, body = got[-1]
+    assert headers["X-Hotline-Event"] == webhooks.CALL_LOGGED
+    fields = dict(part.split("=", 1) for part in headers["X-Hotline-Signature"].split(","))
+    signed = fields["t"].encode() + b"." + body
+    expected = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    assert hmac.compare_digest(fields["v1"], expected)
+    payload = json.loads(body)
+    assert payload["type"] == webhooks.CALL_LOGGED
+    assert payload["data"]["topic"] == CALL["topic"]
+    text = body.decode()
+    assert "上官婉儿" not in text and "13912345678" not in text and "caller" not in payload["data"]
+
+
+def test_the_department_own_system_gets_the_callback_contact(app, live_show):
+    app.config["HOTLINE_WEBHOOK_ALLOW_LOCAL_HTTP"] = True
+    register(
+        app,
+        "https://housing.example.gov.cn/12345",
+        [webhooks.CALL_LOGGED],
+        department_id=HOUSING,
+        own_system=True,
+    )
+    register(
+        app,
+        "https://other.example.gov.cn/12345",
+        [webhooks.CALL_LOGGED],
+        department_id=2,
+        own_system=True,
+    )
+    desk = make_token(app, "phones", "moderator")
+    api_post(app, f"/api/v1/shows/{live_show}/calls", desk, CALL, key="1")
+    api_post(app, f"/api/v1/shows/{live_show}/calls", desk, {**CALL, "callback": False}, key="2")
+    with app.app_context():
+        rows = db.session.scalars(
+            select(webhooks.WebhookDelivery).order_by(webhooks.WebhookDelivery.id)
+        ).all()
+        bodies = [(r.webhook.department_id, json.loads(r.body)["data"]) for r in rows]
+    with_contact = [data for dept, data in bodies if "caller" in data]
+    assert len(with_contact) == 1 and with_contact[0]["caller"]["phone"] == "13912345678"
+    assert [dept for dept, data in bodies if "caller" in data] == [HOUSING]
+
+
+def test_follow_up_events_and_overdue_are_queued(app, supervisor):
+    from desk_support import demo_commitment
+
+    from hotline.clock import today
+    from hotline.status import State
+
+    register(app, "https://12345.example.gov.cn/hook", list(webhooks.EVENT_TYPES))
+    office = make_token(app, "office", "supervisor")
+    item_id, version, _ = demo_commitment(app, State.OPEN)
+    api_post(
+        app, f"/api/v1/commitments/{item_id}/press", office, {"note": "请加快", "version": version}
+    )
+    with app.app_context():
+        assert webhooks.queue_overdue(today() + timedelta(days=4000)) >= 1
+        again = webhooks.queue_overdue(today() + timedelta(days=4000))
+        assert again == 0  # once per item and deadline
+    events = [e for e, *_ in deliveries(app)]
+    assert webhooks.PRESSED in events and webhooks.OVERDUE in events
+
+
+def test_deliver_command_runs(app, runner):
+    result = runner.invoke(args=["deliver"])
+    assert result.exit_code == 0, result.output
