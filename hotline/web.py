@@ -153,10 +153,9 @@ def nl2br(text: str) -> Markup:
 
 def url_breaks(address: str) -> Markup:
     """A printed address may wrap only after a slash or before ? and &, never
-    inside a word."""
-    escaped = str(Markup.escape(address or ""))
-    escaped = escaped.replace("/", "/<wbr>").replace("?", "<wbr>?").replace("&amp;", "<wbr>&amp;")
-    return Markup(escaped.replace("://<wbr>/<wbr>", "://"))
+    inside a word (each piece escaped, joined by <wbr>)."""
+    pieces = re.split(r"(?<=[^/:]/)|(?=[?&])", address or "")
+    return Markup("<wbr>").join(pieces)
 
 
 def error_message(code: int) -> tuple[str, str]:

@@ -9,9 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
-
 from conftest import DEMO_PASSWORD
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -103,9 +102,7 @@ def test_no_serious_or_critical_axe_violations(wsgi_server, browser, addresses, 
     groups = [(None, public), *staff.items()]
     for username, pages in groups:
         # bypass_csp only so the test can inject axe; the site's CSP stays as served.
-        context = browser.new_context(
-            bypass_csp=True, viewport={"width": width, "height": 800}
-        )
+        context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 800})
         page = signed_in(context, wsgi_server, username)
         for name, path in pages.items():
             page.goto(f"{wsgi_server}{path}?lang={lang}")
