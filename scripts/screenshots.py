@@ -20,10 +20,11 @@ from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
+from hotline.demo import DEMO_PASSWORD as PASSWORD
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 CHROMIUM = "/usr/bin/chromium"
-PASSWORD = "hotline-demo"
 
 
 def free_port() -> int:
