@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app hotline
 PO := hotline/translations/zh_Hans_CN/LC_MESSAGES/messages.po
 MO := $(PO:.po=.mo)
 
-.PHONY: run test lint format translations extract services browser nginx bench audit clean
+.PHONY: run test lint format translations extract services browser nginx bench audit clean fonts screenshots
 
 run: $(VENV)/.installed $(MO)
 	$(FLASK) setup
@@ -46,6 +46,13 @@ browser:
 # the advisory database cannot be reached; HOTLINE_AUDIT_STRICT=1 makes that fail).
 audit: $(VENV)/.test-installed
 	$(PY) scripts/audit_deps.py
+
+# The README's screenshots (docs/*.png) from the demo data, in headless Chromium.
+screenshots: $(VENV)/.test-installed $(MO) browser fonts
+	$(PY) scripts/screenshots.py
+
+fonts:
+	bash scripts/ensure-fonts.sh
 
 # nginx for the deploy test (deploy/nginx.conf run for real).
 nginx:

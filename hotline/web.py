@@ -151,6 +151,13 @@ def nl2br(text: str) -> Markup:
     return Markup("<br>").join(escaped.split("\n"))
 
 
+def url_breaks(address: str) -> Markup:
+    """A printed address may wrap only after a slash or before ? and &, never
+    inside a word (each piece escaped, joined by <wbr>)."""
+    pieces = re.split(r"(?<=[^/:]/)|(?=[?&])", address or "")
+    return Markup("<wbr>").join(pieces)
+
+
 def error_message(code: int) -> tuple[str, str]:
     messages = {
         400: (_("Bad request"), _("The request could not be understood.")),
@@ -173,6 +180,7 @@ def init_app(app: Flask) -> None:
         date=format_date,
         date_of=lambda moment: format_date(to_local(moment).date()) if moment else "",
         nl2br=nl2br,
+        url_breaks=url_breaks,
         offset=format_offset,
         zh=zh_content,
     )

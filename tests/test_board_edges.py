@@ -55,7 +55,7 @@ def test_scorecard_columns_add_up_to_the_total(client):
             int(cell(row, c))
             for c in ("met_late", "overdue", "in_progress", "reported", "withdrawn")
         ]
-        after_extension = int(re.findall(r'<td class="num">(\d+)</td>', row)[0])
+        after_extension = int(re.search(r'data-col="met_after_extension">(\d+)<', row).group(1))
         assert met_on_time + after_extension + sum(parts) == total, row
 
 
