@@ -83,6 +83,12 @@ def event_label(kind: str) -> str:
         "result_vote": _("Placard vote on the result"),
         "callback": _("Callback to the caller (回访)"),
         "redone": _("Reopened after the callback (重办)"),
+        "acknowledged": _("Acknowledged by the department (签收)"),
+        "reminded": _("Reminder: past the deadline (催办)"),
+        "noticed": _("Public notice (通报)"),
+        "disputed": _("Dispute: not this department's (派单异议)"),
+        "reassigned": _("Reassigned to another department"),
+        "dispute_refused": _("Dispute refused: the department keeps the item"),
     }.get(kind, kind)
 
 

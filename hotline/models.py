@@ -1,8 +1,7 @@
 """The domain, as SQLAlchemy 2 typed models (see DESIGN.md, "Domain").
 
-Times are stored as naive UTC; dates (deadlines) are calendar dates in the
-deployment's time zone. Private caller details live in their own table so that
-no public query can load them by accident.
+Times are naive UTC; dates (deadlines) are calendar dates in the deployment's
+time zone. Private caller details live in their own table, out of public queries.
 """
 
 from __future__ import annotations
@@ -86,6 +85,12 @@ class EventKind(StrEnum):
     RESULT_VOTE = "result_vote"
     CALLBACK = "callback"  # 回访: reached or not, the caller's verdict (never who they are)
     REDONE = "redone"  # 重办: reopened after a dissatisfied callback
+    ACKNOWLEDGED = "acknowledged"  # 签收
+    REMINDED = "reminded"  # 催办, written by `flask remind`
+    NOTICED = "noticed"  # 通报: still overdue N working days after a 督办
+    DISPUTED = "disputed"  # 派单异议: the department says "not ours"
+    REASSIGNED = "reassigned"  # the office gave the item to another department
+    DISPUTE_REFUSED = "dispute_refused"
 
 
 class RatingValue(StrEnum):
@@ -328,6 +333,11 @@ class Commitment(db.Model):
     completed_on: Mapped[date | None]
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # escalation.py: given to this department (None: created_at), 签收, 派单异议, 通报
+    assigned_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    disputed_at: Mapped[datetime | None]
+    noticed_on: Mapped[date | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     version: Mapped[int] = mapped_column(default=1)
@@ -380,10 +390,9 @@ class Event(db.Model):
 
 
 class Redaction(db.Model):
-    """The office took an event's note and files off public view (e.g. a
-    citizen's phone number on an uploaded visit form). The event itself stays,
-    unchanged; the timeline says that something was withheld, when and why.
-    Append-only, like events."""
+    """The office took an event's note and files off public view (e.g. a caller's
+    phone on an uploaded form). The event stays, unchanged; the timeline says
+    that something was withheld, when and why. Append-only, like events."""
 
     __tablename__ = "redactions"
 
@@ -461,9 +470,8 @@ class Question(db.Model):
 
 
 class OnAir(db.Model):
-    """What the moderator has put on air for a show: the broadcast overlay shows
-    it. Kept in the database, so a reloaded overlay or a restarted server comes
-    back to it. One row per show; cleared means kind "" and no item."""
+    """What the moderator put on air for a show (the overlay shows it), kept in the
+    database for a reloaded overlay or a restarted server. One row per show."""
 
     __tablename__ = "on_air"
 
@@ -477,9 +485,8 @@ class OnAir(db.Model):
 
 
 class ReferenceCode(db.Model):
-    """查询码: what a caller or a question's sender is given to follow their
-    problem at /track/<code>. Only a hash is stored (looked up by its index and
-    compared in constant time); the code itself is shown once, when issued."""
+    """查询码: given to a caller or a question's sender for /track/<code>. Only a hash
+    is stored (compared in constant time); the code is shown once, when issued."""
 
     __tablename__ = "reference_codes"
 

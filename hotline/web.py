@@ -32,6 +32,7 @@ from .clock import (
     to_local,
     today,
 )
+from .status import under_notice
 from .text import for_log
 
 log = logging.getLogger("hotline")
@@ -190,6 +191,7 @@ def init_app(app: Flask) -> None:
         callback_text=labels.callback_text,
         reference_code_notice=labels.reference_code_notice,
         item_title=labels.item_title,
+        under_notice=under_notice,
         today=today,
         # The locale a block is rendered in (under force_locale for pushes too).
         locale_code=lambda: "en" if get_locale().language == "en" else "zh_CN",

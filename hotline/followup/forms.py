@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, RadioField
+from sqlalchemy import select
+from wtforms import DateField, IntegerField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DateRange, InputRequired, NumberRange, Optional
 
-from ..forms import LATEST_DEADLINE, VersionedForm, text
-from ..models import Commitment
+from ..extensions import db
+from ..forms import LATEST_DEADLINE, VersionedForm, optional_id, text
+from ..models import Commitment, Department
 
 
 class ProgressForm(VersionedForm):
@@ -86,6 +88,34 @@ class CallbackForm(VersionedForm):
     )
 
 
+class AcknowledgeForm(VersionedForm):
+    """签收: nothing to fill in."""
+
+
+class DisputeForm(VersionedForm):
+    reason = text(_l("Why it is not your department's (public)"), 2000, area=True)
+
+
+class DisputeDecisionForm(VersionedForm):
+    decision = RadioField(
+        _l("Decision"),
+        choices=[
+            SelectChoice("reassign", _l("Reassign to another department")),
+            SelectChoice("refuse", _l("Refuse: the department keeps it")),
+        ],
+        validators=[InputRequired(_l("Choose reassign or refuse."))],
+    )
+    department = SelectField(_l("New department"), coerce=optional_id, validate_choice=False)
+    reason = text(_l("Reason for the decision (public)"), 2000, area=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        active = db.session.scalars(
+            select(Department).where(Department.active).order_by(Department.id)
+        )
+        self.department.choices = [("", "—")] + [(d.id, d.name) for d in active]
+
+
 FORMS = {
     "progress": ProgressForm,
     "extension": ExtensionForm,
@@ -96,6 +126,9 @@ FORMS = {
     "press": PressForm,
     "withdraw": WithdrawForm,
     "callback": CallbackForm,
+    "acknowledge": AcknowledgeForm,
+    "dispute": DisputeForm,
+    "dispute_decision": DisputeDecisionForm,
 }
 
 

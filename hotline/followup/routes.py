@@ -11,12 +11,12 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import callbacks, pushes, reminders
+from .. import callbacks, escalation, pushes, reminders
 from .. import commitments as domain
 from ..access import not_found_for, roles_required, staff_required, supervisor_required
 from ..clock import today
 from ..extensions import db
-from ..models import Commitment, Role
+from ..models import Commitment, Department, Role
 from ..queries.followup import dashboard_data, event_done, work_item
 from ..status import State
 from ..web import page_or_block
@@ -55,6 +55,13 @@ def page(item: Commitment, status: int = 200, **forms):
     pending = domain.pending_extension(item)
     role = current_user.role
     allowed = []
+    if role == Role.LIAISON and item.disputed_at is None:
+        if escalation.needs_acknowledgement(item):
+            allowed.append("acknowledge")
+        if escalation.can_dispute(item, today()):
+            allowed.append("dispute")
+    if role == Role.SUPERVISOR and item.disputed_at is not None:
+        allowed.append("dispute_decision")
     if item.state == State.OPEN and role in (Role.LIAISON, Role.SUPERVISOR):
         allowed += ["progress", "completion"]
         if pending is None:
@@ -76,6 +83,7 @@ def page(item: Commitment, status: int = 200, **forms):
             "followup/commitment.html",
             c=item,
             pending=pending,
+            acknowledge_by=escalation.acknowledge_by(item),
             forms=shown,
             max_upload_mb=MAX_UPLOAD // (1024 * 1024),
         ),
@@ -332,3 +340,64 @@ def callback(commitment_id: int):
             key=f.idem.data or None,
         ),
     )
+
+
+@bp.route("/commitments/<int:commitment_id>/acknowledge", methods=["POST"])
+@roles_required(Role.LIAISON)
+def acknowledge(commitment_id: int):
+    """签收: the liaison's department has the item (scoped by get_commitment)."""
+    item = get_commitment(commitment_id)
+    return act(
+        item,
+        "acknowledge",
+        lambda f, _files: escalation.acknowledge(
+            item, actor=current_user, version=f.version.data, key=f.idem.data or None
+        ),
+    )
+
+
+@bp.route("/commitments/<int:commitment_id>/dispute", methods=["POST"])
+@roles_required(Role.LIAISON)
+def dispute(commitment_id: int):
+    """派单异议: "not ours", with a public reason."""
+    item = get_commitment(commitment_id)
+    return act(
+        item,
+        "dispute",
+        lambda f, _files: escalation.dispute(
+            item,
+            actor=current_user,
+            reason=f.reason.data,
+            day=today(),
+            version=f.version.data,
+            key=f.idem.data or None,
+        ),
+    )
+
+
+@bp.route("/commitments/<int:commitment_id>/dispute-decision", methods=["POST"])
+@supervisor_required
+def dispute_decision(commitment_id: int):
+    item = get_commitment(commitment_id)
+    was = item.department_id
+
+    def decide(f, _files):
+        target = None
+        if f.decision.data == "reassign":
+            target = db.session.get(Department, f.department.data) if f.department.data else None
+            if target is None:
+                raise domain.FollowupError("department", _l("Choose the new department."))
+        escalation.decide_dispute(
+            item,
+            actor=current_user,
+            to_department=target,
+            reason=f.reason.data,
+            version=f.version.data,
+            key=f.idem.data or None,
+        )
+
+    def old_department(_form):
+        if item.department_id != was:
+            pushes.dashboard_changed(item, was)
+
+    return act(item, "dispute_decision", decide, after=old_department)
