@@ -126,7 +126,8 @@ def limits_update():
         values = {f"limit-{k}": request.form.get(k, "") for k in limits.BY_KEY}
         return page(422, {"limits": first_error(form)}, values)
     for limit in limits.LIMITS:
-        limits.set_value(limit.key, getattr(form, limit.key).data, current_user)
+        if limit.key in request.form:
+            limits.set_value(limit.key, getattr(form, limit.key).data, current_user)
     return done(_("Limits saved. They apply to items made from now on."), "limits")
 
 
