@@ -89,6 +89,7 @@ def event_label(kind: str) -> str:
         "disputed": _("Dispute: not this department's (派单异议)"),
         "reassigned": _("Reassigned to another department"),
         "dispute_refused": _("Dispute refused: the department keeps the item"),
+        "merged": _("Linked to the same problem (并单)"),
     }.get(kind, kind)
 
 

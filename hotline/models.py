@@ -59,9 +59,7 @@ class Outcome(StrEnum):
     REFERRED = "referred"
 
 
-class ItemKind(StrEnum):
-    """What a board item is: made on air, or referred for offline verification."""
-
+class ItemKind(StrEnum):  # what a board item is: made on air, or referred
     COMMITMENT = "commitment"
     REFERRAL = "referral"  # 转办事项: 转线下核实, with a response deadline
 
@@ -91,6 +89,7 @@ class EventKind(StrEnum):
     DISPUTED = "disputed"  # 派单异议: the department says "not ours"
     REASSIGNED = "reassigned"  # the office gave the item to another department
     DISPUTE_REFUSED = "dispute_refused"
+    MERGED = "merged"  # 并单: its call is the same problem as an earlier call's
 
 
 class RatingValue(StrEnum):
@@ -248,6 +247,7 @@ class Call(db.Model):
     category: Mapped[str] = mapped_column(String(50), default="")
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     deputy_id: Mapped[int | None] = mapped_column(ForeignKey("deputies.id"), index=True)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"))  # 并单
     outcome: Mapped[str] = mapped_column(String(20), default=Outcome.PENDING)
     answer_text: Mapped[str] = mapped_column(Text, default="")
     answered_by: Mapped[str] = mapped_column(String(200), default="")

@@ -116,6 +116,14 @@ class DisputeDecisionForm(VersionedForm):
         self.department.choices = [("", "—")] + [(d.id, d.name) for d in active]
 
 
+class MergeForm(VersionedForm):
+    earlier = IntegerField(
+        _l("Number of the earlier item on the same problem (#)"),
+        validators=[InputRequired(_l("Give the earlier item's number.")), NumberRange(min=1)],
+    )
+    reason = text(_l("Why it is the same problem (public)"), 2000, area=True)
+
+
 FORMS = {
     "progress": ProgressForm,
     "extension": ExtensionForm,
@@ -129,6 +137,7 @@ FORMS = {
     "acknowledge": AcknowledgeForm,
     "dispute": DisputeForm,
     "dispute_decision": DisputeDecisionForm,
+    "merge": MergeForm,
 }
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import callbacks, escalation, pushes, reminders
+from .. import callbacks, duplicates, escalation, pushes, reminders
 from .. import commitments as domain
 from ..access import not_found_for, roles_required, staff_required, supervisor_required
 from ..clock import today
@@ -77,6 +77,8 @@ def page(item: Commitment, status: int = 200, **forms):
             allowed.append("withdraw")
         if item.state == State.MET and callbacks.can_call_back(item):
             allowed.append("callback")
+        if item.state != State.WITHDRAWN and item.call.duplicate_of_id is None:
+            allowed.append("merge")
     shown = {name: forms.get(name) or fresh_form(name, item) for name in allowed}
     return (
         render_template(
@@ -401,3 +403,22 @@ def dispute_decision(commitment_id: int):
             pushes.dashboard_changed(item, was)
 
     return act(item, "dispute_decision", decide, after=old_department)
+
+
+@bp.route("/commitments/<int:commitment_id>/merge", methods=["POST"])
+@supervisor_required
+def merge(commitment_id: int):
+    """并单: this item's call is the same problem as an earlier item's call."""
+    item = get_commitment(commitment_id)
+    return act(
+        item,
+        "merge",
+        lambda f, _files: duplicates.merge(
+            item,
+            earlier_id=f.earlier.data,
+            actor=current_user,
+            reason=f.reason.data,
+            version=f.version.data,
+            key=f.idem.data or None,
+        ),
+    )
