@@ -4,14 +4,17 @@ nothing twice on a day."""
 
 import re
 from datetime import timedelta
+from email.header import decode_header, make_header
 
 from sqlalchemy import select
-from test_followup import make_commitment, submit
+from test_followup import TRANSPORT, make_commitment, submit
+from test_followup_remind import smtp_sink  # noqa: F401 (fixture)
 
 import hotline.cli
 import hotline.followup.routes
 from hotline import escalation, limits
 from hotline.clock import today
+from hotline.commitments import press
 from hotline.extensions import db
 from hotline.models import Commitment, Event
 from hotline.workdays import add_working_days
@@ -124,8 +127,6 @@ def test_running_remind_twice_on_a_day_writes_nothing_twice(app, runner, monkeyp
     cid = make_commitment(app, days=-30)
     with app.app_context():
         item = db.session.get(Commitment, cid)
-        from hotline.commitments import press
-
         press(item, actor=None, note="督办", version=item.version)
         db.session.commit()
     day = add_working_days(local_today(app), 5).day
@@ -150,3 +151,22 @@ def test_a_press_after_the_notice_leaves_the_board_once_met(app, runner, login, 
     row = re.search(rf'<tr id="commitment-{cid}".*?</tr>', board, re.S)
     assert row is None or "data-notice" not in row.group(0)
     assert 'data-kind="noticed"' in app.test_client().get(f"/commitments/{cid}").text
+
+
+def test_the_days_mail_tells_the_department_of_its_notice(app, runner, monkeypatch, smtp_sink):  # noqa: F811
+    cid = make_commitment(app, days=-30, department=TRANSPORT)
+    with app.app_context():
+        item = db.session.get(Commitment, cid)
+        press(item, actor=None, note="请限期办结", version=item.version)
+        db.session.commit()
+    app.config.update(
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=smtp_sink.server_address[1],
+        HOTLINE_REMIND_TO="office@rd.example",
+    )
+    notice_on = add_working_days(local_today(app), 5).day
+    remind(app, runner, monkeypatch, notice_on)
+    subjects = [str(make_header(decode_header(m["Subject"]))) for m in smtp_sink.messages]
+    mail = next(m for m, s in zip(smtp_sink.messages, subjects, strict=True) if TRANSPORT in s)
+    body = mail.get_payload(decode=True).decode(mail.get_content_charset() or "utf-8")
+    assert f"#{cid} " in body and f"{notice_on.isoformat()}通报" in body
