@@ -121,6 +121,10 @@ def test_reminder_press_and_notice_each_at_their_exact_limit(app, runner, login,
     assert row and "data-notice" in row.group(0) and "通报" in row.group(0)
     public = app.test_client().get(f"/commitments/{cid}").get_data(as_text=True)
     assert 'data-kind="noticed"' in public
+    # The department's public scorecard row says it too.
+    cards = app.test_client().get("/departments").get_data(as_text=True)
+    housing = re.search(r'<tr id="department-1">.*?</tr>', cards, re.S).group(0)
+    assert "data-notices=" in housing and "被通报" in housing
 
 
 def test_running_remind_twice_on_a_day_writes_nothing_twice(app, runner, monkeypatch):

@@ -35,6 +35,7 @@ class Scorecard:
     fell_due: int = 0  # met, or original deadline passed: the on-time rate's base
     days_to_complete: list[int] = field(default_factory=list)
     ratings: dict[str, int] = field(default_factory=dict)
+    notices: int = 0  # 通报: open items still overdue after a public notice
     rank: int | None = None
 
     def __getitem__(self, code: str) -> int:
@@ -143,6 +144,18 @@ def scorecards(today: date) -> list[Scorecard]:
     ):
         if dept in cards:
             cards[dept].ratings[value] = n
+
+    for dept, n in db.session.execute(
+        select(Commitment.department_id, func.count())
+        .where(
+            Commitment.noticed_on.is_not(None),
+            Commitment.state == State.OPEN.value,
+            Commitment.deadline < today,
+        )
+        .group_by(Commitment.department_id)
+    ):
+        if dept in cards:
+            cards[dept].notices = n
 
     ranked = sorted(
         (c for c in cards.values() if c.ranked),
