@@ -140,6 +140,8 @@ def decide_dispute(
             data={"department_id": old.id, "department": old.name},
             key=key,
         )
+    if item.state != State.OPEN:
+        raise FollowupError("", _l("This action is not possible in the item's current state."))
     if to_department.id == old.id or not to_department.active:
         raise FollowupError("department", _l("Choose another, active department."))
     item.department_id = to_department.id
