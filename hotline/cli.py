@@ -9,7 +9,7 @@ from flask_babel import force_locale
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from . import audit, backup, demo, live, mail, reminders
+from . import audit, backup, demo, live, mail, pushes, reminders
 from .clock import today
 from .extensions import db
 from .models import Department, Role, User
@@ -122,6 +122,14 @@ def remind_command(days) -> None:
     day = today()
     # No request here: write in the site's default language (the office reads it).
     with current_app.test_request_context(), force_locale(config["BABEL_DEFAULT_LOCALE"]):
+        written = reminders.escalate(day)
+        for item in {item.id: item for _kind, item in written}.values():
+            pushes.commitment_changed(item)
+        kinds = [kind for kind, _item in written]
+        click.echo(
+            f"Wrote {kinds.count('reminded')} reminders (催办) and "
+            f"{kinds.count('noticed')} public notices (通报) for {day.isoformat()}."
+        )
         found = reminders.reminders(day, days)
         if not found:
             click.echo(f"Nothing overdue or due within {days} days ({day.isoformat()}).")

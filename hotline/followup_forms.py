@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, RadioField
+from sqlalchemy import select
+from wtforms import DateField, IntegerField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DateRange, InputRequired, NumberRange, Optional
 
-from .forms import LATEST_DEADLINE, VersionedForm, text
-from .models import Commitment
+from .extensions import db
+from .forms import LATEST_DEADLINE, VersionedForm, optional_id, text
+from .models import Commitment, Department
 
 
 class ProgressForm(VersionedForm):
@@ -87,6 +89,42 @@ class CallbackForm(VersionedForm):
     )
 
 
+class AcknowledgeForm(VersionedForm):
+    """签收: nothing to fill in."""
+
+
+class DisputeForm(VersionedForm):
+    reason = text(_l("Why it is not your department's (public)"), 2000, area=True)
+
+
+class DisputeDecisionForm(VersionedForm):
+    decision = RadioField(
+        _l("Decision"),
+        choices=[
+            SelectChoice("reassign", _l("Reassign to another department")),
+            SelectChoice("refuse", _l("Refuse: the department keeps it")),
+        ],
+        validators=[InputRequired(_l("Choose reassign or refuse."))],
+    )
+    department = SelectField(_l("New department"), coerce=optional_id, validate_choice=False)
+    reason = text(_l("Reason for the decision (public)"), 2000, area=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        active = db.session.scalars(
+            select(Department).where(Department.active).order_by(Department.id)
+        )
+        self.department.choices = [("", "—")] + [(d.id, d.name) for d in active]
+
+
+class MergeForm(VersionedForm):
+    earlier = IntegerField(
+        _l("Number of the earlier item on the same problem (#)"),
+        validators=[InputRequired(_l("Give the earlier item's number.")), NumberRange(min=1)],
+    )
+    reason = text(_l("Why it is the same problem (public)"), 2000, area=True)
+
+
 FORMS = {
     "progress": ProgressForm,
     "extension": ExtensionForm,
@@ -97,6 +135,10 @@ FORMS = {
     "press": PressForm,
     "withdraw": WithdrawForm,
     "callback": CallbackForm,
+    "acknowledge": AcknowledgeForm,
+    "dispute": DisputeForm,
+    "dispute_decision": DisputeDecisionForm,
+    "merge": MergeForm,
 }
 
 

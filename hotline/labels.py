@@ -84,6 +84,13 @@ def event_label(kind: str) -> str:
         "callback": _("Callback to the caller (回访)"),
         "redone": _("Reopened after the callback (重办)"),
         "deputy_note": _("Deputy follow-up (代表督办)"),
+        "acknowledged": _("Acknowledged by the department (签收)"),
+        "reminded": _("Reminder: past the deadline (催办)"),
+        "noticed": _("Public notice (通报)"),
+        "disputed": _("Dispute: not this department's (派单异议)"),
+        "reassigned": _("Reassigned to another department"),
+        "dispute_refused": _("Dispute refused: the department keeps the item"),
+        "merged": _("Linked to the same problem (并单)"),
     }.get(kind, kind)
 
 

@@ -40,6 +40,51 @@ LIMITS = (
             "many working days."
         ),
     ),
+    Limit(
+        "acknowledge_days",
+        1,
+        0,
+        30,
+        _l("Acknowledgement (签收) of a new item within (working days)"),
+        _l(
+            "A department acknowledges each item given to it within this many working "
+            "days; later, the item is flagged to the office. A dispute (派单异议) is "
+            "possible within the same limit."
+        ),
+    ),
+    Limit(
+        "remind_days",
+        1,
+        1,
+        60,
+        _l("Reminder (催办) when overdue by (working days)"),
+        _l(
+            "flask remind writes a reminder on the timeline of an item this many "
+            "working days past its deadline."
+        ),
+    ),
+    Limit(
+        "press_days",
+        3,
+        1,
+        60,
+        _l("Press (督办): listed after a reminder by (working days)"),
+        _l(
+            "An item still overdue this many working days after its reminder is "
+            "listed to the office for pressing."
+        ),
+    ),
+    Limit(
+        "notice_days",
+        5,
+        1,
+        60,
+        _l("Public notice (通报) when still overdue after a press by (working days)"),
+        _l(
+            "flask remind publishes a notice on the board for an item still overdue "
+            "this many working days after it was pressed."
+        ),
+    ),
 )
 BY_KEY = {limit.key: limit for limit in LIMITS}
 

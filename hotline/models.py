@@ -1,8 +1,7 @@
 """The domain, as SQLAlchemy 2 typed models (see DESIGN.md, "Domain").
 
-Times are stored as naive UTC; dates (deadlines) are calendar dates in the
-deployment's time zone. Private caller details live in their own table so that
-no public query can load them by accident.
+Times are naive UTC; dates (deadlines) are calendar dates in the deployment's
+time zone. Private caller details live in their own table, out of public queries.
 """
 
 from __future__ import annotations
@@ -61,9 +60,7 @@ class Outcome(StrEnum):
     REFERRED = "referred"
 
 
-class ItemKind(StrEnum):
-    """What a board item is: made on air, or referred for offline verification."""
-
+class ItemKind(StrEnum):  # what a board item is: made on air, or referred
     COMMITMENT = "commitment"
     REFERRAL = "referral"  # 转办事项: 转线下核实, with a response deadline
 
@@ -88,6 +85,13 @@ class EventKind(StrEnum):
     CALLBACK = "callback"  # 回访: reached or not, the caller's verdict (never who they are)
     REDONE = "redone"  # 重办: reopened after a dissatisfied callback
     DEPUTY_NOTE = "deputy_note"  # 代表督办: the deputy who carried the call follows up
+    ACKNOWLEDGED = "acknowledged"  # 签收
+    REMINDED = "reminded"  # 催办, written by `flask remind`
+    NOTICED = "noticed"  # 通报: still overdue N working days after a 督办
+    DISPUTED = "disputed"  # 派单异议: the department says "not ours"
+    REASSIGNED = "reassigned"  # the office gave the item to another department
+    DISPUTE_REFUSED = "dispute_refused"
+    MERGED = "merged"  # 并单: its call is the same problem as an earlier call's
 
 
 class RatingValue(StrEnum):
@@ -246,6 +250,7 @@ class Call(db.Model):
     category: Mapped[str] = mapped_column(String(50), default="")
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     deputy_id: Mapped[int | None] = mapped_column(ForeignKey("deputies.id"), index=True)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"))  # 并单
     outcome: Mapped[str] = mapped_column(String(20), default=Outcome.PENDING)
     answer_text: Mapped[str] = mapped_column(Text, default="")
     answered_by: Mapped[str] = mapped_column(String(200), default="")
@@ -331,6 +336,11 @@ class Commitment(db.Model):
     completed_on: Mapped[date | None]
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # escalation.py: given to this department (None: created_at), 签收, 派单异议, 通报
+    assigned_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    disputed_at: Mapped[datetime | None]
+    noticed_on: Mapped[date | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     version: Mapped[int] = mapped_column(default=1)
@@ -383,10 +393,9 @@ class Event(db.Model):
 
 
 class Redaction(db.Model):
-    """The office took an event's note and files off public view (e.g. a
-    citizen's phone number on an uploaded visit form). The event itself stays,
-    unchanged; the timeline says that something was withheld, when and why.
-    Append-only, like events."""
+    """The office took an event's note and files off public view (e.g. a caller's
+    phone on an uploaded form). The event stays, unchanged; the timeline says
+    that something was withheld, when and why. Append-only, like events."""
 
     __tablename__ = "redactions"
 
@@ -469,9 +478,8 @@ class Question(db.Model):
 
 
 class OnAir(db.Model):
-    """What the moderator has put on air for a show: the broadcast overlay shows
-    it. Kept in the database, so a reloaded overlay or a restarted server comes
-    back to it. One row per show; cleared means kind "" and no item."""
+    """What the moderator put on air for a show (the overlay shows it), kept in the
+    database for a reloaded overlay or a restarted server. One row per show."""
 
     __tablename__ = "on_air"
 

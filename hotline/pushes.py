@@ -261,10 +261,11 @@ def rating_recorded(commitment: Commitment) -> None:
     _timeline(commitment)
 
 
-def dashboard_changed(commitment: Commitment) -> None:
-    """The follow-up dashboard of the commitment's department, for its liaisons."""
+def dashboard_changed(commitment: Commitment, department_id: int | None = None) -> None:
+    """The follow-up dashboard of the commitment's department (or of the one it
+    was reassigned from), for its liaisons."""
     _require_committed()
-    department = db.session.get(Department, commitment.department_id)
+    department = db.session.get(Department, department_id or commitment.department_id)
     live.publish(
         live.STAFF,
         f"department:{department.id}",

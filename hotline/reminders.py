@@ -13,7 +13,8 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from . import mail
+from . import escalation, mail
+from .extensions import db
 from .labels import status_text
 from .models import Commitment, Department
 from .queries.followup import DUE_SOON_DAYS, due_for_reminder
@@ -41,6 +42,9 @@ def reminder_text(name: str, overdue: list, due: list, day, within: int = DUE_SO
         pressed = [e for e in c.events if e.kind == "pressed"]
         if pressed:
             lines.append("      " + _("Pressed: %(note)s", note=pressed[-1].note))
+        if c.noticed_on:
+            notice = _("Public notice (通报) on %(date)s", date=c.noticed_on.isoformat())
+            lines.append("      " + notice)
     return "\n".join(lines)
 
 
@@ -50,6 +54,14 @@ def reminders(day: date, within: int = DUE_SOON_DAYS) -> list[tuple[str, str]]:
         (name, reminder_text(name, overdue, due, day, within))
         for name, overdue, due in due_for_reminder(day, within)
     ]
+
+
+def escalate(day: date) -> list[tuple[str, Commitment]]:
+    """Write the day's 催办 and 通报 (escalation.apply) and commit them: the
+    events first, then the mails. Running it again the same day writes nothing."""
+    written = escalation.apply(day)
+    db.session.commit()
+    return written
 
 
 class NoAddress(Exception):

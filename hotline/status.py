@@ -136,3 +136,8 @@ def public_status(
     if late <= 0:
         return make(Code.MET_AFTER_EXTENSION)
     return make(Code.MET_LATE, late)
+
+
+def under_notice(item, today: date) -> bool:
+    """通报 stays on the board while the item is still open and overdue."""
+    return item.noticed_on is not None and item.state == State.OPEN and item.deadline < today

@@ -32,6 +32,7 @@ from .clock import (
     to_local,
     today,
 )
+from .status import under_notice
 from .text import for_log
 
 log = logging.getLogger("hotline")
@@ -200,6 +201,7 @@ def init_app(app: Flask) -> None:
         item_title=labels.item_title,
         message_status_label=labels.message_status_label,
         status_filter_label=labels.status_filter_label,
+        under_notice=under_notice,
         today=today,
         # The locale a block is rendered in (under force_locale for pushes too).
         locale_code=lambda: "en" if get_locale().language == "en" else "zh_CN",

@@ -67,6 +67,36 @@ def add_loop_items(app) -> list[str]:
         data = {"reached": True, "verdict": "satisfied", "office_note": note}
         add_event(met, EventKind.CALLBACK, None, data=data)
         db.session.commit()
+        # Escalation on the public timelines and board rows: a dispute reassigned,
+        # 催办 and 通报 from `flask remind`, and a call linked to an earlier one (并单).
+        from hotline import duplicates, escalation
+        from hotline.commitments import press
+        from hotline.models import Department
+
+        open_items = db.session.scalars(
+            select(Commitment).where(Commitment.state == "open").order_by(Commitment.id)
+        ).all()
+        disputed = next(c for c in open_items if escalation.can_dispute(c, today()))
+        escalation.dispute(
+            disputed, actor=None, reason="非本部门", day=today(), version=disputed.version
+        )
+        other = db.session.scalar(
+            select(Department).where(Department.id != disputed.department_id).limit(1)
+        )
+        escalation.decide_dispute(
+            disputed, actor=None, to_department=other, reason="改派", version=disputed.version
+        )
+        overdue = next(c for c in open_items if c.deadline < today())
+        press(overdue, actor=None, note="督办", version=overdue.version)
+        db.session.commit()
+        escalation.apply(today() + timedelta(days=30))
+        by_time = sorted(open_items, key=lambda c: (c.call.received_at, c.call.id))
+        earlier = by_time[0]
+        later = next(c for c in reversed(by_time) if c.call_id != earlier.call_id)
+        duplicates.merge(
+            later, earlier_id=earlier.id, actor=None, reason="同一问题", version=later.version
+        )
+        db.session.commit()
     return [f"/track/{code}" for code in codes]
 
 

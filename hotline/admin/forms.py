@@ -3,6 +3,7 @@ per row); these read and check them, like every other form on the site."""
 
 from __future__ import annotations
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, PasswordField, SelectField, StringField
@@ -14,6 +15,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    StopValidation,
     ValidationError,
 )
 
@@ -118,6 +120,12 @@ class LimitsForm(AdminForm):
     """One whole number of working days per limit (limits.LIMITS)."""
 
 
+def keep_when_absent(form, field):
+    """A limit not in the submitted form keeps its value (a form from before it existed)."""
+    if field.name not in request.form:
+        raise StopValidation()
+
+
 for _limit in LIMITS:
     setattr(
         LimitsForm,
@@ -125,6 +133,7 @@ for _limit in LIMITS:
         IntegerField(
             _limit.label,
             validators=[
+                keep_when_absent,
                 InputRequired(_l("Give a whole number of working days.")),
                 NumberRange(
                     _limit.low,

@@ -142,6 +142,8 @@ def limits_update():
     before = limits.values()
     changes = {}
     for limit in limits.LIMITS:
+        if limit.key not in request.form:
+            continue  # a limit left out of the form keeps its value
         value = getattr(form, limit.key).data
         limits.set_value(limit.key, value, current_user)
         if before[limit.key] != value:

@@ -11,13 +11,13 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import callbacks, pushes, reminders
+from .. import callbacks, duplicates, escalation, pushes, reminders
 from .. import commitments as domain
 from ..access import not_found_for, roles_required, staff_required, supervisor_required
 from ..clock import today
 from ..extensions import db
 from ..followup_forms import FORMS, fresh_form
-from ..models import Commitment, Role
+from ..models import Commitment, Department, Role
 from ..queries.followup import dashboard_data, event_done, work_item
 from ..status import State
 from ..text import for_log
@@ -56,6 +56,13 @@ def page(item: Commitment, status: int = 200, **forms):
     pending = domain.pending_extension(item)
     role = current_user.role
     allowed = []
+    if role == Role.LIAISON and item.disputed_at is None:
+        if escalation.needs_acknowledgement(item):
+            allowed.append("acknowledge")
+        if escalation.can_dispute(item, today()):
+            allowed.append("dispute")
+    if role == Role.SUPERVISOR and item.disputed_at is not None:
+        allowed.append("dispute_decision")
     if item.state == State.OPEN and role in (Role.LIAISON, Role.SUPERVISOR):
         allowed += ["progress", "completion"]
         if pending is None:
@@ -71,12 +78,15 @@ def page(item: Commitment, status: int = 200, **forms):
             allowed.append("withdraw")
         if item.state == State.MET and callbacks.can_call_back(item):
             allowed.append("callback")
+        if item.state != State.WITHDRAWN and item.call.duplicate_of_id is None:
+            allowed.append("merge")
     shown = {name: forms.get(name) or fresh_form(name, item) for name in allowed}
     return (
         render_template(
             "followup/commitment.html",
             c=item,
             pending=pending,
+            acknowledge_by=escalation.acknowledge_by(item),
             forms=shown,
             max_upload_mb=MAX_UPLOAD // (1024 * 1024),
         ),
@@ -329,6 +339,86 @@ def callback(commitment_id: int):
             verdict=f.verdict.data,
             note=f.note.data or "",
             reopen_reason=f.reopen_reason.data or "",
+            version=f.version.data,
+            key=f.idem.data or None,
+        ),
+    )
+
+
+@bp.route("/commitments/<int:commitment_id>/acknowledge", methods=["POST"])
+@roles_required(Role.LIAISON)
+def acknowledge(commitment_id: int):
+    """签收: the liaison's department has the item (scoped by get_commitment)."""
+    item = get_commitment(commitment_id)
+    return act(
+        item,
+        "acknowledge",
+        lambda f, _files: escalation.acknowledge(
+            item, actor=current_user, version=f.version.data, key=f.idem.data or None
+        ),
+    )
+
+
+@bp.route("/commitments/<int:commitment_id>/dispute", methods=["POST"])
+@roles_required(Role.LIAISON)
+def dispute(commitment_id: int):
+    """派单异议: "not ours", with a public reason."""
+    item = get_commitment(commitment_id)
+    return act(
+        item,
+        "dispute",
+        lambda f, _files: escalation.dispute(
+            item,
+            actor=current_user,
+            reason=f.reason.data,
+            day=today(),
+            version=f.version.data,
+            key=f.idem.data or None,
+        ),
+    )
+
+
+@bp.route("/commitments/<int:commitment_id>/dispute-decision", methods=["POST"])
+@supervisor_required
+def dispute_decision(commitment_id: int):
+    item = get_commitment(commitment_id)
+    was = item.department_id
+
+    def decide(f, _files):
+        target = None
+        if f.decision.data == "reassign":
+            target = db.session.get(Department, f.department.data) if f.department.data else None
+            if target is None:
+                raise domain.FollowupError("department", _l("Choose the new department."))
+        escalation.decide_dispute(
+            item,
+            actor=current_user,
+            to_department=target,
+            reason=f.reason.data,
+            version=f.version.data,
+            key=f.idem.data or None,
+        )
+
+    def old_department(_form):
+        if item.department_id != was:
+            pushes.dashboard_changed(item, was)
+
+    return act(item, "dispute_decision", decide, after=old_department)
+
+
+@bp.route("/commitments/<int:commitment_id>/merge", methods=["POST"])
+@supervisor_required
+def merge(commitment_id: int):
+    """并单: this item's call is the same problem as an earlier item's call."""
+    item = get_commitment(commitment_id)
+    return act(
+        item,
+        "merge",
+        lambda f, _files: duplicates.merge(
+            item,
+            earlier_id=f.earlier.data,
+            actor=current_user,
+            reason=f.reason.data,
             version=f.version.data,
             key=f.idem.data or None,
         ),

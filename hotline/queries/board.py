@@ -15,6 +15,7 @@ from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..clock import to_local, utc_year_bounds
+from ..duplicates import counted
 from ..extensions import db
 from ..labels import kind_filter_label, sort_label, status_filter_label
 from ..models import (
@@ -215,8 +216,11 @@ def public_commitments():
 
 
 def count_by_status(query: BoardQuery, today: date) -> Totals:
+    # 并单: the items of a call linked to an earlier one are listed, not counted.
     inner = query.filter(
-        select(status_code(today).label("code")).select_from(Commitment).join(Commitment.call),
+        counted(
+            select(status_code(today).label("code")).select_from(Commitment).join(Commitment.call)
+        ),
         today,
     ).subquery()
     rows = db.session.execute(select(inner.c.code, func.count()).group_by(inner.c.code)).all()

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from .. import escalation, limits
 from ..extensions import db
 from ..models import (
     Call,
@@ -78,6 +79,7 @@ def dashboard_data(department: Department | None, day: date) -> dict:
             .options(
                 selectinload(Commitment.department),
                 selectinload(Commitment.call).selectinload(Call.show),
+                selectinload(Commitment.events),
             )
             .where(Commitment.state.in_([State.OPEN, State.REPORTED]))
             .order_by(Commitment.deadline, Commitment.id)
@@ -111,9 +113,21 @@ def dashboard_data(department: Department | None, day: date) -> dict:
             .group_by(Event.commitment_id)
         ).all()
     )
+    # 签收 (the liaison's to-do; flagged to the office past the limit), 派单异议
+    # waiting for the office, items due for 督办 after their 催办.
+    unacknowledged = [c for c in items if escalation.needs_acknowledgement(c)]
+    limit = limits.values()
+    by = {c.id: escalation.acknowledge_by(c, limit["acknowledge_days"]) for c in unacknowledged}
     return {
         "groups": groups,
         "presses": presses,
+        "unacknowledged": unacknowledged,
+        "late_acknowledgement": [c for c in unacknowledged if day > by[c.id]],
+        "acknowledge_by": by,
+        "disputes": [c for c in items if c.disputed_at is not None],
+        "due_for_press": [
+            c for c in items if escalation.due_for_press(c, day, limit["press_days"])
+        ],
         "pending": pending,
         "department": department,
         "due_soon_days": DUE_SOON_DAYS,

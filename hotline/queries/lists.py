@@ -106,7 +106,8 @@ def votes_of(
 
 
 def report_rows(period: reports.Period) -> list[reports.Row]:
-    items = commitments_in(period)
+    # 并单: a problem called in twice is one row (the earlier call's items).
+    items = [c for c in commitments_in(period) if c.call.duplicate_of_id is None]
     online = online_votes([c.id for c in items])
     on_result = result_votes([c.id for c in items])
     zone = current_app.config["HOTLINE_TIMEZONE"]

@@ -10,8 +10,9 @@ from flask import current_app
 from sqlalchemy import and_, case, func, or_, select
 
 from ..clock import to_local
+from ..duplicates import counted
 from ..extensions import db
-from ..models import Commitment, Department, Event, EventKind, ItemKind, Rating
+from ..models import Call, Commitment, Department, Event, EventKind, ItemKind, Rating
 from ..status import State
 from .board import status_code
 
@@ -34,6 +35,7 @@ class Scorecard:
     fell_due: int = 0  # met, or original deadline passed: the on-time rate's base
     days_to_complete: list[int] = field(default_factory=list)
     ratings: dict[str, int] = field(default_factory=dict)
+    notices: int = 0  # 通报: open items still overdue after a public notice
     rank: int | None = None
 
     def __getitem__(self, code: str) -> int:
@@ -97,13 +99,14 @@ def scorecards(today: date) -> list[Scorecard]:
         and_(Commitment.state != State.WITHDRAWN.value, Commitment.original_deadline < today),
         withdrawn_late,
     )
-    inner = select(
+    inner = select(  # 并单: a problem called in twice counts once
         Commitment.department_id.label("dept"),
         code.label("code"),
         case((extended, 1), else_=0).label("extended"),
         case((fell_due, 1), else_=0).label("fell_due"),
         case((Commitment.kind == ItemKind.REFERRAL.value, 1), else_=0).label("referral"),
-    ).subquery()
+    )
+    inner = counted(inner.join(Call, Commitment.call_id == Call.id)).subquery()
     rows = db.session.execute(
         select(
             inner.c.dept,
@@ -123,20 +126,36 @@ def scorecards(today: date) -> list[Scorecard]:
         card.fell_due += int(n_due or 0)
         card.referrals += int(n_referrals or 0)
     for dept, created_at, completed_on in db.session.execute(
-        select(Commitment.department_id, Commitment.created_at, Commitment.completed_on).where(
-            Commitment.state == State.MET.value
+        counted(
+            select(Commitment.department_id, Commitment.created_at, Commitment.completed_on)
+            .join(Call, Commitment.call_id == Call.id)
+            .where(Commitment.state == State.MET.value)
         )
     ):
         if dept in cards and completed_on is not None:
             made_on = to_local(created_at).date()
             cards[dept].days_to_complete.append(max(0, (completed_on - made_on).days))
     for dept, value, n in db.session.execute(
-        select(Commitment.department_id, Rating.value, func.count())
-        .join(Rating, Rating.commitment_id == Commitment.id)
-        .group_by(Commitment.department_id, Rating.value)
+        counted(
+            select(Commitment.department_id, Rating.value, func.count())
+            .join(Rating, Rating.commitment_id == Commitment.id)
+            .join(Call, Commitment.call_id == Call.id)
+        ).group_by(Commitment.department_id, Rating.value)
     ):
         if dept in cards:
             cards[dept].ratings[value] = n
+
+    for dept, n in db.session.execute(
+        select(Commitment.department_id, func.count())
+        .where(
+            Commitment.noticed_on.is_not(None),
+            Commitment.state == State.OPEN.value,
+            Commitment.deadline < today,
+        )
+        .group_by(Commitment.department_id)
+    ):
+        if dept in cards:
+            cards[dept].notices = n
 
     ranked = sorted(
         (c for c in cards.values() if c.ranked),
