@@ -29,6 +29,16 @@ def show_with_calls(show_id: int) -> Show | None:
     )
 
 
+def show_with_panel(show_id: int) -> Show | None:
+    """A show with its panel (departments and deputies) but not its calls: what
+    checking a call form needs."""
+    return db.session.scalar(
+        select(Show)
+        .options(selectinload(Show.departments), selectinload(Show.deputies))
+        .where(Show.id == show_id)
+    )
+
+
 def show_counts():
     """Per show: calls, answered on air, commitments and met commitments."""
     met = Commitment.state == State.MET.value
