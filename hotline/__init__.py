@@ -73,11 +73,25 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     # access registers the sign-in session's account loader with Flask-Login.
-    from . import access, admin, api, auth, delivery, deputy, desk, followup, live, public, web  # noqa: F401
+    from . import (  # noqa: F401
+        access,
+        admin,
+        api,
+        auth,
+        delivery,
+        deputy,
+        desk,
+        followup,
+        fragments,
+        live,
+        public,
+        web,
+    )
 
     delivery.init_app(app)
 
     live.init_app(app)
+    fragments.init_app(app)
     web.init_app(app)
     # One blueprint per audience (public has two: the board and the three lists;
     # api two: the open data and its Open311 face).

@@ -51,6 +51,11 @@ def load(instance_path: str) -> dict:
         # Public (/live) sockets one process accepts; beyond it viewers are told
         # to try again, so a crowd can never take the connections staff need.
         "HOTLINE_MAX_VIEWERS": max_viewers,
+        # Lifetime of a cached public fragment (hotline/fragments.py); every push
+        # ends an entry at once, this only bounds changes nobody pushes. 0: off.
+        "HOTLINE_FRAGMENT_CACHE_SECONDS": float(
+            os.environ.get("HOTLINE_FRAGMENT_CACHE_SECONDS", "30")
+        ),
         # Everything one process serves at once (eventlet's pool): the viewers
         # plus room for page loads, staff requests and the /desk sockets.
         "HOTLINE_MAX_CONNECTIONS": int(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from contextlib import contextmanager
 
 from flask import Flask, current_app, g, request, session
 from flask_babel import force_locale
@@ -40,30 +41,91 @@ def _key(namespace: str, room: str) -> str:
 
 
 def current_seq(room: str, namespace: str = PUBLIC) -> int:
-    """The room's last sequence number; pages embed it so live.js can spot a gap."""
+    """The room's last sequence number; pages embed it so live.js can spot a gap.
+    While a batched message renders, its own room reads the message's number."""
+    rendering = g.get("live_rendering")
+    if rendering and rendering[0] == _key(namespace, room):
+        return rendering[1]
     seq = db.session.scalar(
         select(LiveSequence.seq).where(LiveSequence.room == _key(namespace, room))
     )
     return seq or 0
 
 
-def _next_seq(key: str) -> int:
-    # Its own short transaction, so it never holds the page's transaction open.
+def _bump(counts: dict[str, int]) -> dict[str, int]:
+    """Add `counts[key]` to each room's number and return the new ones: one
+    upsert per room, all in one short transaction of its own (so it never
+    holds the page's transaction open). Rooms are locked in sorted order, so
+    two processes bumping the same rooms never deadlock; the row lock makes
+    each room's numbers strictly increasing across processes."""
+    dialect = db.engine.dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    else:  # pragma: no cover - the engines the project runs on are above
+        return {key: _next_seq(key, n) for key, n in sorted(counts.items())}
+    seqs = {}
+    with db.engine.begin() as conn:
+        for key, n in sorted(counts.items()):
+            statement = upsert(LiveSequence).values(room=key, seq=n)
+            statement = statement.on_conflict_do_update(
+                index_elements=[LiveSequence.room],
+                set_={"seq": LiveSequence.seq + n},
+            ).returning(LiveSequence.seq)
+            seqs[key] = conn.execute(statement).scalar_one()
+    return seqs
+
+
+def _next_seq(key: str, n: int = 1) -> int:
     with db.engine.begin() as conn:
         seq = conn.execute(
             update(LiveSequence)
             .where(LiveSequence.room == key)
-            .values(seq=LiveSequence.seq + 1)
+            .values(seq=LiveSequence.seq + n)
             .returning(LiveSequence.seq)
         ).scalar()
         if seq is not None:
             return seq
     try:
         with db.engine.begin() as conn:
-            conn.execute(insert(LiveSequence).values(room=key, seq=1))
-        return 1
+            conn.execute(insert(LiveSequence).values(room=key, seq=n))
+        return n
     except IntegrityError:  # another process created it first
-        return _next_seq(key)
+        return _next_seq(key, n)
+
+
+@contextmanager
+def batch():
+    """Every publish() inside is sent when the outermost batch ends: the rooms'
+    numbers are bumped together (one transaction for the whole change), then
+    each message renders once per locale and goes out in the order published."""
+    outer = g.get("live_batch") is None
+    if outer:
+        g.live_batch = []
+    try:
+        yield
+        if outer:
+            _flush(g.live_batch)
+    finally:
+        if outer:
+            g.live_batch = None
+
+
+def _flush(messages: list) -> None:
+    if not messages:
+        return
+    counts: dict[str, int] = {}
+    for namespace, room, *_rest in messages:
+        key = _key(namespace, room)
+        counts[key] = counts.get(key, 0) + 1
+    last = _bump(counts)
+    # Numbers handed out in publishing order: last - n + 1 ... last per room.
+    seqs = {key: last[key] - n for key, n in counts.items()}
+    for namespace, room, target, swap, render in messages:
+        key = _key(namespace, room)
+        seqs[key] += 1
+        _send(namespace, room, target, swap, render, seqs[key])
 
 
 def publish(
@@ -73,26 +135,39 @@ def publish(
     target: str,
     swap: str,
     render,
-) -> int:
+) -> int | None:
     """Render a changed piece once per locale and push it to everyone in `room`.
 
     `render` is a zero-argument callable returning HTML (usually a render_block
     call); it runs under each locale in turn. Call this only after the database
     transaction has committed, so nobody is shown a change that was rolled back.
+    Inside `batch()` it is sent when the batch ends (and returns None).
     """
     if db.session.new or db.session.dirty or db.session.deleted:
         raise RuntimeError("publish() before commit: commit the transaction first")
-    seq = _next_seq(_key(namespace, room))
-    for locale in LOCALES:
-        with force_locale(locale):
-            html = render_for_room(render)
-        socketio.emit(
-            "swap",
-            {"room": room, "target": target, "swap": swap, "html": html, "seq": seq},
-            to=f"{room}|{locale}",
-            namespace=namespace,
-        )
+    pending = g.get("live_batch")
+    if pending is not None:
+        pending.append((namespace, room, target, swap, render))
+        return None
+    seq = _bump({_key(namespace, room): 1})[_key(namespace, room)]
+    _send(namespace, room, target, swap, render, seq)
     return seq
+
+
+def _send(namespace: str, room: str, target: str, swap: str, render, seq: int) -> None:
+    g.live_rendering = (_key(namespace, room), seq)
+    try:
+        for locale in LOCALES:
+            with force_locale(locale):
+                html = render_for_room(render)
+            socketio.emit(
+                "swap",
+                {"room": room, "target": target, "swap": swap, "html": html, "seq": seq},
+                to=f"{room}|{locale}",
+                namespace=namespace,
+            )
+    finally:
+        g.live_rendering = None
 
 
 # What belongs to one session and so must never be in HTML pushed to a room:

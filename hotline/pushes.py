@@ -8,15 +8,18 @@ nobody: blocks rendered here get no session, no account and no CSRF token.
 
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import url_for
 from markupsafe import Markup
+from sqlalchemy import inspect
 
 from . import live
 from .clock import today
 from .extensions import db
 from .models import Call, Commitment, Department, EventKind, Show
 from .queries.board import BoardQuery, board_context, commitment_context, public_commitment
-from .queries.desk import call_with_everything, department_calls, queued_questions
+from .queries.desk import department_calls, queued_questions
 from .queries.followup import dashboard_data
 from .queries.onair import on_air_card, overlay_context, shows_showing
 from .queries.shows import show_with_calls
@@ -49,27 +52,48 @@ def _require_committed() -> None:
         raise RuntimeError("push before commit: commit the transaction first")
 
 
+def _batched(push):
+    """One change, one batch: every room it reaches has its number bumped in
+    one short transaction, then each block renders once per locale."""
+
+    @wraps(push)
+    def wrapper(*args, **kwargs):
+        with live.batch():
+            return push(*args, **kwargs)
+
+    return wrapper
+
+
 # --- calls -------------------------------------------------------------------
 
 
-def call_logged(call: Call) -> None:
-    """A new call: the show's public list, every desk on the show, its department."""
-    _push_call(call, new=True)
+@_batched
+def call_logged(call: Call, show: Show | None = None) -> None:
+    """A new call: the show's public list, every desk on the show, its department.
+    `show`: the show as show_with_calls loaded it after the commit, if the
+    caller has it (then nothing is loaded again)."""
+    _push_call(call, new=True, show=show)
 
 
+@_batched
 def call_changed(call: Call, *, old_department_id: int | None = None, public: bool = True) -> None:
     """A call's outcome or details changed (or it moved to another department).
     `public=False` when a commitment push already sends the public row."""
     _push_call(call, old_department_id=old_department_id, public=public)
 
 
-def _push_call(call: Call, *, new: bool = False, old_department_id=None, public: bool = True):
+def _push_call(
+    call: Call, *, new: bool = False, old_department_id=None, public: bool = True, show=None
+):
     _require_committed()
-    call = call_with_everything(call.id)
+    # The whole show once: the panel and the overlay need every call, and the
+    # call itself (commitments, department, deputy) comes with it.
+    call_id = inspect(call).identity[0]  # no reload of the expired call for its id
+    show = show or show_with_calls(call.show_id)
+    call = next(c for c in show.calls if c.id == call_id)
     # The public first: thousands watch it; the staff consoles are a handful.
     if public:
         _public_call_row(call, new=new)
-    show = show_with_calls(call.show_id)
     room = f"show:{show.id}"
     live.publish(
         live.STAFF,
@@ -118,6 +142,7 @@ def _public_call_row(call: Call, *, new: bool = False) -> None:
 # --- shows and questions ------------------------------------------------------
 
 
+@_batched
 def show_status_changed(show: Show) -> None:
     """The show went live or ended: every public page that shows it (status,
     the question form, the on-air banner), every desk and department console."""
@@ -177,6 +202,7 @@ def show_status_changed(show: Show) -> None:
         )
 
 
+@_batched
 def questions_changed(show: Show) -> None:
     """The question queue changed: every desk watching the show sees it. (The
     block shows no names or phones: those stay in the database.)"""
@@ -195,6 +221,7 @@ def questions_changed(show: Show) -> None:
 # --- on air: the broadcast overlay ------------------------------------------------
 
 
+@_batched
 def on_air_changed(show: Show) -> None:
     """Something was put on air or cleared: the overlay, and every desk on the show."""
     _require_committed()
@@ -225,12 +252,14 @@ def _overlay(show: Show) -> None:
 # --- commitments ----------------------------------------------------------------
 
 
+@_batched
 def commitment_made(commitment: Commitment) -> None:
     """A commitment made on air: the board, its page, and the call on every console."""
     commitment_changed(commitment)  # pushes the public call row too
     call_changed(commitment.call, public=False)
 
 
+@_batched
 def commitment_changed(commitment: Commitment) -> None:
     """A commitment was made or changed: the board, its own page and the
     public row of the call it came from."""
@@ -255,12 +284,14 @@ def commitment_changed(commitment: Commitment) -> None:
         )
 
 
+@_batched
 def rating_recorded(commitment: Commitment) -> None:
     """Ratings are not on the board: only the commitment's page changes."""
     _require_committed()
     _timeline(commitment)
 
 
+@_batched
 def dashboard_changed(commitment: Commitment, department_id: int | None = None) -> None:
     """The follow-up dashboard of the commitment's department (or of the one it
     was reassigned from), for its liaisons."""

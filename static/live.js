@@ -17,6 +17,10 @@
 
     const last = Object.create(null); // room -> highest seq the DOM reflects
     let socket = null, everConnected = false, timer = null, catchUps = 0, audio = null;
+    let retry = null; // a refused connection's next try
+    // Refused because the server is full: socket.io never retries that by itself;
+    // we do, at a random moment 20-60 s later, so the crowd does not come back at once.
+    const RETRY_MIN_MS = 20000, RETRY_SPREAD_MS = 40000;
 
     const setState = (state) => { // CSS shows the matching server-rendered span
       const el = document.getElementById("live-status");
@@ -163,7 +167,7 @@
     // content, not its attributes); pages without it stay plain HTML.
     function boot() {
       if (socket) { socket.removeAllListeners(); socket.io.removeAllListeners(); socket.disconnect(); }
-      socket = null; everConnected = false; clearTimeout(timer);
+      socket = null; everConnected = false; clearTimeout(timer); clearTimeout(retry);
       Object.keys(last).forEach((room) => { delete last[room]; });
       const holder = document.querySelector("[data-live-ns]");
       const ns = holder && holder.dataset.liveNs;
@@ -180,7 +184,15 @@
         join(Object.keys(last));
       });
       socket.on("disconnect", () => setState("disconnected"));
-      socket.on("connect_error", () => setState("disconnected"));
+      socket.on("connect_error", (err) => {
+        if (!(err && err.data && err.data.reason === "too_many_viewers")) return setState("disconnected");
+        setState("full"); // the page's own span says so, translated (macros.html live_status)
+        const mine = socket;
+        clearTimeout(retry);
+        retry = setTimeout(() => {
+          if (socket === mine && !mine.connected) { setState("connecting"); mine.connect(); }
+        }, RETRY_MIN_MS + Math.random() * RETRY_SPREAD_MS);
+      });
       socket.io.on("reconnect_attempt", () => setState("connecting"));
       socket.on("swap", onSwap);
       // Signed out elsewhere or the account was disabled: reload, which shows the

@@ -82,6 +82,9 @@ def _test_config(db_path: Path, instance: Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
         "HOTLINE_ASYNC_MODE": "threading",
         "HOTLINE_MESSAGE_QUEUE": None,
+        # Tests change the database directly, without the push that ends a cached
+        # fragment; tests/test_fragments.py turns the cache on.
+        "HOTLINE_FRAGMENT_CACHE_SECONDS": 0,
         "HOTLINE_UPLOAD_DIR": str(instance / "uploads"),
         "RATELIMIT_STORAGE_URI": "memory://",
     }

@@ -276,3 +276,38 @@ def test_verification_opens_the_rating_form_for_everyone_watching(
         assert db.session.scalar(select(Rating.value).where(Rating.commitment_id == cid)) == (
             "satisfied"
         )
+
+
+def test_sequence_numbers_never_repeat_when_changes_race(app, monkeypatch):
+    """Two workers publishing changes to the same rooms at once (each change a
+    batch over two rooms, bumped in one transaction): every message of a room
+    gets its own number, none lost, none repeated."""
+    import threading
+
+    from hotline import live
+
+    seen = {"board": [], "show:1": []}
+    lock = threading.Lock()
+
+    def worker():
+        for _ in range(25):
+            with app.test_request_context():
+                with live.batch():
+                    for room in ("show:1", "board", "board"):
+                        live.publish(live.PUBLIC, room, target="#x", swap="none", render=str)
+                db.session.remove()
+
+    def emit(event, data, to=None, namespace=None, **kwargs):
+        if to.endswith("|en"):
+            with lock:
+                seen[data["room"]].append(data["seq"])
+
+    monkeypatch.setattr(live.socketio, "emit", emit)
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for room, n in (("show:1", 50), ("board", 100)):
+        first = min(seen[room])
+        assert sorted(seen[room]) == list(range(first, first + n)), room

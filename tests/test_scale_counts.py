@@ -10,7 +10,9 @@ import re
 
 import pytest
 
-LOG_CALL_QUERIES = 33  # the show loaded in full twice, the call reloaded, the overlay, the code
+# The panel to check the form; the show once after the commit (the pushes and the
+# page share it); the overlay; the code; one transaction of sequence bumps.
+LOG_CALL_QUERIES = 24
 BOARD_QUERIES = 11
 SHOW_PAGE_QUERIES = 6
 
@@ -75,3 +77,28 @@ def test_the_board_and_a_show_page_take_a_fixed_number_of_queries(client, count_
     with count_queries() as n:
         assert client.get(show_url).status_code == 200
     assert n[0] <= SHOW_PAGE_QUERIES, f"{n[0]} SQL statements for a show's page"
+
+
+def test_a_logged_call_numbers_each_rooms_messages_in_order(moderator, live_show, monkeypatch):
+    """One transaction bumps every room of the change; each room's messages still
+    get consecutive, increasing numbers, and a block that names its own room
+    (the overlay) carries the number of the message it came in."""
+    from hotline import live
+
+    sent = []
+    original = live.socketio.emit
+
+    def emit(event, data, to=None, namespace=None, **kwargs):
+        if event == "swap" and to.endswith("|en"):
+            sent.append((namespace, data["room"], data["seq"], data["html"]))
+        return original(event, data, to=to, namespace=namespace, **kwargs)
+
+    monkeypatch.setattr(live.socketio, "emit", emit)
+    for topic in ("第一个", "第二个"):
+        moderator.post_form(f"/desk/shows/{live_show}/calls", {"topic": topic, "department": "1"})
+    desk = [seq for ns, room, seq, _html in sent if (ns, room) == ("/desk", f"show:{live_show}")]
+    assert len(desk) == 4 and desk == list(range(desk[0], desk[0] + 4))
+    overlay = [(seq, html) for _ns, room, seq, html in sent if room == f"overlay:{live_show}"]
+    assert [seq for seq, _ in overlay] == [overlay[0][0], overlay[0][0] + 1]
+    for seq, html in overlay:
+        assert f'data-live-seq="{seq}"' in html

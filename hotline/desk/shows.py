@@ -18,6 +18,7 @@ from ..labels import reference_code_notice, show_status_label
 from ..models import Call, Department, Deputy, Show, ShowStatus, utcnow
 from ..queries.desk import active_departments, active_deputies, desk_shows, queued_questions
 from ..queries.onair import on_air_card
+from ..queries.shows import show_with_panel
 from ..web import page_or_block, render_block
 from . import bp
 from .helpers import CONSOLE, DESK, department_choices, deputy_choices, show_or_404
@@ -182,7 +183,8 @@ def call_form(show_id: int):
 @bp.route("/shows/<int:show_id>/calls", methods=["POST"])
 @roles_required(*DESK)
 def log_call(show_id: int):
-    show = show_or_404(show_id)
+    # Validation needs the status and the panel (the form's choices), not the calls.
+    show = show_with_panel(show_id) or abort(404)
     form = _call_form(show)
     if not show.is_live:
         # Calls are logged on air; a stale console must not add to another show.
@@ -193,11 +195,11 @@ def log_call(show_id: int):
         ]
         if request.htmx:
             return render_block(CONSOLE, "call_form", show=show, form=form), 409
-        return _console(show, form, 409)
+        return _console(show_or_404(show_id), form, 409)
     if not form.validate_on_submit():
         if request.htmx:
             return render_block(CONSOLE, "call_form", show=show, form=form), 422
-        return _console(show, form, 422)
+        return _console(show_or_404(show_id), form, 422)
 
     def already_logged() -> bool:
         return db.session.scalar(select(Call.id).where(Call.idempotency_key == form.idem.data))
@@ -207,7 +209,7 @@ def log_call(show_id: int):
     def log() -> Call:
         # A retry reloads the show: another desk took this call number a moment ago.
         return calls.log_call(
-            next(loaded, None) or show_or_404(show_id),
+            next(loaded, None) or show_with_panel(show_id),
             topic=form.topic.data,
             area=form.area.data or "",
             category=form.category.data or "",
@@ -224,14 +226,16 @@ def log_call(show_id: int):
     if outcome == actions.CONFLICT:
         abort(409)
     issued = None
+    # The show with its calls, loaded once after the commit: the pushes and the
+    # response below share it.
+    show = show_or_404(show_id)
     if call is not None:
-        pushes.call_logged(call)
+        pushes.call_logged(call, show)
         issued = {"number": call.number, "code": call.reference_code}
     if request.htmx:
         # A fresh form, and the whole call list (not an insert), so the result is
         # the same whether the pushed row arrives before or after this response.
         # The reference code is in this response only (never pushed, never stored).
-        show = show_or_404(show_id)
         return render_block(
             CONSOLE, "call_form", show=show, form=_call_form(show, fresh=True), issued=issued
         ) + render_block(CONSOLE, "calls", show=show, oob=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 
+from .. import fragments
 from ..clock import today
 from ..queries.board import BoardQuery, board_context, filter_options
 from ..web import is_fragment_request, render_block
@@ -13,7 +14,15 @@ from . import bp
 @bp.route("/")
 def index():
     query = BoardQuery.from_args(request.args)
-    context = board_context(query, today())
+    # Rendered once per push, locale, date and filter, whoever asks (pushes go
+    # to the "board" room, whose number is in the key).
+    rows = fragments.cached(
+        "board",
+        repr(sorted(query.args().items())),
+        lambda: render_block("board/index.html", "rows", **board_context(query, today())),
+    )
     if is_fragment_request():
-        return render_block("board/index.html", "rows", **context)
-    return render_template("board/index.html", options=filter_options(), **context)
+        return rows
+    return render_template(
+        "board/index.html", options=filter_options(), query=query, rows_html=rows
+    )

@@ -10,13 +10,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from .. import pushes, refcodes
+from .. import fragments, pushes, refcodes
 from ..extensions import db
 from ..forms import QuestionForm
 from ..models import Question, QuestionStatus, Show, ShowStatus
-from ..queries.shows import show_counts, show_with_calls
+from ..queries.shows import show_counts, show_with_panel, with_calls
 from ..throttle import submission_wait
-from ..web import page_or_block, qr_response
+from ..web import page_or_block, qr_response, render_block
 from . import bp
 
 
@@ -28,10 +28,16 @@ def shows():
 
 @bp.route("/shows/<int:show_id>")
 def show(show_id: int):
-    item = show_with_calls(show_id)
+    item = show_with_panel(show_id)
     if item is None:
         abort(404)
-    return page_or_block("board/show.html", "calls", show=item)
+    # The calls: rendered once per push to the show's room, locale and date.
+    calls = fragments.cached(
+        f"show:{show_id}",
+        "",
+        lambda: render_block("board/show.html", "calls", show=with_calls(item)),
+    )
+    return page_or_block("board/show.html", "calls", show=item, calls_html=calls)
 
 
 def question_wait(show: Show) -> int | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..clock import utc_year_bounds
 from ..extensions import db
@@ -27,6 +28,33 @@ def show_with_calls(show_id: int) -> Show | None:
         )
         .where(Show.id == show_id)
     )
+
+
+def show_with_panel(show_id: int) -> Show | None:
+    """A show with its panel (departments and deputies) but not its calls: what
+    checking a call form needs."""
+    return db.session.scalar(
+        select(Show)
+        .options(selectinload(Show.departments), selectinload(Show.deputies))
+        .where(Show.id == show_id)
+    )
+
+
+def with_calls(show: Show) -> Show:
+    """Fill in the calls (commitments, department, deputy) of a show loaded
+    with show_with_panel: the same as show_with_calls, without loading it twice."""
+    calls = db.session.scalars(
+        select(Call)
+        .options(
+            selectinload(Call.commitments),
+            selectinload(Call.department),
+            selectinload(Call.deputy),
+        )
+        .where(Call.show_id == show.id)
+        .order_by(Call.number)
+    ).all()
+    set_committed_value(show, "calls", list(calls))
+    return show
 
 
 def show_counts():

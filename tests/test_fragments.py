@@ -1,0 +1,106 @@
+"""The public fragment cache (hotline/fragments.py): a thousand viewers
+reloading the board or a show page cost one render, and a change is never
+served stale once it has been pushed."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from hotline import pushes
+from hotline.clock import today as local_today
+from hotline.commitments import add_event
+from hotline.extensions import db
+from hotline.fragments import FragmentCache
+from hotline.models import Commitment, EventKind
+from hotline.status import State
+
+
+@pytest.fixture
+def cache(app):
+    """The cache as deployed (it is off for the rest of the suite)."""
+    cache = FragmentCache(seconds=300)
+    app.extensions["hotline_fragments"] = cache
+    return cache
+
+
+def status_of(html: str, commitment_id: int) -> str:
+    return re.search(rf'<tr id="commitment-{commitment_id}" data-status="(\w+)"', html).group(1)
+
+
+def open_commitment(app) -> int:
+    with app.app_context():
+        today = local_today()
+        items = db.session.scalars(select(Commitment).order_by(Commitment.id)).all()
+        return next(c.id for c in items if c.status(today).code == "due")
+
+
+def report_done_and_push(app, commitment_id: int) -> None:
+    with app.test_request_context():
+        item = db.session.get(Commitment, commitment_id)
+        item.state = State.REPORTED
+        item.completed_on = local_today()
+        add_event(item, EventKind.COMPLETION_REPORTED, None, note="done")
+        db.session.commit()
+        pushes.commitment_changed(item)
+
+
+def test_many_board_loads_cost_one_render_per_locale(app, client, cache):
+    pages = [client.get("/").get_data(as_text=True) for _ in range(20)]
+    assert cache.renders == 1
+    assert all('id="board"' in page for page in pages)
+    # live.js's refetch of the region gets the same rows, from the same entry.
+    fragment = client.get("/", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert fragment.lstrip().startswith('<section id="board"') and cache.renders == 1
+    english = client.get("/?lang=en").get_data(as_text=True)
+    assert cache.renders == 2 and "commitments" in english
+    client.get("/?status=due")  # another filter: its own entry
+    assert cache.renders == 3
+
+
+def test_a_pushed_change_is_never_served_stale(app, client, cache):
+    cid = open_commitment(app)
+    before = client.get("/").get_data(as_text=True)
+    assert status_of(before, cid) == "due"
+    report_done_and_push(app, cid)
+    after = client.get("/").get_data(as_text=True)
+    assert status_of(after, cid) == "reported"
+    # The page carries the room's new number, so live.js sees no gap after it.
+    seq = lambda html: int(re.search(r'data-live-room="board" data-live-seq="(\d+)"', html)[1])  # noqa: E731
+    assert seq(after) > seq(before)
+    assert cache.renders == 2
+    assert status_of(client.get("/").get_data(as_text=True), cid) == "reported"
+    assert cache.renders == 2
+
+
+def test_a_show_page_reloaded_by_many_costs_one_render_and_shows_a_new_call(
+    app, client, moderator, cache
+):
+    html = moderator.get("/desk/").get_data(as_text=True)
+    show_id = int(re.search(r'href="/desk/shows/(\d+)"', html).group(1))
+    moderator.post_form(f"/desk/shows/{show_id}/status", {"action": "live"})
+    renders = cache.renders
+    for _ in range(10):
+        assert "刚打进来的电话" not in client.get(f"/shows/{show_id}").get_data(as_text=True)
+    assert cache.renders == renders + 1
+    response = moderator.post_form(f"/desk/shows/{show_id}/calls", {"topic": "刚打进来的电话"})
+    assert response.status_code == 303
+    for _ in range(10):
+        assert "刚打进来的电话" in client.get(f"/shows/{show_id}").get_data(as_text=True)
+    assert cache.renders == renders + 2
+
+
+def test_a_cached_page_skips_the_reads_behind_its_fragment(app, client, cache, count_queries):
+    from test_scale_counts import BOARD_QUERIES, SHOW_PAGE_QUERIES
+
+    client.get("/")  # the first viewer renders
+    with count_queries() as n:
+        assert client.get("/").status_code == 200
+    assert n[0] < BOARD_QUERIES, f"{n[0]} SQL statements for a cached board"
+    show_url = re.search(r'href="(/shows/\d+)"', client.get("/shows").get_data(as_text=True))[1]
+    client.get(show_url)
+    with count_queries() as n:
+        assert client.get(show_url).status_code == 200
+    assert n[0] < SHOW_PAGE_QUERIES, f"{n[0]} SQL statements for a cached show page"
