@@ -97,6 +97,8 @@ def load(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Served over TLS: Secure cookies, and HSTS so browsers never use plain HTTP.
         "HOTLINE_HTTPS": os.environ.get("HOTLINE_HTTPS", "") == "1",
+        # Sign-in attempts per address (Flask-Limiter syntax).
+        "HOTLINE_LOGIN_LIMIT": os.environ.get("HOTLINE_LOGIN_LIMIT", "10 per minute"),
         "SESSION_COOKIE_SECURE": os.environ.get("HOTLINE_HTTPS", "") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",

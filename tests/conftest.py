@@ -370,6 +370,8 @@ def wsgi_server(template_databases, tmp_path_factory):
             "SECRET_KEY": "live-server-test",
             "HOTLINE_ASYNC_MODE": "eventlet",
             "HOTLINE_UPLOAD_DIR": str(folder / "uploads"),
+            # A browser module signs the crew in many times from one address.
+            "HOTLINE_LOGIN_LIMIT": "600 per minute",
         },
         port,
     )
