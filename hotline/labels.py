@@ -221,6 +221,17 @@ def callback_text(data: dict) -> str:
     return _("The caller's verdict: %(verdict)s", verdict=rating_label(data.get("verdict") or ""))
 
 
+def message_event_label(kind: str) -> str:
+    """An entry in the record of a message sent through a deputy's 代表码."""
+    return {
+        "received": _("Received"),
+        "answered": _("Answered by the deputy"),
+        "topic": _("Put forward as a topic for a show"),
+        "declined": _("Declined"),
+        "note": _("Deputy follow-up (代表督办)"),
+    }.get(kind, kind)
+
+
 def message_status_label(status: str) -> str:
     """What became of a message sent through a deputy's 代表码."""
     return {

@@ -31,7 +31,8 @@ log = logging.getLogger("hotline.live")
 
 PUBLIC = "/live"
 STAFF = "/desk"
-PUBLIC_ROOM = re.compile(r"^(board|shows|show:\d+|overlay:\d+|commitment:\d+|department:\d+)$")
+# Only the rooms public pages join: a staff room's name (department:N) never.
+PUBLIC_ROOM = re.compile(r"^(board|show:\d+|overlay:\d+|commitment:\d+)$")
 STAFF_ROOM = re.compile(r"^(show|department):(\d+)$")
 MAX_ROOMS = 8
 

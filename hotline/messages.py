@@ -6,10 +6,10 @@ scoped query (queries/deputies.py); these functions check the state."""
 from __future__ import annotations
 
 from . import refcodes
-from .commitments import add_event
+from .commitments import _touch, add_event
 from .extensions import db
 from .inbox import DeputyMessage, MessageEvent, MessageEventKind, MessageSender, MessageStatus
-from .models import Commitment, Event, EventKind, Show, ShowStatus, User, utcnow
+from .models import Commitment, Event, EventKind, Show, ShowStatus, User
 from .status import State
 
 
@@ -81,5 +81,5 @@ def deputy_note(commitment: Commitment, *, actor: User, text: str) -> Event:
     if commitment.state == State.WITHDRAWN:
         raise NotAllowed("a withdrawn item takes no note")
     event = add_event(commitment, EventKind.DEPUTY_NOTE, actor, note=_need(text))
-    commitment.updated_at = utcnow()  # touched, like every change to an item
+    _touch(commitment)
     return event

@@ -308,15 +308,14 @@ def dashboard_changed(commitment: Commitment, department_id: int | None = None) 
 
 def _board(changed: int | None = None) -> None:
     """The first page to the plain board, a refresh to the filtered ones."""
-    query = BoardQuery()
+    # Queried once; only the words differ between the locales rendered from it.
+    context = board_context(BoardQuery(), today(), changed=changed)
     live.publish(
         live.PUBLIC,
         "board",
         target='#board[data-view="default"]',
         swap="outerHTML",
-        render=lambda: render_block(
-            BOARD, "rows", **board_context(query, today(), changed=changed)
-        ),
+        render=lambda: render_block(BOARD, "rows", **context),
     )
     live.publish(
         live.PUBLIC,
@@ -329,10 +328,11 @@ def _board(changed: int | None = None) -> None:
 
 def _timeline(item: Commitment) -> None:
     """The commitment's own page: status, history and rating counts."""
+    context = commitment_context(item)
     live.publish(
         live.PUBLIC,
         f"commitment:{item.id}",
         target="#timeline",
         swap="outerHTML",
-        render=lambda: render_block(COMMITMENT_PAGE, "timeline", **commitment_context(item)),
+        render=lambda: render_block(COMMITMENT_PAGE, "timeline", **context),
     )

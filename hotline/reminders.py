@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from . import escalation, mail
 from .extensions import db
 from .labels import status_text
-from .models import Commitment, Department
+from .models import Commitment, Department, EventKind
 from .queries.followup import DUE_SOON_DAYS, due_for_reminder
 
 log = logging.getLogger("hotline.reminders")
@@ -39,9 +39,9 @@ def reminder_text(name: str, overdue: list, due: list, day, within: int = DUE_SO
             f"  #{c.id} [{status_text(c.status(day))}] {_('Deadline')} {c.deadline.isoformat()}"
             f" · {c.pledge}"
         )
-        pressed = [e for e in c.events if e.kind == "pressed"]
+        pressed = escalation._latest(c, EventKind.PRESSED)
         if pressed:
-            lines.append("      " + _("Pressed: %(note)s", note=pressed[-1].note))
+            lines.append("      " + _("Pressed: %(note)s", note=pressed.note))
         if c.noticed_on:
             notice = _("Public notice (通报) on %(date)s", date=c.noticed_on.isoformat())
             lines.append("      " + notice)

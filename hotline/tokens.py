@@ -15,7 +15,7 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from . import audit
 from .extensions import db
@@ -111,7 +111,14 @@ def by_secret(secret: str) -> ApiToken | None:
 
 
 def all_tokens() -> list[ApiToken]:
-    return list(db.session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc())))
+    # The page shows each token's role and department: loaded with the list.
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .options(selectinload(ApiToken.user).selectinload(User.department))
+            .order_by(ApiToken.created_at.desc())
+        )
+    )
 
 
 def token_users() -> set[int]:

@@ -200,6 +200,7 @@ def init_app(app: Flask) -> None:
         reference_code_notice=labels.reference_code_notice,
         item_title=labels.item_title,
         message_status_label=labels.message_status_label,
+        message_event_label=labels.message_event_label,
         status_filter_label=labels.status_filter_label,
         under_notice=under_notice,
         today=today,

@@ -181,9 +181,11 @@ def commitment_data(item: Commitment) -> dict:
     }
 
 
-def _contact(call: Call | None, hook: Webhook) -> dict | None:
-    """The caller's contact, only for the department's own system and a callback."""
-    if call is None or not hook.own_system or hook.department_id != call.department_id:
+def _contact(call: Call | None, department_id: int | None, hook: Webhook) -> dict | None:
+    """The caller's contact, only for the own system of the department now
+    responsible for the item (after a reassignment: the new one), and only when
+    the caller asked for a callback."""
+    if call is None or not hook.own_system or hook.department_id != department_id:
         return None
     contact = db.session.scalar(select(CallerContact).where(CallerContact.call_id == call.id))
     if contact is None or not contact.callback:
@@ -197,7 +199,7 @@ def payload(kind: str, item, hook: Webhook, extra: dict) -> dict:
     else:
         data, call = commitment_data(item), item.call
     data = {**data, **extra}
-    if (contact := _contact(call, hook)) is not None:
+    if (contact := _contact(call, item.department_id, hook)) is not None:
         data["caller"] = contact
     return {"type": kind, "created_at": utcnow().isoformat() + "Z", "data": data}
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import timedelta
 
 from flask import current_app, g, jsonify, request
 from werkzeug.datastructures import MultiDict
@@ -66,8 +67,10 @@ def authenticate():
     if token is None or not token.usable(now):
         log.warning("api token refused %s %s", request.method, for_log(request.path))
         return error(401, "The API token is unknown, revoked or expired.")
-    token.last_used_at = now
-    db.session.commit()
+    # "Last used" to the minute is enough: not a write before every request.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        token.last_used_at = now
+        db.session.commit()
     g.api_token = token
     # Flask-Login's current_user for this request: the token's own account,
     # never a browser's session (the cookie is not read on this blueprint).

@@ -50,20 +50,6 @@ def call_for(user: User, call_id: int) -> Call | None:
     return db.session.scalar(visible_calls(user).where(Call.id == call_id))
 
 
-def call_with_everything(call_id: int) -> Call | None:
-    """A call with what its pushed rows show (commitments, department, deputy, show)."""
-    return db.session.scalar(
-        select(Call)
-        .options(
-            selectinload(Call.commitments),
-            selectinload(Call.department),
-            selectinload(Call.deputy),
-            selectinload(Call.show),
-        )
-        .where(Call.id == call_id)
-    )
-
-
 def active_departments() -> list[Department]:
     return list(
         db.session.scalars(
