@@ -163,3 +163,30 @@ def test_follow_up_events_and_overdue_are_queued(app, supervisor):
 def test_deliver_command_runs(app, runner):
     result = runner.invoke(args=["deliver"])
     assert result.exit_code == 0, result.output
+
+
+def test_the_contact_follows_the_department_responsible_for_the_item(app, live_show):
+    """A commitment made for another department than the call's: only that
+    department's own system hears who to call back, never the call's."""
+    for department_id, host in ((HOUSING, "housing"), (2, "transport")):
+        register(
+            app,
+            f"https://{host}.example.gov.cn/12345",
+            [webhooks.COMMITMENT_MADE],
+            department_id=department_id,
+            own_system=True,
+        )
+    desk = make_token(app, "phones", "moderator")
+    logged = api_post(app, f"/api/v1/shows/{live_show}/calls", desk, CALL, key="c1")
+    call_id = logged.json["data"]["id"]
+    commit = {
+        "pledge": "30天内完成清淤",
+        "official_name": "周建华",
+        "department": 2,
+        "deadline_preset": "30",
+    }
+    assert api_post(app, f"/api/v1/calls/{call_id}/commitments", desk, commit).status_code == 201
+    with app.app_context():
+        rows = db.session.scalars(select(webhooks.WebhookDelivery)).all()
+        told = [r.webhook.department_id for r in rows if "caller" in json.loads(r.body)["data"]]
+    assert told == [2]
