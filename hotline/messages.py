@@ -5,6 +5,8 @@ scoped query (queries/deputies.py); these functions check the state."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from . import refcodes
 from .commitments import _touch, add_event
 from .extensions import db
@@ -14,7 +16,14 @@ from .status import State
 
 
 class NotAllowed(ValueError):
-    """The message or item is not in a state that allows this."""
+    """The message or item is not in a state that allows this. `message` is
+    what the deputy is told; `status` the answer's code (409: someone else
+    already handled it; 422: the request itself cannot be done)."""
+
+    def __init__(self, message, status: int = 422):
+        super().__init__(str(message))
+        self.message = message
+        self.status = status
 
 
 def _event(message: DeputyMessage, kind: str, actor: User | None, note: str = "", **data):
@@ -34,13 +43,13 @@ def receive(deputy_id: int, *, text: str, area: str, name: str, phone: str) -> s
 
 def _need_new(message: DeputyMessage) -> None:
     if message.status != MessageStatus.NEW:
-        raise NotAllowed("the message has already been dealt with")
+        raise NotAllowed(_l("This message has already been dealt with."), 409)
 
 
 def _need(text: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise NotAllowed("text required")
+        raise NotAllowed(_l("Please correct the form."))
     return text
 
 
@@ -57,7 +66,7 @@ def put_forward(message: DeputyMessage, *, actor: User, summary: str, show: Show
     """Put forward as a topic for an upcoming show (the summary is public)."""
     _need_new(message)
     if show.status != ShowStatus.SCHEDULED:
-        raise NotAllowed("only a scheduled show takes topics")
+        raise NotAllowed(_l("Choose a show that has not started yet."))
     message.summary = _need(summary)
     message.show_id = show.id
     message.status = MessageStatus.TOPIC
@@ -79,7 +88,7 @@ def note(message: DeputyMessage, *, actor: User, text: str) -> None:
 def deputy_note(commitment: Commitment, *, actor: User, text: str) -> Event:
     """代表督办: the deputy who carried the call follows up; a public event."""
     if commitment.state == State.WITHDRAWN:
-        raise NotAllowed("a withdrawn item takes no note")
+        raise NotAllowed(_l("A withdrawn item takes no note."))
     event = add_event(commitment, EventKind.DEPUTY_NOTE, actor, note=_need(text))
     _touch(commitment)
     return event

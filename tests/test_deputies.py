@@ -145,3 +145,18 @@ def test_admin_creates_a_deputy_account(app, supervisor):
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "dep-new"))
         assert user.deputy_id == deputy_id
+
+
+def test_a_topic_for_a_show_that_is_over_says_so(app, client, pair):
+    """Not "already dealt with": the deputy is told what to change, and can."""
+    first, _second, dep_a, _dep_b = pair
+    send(client, first, message="第三条")
+    with app.app_context():
+        ended = db.session.scalar(select(Show.id).where(Show.status == ShowStatus.ENDED))
+    three = message_id(app, "第三条")
+    r = dep_a.post_form(
+        f"/deputy/messages/{three}/topic", {"summary": "路灯", "show_id": str(ended)}
+    )
+    assert r.status_code == 422 and "请选择尚未开始的场次" in r.text
+    with app.app_context():
+        assert db.session.get(DeputyMessage, three).status == "new"

@@ -53,9 +53,9 @@ def _act(item, form, change):
         return _page(item, 422, _("Please correct the form."))
     try:
         change(form)
-    except messages.NotAllowed:
+    except messages.NotAllowed as refused:
         db.session.rollback()
-        return _page(item, 409, _("This message has already been dealt with."))
+        return _page(item, refused.status, str(refused.message))
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("deputy.message", message_id=item.id), 303)
@@ -84,7 +84,7 @@ def topic(message_id: int):
         show_id = int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_ID else None
         show = db.session.get(Show, show_id) if show_id else None
         if show is None:
-            raise messages.NotAllowed("no such show")
+            raise messages.NotAllowed(_("Choose a show that has not started yet."))
         messages.put_forward(item, actor=current_user, summary=form.summary.data, show=show)
 
     return _act(item, TopicForm(), change)
@@ -122,9 +122,9 @@ def commitment_note(commitment_id: int):
         return redirect(url_for("deputy.queue"), 303)
     try:
         messages.deputy_note(item, actor=current_user, text=form.note.data)
-    except messages.NotAllowed:
+    except messages.NotAllowed as refused:
         db.session.rollback()
-        flash(_("A withdrawn item takes no note."), "error")
+        flash(str(refused.message), "error")
         return redirect(url_for("deputy.queue"), 303)
     db.session.commit()
     flash(_("Your follow-up note is on the item's record."), "success")
