@@ -18,7 +18,7 @@ from ..extensions import db
 from ..forms import AnswerForm, CallForm, CommitForm, PlacardForm, ReferForm
 from ..models import Call, Commitment, OnAirKind, Role, ShowStatus
 from ..queries.desk import active_departments, active_deputies, call_for
-from ..queries.shows import show_with_calls
+from ..queries.shows import show_with_calls, show_with_panel
 from . import writes_bp
 from .bearer import attribute, body, conflict, error, form_from_json, invalid
 
@@ -79,7 +79,10 @@ def _call(call_id: int) -> Call:
 @writes_bp.route("/shows/<int:show_id>/calls", methods=["POST"])
 @roles_required(*DESK)
 def log_call(show_id: int):
-    show = _show(show_id)
+    # The panel is all the check needs; the calls are loaded once, for the pushes.
+    show = show_with_panel(show_id)
+    if show is None:
+        abort(404)
     form = form_from_json(CallForm, body())
     _choices(form)
     if not show.is_live:
@@ -91,9 +94,12 @@ def log_call(show_id: int):
     def already_logged() -> bool:
         return db.session.scalar(select(Call.id).where(Call.idempotency_key == key))
 
+    loaded = iter([show])
+
     def log() -> Call:
+        # A retry reloads the show: another desk took this call number a moment ago.
         call = calls.log_call(
-            _show(show_id),
+            next(loaded, None) or show_with_panel(show_id),
             topic=form.topic.data,
             area=form.area.data or "",
             category=form.category.data or "",
@@ -114,7 +120,7 @@ def log_call(show_id: int):
     if call is None:  # a retry: the call the first request logged
         earlier = db.session.scalar(select(Call).where(Call.idempotency_key == key))
         return jsonify({"data": call_record(earlier), "repeated": True}), 200
-    pushes.call_logged(call)
+    pushes.call_logged(call, show_with_calls(show_id))
     return jsonify({"data": call_record(call, call.reference_code)}), 201
 
 
