@@ -35,6 +35,10 @@ TABLES = {
     "on_air",
     "settings",
     "reference_codes",
+    "topic_collections",
+    "topics",
+    "topic_supports",
+    "topic_events",
 }
 
 
@@ -62,6 +66,8 @@ def _check_schema(app):
             "DELETE FROM events",
             "UPDATE call_events SET kind = 'rewritten'",
             "DELETE FROM call_events",
+            "UPDATE topic_events SET kind = 'rewritten'",
+            "DELETE FROM topic_events",
         ):
             with pytest.raises(DatabaseError, match="append-only"):
                 with db.engine.begin() as conn:
