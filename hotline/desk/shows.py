@@ -20,7 +20,7 @@ from ..queries.desk import active_departments, active_deputies, desk_shows, queu
 from ..queries.onair import on_air_card
 from ..queries.shows import show_with_panel
 from ..queries.topics import desk_summary
-from ..web import page_or_block, render_block
+from ..web import is_fragment_request, page_or_block, render_block
 from . import bp
 from .helpers import CONSOLE, DESK, department_choices, deputy_choices, show_or_404
 
@@ -157,7 +157,8 @@ def _console(show: Show, form: CallForm | None = None, status: int = 200):
         form=form,
         questions=queued_questions(show),
         card=on_air_card(show, today()),  # the on-air block (desk/_on_air.html)
-        topics=desk_summary(show),
+        # The topics box sits outside the live block an htmx request gets.
+        topics=None if is_fragment_request() else desk_summary(show),
     ), status
 
 
