@@ -323,3 +323,24 @@ def test_the_record_of_topics_is_append_only(app):
             db.session.commit()
         db.session.rollback()
         assert db.session.scalar(select(func.count(TopicEvent.id))) > 0
+
+
+def test_a_new_proposal_reaches_every_desk_the_same(
+    app, client, moderator, supervisor, socket_client
+):
+    """The console's topics box is pushed once for the room: the same HTML for
+    two staff sessions, with nothing of either (pushed HTML belongs to nobody)."""
+    show_id = upcoming(app)
+    desks = []
+    for staff in (moderator, supervisor):
+        sock = socket_client("/desk", staff)
+        sock.emit("join", {"rooms": [f"show:{show_id}"]}, namespace="/desk", callback=True)
+        sock.get_received("/desk")
+        desks.append(sock)
+    assert propose(client, show_id, "小区电梯老化需要更换").status_code == 303
+    blocks = [
+        [e["args"][0] for e in sock.get_received("/desk") if e["name"] == "swap"] for sock in desks
+    ]
+    boxes = [next(p["html"] for p in pushed if p["target"] == "#desk-topics") for pushed in blocks]
+    assert boxes[0] == boxes[1]
+    assert "2个议题待审核" in boxes[0] and "csrf" not in boxes[0]

@@ -105,12 +105,13 @@ def add_topic(show_id: int):
     )
 
 
-def _form_or_back(form, topic: Topic):
-    """A form posted from one topic's row: its first error, said beside the list."""
+def _form_or_back(form, show: Show):
+    """A form posted from one row of the page: None when valid, else back to
+    the page with its first error."""
     if form.validate_on_submit():
         return None
     errors = [e for field in form for e in field.errors]
-    return _back(topic.show, errors[0] if errors else _("Please correct the form."), "error")
+    return _back(show, errors[0] if errors else _("Please correct the form."), "error")
 
 
 @bp.route("/topics/<int:topic_id>/publish", methods=["POST"])
@@ -118,7 +119,7 @@ def _form_or_back(form, topic: Topic):
 def publish_topic(topic_id: int):
     topic = _topic(topic_id)
     form = TopicForm()
-    refused = _form_or_back(form, topic)
+    refused = _form_or_back(form, topic.show)
     if refused:
         return refused
     return _save(
@@ -135,7 +136,7 @@ def publish_topic(topic_id: int):
 def reject_topic(topic_id: int):
     topic = _topic(topic_id)
     form = RejectTopicForm()
-    refused = _form_or_back(form, topic)
+    refused = _form_or_back(form, topic.show)
     if refused:
         return refused
     return _save(
@@ -170,9 +171,9 @@ def question_topic(question_id: int):
     question = db.session.get(Question, question_id) or abort(404)
     show = _show(question.show_id)
     form = TopicForm()
-    if not form.validate_on_submit():
-        errors = [e for field in form for e in field.errors]
-        return _back(show, errors[0] if errors else _("Please correct the form."), "error")
+    refused = _form_or_back(form, show)
+    if refused:
+        return refused
     return _save(
         show,
         lambda: topics.from_question(
