@@ -242,6 +242,39 @@ def message_status_label(status: str) -> str:
     }.get(status, status)
 
 
+def topic_source_label(source: str) -> str:
+    """Where a show's topic came from (public)."""
+    return {
+        "citizen": _("Proposed by a citizen"),
+        "message": _("From a message to a deputy (代表码)"),
+        "question": _("From a citizen's question"),
+        "staff": _("Added by the office"),
+    }.get(source, source)
+
+
+def topic_status_label(status: str) -> str:
+    return {
+        "proposed": _("Waiting for moderation"),
+        "published": _("Published"),
+        "rejected": _("Rejected"),
+    }.get(status, status)
+
+
+def topic_event_label(kind: str) -> str:
+    """An entry in the record of a show's topics (the desk)."""
+    return {
+        "opened": _("Topic collection opened"),
+        "closed": _("Topic collection closed"),
+        "proposed": _("Proposed by a citizen"),
+        "added": _("Topic added"),
+        "published": _("Published"),
+        "rejected": _("Rejected"),
+        "chosen": _("Put on the agenda"),
+        "unchosen": _("Taken off the agenda"),
+        "moved": _("Moved on the agenda"),
+    }.get(kind, kind)
+
+
 def audit_action_label(action: str) -> str:
     """A staff action recorded in the audit trail (audit.ACTIONS)."""
     return {

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from . import refcodes
+from . import refcodes, topics
 from .commitments import _touch, add_event
 from .extensions import db
 from .inbox import DeputyMessage, MessageEvent, MessageEventKind, MessageSender, MessageStatus
@@ -63,7 +63,8 @@ def answer(message: DeputyMessage, *, actor: User, summary: str, answer: str) ->
 
 
 def put_forward(message: DeputyMessage, *, actor: User, summary: str, show: Show) -> None:
-    """Put forward as a topic for an upcoming show (the summary is public)."""
+    """Put forward as a topic for an upcoming show (the summary is public): it
+    is one of the show's published topics (topics.py), its area beside it."""
     _need_new(message)
     if show.status != ShowStatus.SCHEDULED:
         raise NotAllowed(_l("Choose a show that has not started yet."))
@@ -71,6 +72,7 @@ def put_forward(message: DeputyMessage, *, actor: User, summary: str, show: Show
     message.show_id = show.id
     message.status = MessageStatus.TOPIC
     _event(message, MessageEventKind.TOPIC, actor, show_id=show.id)
+    topics.from_message(message, show, actor)
 
 
 def decline(message: DeputyMessage, *, actor: User, reason: str) -> None:

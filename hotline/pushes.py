@@ -23,6 +23,7 @@ from .queries.desk import department_calls, queued_questions
 from .queries.followup import dashboard_data
 from .queries.onair import on_air_card, overlay_context, shows_showing
 from .queries.shows import show_with_calls
+from .queries.topics import desk_summary, on_show_page
 from .web import render_block
 
 BOARD = "board/index.html"
@@ -180,6 +181,7 @@ def show_status_changed(show: Show) -> None:
         render=lambda: CALL_FORM_LOADER.format(url_for("desk.call_form", show_id=show.id)),
     )
     questions_changed(show)
+    topics_changed(show)  # collection ends when the show starts
     for department in show.departments:
         live.publish(
             live.STAFF,
@@ -216,6 +218,32 @@ def questions_changed(show: Show) -> None:
             CONSOLE, "questions", show=show, questions=queued_questions(show)
         ),
     )
+
+
+@_batched
+def topics_changed(show: Show, *, public: bool = True) -> None:
+    """A show's topics changed: every desk on the show (waiting for moderation,
+    the agenda) and, unless only the desk's side changed (a new proposal, a
+    rejection), the show page's topics (议题)."""
+    _require_committed()
+    room = f"show:{show.id}"
+    summary = desk_summary(show)
+    live.publish(
+        live.STAFF,
+        room,
+        target="#desk-topics",
+        swap="outerHTML",
+        render=lambda: render_block(CONSOLE, "topics", show=show, topics=summary),
+    )
+    if public:
+        shown = on_show_page(show)
+        live.publish(
+            live.PUBLIC,
+            room,
+            target="#show-topics",
+            swap="outerHTML",
+            render=lambda: render_block(SHOW_PAGE, "show_topics", show=show, **shown),
+        )
 
 
 # --- on air: the broadcast overlay ------------------------------------------------

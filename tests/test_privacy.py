@@ -29,6 +29,34 @@ def seed_private_data(app) -> list[str]:
             db.session.add(Question(show_id=show_id, text="问题", name=name, phone=phone))
             secrets += [name, phone]
         db.session.commit()
+        secrets += _topics_from_private_sources()
+    return secrets
+
+
+def _topics_from_private_sources() -> list[str]:
+    """The scheduled show's topics also come from a 代表码 message and from a
+    question, each with a sender's name and phone (and words as sent) that
+    never reach the topic page, the show page or the rundown."""
+    from hotline import messages, topics
+
+    secrets = []
+    show = db.session.scalar(select(Show).where(Show.status == "scheduled").limit(1))
+    deputy_id = db.session.scalar(select(Deputy.id).limit(1))
+    name, phone, text = "留言人丙丙", "17700000077", "留言原文不公开"
+    messages.receive(deputy_id, text=text, area="", name=name, phone=phone)
+    db.session.flush()
+    from hotline.inbox import DeputyMessage
+
+    message = db.session.scalar(select(DeputyMessage).where(DeputyMessage.text == text))
+    messages.put_forward(message, actor=None, summary="代表码转来的议题", show=show)
+    question = Question(
+        show_id=show.id, text="提问原文不公开", name="提问人丁丁", phone="16600000066"
+    )
+    db.session.add(question)
+    db.session.flush()
+    topics.from_question(question, show, actor=None, text="提问转来的议题", area="")
+    db.session.commit()
+    secrets += [name, phone, text, "提问人丁丁", "16600000066", "提问原文不公开"]
     return secrets
 
 
@@ -146,6 +174,7 @@ def public_urls(app) -> list[str]:
     urls += [f"/shows/{s}" for s in shows]
     urls += [f"/shows/{s}/ask" for s in shows]
     urls += [f"/shows/{s}/rundown" for s in shows]
+    urls += [f"/shows/{s}/topics" for s in shows]
     for layout in ("lower-third", "ticker", "totals", "rundown"):
         urls += [f"/shows/{s}/overlay?layout={layout}" for s in shows]
     urls += [f"/deputies/{d}" for d in deputies]
@@ -174,6 +203,11 @@ def test_no_private_caller_data_in_any_public_response(app, client, caplog):
         fragment = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
         assert_clean(fragment, secrets, f"{url} (fragment)")
     assert_clean(caplog.text, secrets, "the log")
+    # The topics made from a message and a question are there, in public words only.
+    with app.app_context():
+        upcoming = db.session.scalar(select(Show.id).where(Show.status == "scheduled"))
+    topics_page = client.get(f"/shows/{upcoming}/topics").get_data(as_text=True)
+    assert "代表码转来的议题" in topics_page and "提问转来的议题" in topics_page
     # The phone numbers are not there in a split form either (e.g. 199-0000-0001).
     digits = re.compile(r"1[89]\d{9}")
     for url in ("/", "/api/v1/commitments.csv", "/feed.atom", "/open311/v2/requests.json"):
@@ -195,6 +229,31 @@ def test_no_private_caller_data_in_socket_events(app, client, socket_client):
     assert len(events) >= 4
     for event in events:
         assert_clean(repr(event["args"]), secrets, "a socket event")
+
+
+def test_topic_frames_carry_no_private_details(app, client, moderator, socket_client):
+    """The show page's topics and the desk's topics box, as pushed."""
+    secrets = seed_private_data(app)
+    with app.app_context():
+        show = db.session.scalar(select(Show).where(Show.status == "scheduled"))
+        room = f"show:{show.id}"
+    public = socket_client("/live", client)
+    public.emit("join", {"rooms": [room]}, namespace="/live", callback=True)
+    desk = socket_client("/desk", moderator)
+    desk.emit("join", {"rooms": [room]}, namespace="/desk", callback=True)
+    with app.test_request_context("/"):
+        from hotline import topics
+        from hotline.agenda import Topic
+
+        for text in ("提问转来的议题", "代表码转来的议题"):
+            topic = db.session.scalar(select(Topic).where(Topic.text == text))
+            topics.choose(topic, actor=None)
+        db.session.commit()
+        pushes.topics_changed(db.session.get(Show, show.id))
+    frames = public.get_received("/live") + desk.get_received("/desk")
+    html = [e["args"][0]["html"] for e in frames if e["name"] == "swap"]
+    assert any("提问转来的议题" in h for h in html) and len(html) >= 2
+    assert_clean(repr(html), secrets, "a topics socket frame")
 
 
 def test_the_overlay_never_carries_the_callers_details(app, client, socket_client):

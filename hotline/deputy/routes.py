@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import messages
+from .. import messages, pushes
 from ..access import deputy_required, not_found_for
 from ..extensions import db
 from ..models import MAX_ID, Show
@@ -48,7 +48,7 @@ def message(message_id: int):
     return _page(_message(message_id))
 
 
-def _act(item, form, change):
+def _act(item, form, change, after=None):
     if not form.validate_on_submit():
         return _page(item, 422, _("Please correct the form."))
     try:
@@ -57,6 +57,8 @@ def _act(item, form, change):
         db.session.rollback()
         return _page(item, refused.status, str(refused.message))
     db.session.commit()
+    if after is not None:
+        after()
     flash(_("Saved."), "success")
     return redirect(url_for("deputy.message", message_id=item.id), 303)
 
@@ -87,7 +89,8 @@ def topic(message_id: int):
             raise messages.NotAllowed(_("Choose a show that has not started yet."))
         messages.put_forward(item, actor=current_user, summary=form.summary.data, show=show)
 
-    return _act(item, TopicForm(), change)
+    # One of the show's topics now: the desks and the show page hear of it.
+    return _act(item, TopicForm(), change, after=lambda: pushes.topics_changed(item.show))
 
 
 @bp.route("/messages/<int:message_id>/decline", methods=["POST"])

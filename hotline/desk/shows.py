@@ -19,7 +19,8 @@ from ..models import Call, Department, Deputy, Show, ShowStatus, utcnow
 from ..queries.desk import active_departments, active_deputies, desk_shows, queued_questions
 from ..queries.onair import on_air_card
 from ..queries.shows import show_with_panel
-from ..web import page_or_block, render_block
+from ..queries.topics import desk_summary
+from ..web import is_fragment_request, page_or_block, render_block
 from . import bp
 from .helpers import CONSOLE, DESK, department_choices, deputy_choices, show_or_404
 
@@ -156,6 +157,8 @@ def _console(show: Show, form: CallForm | None = None, status: int = 200):
         form=form,
         questions=queued_questions(show),
         card=on_air_card(show, today()),  # the on-air block (desk/_on_air.html)
+        # The topics box sits outside the live block an htmx request gets.
+        topics=None if is_fragment_request() else desk_summary(show),
     ), status
 
 
