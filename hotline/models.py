@@ -475,18 +475,3 @@ class Question(db.Model):
 
     show: Mapped[Show] = relationship()
     call: Mapped[Call | None] = relationship()
-
-
-class OnAir(db.Model):
-    """What the moderator put on air for a show (the overlay shows it), kept in the
-    database for a reloaded overlay or a restarted server. One row per show."""
-
-    __tablename__ = "on_air"
-
-    show_id: Mapped[int] = mapped_column(
-        ForeignKey("shows.id", ondelete="CASCADE"), primary_key=True
-    )
-    kind: Mapped[str] = mapped_column(String(20), default="", server_default="")
-    item_id: Mapped[int | None]
-    since: Mapped[datetime | None]
-    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -10,7 +10,8 @@ from datetime import date
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Call, Commitment, OnAir, OnAirKind, Outcome, Show
+from ..models import Call, Commitment, OnAirKind, Outcome, Show
+from ..records import OnAir
 from .board import public_commitments
 from .rundown import RundownItem, rundown_card
 
