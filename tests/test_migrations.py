@@ -116,7 +116,8 @@ def _rebuild_keeps_every_item(app):
                     text(
                         "INSERT INTO deputy_messages (id, deputy_id, text, area, summary, answer,"
                         " reason, status, created_at, updated_at, version) SELECT 9, min(id),"
-                        " '路灯', '', '', '', '', 'new', '2026-01-01', '2026-01-01', 1 FROM deputies"
+                        " '路灯', '', '', '', '', 'new', '2026-01-01', '2026-01-01', 1"
+                        " FROM deputies"
                     )
                 )
                 conn.execute(
