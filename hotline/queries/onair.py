@@ -89,4 +89,5 @@ def shows_showing(commitment: Commitment) -> list[int]:
             OnAir.kind.in_([OnAirKind.COMMITMENT.value, OnAirKind.RUNDOWN.value]),
         )
     ).all()
-    return sorted({commitment.call.show_id, *on_air})
+    own = [commitment.call.show_id] if commitment.call is not None else []  # none: 代表码
+    return sorted({*own, *on_air})
