@@ -5,6 +5,7 @@ reaches only their own messages and items; the sender stays private."""
 
 import csv
 import io
+import json
 import re
 from datetime import timedelta
 
@@ -14,9 +15,10 @@ from test_deputies import NAME, PHONE, deputies, message_id, send
 from test_followup import hidden, local_today, submit
 
 from hotline import messages
+from hotline.clock import today
 from hotline.extensions import db
 from hotline.inbox import DeputyMessage, MessageEvent
-from hotline.models import Commitment, Event
+from hotline.models import Commitment, Deputy, Event
 
 HOUSING_ID = 1  # 市住房和城乡建设局, the `housing` liaison's department
 SUMMARY = "东港村村口路灯损坏"
@@ -233,3 +235,41 @@ def test_two_people_acting_on_a_message_at_once_leave_one_outcome(app, client, p
     assert the_item(app, mid) is None
     with app.app_context():
         assert db.session.get(DeputyMessage, mid).status == "answered"
+
+
+def assign_many(app, n: int, start: int = 0) -> None:
+    """n 代表码 messages, each given to a department (the write layer, no requests)."""
+    with app.test_request_context("/"):
+        deputy_ids = db.session.scalars(select(Deputy.id).where(Deputy.active)).all()
+        for i in range(start, start + n):
+            deputy_id = deputy_ids[i % len(deputy_ids)]
+            messages.receive(deputy_id, text=f"留言{i}", area="东港村", name="某人", phone="1")
+            db.session.flush()
+            message = db.session.scalar(
+                select(DeputyMessage).where(DeputyMessage.text == f"留言{i}")
+            )
+            messages.assign(
+                message,
+                actor=None,
+                summary=f"摘要{i}",
+                suggestion=f"请办理{i}",
+                department_id=HOUSING_ID,
+                deadline=today() + timedelta(days=1 + i % 40),
+            )
+        db.session.commit()
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/api/v1/commitments?per_page=100", "/feed.atom", "/api/v1/commitments.csv"]
+)
+def test_query_count_does_not_grow_with_code_items(app, client, count_queries, url):
+    assign_many(app, 5)
+    client.get(url)  # warm up
+    with count_queries() as before:
+        assert client.get(url).status_code == 200
+    assign_many(app, 60, start=100)
+    with count_queries() as after:
+        response = client.get(url)
+    body = json.dumps(response.json, ensure_ascii=False) if response.is_json else response.text
+    assert body.count("请办理1") > 5  # the new items are there
+    assert after[0] <= before[0]  # (fewer when no call item is left on the page)
