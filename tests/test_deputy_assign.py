@@ -133,6 +133,14 @@ def test_a_message_given_to_a_department_is_followed_up_to_the_callback(app, cli
     assert f'data-item="{cid}"' in liaison.get("/followup/").text
     assert submit(liaison, cid, "acknowledge").status_code == 302
     assert submit(liaison, cid, "progress", note="已安排电工").status_code == 302
+    later = (local_today(app) + timedelta(days=45)).isoformat()
+    asked = submit(liaison, cid, "extension", new_deadline=later, reason="需更换线路")
+    assert asked.status_code == 302
+    assert submit(office, cid, "decision", decision="grant", reason="同意").status_code == 302
+    assert 'class="extended"' in client.get(f"/commitments/{cid}").text
+    with app.app_context():
+        item = db.session.get(Commitment, cid)
+        assert item.deadline.isoformat() == later != item.original_deadline.isoformat()
     assert submit(liaison, cid, "completion", note="路灯已修复").status_code == 302
     assert submit(office, cid, "verify").status_code == 302
     assert 'data-status="met_on_time"' in client.get(f"/commitments/{cid}").text
