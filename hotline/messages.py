@@ -113,9 +113,9 @@ def assign(
         original_deadline=deadline,
         state=State.OPEN,
     )
+    message.status = MessageStatus.ASSIGNED
     db.session.add(item)
     db.session.flush()  # its id, for the message's record
-    message.status = MessageStatus.ASSIGNED
     data = {"deadline": deadline.isoformat(), "deputy_id": message.deputy_id}
     add_event(item, EventKind.ASSIGNED, actor, note=item.pledge, data=data)
     _event(
@@ -136,7 +136,8 @@ def note(message: DeputyMessage, *, actor: User, text: str) -> None:
 
 
 def deputy_note(commitment: Commitment, *, actor: User, text: str) -> Event:
-    """代表督办: the deputy who carried the call follows up; a public event."""
+    """代表督办: the deputy follows up one of their items (of a call they carried,
+    or given to a department from their 代表码); a public event."""
     if commitment.state == State.WITHDRAWN:
         raise NotAllowed(_l("A withdrawn item takes no note."))
     event = add_event(commitment, EventKind.DEPUTY_NOTE, actor, note=_need(text))

@@ -36,7 +36,10 @@ COMMITMENT_SPEC = (
     (
         "kind",
         {"type": "string", "enum": list(KINDS)},
-        _l("commitment (made on air) or referral (转线下核实, with a response deadline)"),
+        _l(
+            "commitment (made on air) or referral (转线下核实, or 交办 from a 代表码 "
+            "message, with a response deadline)"
+        ),
     ),
     (
         "source",
