@@ -290,12 +290,13 @@ def commitment_made(commitment: Commitment) -> None:
 @_batched
 def commitment_changed(commitment: Commitment) -> None:
     """A commitment was made or changed: the board, its own page and the
-    public row of the call it came from."""
+    public row of the call it came from (an item from a 代表码 message has none)."""
     _require_committed()
     item = public_commitment(commitment.id)
     _board(changed=item.id)
     _timeline(item)
-    _public_call_row(item.call)
+    if item.call is not None:
+        _public_call_row(item.call)
     for show_id in shows_showing(item):  # the ticker, or its card on air
         _overlay(show_with_calls(show_id))
     if item.events and item.events[-1].kind == EventKind.VERIFIED:

@@ -199,6 +199,7 @@ def init_app(app: Flask) -> None:
         callback_text=labels.callback_text,
         reference_code_notice=labels.reference_code_notice,
         item_title=labels.item_title,
+        source_text=labels.source_text,
         message_status_label=labels.message_status_label,
         message_event_label=labels.message_event_label,
         topic_source_label=labels.topic_source_label,

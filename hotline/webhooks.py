@@ -55,6 +55,7 @@ EVENT_TYPES = (
 BY_EVENT_KIND = {
     EventKind.CREATED: (COMMITMENT_MADE,),
     EventKind.REFERRED: (COMMITMENT_MADE,),
+    EventKind.ASSIGNED: (COMMITMENT_MADE,),  # 交办 from a 代表码 message
     EventKind.EXTENSION_GRANTED: (EXTENSION_DECIDED,),
     EventKind.EXTENSION_REFUSED: (EXTENSION_DECIDED,),
     EventKind.COMPLETION_REPORTED: (STATUS_CHANGED,),
@@ -169,6 +170,7 @@ def commitment_data(item: Commitment) -> dict:
     return {
         "id": item.id,
         "kind": str(item.kind),
+        "source": "call" if item.call_id is not None else "deputy_code",
         "call_id": item.call_id,
         "show_id": item.call.show_id if item.call else None,
         "department_id": item.department_id,

@@ -128,6 +128,54 @@ def _check_topics_backfill(app):
             (show_id, "路灯维修", "东港村", "message", "published", message_id)
         ]
         assert [k[0] for k in kinds] == ["added"]
+
+
+def _rebuild_keeps_every_item(app):
+    """0016 rebuilds the commitments table on SQLite: upgrading a database full of
+    items (down to 0011 and up again) keeps every item and its history linked,
+    and the app's connections enforce foreign keys again afterwards."""
+    from flask_migrate import downgrade
+
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+        demo.load(demo.date.today(), "Asia/Shanghai")
+        db.session.remove()
+        count = "SELECT (SELECT count(*) FROM commitments), (SELECT count(*) FROM events)"
+        with db.engine.connect() as conn:
+            before = conn.execute(text(count)).one()
+        downgrade(directory=MIGRATIONS, revision="0015_topics")
+        upgrade(directory=MIGRATIONS)
+        with db.engine.connect() as conn:
+            assert conn.execute(text(count)).one() == before
+            if conn.dialect.name == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+        db.engine.dispose()  # a fresh connection, as the app gets
+        with db.engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+                conn.rollback()
+            with pytest.raises(DatabaseError):  # a source, and only one
+                with conn.begin():
+                    conn.execute(text("UPDATE commitments SET call_id = NULL"))
+            with conn.begin():
+                conn.execute(
+                    text(
+                        "INSERT INTO deputy_messages (id, deputy_id, text, area, summary, answer,"
+                        " reason, status, created_at, updated_at, version) SELECT 9, min(id),"
+                        " '路灯', '', '', '', '', 'new', '2026-01-01', '2026-01-01', 1"
+                        " FROM deputies"
+                    )
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO message_events (message_id, kind, created_at, note, data)"
+                        " VALUES (9, 'received', '2026-01-01', '', '{}')"
+                    )
+                )
+            for statement in ("UPDATE message_events SET note = 'x'", "DELETE FROM message_events"):
+                with pytest.raises(DatabaseError, match="append-only"):
+                    with conn.begin():
+                        conn.execute(text(statement))
         db.session.remove()
         db.engine.dispose()
 
@@ -139,3 +187,12 @@ def test_messages_put_forward_become_topics_on_sqlite(tmp_path):
 @pytest.mark.postgres
 def test_messages_put_forward_become_topics_on_postgresql(postgres_database, tmp_path):
     _check_topics_backfill(_app(postgres_database, tmp_path))
+
+
+def test_sqlite_rebuild_keeps_every_item(tmp_path):
+    _rebuild_keeps_every_item(_app(f"sqlite:///{tmp_path}/old.sqlite3", tmp_path))
+
+
+@pytest.mark.postgres
+def test_postgresql_upgrade_keeps_every_item(postgres_database, tmp_path):
+    _rebuild_keeps_every_item(_app(postgres_database, tmp_path))

@@ -308,7 +308,9 @@ def commit(call_id: int):
 @bp.route("/commitments/<int:commitment_id>/correct", methods=["GET", "POST"])
 @roles_required(*DESK)
 def correct_commitment_view(commitment_id: int):
-    item = db.session.get(Commitment, commitment_id) or abort(404)
+    item = db.session.get(Commitment, commitment_id)
+    if item is None or item.call_id is None:  # a typo fix for what was made on air
+        abort(404)
     form = CorrectCommitmentForm()
     if request.method == "GET":
         form.pledge.data, form.official_name.data = item.pledge, item.official_name

@@ -78,13 +78,16 @@ def page(item: Commitment, status: int = 200, **forms):
             allowed.append("withdraw")
         if item.state == State.MET and callbacks.can_call_back(item):
             allowed.append("callback")
-        if item.state != State.WITHDRAWN and item.call.duplicate_of_id is None:
+        if item.state != State.WITHDRAWN and item.call and item.call.duplicate_of_id is None:
             allowed.append("merge")
     shown = {name: forms.get(name) or fresh_form(name, item) for name in allowed}
+    # Private, for the office's 回访 only: who left the phone (caller or sender).
+    contact = callbacks.contact_of(item) if "callback" in allowed else None
     return (
         render_template(
             "followup/commitment.html",
             c=item,
+            contact=contact,
             pending=pending,
             acknowledge_by=escalation.acknowledge_by(item),
             forms=shown,
