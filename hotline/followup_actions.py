@@ -100,6 +100,7 @@ def _completion(item, f, actor, day, files):
 
 
 def _decision(item, f, actor, _day, _files):
+    domain.check_version(item, f.version.data)  # a stale form: 409, before anything else
     pending = domain.pending_extension(item)
     if pending is None:
         raise domain.FollowupError("", _l("There is no extension request waiting."))
@@ -157,6 +158,7 @@ def _dispute(item, f, actor, day, _files):
 
 
 def _dispute_decision(item, f, actor, _day, _files):
+    domain.check_version(item, f.version.data)
     target = None
     if f.decision.data == "reassign":
         target = db.session.get(Department, f.department.data) if f.department.data else None
