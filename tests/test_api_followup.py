@@ -480,3 +480,15 @@ def test_progress_over_the_api_reaches_the_public_page_and_the_department(
     assert any(s["target"] == "#timeline" and "接口推送的进展" in s["html"] for s in to_public)
     to_staff = [e["args"][0] for e in staff.get_received("/desk") if e["name"] == "swap"]
     assert [s["target"] for s in to_staff] == ["#followup-items"]
+
+
+def test_a_press_whose_mail_fails_is_saved_and_says_so(app, monkeypatch):
+    from hotline import reminders
+
+    monkeypatch.setattr(reminders, "notify_pressed", lambda *args: False)
+    office = make_token(app, "office", "supervisor")
+    cid = make_commitment(app)
+    body = {"note": "请加快", "version": version_of(app, cid)}
+    response = api_post(app, url(cid, "press"), office, body)
+    assert response.status_code == 200 and events(app, cid, EventKind.PRESSED) == 1
+    assert response.json["warnings"] == ["督办已保存，但发给部门的邮件未能发出。"]
