@@ -299,7 +299,7 @@ def withhold(
     if not form.validate_on_submit():
         return Result(INVALID, item)
     try:
-        note = domain.withhold(event, actor=actor, reason=form.reason.data, key=_key(form))
+        note = domain.withhold(event, actor=actor, reason=form.reason.data, key=key)
         detail = {"commitment": event.commitment_id, "reason": note.note}
         audit.record(actor, audit.WITHHELD, f"event {event.id}", detail)
         if audit_row is not None:
