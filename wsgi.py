@@ -75,7 +75,8 @@ def connection_limits(config: dict) -> int:
 
 def start_webhook_worker() -> None:
     """HOTLINE_WEBHOOK_WORKER=1: this process also sends webhook deliveries (a
-    background task; with several processes, run it in one, or use `flask deliver --loop`)."""
+    background task). Several processes may: each claims a delivery before
+    sending it (hotline/webhook_queue.py)."""
     if app.config.get("HOTLINE_WEBHOOK_WORKER"):
         from hotline import webhooks
 

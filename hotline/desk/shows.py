@@ -9,13 +9,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from .. import actions, calls, onair, pushes
+from .. import actions, onair, pushes
 from ..access import roles_required
 from ..clock import local_to_utc, to_local, today
 from ..extensions import db
 from ..forms import CallForm, ShowForm
 from ..labels import reference_code_notice, show_status_label
-from ..models import Call, Department, Deputy, Show, ShowStatus, utcnow
+from ..models import Department, Deputy, Show, ShowStatus, utcnow
 from ..queries.desk import active_departments, active_deputies, desk_shows, queued_questions
 from ..queries.onair import on_air_card
 from ..queries.shows import show_with_panel
@@ -204,36 +204,11 @@ def log_call(show_id: int):
             return render_block(CONSOLE, "call_form", show=show, form=form), 422
         return _console(show_or_404(show_id), form, 422)
 
-    def already_logged() -> bool:
-        return db.session.scalar(select(Call.id).where(Call.idempotency_key == form.idem.data))
-
-    loaded = iter([show])
-
-    def log() -> Call:
-        # A retry reloads the show: another desk took this call number a moment ago.
-        return calls.log_call(
-            next(loaded, None) or show_with_panel(show_id),
-            topic=form.topic.data,
-            area=form.area.data or "",
-            category=form.category.data or "",
-            department_id=form.department.data,
-            deputy_id=form.deputy.data,
-            caller_name=form.caller_name.data or "",
-            caller_phone=form.caller_phone.data or "",
-            callback=form.callback.data,
-            actor=current_user,
-            key=form.idem.data,
-        )
-
-    outcome, call = actions.save_new(already_logged, log)
-    if outcome == actions.CONFLICT:
-        abort(409)
+    outcome, call, show = actions.log_call(show, form, actor=current_user)
+    if outcome in (actions.CONFLICT, actions.KEY_REUSED):
+        abort(409 if outcome == actions.CONFLICT else 400)
     issued = None
-    # The show with its calls, loaded once after the commit: the pushes and the
-    # response below share it.
-    show = show_or_404(show_id)
-    if call is not None:
-        pushes.call_logged(call, show)
+    if outcome == actions.SAVED:
         issued = {"number": call.number, "code": call.reference_code}
     if request.htmx:
         # A fresh form, and the whole call list (not an insert), so the result is
