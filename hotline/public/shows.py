@@ -29,19 +29,34 @@ def shows():
 
 @bp.route("/shows/<int:show_id>")
 def show(show_id: int):
+    # The calls, and for a viewer the whole page, rendered once per push to the
+    # show's room (its calls, status, agenda and on-air banner all go there),
+    # locale and date; the show is read only then.
+    room = f"show:{show_id}"
+
+    def calls(item: Show) -> str:
+        return fragments.cached(
+            room, "", lambda: render_block("board/show.html", "calls", show=with_calls(item))
+        )
+
+    if is_fragment_request():
+        return calls(_show_or_404(show_id))
+
+    def page() -> str:
+        item = _show_or_404(show_id)
+        # The agenda and the topic page's link (议题), pushed when they change.
+        return render_template(
+            "board/show.html", show=item, calls_html=calls(item), **on_show_page(item)
+        )
+
+    return fragments.page(room, "", page)
+
+
+def _show_or_404(show_id: int) -> Show:
     item = show_with_panel(show_id)
     if item is None:
         abort(404)
-    # The calls: rendered once per push to the show's room, locale and date.
-    calls = fragments.cached(
-        f"show:{show_id}",
-        "",
-        lambda: render_block("board/show.html", "calls", show=with_calls(item)),
-    )
-    if is_fragment_request():
-        return calls
-    # The agenda and the topic page's link (议题), pushed when they change.
-    return render_template("board/show.html", show=item, calls_html=calls, **on_show_page(item))
+    return item
 
 
 def question_wait(show: Show) -> int | None:
