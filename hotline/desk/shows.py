@@ -18,7 +18,7 @@ from ..labels import reference_code_notice, show_status_label
 from ..models import Call, Department, Deputy, Show, ShowStatus, utcnow
 from ..queries.desk import active_departments, active_deputies, desk_shows, queued_questions
 from ..queries.onair import on_air_card
-from ..queries.shows import show_with_panel
+from ..queries.shows import show_with_panel, with_calls_after_logging
 from ..web import page_or_block, render_block
 from . import bp
 from .helpers import CONSOLE, DESK, department_choices, deputy_choices, show_or_404
@@ -140,8 +140,12 @@ def set_show_status(show_id: int):
     return redirect(url_for("desk.console", show_id=show.id), 303)
 
 
-def _call_form(show: Show, fresh: bool = False) -> CallForm:
+def _call_form(show: Show, fresh: bool = False, like: CallForm | None = None) -> CallForm:
+    """The call form; `like`: a form of this request whose choices it reuses."""
     form = CallForm(formdata=None) if fresh else CallForm()
+    if like is not None:
+        form.department.choices, form.deputy.choices = like.department.choices, like.deputy.choices
+        return form
     form.department.choices = department_choices(show, _("— not routed yet —"))
     form.deputy.choices = deputy_choices(show)
     return form
@@ -222,23 +226,27 @@ def log_call(show_id: int):
             key=form.idem.data,
         )
 
-    outcome, call = actions.save_new(already_logged, log)
+    # Kept loaded through the commit: the pushes and the answer below render
+    # the show, its panel and the new call as this request wrote them, and read
+    # only the show's calls again (others may have logged some meanwhile).
+    outcome, call = actions.save_new(already_logged, log, keep_loaded=True)
     if outcome == actions.CONFLICT:
         abort(409)
     issued = None
-    # The show with its calls, loaded once after the commit: the pushes and the
-    # response below share it.
-    show = show_or_404(show_id)
     if call is not None:
+        show = with_calls_after_logging(call.show, call)
         pushes.call_logged(call, show)
         issued = {"number": call.number, "code": call.reference_code}
     if request.htmx:
-        # A fresh form, and the whole call list (not an insert), so the result is
-        # the same whether the pushed row arrives before or after this response.
+        # A fresh form, the new row and the count; not the whole list. The row
+        # goes where the pushed copy goes: whichever arrives second replaces
+        # the first (live.js), so one row shows, in either order.
         # The reference code is in this response only (never pushed, never stored).
-        return render_block(
-            CONSOLE, "call_form", show=show, form=_call_form(show, fresh=True), issued=issued
-        ) + render_block(CONSOLE, "calls", show=show, oob=True)
+        fresh = _call_form(show, fresh=True, like=form)
+        answer = render_block(CONSOLE, "call_form", show=show, form=fresh, issued=issued)
+        if call is None:  # a repeated submission (its answer was lost?): the whole list
+            return answer + render_block(CONSOLE, "calls", show=show_or_404(show_id), oob=True)
+        return answer + render_block(CONSOLE, "call_logged", show=show, call=call, heading_oob=True)
     message = _("Call logged.")
     if issued:  # one message: the code belongs with the call just logged
         message += " " + reference_code_notice(issued["number"], issued["code"])

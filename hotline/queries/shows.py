@@ -57,6 +57,22 @@ def with_calls(show: Show) -> Show:
     return show
 
 
+def with_calls_after_logging(show: Show, logged: Call) -> Show:
+    """The show's calls after `logged` was committed with the request's objects
+    kept loaded (actions.save_new(keep_loaded=True)): one query, for what the
+    pushes and the answer need of the other calls (numbers, outcomes,
+    departments: the panel and the totals), as the database has them now,
+    another desk's included. Their departments and deputies are the ones the
+    panel and the form's choices loaded (no query); commitments load only if
+    something asks (a call on air); the call just logged has none yet."""
+    calls = db.session.scalars(
+        select(Call).where(Call.show_id == show.id).order_by(Call.number)
+    ).all()
+    set_committed_value(logged, "commitments", [])
+    set_committed_value(show, "calls", list(calls))
+    return show
+
+
 def show_counts():
     """Per show: calls, answered on air, commitments and met commitments."""
     met = Commitment.state == State.MET.value
