@@ -13,6 +13,13 @@ argument K each client runs its own shows of K calls (a real show has ~11):
 it schedules one, takes it live, logs K calls, and starts the next; only the
 call POSTs are timed.
 
+HOTLINE_BENCH_WATCHED=1: every show is watched, as on air: beside each client,
+a public viewer of the show page and of its overlay, and a desk on the show and
+on the routed department, each in Chinese and in English (four Socket.IO
+connections per client, joined to the rooms of its current show). Without it
+nobody listens, and a server that renders only for rooms someone is in renders
+no push at all; with it every push is rendered for every language.
+
 Usage: python bench/write_bench.py [clients] [seconds] [calls_per_show]
 HOTLINE_BENCH_ROOT=/path/to/another/checkout runs another version of the code.
 """
@@ -32,12 +39,14 @@ import time
 from pathlib import Path
 
 import requests
+import socketio
 
 ROOT = Path(os.environ.get("HOTLINE_BENCH_ROOT") or Path(__file__).resolve().parent.parent)
 CLIENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 10
 SECONDS = float(sys.argv[2]) if len(sys.argv) > 2 else 15
 PER_SHOW = int(sys.argv[3]) if len(sys.argv) > 3 else 0
 MODE = os.environ.get("HOTLINE_ASYNC_MODE", "eventlet")
+WATCHED = os.environ.get("HOTLINE_BENCH_WATCHED") == "1"
 
 
 def free_port() -> int:
@@ -86,6 +95,59 @@ def new_live_show(session: requests.Session, url: str, csrf: str, title: str) ->
     return show_id
 
 
+def in_english(url: str, cookies=None) -> requests.Session:
+    """A session (signed in if `cookies` are a signed-in one's) that chose English."""
+    session = requests.Session()
+    if cookies is not None:
+        session.cookies.update(cookies)
+    session.get(f"{url}/?lang=en")
+    return session
+
+
+class Watchers:
+    """A viewer of the show page and its overlay, and a desk on the show and on
+    department 1 (where the calls go), in each language: what a logged call
+    reaches on air. `watch(show_id)` moves them to another show."""
+
+    def __init__(self, url: str, desk_cookies) -> None:
+        self.url = url
+        public_en = in_english(url)
+        desk_en = in_english(url, desk_cookies)
+        self.sessions = [
+            ("/live", requests.Session().cookies),
+            ("/live", public_en.cookies),
+            ("/desk", desk_cookies),
+            ("/desk", desk_en.cookies),
+        ]
+        self.clients: list[socketio.Client] = []
+        self.received = 0  # swaps that reached them (checks they listen where it matters)
+
+    def _count(self, _data) -> None:
+        self.received += 1
+
+    def watch(self, show_id: str) -> None:
+        self.close()
+        for namespace, cookies in self.sessions:
+            client = socketio.Client()
+            client.on("swap", self._count, namespace=namespace)
+            cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+            client.connect(
+                self.url,
+                namespaces=[namespace],
+                transports=["websocket"],
+                headers={"Cookie": cookie} if cookie else {},
+            )
+            rooms = [f"show:{show_id}"]
+            rooms.append(f"overlay:{show_id}" if namespace == "/live" else "department:1")
+            client.call("join", {"rooms": rooms}, namespace=namespace, timeout=10)
+            self.clients.append(client)
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.disconnect()
+        self.clients = []
+
+
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="hotline-writes-"))
     env = {
@@ -116,6 +178,7 @@ def main() -> None:
         )
         times: list[float] = []
         statuses: dict[int, int] = {}
+        received = [0]
         lock = threading.Lock()
         start = threading.Event()
         stop_at = [0.0]
@@ -126,11 +189,16 @@ def main() -> None:
             session.cookies.update(desk.cookies)
             headers = {"HX-Request": "true", "X-CSRFToken": token}
             mine = show_id
+            watchers = Watchers(url, desk.cookies) if WATCHED else None
+            if watchers and not PER_SHOW:
+                watchers.watch(show_id)
             start.wait()
             i = 0
             while time.perf_counter() < stop_at[0]:
                 if PER_SHOW and i % PER_SHOW == 0:
                     mine = new_live_show(session, url, token, f"压测专线 {n}-{i}")
+                    if watchers:
+                        watchers.watch(mine)
                 began = time.perf_counter()
                 response = session.post(
                     f"{url}/desk/shows/{mine}/calls",
@@ -142,6 +210,10 @@ def main() -> None:
                     times.append(elapsed)
                     statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
                 i += 1
+            if watchers:
+                watchers.close()
+                with lock:
+                    received[0] += watchers.received
 
         threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
         for thread in threads:
@@ -159,8 +231,11 @@ def main() -> None:
     ok = statuses.get(200, 0)
     p95 = statistics.quantiles(times, n=20)[-1] * 1000
     shape = f"{PER_SHOW} calls per show" if PER_SHOW else "one show"
+    shape += ", watched (4 sockets per client)" if WATCHED else ", nobody watching"
     print(f"clients: {CLIENTS}, seconds: {SECONDS:.0f}, {shape}, async mode: {MODE}, code: {ROOT}")
     print(f"statuses: {dict(sorted(statuses.items()))}")
+    if WATCHED:
+        print(f"pushes received by the watchers: {received[0]}")
     print(f"writes/s: {ok / elapsed:6.1f}  (calls logged; shows created are not counted)")
     print(f"median:   {statistics.median(times) * 1000:6.0f} ms")
     print(f"p95:      {p95:6.0f} ms")

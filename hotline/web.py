@@ -7,6 +7,8 @@ import csv
 import io
 import logging
 import re
+import threading
+from collections import OrderedDict
 from urllib.parse import urlsplit
 
 import segno
@@ -16,7 +18,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -51,6 +53,52 @@ def render_block(template_name: str, block: str, **context) -> str:
     template = app.jinja_env.get_template(template_name)
     app.update_template_context(context)
     return "".join(template.blocks[block](template.new_context(context)))
+
+
+# Where a request's own value goes in a block kept by render_stamped. Stored
+# text never holds a noncharacter (hotline/text.py refuses them), so no
+# rendered text can contain one by accident.
+_STAMP = "\ufdd0{}\ufdd0"
+_STAMPED_MAX = 256
+_stamped: OrderedDict = OrderedDict()
+_stamped_lock = threading.Lock()
+
+
+def render_stamped(template_name: str, block: str, key: tuple, stamps: dict, **context) -> str:
+    """A block (as render_block renders it) that comes out the same for every
+    request with the same `key` but for a few values of the request's own
+    (`stamps`, name → value: the session's CSRF token, a form's one-time key):
+    rendered once per key (and locale, and version of the template), then
+    copied with this request's values stamped in. `key` must name everything
+    else the block shows: a blank form is the case (its choices in the key), a
+    form with data or errors is not.
+
+    A value that does not appear exactly once in the rendering cannot be
+    stamped: the block is then rendered every time (never served wrong)."""
+    app = current_app._get_current_object()
+    template = app.jinja_env.get_template(template_name)
+    values = {name: str(escape(value)) for name, value in stamps.items()}
+    # The template object changes when it is reloaded (debug): old copies go unused.
+    full_key = (template, block, str(get_locale()), key)
+    with _stamped_lock:
+        kept = _stamped.get(full_key)
+        if kept is not None:
+            _stamped.move_to_end(full_key)
+    if kept is None:
+        html = render_block(template_name, block, **context)
+        kept = html
+        for name, value in values.items():
+            if not value or html.count(value) != 1 or _STAMP.format(name) in html:
+                return html
+            kept = kept.replace(value, _STAMP.format(name))
+        with _stamped_lock:
+            _stamped[full_key] = kept
+            while len(_stamped) > _STAMPED_MAX:
+                _stamped.popitem(last=False)
+        return html
+    for name, value in values.items():
+        kept = kept.replace(_STAMP.format(name), value)
+    return kept
 
 
 def page_or_block(template_name: str, block: str, **context) -> str:

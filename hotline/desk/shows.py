@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -19,7 +20,7 @@ from ..models import Call, Department, Deputy, Show, ShowStatus, utcnow
 from ..queries.desk import active_departments, active_deputies, desk_shows, queued_questions
 from ..queries.onair import on_air_card
 from ..queries.shows import show_with_panel, with_calls_after_logging
-from ..web import page_or_block, render_block
+from ..web import page_or_block, render_block, render_stamped
 from . import bp
 from .helpers import CONSOLE, DESK, department_choices, deputy_choices, show_or_404
 
@@ -151,6 +152,19 @@ def _call_form(show: Show, fresh: bool = False, like: CallForm | None = None) ->
     return form
 
 
+def _blank_call_form(show: Show, form: CallForm):
+    """A fresh call form: the same HTML for every desk on the show but for the
+    session's CSRF token and the form's one-time key, so rendered once (per
+    locale and choices) and stamped with those (web.render_stamped)."""
+
+    def choices(field) -> tuple:
+        return tuple((c.value, str(c.label), c.optgroup) for c in field.choices)
+
+    key = (show.id, show.status, choices(form.department), choices(form.deputy))
+    stamps = {"csrf": generate_csrf(), "idem": form.idem.data}
+    return render_stamped(CONSOLE, "call_form_body", key, stamps, show=show, form=form)
+
+
 def _console(show: Show, form: CallForm | None = None, status: int = 200):
     form = form or _call_form(show)
     return page_or_block(
@@ -243,7 +257,7 @@ def log_call(show_id: int):
         # the first (live.js), so one row shows, in either order.
         # The reference code is in this response only (never pushed, never stored).
         fresh = _call_form(show, fresh=True, like=form)
-        answer = render_block(CONSOLE, "call_form", show=show, form=fresh, issued=issued)
+        answer = render_block(CONSOLE, "issued", issued=issued) + _blank_call_form(show, fresh)
         if call is None:  # a repeated submission (its answer was lost?): the whole list
             return answer + render_block(CONSOLE, "calls", show=show_or_404(show_id), oob=True)
         return answer + render_block(CONSOLE, "call_logged", show=show, call=call, heading_oob=True)
