@@ -67,13 +67,14 @@ def _bump(counts: dict[str, int]) -> dict[str, int]:
     else:  # pragma: no cover - the engines the project runs on are above
         return {key: _next_seq(key, n) for key, n in sorted(counts.items())}
     rows = [{"room": key, "seq": n} for key, n in sorted(counts.items())]
-    statement = upsert(LiveSequence).values(rows)
+    statement = upsert(LiveSequence)
+    # Sent as one multi-row statement ("insertmanyvalues"), compiled once.
     statement = statement.on_conflict_do_update(
         index_elements=[LiveSequence.room],
         set_={"seq": LiveSequence.seq + statement.excluded.seq},
     ).returning(LiveSequence.room, LiveSequence.seq)
     with db.engine.begin() as conn:
-        return {room: seq for room, seq in conn.execute(statement)}
+        return {room: seq for room, seq in conn.execute(statement, rows)}
 
 
 def _next_seq(key: str, n: int = 1) -> int:

@@ -9,6 +9,7 @@ import logging
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import segno
@@ -64,7 +65,9 @@ _stamped: OrderedDict = OrderedDict()
 _stamped_lock = threading.Lock()
 
 
-def render_stamped(template_name: str, block: str, key: tuple, stamps: dict, **context) -> str:
+def render_stamped(
+    template_name: str, block: str, key: tuple, stamps: dict, context: Callable[[], dict]
+) -> str:
     """A block (as render_block renders it) that comes out the same for every
     request with the same `key` but for a few values of the request's own
     (`stamps`, name → value: the session's CSRF token, a form's one-time key):
@@ -74,7 +77,8 @@ def render_stamped(template_name: str, block: str, key: tuple, stamps: dict, **c
     form with data or errors is not.
 
     A value that does not appear exactly once in the rendering cannot be
-    stamped: the block is then rendered every time (never served wrong)."""
+    stamped: the block is then rendered every time (never served wrong).
+    `context()` gives what the block renders from, called only to render."""
     app = current_app._get_current_object()
     template = app.jinja_env.get_template(template_name)
     values = {name: str(escape(value)) for name, value in stamps.items()}
@@ -85,7 +89,7 @@ def render_stamped(template_name: str, block: str, key: tuple, stamps: dict, **c
         if kept is not None:
             _stamped.move_to_end(full_key)
     if kept is None:
-        html = render_block(template_name, block, **context)
+        html = render_block(template_name, block, **context())
         kept = html
         for name, value in values.items():
             if not value or html.count(value) != 1 or _STAMP.format(name) in html:

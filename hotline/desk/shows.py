@@ -14,7 +14,7 @@ from .. import actions, calls, onair, pushes
 from ..access import roles_required
 from ..clock import local_to_utc, to_local, today
 from ..extensions import db
-from ..forms import CallForm, ShowForm
+from ..forms import CallForm, ShowForm, new_key
 from ..labels import reference_code_notice, show_status_label
 from ..models import Call, Department, Deputy, Show, ShowStatus, utcnow
 from ..queries.desk import active_departments, active_deputies, desk_shows, queued_questions
@@ -152,17 +152,25 @@ def _call_form(show: Show, fresh: bool = False, like: CallForm | None = None) ->
     return form
 
 
-def _blank_call_form(show: Show, form: CallForm):
-    """A fresh call form: the same HTML for every desk on the show but for the
-    session's CSRF token and the form's one-time key, so rendered once (per
-    locale and choices) and stamped with those (web.render_stamped)."""
+def _blank_call_form(show: Show, like: CallForm):
+    """A fresh call form (`like`: a form of this request, for its choices): the
+    same HTML for every desk on the show but for the session's CSRF token and
+    the form's one-time key, so rendered once per locale and choices and
+    stamped with those (web.render_stamped)."""
 
     def choices(field) -> tuple:
         return tuple((c.value, str(c.label), c.optgroup) for c in field.choices)
 
-    key = (show.id, show.status, choices(form.department), choices(form.deputy))
-    stamps = {"csrf": generate_csrf(), "idem": form.idem.data}
-    return render_stamped(CONSOLE, "call_form_body", key, stamps, show=show, form=form)
+    key = new_key()
+
+    def context() -> dict:
+        form = _call_form(show, fresh=True, like=like)
+        form.idem.data = key
+        return {"show": show, "form": form}
+
+    shape = (show.id, show.status, choices(like.department), choices(like.deputy))
+    stamps = {"csrf": generate_csrf(), "idem": key}
+    return render_stamped(CONSOLE, "call_form_body", shape, stamps, context)
 
 
 def _console(show: Show, form: CallForm | None = None, status: int = 200):
@@ -256,8 +264,7 @@ def log_call(show_id: int):
         # goes where the pushed copy goes: whichever arrives second replaces
         # the first (live.js), so one row shows, in either order.
         # The reference code is in this response only (never pushed, never stored).
-        fresh = _call_form(show, fresh=True, like=form)
-        answer = render_block(CONSOLE, "issued", issued=issued) + _blank_call_form(show, fresh)
+        answer = render_block(CONSOLE, "issued", issued=issued) + _blank_call_form(show, form)
         if call is None:  # a repeated submission (its answer was lost?): the whole list
             return answer + render_block(CONSOLE, "calls", show=show_or_404(show_id), oob=True)
         return answer + render_block(CONSOLE, "call_logged", show=show, call=call, heading_oob=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import case, distinct, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..clock import utc_year_bounds
@@ -32,11 +32,16 @@ def show_with_calls(show_id: int) -> Show | None:
 
 def show_with_panel(show_id: int) -> Show | None:
     """A show with its panel (departments and deputies) but not its calls: what
-    checking a call form needs."""
-    return db.session.scalar(
-        select(Show)
-        .options(selectinload(Show.departments), selectinload(Show.deputies))
-        .where(Show.id == show_id)
+    checking a call form needs. One query: a panel is a few departments and
+    deputies, so their product is a few rows."""
+    return (
+        db.session.scalars(
+            select(Show)
+            .options(joinedload(Show.departments), joinedload(Show.deputies))
+            .where(Show.id == show_id)
+        )
+        .unique()
+        .one_or_none()
     )
 
 
