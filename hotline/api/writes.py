@@ -18,7 +18,7 @@ from ..extensions import db
 from ..forms import AnswerForm, CallForm, CommitForm, PlacardForm, ReferForm
 from ..models import Call, Commitment, OnAirKind, Role, ShowStatus
 from ..queries.desk import active_departments, active_deputies, call_for
-from ..queries.shows import show_with_calls, show_with_panel
+from ..queries.shows import show_with_calls, show_with_panel, with_calls_after_logging
 from . import writes_bp
 from .bearer import attribute, body, conflict, error, form_from_json, invalid
 
@@ -114,13 +114,14 @@ def log_call(show_id: int):
         attribute("api_call_logged", f"show {show_id}", {"number": call.number})
         return call
 
-    outcome, call = actions.save_new(already_logged, log)
+    # Kept loaded through the commit, as on the desk: only the show's calls are read again.
+    outcome, call = actions.save_new(already_logged, log, keep_loaded=True)
     if outcome == actions.CONFLICT:
         abort(409)
     if call is None:  # a retry: the call the first request logged
         earlier = db.session.scalar(select(Call).where(Call.idempotency_key == key))
         return jsonify({"data": call_record(earlier), "repeated": True}), 200
-    pushes.call_logged(call, show_with_calls(show_id))
+    pushes.call_logged(call, with_calls_after_logging(call.show, call))
     return jsonify({"data": call_record(call, call.reference_code)}), 201
 
 
