@@ -35,12 +35,14 @@ extract: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o hotline/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i hotline/translations/messages.pot -d hotline/translations -l zh_Hans_CN --no-fuzzy-matching
 
-# PostgreSQL and Redis for the scale-out tests; Chromium for the browser tests.
+# PostgreSQL and Redis for the scale-out tests; Chromium for the browser tests,
+# with a CJK font (the poster's PDF test checks its Chinese text).
 services:
 	bash scripts/ensure-services.sh
 
 browser:
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-fonts.sh
 
 # Known vulnerabilities in the installed packages (skipped with the reason when
 # the advisory database cannot be reached; HOTLINE_AUDIT_STRICT=1 makes that fail).

@@ -8,6 +8,7 @@ before anything else is imported.
 import gc
 import os
 import resource
+import socket
 import warnings
 
 mode = os.environ.get("HOTLINE_ASYNC_MODE", "eventlet")
@@ -25,6 +26,7 @@ elif mode == "gevent":
 
 from hotline import create_app  # noqa: E402
 from hotline.extensions import socketio  # noqa: E402
+from hotline.serving import nodelay_listener  # noqa: E402
 
 # Descriptors a process needs besides its client connections: database and
 # Redis connections, log files, templates being read.
@@ -73,11 +75,37 @@ def connection_limits(config: dict) -> int:
 
 def start_webhook_worker() -> None:
     """HOTLINE_WEBHOOK_WORKER=1: this process also sends webhook deliveries (a
-    background task; with several processes, run it in one, or use `flask deliver --loop`)."""
+    background task). Several processes may: each claims a delivery before
+    sending it (hotline/webhook_queue.py)."""
     if app.config.get("HOTLINE_WEBHOOK_WORKER"):
         from hotline import webhooks
 
         socketio.start_background_task(webhooks.run, app, 5.0, False, socketio.sleep)
+
+
+def serve(host: str, port: int, limit: int) -> None:
+    """What socketio.run does, on a listener of our own (hotline/serving.py says why)."""
+    if mode == "eventlet":
+        import eventlet.wsgi
+
+        # A long accept queue: thousands of viewers reconnect at once after a blip.
+        listener = nodelay_listener(
+            host, port, lambda address: eventlet.listen(address, backlog=2048)
+        )
+        # Eventlet's WSGI server serves 1,024 connections by default and then
+        # stops accepting any: every WebSocket holds one for as long as it is open.
+        eventlet.wsgi.server(listener, app, max_size=limit, log_output=False)
+    elif mode == "gevent":
+        from gevent import pywsgi
+        from gevent.server import StreamServer
+
+        # gevent's server has no pool limit by default.
+        listener = nodelay_listener(
+            host, port, lambda address: StreamServer.get_listener(address, family=socket.AF_INET)
+        )
+        pywsgi.WSGIServer(listener, app, log=None).serve_forever()
+    else:
+        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True)
 
 
 if __name__ == "__main__":
@@ -85,17 +113,9 @@ if __name__ == "__main__":
     host = os.environ.get("HOTLINE_HOST", "127.0.0.1")
     port = int(os.environ.get("HOTLINE_PORT", "5000"))
     limit = connection_limits(app.config)
-    options = {}
-    if mode == "eventlet":
-        # Eventlet's WSGI server serves 1,024 connections by default and then
-        # stops accepting any: every WebSocket holds one for as long as it is open.
-        options["max_size"] = limit
-    elif mode == "threading":
-        options["allow_unsafe_werkzeug"] = True
-    # gevent's server has no pool limit by default.
     print(
         f"Hotline on http://{host}:{port}/ (async mode: {mode}, "
         f"viewers ≤ {app.config['HOTLINE_MAX_VIEWERS']}, connections ≤ {limit})",
         flush=True,
     )
-    socketio.run(app, host=host, port=port, **options)
+    serve(host, port, limit)

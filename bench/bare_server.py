@@ -63,8 +63,17 @@ def broadcast():
 
 if __name__ == "__main__":
     port = int(os.environ["HOTLINE_PORT"])
-    options = {"max_size": 20000} if mode == "eventlet" else {}
-    if mode == "threading":
-        options["allow_unsafe_werkzeug"] = True
     print(f"bare relay on {port} ({mode})", flush=True)
-    sio.run(app, host="127.0.0.1", port=port, **options)
+    if mode == "eventlet":
+        # Served as wsgi.py serves the app (TCP_NODELAY, a high connection
+        # limit), so the two differ only in what the app does.
+        import socket
+
+        import eventlet.wsgi
+
+        listener = eventlet.listen(("127.0.0.1", port), backlog=2048)
+        listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        eventlet.wsgi.server(listener, app, max_size=20000, log_output=False)
+    else:
+        options = {"allow_unsafe_werkzeug": True} if mode == "threading" else {}
+        sio.run(app, host="127.0.0.1", port=port, **options)

@@ -198,6 +198,7 @@ class Viewers:
 
     def __init__(self):
         self.clients: list[socketio.AsyncClient] = []
+        self.dropped = 0  # viewers the server disconnected
         self.per_round = 1
         self.sizes: list[int] = []  # sizes of the events viewer 0 got this round
         self._start_round()
@@ -227,6 +228,7 @@ class Viewers:
         async def one(index: int) -> socketio.AsyncClient:
             client = socketio.AsyncClient(reconnection=False)
             client.on("swap", lambda data: self._arrived(index, data), namespace="/live")
+            client.on("disconnect", self._dropped, namespace="/live")
             async with gate:
                 await client.connect(
                     urls[index % len(urls)],
@@ -244,6 +246,10 @@ class Viewers:
             await self.close()  # the ones that did connect
             raise RuntimeError(f"{len(failed)} of {n} viewers could not connect: {failed[0]}")
         self._start_round()
+
+    def _dropped(self, *_reason) -> None:
+        if self.clients:  # not while closing
+            self.dropped += 1
 
     async def discover(self, trigger) -> list[int]:
         """One warm-up push: how many events, of what sizes, one change sends."""
@@ -267,6 +273,7 @@ class Viewers:
             except TimeoutError:
                 raise RuntimeError(
                     f"round {i}: only {self.done} of {len(self.clients)} viewers got it"
+                    f" ({self.dropped} were disconnected by the server)"
                 ) from None
             times.append(self.finished_at - start)
             await asyncio.sleep(0.1)  # let the round settle before the next one
@@ -279,8 +286,8 @@ class Viewers:
             async with gate:
                 await client.disconnect()
 
-        await asyncio.wait_for(asyncio.gather(*(one(c) for c in self.clients)), 120)
-        self.clients = []
+        clients, self.clients = self.clients, []
+        await asyncio.wait_for(asyncio.gather(*(one(c) for c in clients)), 120)
 
 
 async def http_load(url: str, seconds: float, connections: int = 50) -> dict:

@@ -61,7 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Ids in URLs fit the database's integers; a larger one is a 404, not a 500.
     app.url_map.converters["int"] = BoundedInt
 
-    from . import database, inbox, records, tokens, webhooks  # noqa: F401  (their tables)
+    from . import agenda, database, inbox, records, tokens, webhooks  # noqa: F401  (their tables)
 
     db.init_app(app)
     database.init_app(app)

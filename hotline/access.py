@@ -78,6 +78,12 @@ def not_found_for(kind: str, item_id: int):
     abort(404)
 
 
+def may_act_for(user: User, department_id: int | None) -> bool:
+    """A liaison commits and refers only within their own department; the desk
+    and the office for any department."""
+    return user.role != Role.LIAISON or department_id == user.department_id
+
+
 supervisor_required = roles_required(Role.SUPERVISOR)
 staff_required = roles_required(Role.SUPERVISOR, Role.MODERATOR, Role.LIAISON)
 # A deputy's own pages; the office works the same queues.

@@ -9,12 +9,18 @@ Route modules load and respond; the save in the middle is written once here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from . import calls, pushes
+from .commitments import VersionConflict, create_commitment
 from .extensions import db
+from .models import Call, Commitment, Show, User
+from .queries.shows import show_with_calls, show_with_panel, with_calls_after_logging
 
 T = TypeVar("T")
 
@@ -66,3 +72,151 @@ def save_new(
         if save(keep_loaded) == SAVED:
             return SAVED, result
     return CONFLICT, None
+
+
+# --- the desk's changes, as the desk and the integration API both make them -----------
+
+INVALID, REFUSED = "invalid", "refused"
+# The one-time key was spent on another call or show: refused, never "saved".
+KEY_REUSED = "key_reused"
+
+
+def change_call(
+    call: Call,
+    key: str | None,
+    apply: Callable[[list], bool | None],
+    *,
+    audit_row: Callable[[], None] | None = None,
+) -> str:
+    """One change to a logged call (answer, referral, placard vote, correction):
+    skip a repeated key → apply → save (a lost race is a conflict, never an
+    overwrite) → push.
+
+    `apply(made)` makes the change, appends any new item (a referral) to
+    `made`, and returns False after putting an error on its form (INVALID).
+    REFUSED: the call has a commitment on the board and stays committed.
+    """
+    done = calls.already_done(key)
+    if done is not None:
+        return REPEATED if done.call_id == call.id else KEY_REUSED
+    old_department = call.department_id
+    made: list[Commitment] = []
+    try:
+        if apply(made) is False:
+            db.session.rollback()
+            return INVALID
+        if audit_row is not None:
+            audit_row()
+    except VersionConflict:
+        db.session.rollback()
+        return CONFLICT
+    except calls.HasCommitments:
+        db.session.rollback()
+        return REFUSED
+    outcome = save()
+    if outcome == DUPLICATE:  # a twin submission with the same key saved first
+        done = calls.already_done(key)
+        return REPEATED if done is not None and done.call_id == call.id else KEY_REUSED
+    if outcome == CONFLICT:
+        return CONFLICT
+    pushes.call_changed(call, old_department_id=old_department)
+    for item in call.commitments:  # their board rows and pages show the topic too
+        pushes.commitment_changed(item)
+    for item in made:
+        pushes.dashboard_changed(item)
+    return SAVED
+
+
+def make_commitment(
+    call: Call,
+    reload: Callable[[], Call],
+    form,
+    deadline: date,
+    *,
+    actor: User,
+    audit_row: Callable[[], None] | None = None,
+) -> tuple[str, Commitment | None]:
+    """A commitment made on air, from a valid CommitForm, exactly once.
+
+    A retry after a lost race `reload()`s the call (another desk saved it
+    meanwhile): the commitment is added to the saved call, never overwriting it.
+    REPEATED returns the commitment the first submission made.
+    """
+    key, call_id = form.idem.data, call.id
+
+    def earlier() -> Commitment | None:
+        return db.session.scalar(select(Commitment).where(Commitment.idempotency_key == key))
+
+    loaded = iter([call])
+
+    def make() -> Commitment:
+        target = next(loaded, None) or reload()
+        item = create_commitment(
+            target,
+            department_id=form.department.data,
+            pledge=form.pledge.data,
+            official_name=form.official_name.data,
+            official_title=form.official_title.data or "",
+            deadline=deadline,
+            actor=actor,
+            key=key,
+        )
+        calls.record(target, "committed", actor, {"deadline": deadline.isoformat()})
+        if audit_row is not None:
+            audit_row()
+        return item
+
+    outcome, item = save_new(lambda: bool(key) and earlier() is not None, make)
+    if outcome == REPEATED:
+        item = earlier()
+        return (REPEATED if item.call_id == call_id else KEY_REUSED), item
+    if outcome == SAVED:
+        pushes.commitment_made(item)
+    return outcome, item
+
+
+def log_call(
+    show: Show, form, *, actor: User, audit_row: Callable[[Call], None] | None = None
+) -> tuple[str, Call | None, Show | None]:
+    """Log a call from a valid CallForm on a live `show` (loaded with its
+    panel), exactly once. Returns the outcome, the call (the earlier one when
+    REPEATED) and the show with its calls after the commit, for the pushes
+    and the response. What the request loaded and wrote stays loaded through
+    the commit (keep_loaded): only the show's calls are read again."""
+    key, show_id = form.idem.data, show.id
+
+    def earlier() -> Call | None:
+        return db.session.scalar(select(Call).where(Call.idempotency_key == key))
+
+    loaded = iter([show])
+
+    def log() -> Call:
+        # A retry reloads the show: another desk took this call number a moment ago.
+        call = calls.log_call(
+            next(loaded, None) or show_with_panel(show_id),
+            topic=form.topic.data,
+            area=form.area.data or "",
+            category=form.category.data or "",
+            department_id=form.department.data,
+            deputy_id=form.deputy.data,
+            caller_name=form.caller_name.data or "",
+            caller_phone=form.caller_phone.data or "",
+            callback=form.callback.data,
+            actor=actor,
+            key=key,
+        )
+        if audit_row is not None:
+            audit_row(call)
+        return call
+
+    outcome, call = save_new(lambda: bool(key) and earlier() is not None, log, keep_loaded=True)
+    if outcome == CONFLICT:
+        return CONFLICT, None, None
+    if outcome == REPEATED:
+        call = earlier()
+        if call.show_id != show_id:
+            return KEY_REUSED, None, None
+        return outcome, call, show_with_calls(show_id)
+    full = with_calls_after_logging(call.show, call)
+    pushes.call_logged(call, full)
+    return outcome, call, full

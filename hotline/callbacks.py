@@ -1,6 +1,7 @@
 """The callback (回访): after the office verifies an item, it calls the caller
-back (when they left a phone) and records whether they were reached and their
-verdict. A dissatisfied verdict can reopen the item (重办) in the same step.
+(or the sender of the 代表码 message it came from) back, when they left a
+phone, and records whether they were reached and their verdict. A
+dissatisfied verdict can reopen the item (重办) in the same step.
 
 The public timeline shows the callback's date, whether the caller was reached
 and their verdict: never who they are. The office's own note about the call is
@@ -13,15 +14,24 @@ from flask_babel import lazy_gettext as _l
 
 from .commitments import FollowupError, _need_state, _touch, add_event, check_version
 from .extensions import db
+from .inbox import MessageSender
 from .models import CallerContact, Commitment, Event, EventKind, RatingValue, User
 from .status import State
 
 VERDICTS = tuple(v.value for v in RatingValue)
 
 
+def contact_of(commitment: Commitment) -> CallerContact | MessageSender | None:
+    """Private: who to call back, the caller or the message's sender. For staff
+    pages only (the item was loaded in the user's scope first)."""
+    if commitment.call_id is not None:
+        return db.session.get(CallerContact, commitment.call_id)
+    return db.session.get(MessageSender, commitment.message_id)
+
+
 def can_call_back(commitment: Commitment) -> bool:
-    """The caller left a phone number (read here, never shown)."""
-    contact = db.session.get(CallerContact, commitment.call_id)
+    """The caller (or sender) left a phone number (read here, never shown)."""
+    contact = contact_of(commitment)
     return contact is not None and bool((contact.phone or "").strip())
 
 

@@ -200,7 +200,17 @@ def restore_command(path, force) -> None:
 @with_appcontext
 def deliver_command(loop, interval) -> None:
     """Send the webhook deliveries that are due (and announce overdue items),
-    retrying failed ones with backoff; every attempt is recorded."""
-    from . import webhooks
+    retrying failed ones with backoff; every attempt is recorded. With --loop,
+    woken at once through Redis when HOTLINE_MESSAGE_QUEUE is set."""
+    from . import webhook_queue, webhooks
 
-    webhooks.run(current_app._get_current_object(), interval, once=not loop)
+    app = current_app._get_current_object()
+
+    def ready():
+        woken = f"Redis list {webhook_queue.list_key(app)}" if webhook_queue.enabled(app) else None
+        click.echo(
+            f"Webhook worker: pending deliveries sent; now waiting (at most {interval:g} s"
+            + (f", or until {woken} announces one)." if woken else ").")
+        )
+
+    webhooks.run(app, interval, once=not loop, ready=ready)

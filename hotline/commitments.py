@@ -456,7 +456,7 @@ def withdraw(
     return add_event(commitment, EventKind.WITHDRAWN, actor, note=reason, key=key)
 
 
-def withhold(event: Event, *, actor: User, reason: str) -> Event:
+def withhold(event: Event, *, actor: User, reason: str, key: str | None = None) -> Event:
     """Take an event's note and files off public view (a citizen's details slipped
     into them). Nothing is rewritten or deleted: the event stays as it was, a
     Redaction hides it from public pages, and a public "withheld" event with
@@ -471,5 +471,10 @@ def withhold(event: Event, *, actor: User, reason: str) -> Event:
     db.session.add(Redaction(event_id=event.id, reason=reason, actor_id=actor.id))
     _touch(event.commitment)
     return add_event(
-        event.commitment, EventKind.WITHHELD, actor, note=reason, data={"event_id": event.id}
+        event.commitment,
+        EventKind.WITHHELD,
+        actor,
+        note=reason,
+        data={"event_id": event.id},
+        key=key,
     )

@@ -45,6 +45,10 @@ def load(instance_path: str) -> dict:
         # Integration API: writes per token, and webhooks (README, "Integration API").
         "HOTLINE_API_RATE_LIMIT": os.environ.get("HOTLINE_API_RATE_LIMIT", "120 per minute"),
         "HOTLINE_WEBHOOK_WORKER": os.environ.get("HOTLINE_WEBHOOK_WORKER") == "1",
+        # How long a worker holds a delivery it is sending before another may retry it.
+        "HOTLINE_WEBHOOK_LEASE_SECONDS": float(
+            os.environ.get("HOTLINE_WEBHOOK_LEASE_SECONDS", "60")
+        ),
         # Plain http://127.0.0.1 endpoints, for tests and a local receiver only.
         "HOTLINE_WEBHOOK_ALLOW_LOCAL_HTTP": os.environ.get("HOTLINE_WEBHOOK_ALLOW_LOCAL_HTTP")
         == "1",

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from . import topics
+from .agenda import TopicSupport
 from .calls import record as record_call
 from .commitments import add_event
 from .extensions import db
@@ -257,8 +259,36 @@ def load(today: date, tz: str = "Asia/Shanghai") -> dict[str, str]:
             phone="13611170007",
         )
     )
+    _topics(upcoming, users)
     db.session.commit()
     return {u.username: u.role for u in users.values()}
+
+
+def _topics(show: Show, users: dict[str, User]) -> None:
+    """Topics collected with voters for the next show (走访选民定议题): the
+    office's, citizens' (published, and one waiting for moderation), some
+    support, and two on the agenda."""
+    db.session.flush()
+    host = users["host"]
+    topics.open_collection(show, host)
+    made = [topics.add(show, actor=host, text="老旧小区冬季供暖温度不达标", area=AREAS[1])]
+    for text, area in (
+        ("学校门口上下学时段交通拥堵", AREAS[0]),
+        ("背街小巷路灯不亮，夜间出行不安全", AREAS[2]),
+    ):
+        topic, _new = topics.propose(show, text=text, area=area)
+        db.session.flush()
+        topics.publish(topic, actor=host, text=text, area=area)
+        made.append(topic)
+    topics.propose(show, text="农贸市场周边占道经营", area=AREAS[3])
+    db.session.flush()
+    for topic, n in zip(made, (12, 7, 9), strict=True):
+        for i in range(n):  # stand-ins for the hashed browser ids of real supporters
+            key = f"{topic.id:04d}{i:060d}"
+            db.session.add(TopicSupport(topic_id=topic.id, browser_key=key, client_key=key))
+    for topic in (made[0], made[2]):
+        topics.choose(topic, actor=host)
+        db.session.flush()
 
 
 def _commitment(call, department, official, story, show_day, today, tz, users) -> None:

@@ -40,7 +40,14 @@ def merge(
     wanted = earlier_id if earlier_id and 0 < earlier_id <= MAX_ID else None
     earlier = db.session.get(Commitment, wanted) if wanted else None
     call = item.call
-    if earlier is None or earlier.call_id == call.id or earlier.state == State.WITHDRAWN:
+    if call is None:  # an item from a 代表码 message: no call to link
+        raise FollowupError("", _l("Only the items of calls can be linked (并单)."))
+    if (
+        earlier is None
+        or earlier.call is None
+        or earlier.call_id == call.id
+        or earlier.state == State.WITHDRAWN
+    ):
         raise FollowupError("earlier", _l("Give the number of an earlier item of another call."))
     first = earlier.call
     if first.received_at > call.received_at or (

@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DateRange, InputRequired, NumberRange, Optional
 
 from .extensions import db
-from .forms import LATEST_DEADLINE, VersionedForm, optional_id, text
+from .forms import LATEST_DEADLINE, KeyedForm, VersionedForm, optional_id, text
 from .models import Commitment, Department
 
 
@@ -123,6 +123,12 @@ class MergeForm(VersionedForm):
         validators=[InputRequired(_l("Give the earlier item's number.")), NumberRange(min=1)],
     )
     reason = text(_l("Why it is the same problem (public)"), 2000, area=True)
+
+
+class WithholdForm(KeyedForm):
+    """Withhold a timeline entry (an event, not the commitment: no version)."""
+
+    reason = text(_l("Reason (public)"), 2000, area=True)
 
 
 FORMS = {

@@ -273,11 +273,9 @@ def deadline_from(preset: str, picked: date | None, today: date) -> date | None:
     return picked
 
 
-class CommitForm(KeyedForm):
-    pledge = text(_l("The pledge, in the official's words"), 2000, required=True, area=True)
-    official_name = text(_l("Official's name"), 50, required=True)
-    official_title = text(_l("Official's title"), 100)
-    department = _department_choice(required=True)
+class DeadlineChoice:
+    """A deadline picked from the quick picks or as a date (a form's mixin)."""
+
     deadline_preset = RadioField(_l("Deadline"), choices=DEADLINE_PRESETS, default="30")
     deadline = DateField(_l("Deadline date"), validators=[Optional()])
 
@@ -299,6 +297,23 @@ class CommitForm(KeyedForm):
         else:
             return chosen
         return None
+
+
+class CommitForm(DeadlineChoice, KeyedForm):
+    pledge = text(_l("The pledge, in the official's words"), 2000, required=True, area=True)
+    official_name = text(_l("Official's name"), 50, required=True)
+    official_title = text(_l("Official's title"), 100)
+    department = _department_choice(required=True)
+
+
+class AssignForm(DeadlineChoice, KeyedForm):
+    """交办: a 代表码 message given to a department, with a deadline (all public)."""
+
+    summary = text(_l("Public summary of the message"), 500, required=True)
+    suggestion = text(
+        _l("What the department is asked to do (public)"), 2000, required=True, area=True
+    )
+    department = _department_choice(required=True)
 
 
 class CorrectCommitmentForm(VersionedForm):

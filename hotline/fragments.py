@@ -10,6 +10,10 @@ key because statuses ("due in 3 days") move at midnight. A change nobody
 pushes (an administrator renaming a department) shows within
 HOTLINE_FRAGMENT_CACHE_SECONDS, the lifetime of an entry; 0 turns the cache off.
 
+A whole public page can be cached the same way (`page`), for a viewer
+with nothing of their own on it: not signed in, no message flashed to them.
+Staff pages (their header, their CSRF token) always render.
+
 Each process keeps its own entries (bounded, least recently used dropped).
 """
 
@@ -20,7 +24,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, session
+from flask_login import current_user
 from markupsafe import Markup
 
 from . import live
@@ -36,8 +41,15 @@ class FragmentCache:
         self._entries: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, room: str, query: str, render: Callable[[], str]) -> Markup:
-        """`render` returns a rendered template block (already escaped HTML)."""
+    def get(
+        self,
+        room: str,
+        query: str,
+        render: Callable[[], str],
+        keep: Callable[[], bool] | None = None,
+    ) -> Markup:
+        """`render` returns a rendered template block (already escaped HTML);
+        what it rendered is kept only if `keep()` says so afterwards."""
         if self.seconds <= 0:
             self.renders += 1
             return Markup(render())  # noqa: S704 - a rendered template block
@@ -50,6 +62,8 @@ class FragmentCache:
                 self._entries.move_to_end(key)
                 return entry[1]
         html = Markup(render())  # noqa: S704 - a rendered template block
+        if keep is not None and not keep():
+            return html
         with self._lock:
             self.renders += 1
             self._entries[key] = (now + self.seconds, html)
@@ -68,4 +82,18 @@ def init_app(app: Flask) -> None:
 def cached(room: str, query: str, render: Callable[[], str]) -> Markup:
     """The fragment for `room` and `query` in this locale and on this date,
     rendered by `render` only when no viewer has asked for it since the last push."""
-    return current_app.extensions["hotline_fragments"].get(room, query, render)
+    return current_app.extensions["hotline_fragments"].get(room, query, render, keep=_no_token)
+
+
+def _no_token() -> bool:
+    # A CSRF token is one session's secret: HTML that carries one is never shared.
+    return current_app.config["WTF_CSRF_FIELD_NAME"] not in g
+
+
+def page(room: str, query: str, render: Callable[[], str]) -> str:
+    """The whole page for an anonymous viewer, like `cached`; anyone whose page
+    carries something of their own (a signed-in user, a flashed message) gets a
+    fresh render."""
+    if current_user.is_authenticated or session.get("_flashes"):
+        return render()
+    return cached(room, "page:" + query, render)

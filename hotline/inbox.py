@@ -13,7 +13,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
-from .models import Call, Deputy, Question, Show, User, utcnow
+from .models import Call, Commitment, Deputy, Question, Show, User, utcnow
 
 
 class MessageStatus(StrEnum):
@@ -21,6 +21,7 @@ class MessageStatus(StrEnum):
     ANSWERED = "answered"  # answered directly by the deputy (public answer)
     TOPIC = "topic"  # put forward as a topic for an upcoming show
     DECLINED = "declined"  # with a reason
+    ASSIGNED = "assigned"  # 交办: given to a department as a board item with a deadline
 
 
 class MessageEventKind(StrEnum):
@@ -28,6 +29,7 @@ class MessageEventKind(StrEnum):
     ANSWERED = "answered"
     TOPIC = "topic"
     DECLINED = "declined"
+    ASSIGNED = "assigned"  # 交办: data carries the board item's id
     NOTE = "note"  # 代表督办: the deputy's follow-up note
 
 
@@ -53,13 +55,19 @@ class DeputyMessage(db.Model):
     events: Mapped[list[MessageEvent]] = relationship(
         back_populates="message", order_by="MessageEvent.id", passive_deletes="all"
     )
+    # The board item it became (交办), if it was given to a department.
+    commitments: Mapped[list[Commitment]] = relationship(viewonly=True, order_by=Commitment.id)
 
     __mapper_args__ = {"version_id_col": version}
 
     @property
     def is_public(self) -> bool:
-        """Answered or put forward: its summary (never its text) may be shown."""
-        return self.status in (MessageStatus.ANSWERED, MessageStatus.TOPIC)
+        """Answered, put forward or given to a department: its summary (never its
+        text) may be shown."""
+        return self.status in PUBLIC_STATUSES
+
+
+PUBLIC_STATUSES = (MessageStatus.ANSWERED, MessageStatus.TOPIC, MessageStatus.ASSIGNED)
 
 
 class MessageSender(db.Model):
@@ -73,7 +81,8 @@ class MessageSender(db.Model):
 
 
 class MessageEvent(db.Model):
-    """Append-only history of a message, written in the same transaction as the change."""
+    """Append-only history of a message, written in the same transaction as the
+    change. Like Event, the database refuses UPDATE and DELETE."""
 
     __tablename__ = "message_events"
 

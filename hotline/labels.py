@@ -91,6 +91,7 @@ def event_label(kind: str) -> str:
         "reassigned": _("Reassigned to another department"),
         "dispute_refused": _("Dispute refused: the department keeps the item"),
         "merged": _("Linked to the same problem (并单)"),
+        "assigned": _("Given to the department through the deputy code (代表码交办)"),
     }.get(kind, kind)
 
 
@@ -204,6 +205,14 @@ def item_title(item) -> str:
     return _("Commitment #%(id)d", id=item.id)
 
 
+def source_text(item) -> str:
+    """Where a board item came from: its show and call, or a message through a
+    deputy's 代表码 (public fields only: never the message's text or sender)."""
+    if item.call is None:
+        return _("Deputy code (代表码) of %(name)s", name=item.message.deputy.name)
+    return _("%(show)s, call #%(n)d", show=item.call.show.title, n=item.call.number)
+
+
 def reference_code_notice(number: int, code: str) -> str:
     """What the desk reads out to the caller (shown once: the code is not stored)."""
     return _(
@@ -228,6 +237,7 @@ def message_event_label(kind: str) -> str:
         "answered": _("Answered by the deputy"),
         "topic": _("Put forward as a topic for a show"),
         "declined": _("Declined"),
+        "assigned": _("Given to a department (交办)"),
         "note": _("Deputy follow-up (代表督办)"),
     }.get(kind, kind)
 
@@ -239,7 +249,41 @@ def message_status_label(status: str) -> str:
         "answered": _("Answered by the deputy"),
         "topic": _("Put forward as a topic for a show"),
         "declined": _("Declined"),
+        "assigned": _("Given to a department (交办)"),
     }.get(status, status)
+
+
+def topic_source_label(source: str) -> str:
+    """Where a show's topic came from (public)."""
+    return {
+        "citizen": _("Proposed by a citizen"),
+        "message": _("From a message to a deputy (代表码)"),
+        "question": _("From a citizen's question"),
+        "staff": _("Added by the office"),
+    }.get(source, source)
+
+
+def topic_status_label(status: str) -> str:
+    return {
+        "proposed": _("Waiting for moderation"),
+        "published": _("Published"),
+        "rejected": _("Rejected"),
+    }.get(status, status)
+
+
+def topic_event_label(kind: str) -> str:
+    """An entry in the record of a show's topics (the desk)."""
+    return {
+        "opened": _("Topic collection opened"),
+        "closed": _("Topic collection closed"),
+        "proposed": _("Proposed by a citizen"),
+        "added": _("Topic added"),
+        "published": _("Published"),
+        "rejected": _("Rejected"),
+        "chosen": _("Put on the agenda"),
+        "unchosen": _("Taken off the agenda"),
+        "moved": _("Moved on the agenda"),
+    }.get(kind, kind)
 
 
 def audit_action_label(action: str) -> str:

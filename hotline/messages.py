@@ -1,17 +1,20 @@
-"""Changes to 代表码 messages, and the deputy's follow-up note (代表督办) on the
-items of the calls they carried. Each change writes its event in the same
-session as the change; callers commit. Who may act is decided by the caller's
-scoped query (queries/deputies.py); these functions check the state."""
+"""Changes to 代表码 messages (answered, put forward, declined, or given to a
+department: 交办), and the deputy's follow-up note (代表督办) on their items.
+Each change writes its event in the same session as the change; callers
+commit. Who may act is decided by the caller's scoped query
+(queries/deputies.py); these functions check the state."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 
-from . import refcodes
+from . import refcodes, topics
 from .commitments import _touch, add_event
 from .extensions import db
 from .inbox import DeputyMessage, MessageEvent, MessageEventKind, MessageSender, MessageStatus
-from .models import Commitment, Event, EventKind, Show, ShowStatus, User
+from .models import Commitment, Department, Event, EventKind, ItemKind, Show, ShowStatus, User
 from .status import State
 
 
@@ -63,7 +66,8 @@ def answer(message: DeputyMessage, *, actor: User, summary: str, answer: str) ->
 
 
 def put_forward(message: DeputyMessage, *, actor: User, summary: str, show: Show) -> None:
-    """Put forward as a topic for an upcoming show (the summary is public)."""
+    """Put forward as a topic for an upcoming show (the summary is public): it
+    is one of the show's published topics (topics.py), its area beside it."""
     _need_new(message)
     if show.status != ShowStatus.SCHEDULED:
         raise NotAllowed(_l("Choose a show that has not started yet."))
@@ -71,6 +75,7 @@ def put_forward(message: DeputyMessage, *, actor: User, summary: str, show: Show
     message.show_id = show.id
     message.status = MessageStatus.TOPIC
     _event(message, MessageEventKind.TOPIC, actor, show_id=show.id)
+    topics.from_message(message, show, actor)
 
 
 def decline(message: DeputyMessage, *, actor: User, reason: str) -> None:
@@ -80,13 +85,61 @@ def decline(message: DeputyMessage, *, actor: User, reason: str) -> None:
     _event(message, MessageEventKind.DECLINED, actor, note=message.reason)
 
 
+def assign(
+    message: DeputyMessage,
+    *,
+    actor: User,
+    summary: str,
+    suggestion: str,
+    department_id: int | None,
+    deadline: date,
+) -> Commitment:
+    """交办: the message becomes a board item of the department, due by the
+    deadline: the same follow-up, board and scorecard as any item, its source
+    the deputy's 代表码. What the department must do and the summary are public;
+    the message's text and sender never are. The item's first public event and
+    the message's record are written together."""
+    _need_new(message)
+    department = db.session.get(Department, department_id) if department_id else None
+    if department is None or not department.active:
+        raise NotAllowed(_l("Choose a department."))
+    message.summary = _need(summary)
+    item = Commitment(
+        message=message,
+        kind=ItemKind.REFERRAL,  # 转办事项: given to the department, no official's pledge
+        department_id=department.id,
+        pledge=_need(suggestion),
+        official_name="",
+        official_title="",
+        deadline=deadline,
+        original_deadline=deadline,
+        state=State.OPEN,
+    )
+    message.status = MessageStatus.ASSIGNED
+    db.session.add(item)
+    db.session.flush()  # its id, for the message's record
+    data = {"deadline": deadline.isoformat(), "deputy_id": message.deputy_id}
+    add_event(item, EventKind.ASSIGNED, actor, note=item.pledge, data=data)
+    _event(
+        message,
+        MessageEventKind.ASSIGNED,
+        actor,
+        note=item.pledge,
+        commitment_id=item.id,
+        department_id=department.id,
+        deadline=deadline.isoformat(),
+    )
+    return item
+
+
 def note(message: DeputyMessage, *, actor: User, text: str) -> None:
     """A follow-up note on the message's record (staff only)."""
     _event(message, MessageEventKind.NOTE, actor, note=_need(text))
 
 
 def deputy_note(commitment: Commitment, *, actor: User, text: str) -> Event:
-    """代表督办: the deputy who carried the call follows up; a public event."""
+    """代表督办: the deputy follows up one of their items (of a call they carried,
+    or given to a department from their 代表码); a public event."""
     if commitment.state == State.WITHDRAWN:
         raise NotAllowed(_l("A withdrawn item takes no note."))
     event = add_event(commitment, EventKind.DEPUTY_NOTE, actor, note=_need(text))

@@ -9,10 +9,12 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     Column,
     ForeignKey,
     String,
@@ -27,8 +29,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .extensions import db
 from .status import PublicStatus, State, public_status
 
+if TYPE_CHECKING:
+    from .inbox import DeputyMessage
+
 # Ids are 32-bit integers on PostgreSQL: a larger one in a URL or a form is no row.
 MAX_ID = 2**31 - 1
+ONE_SOURCE = "(call_id IS NULL) <> (message_id IS NULL)"  # a board item's source
 
 
 def utcnow() -> datetime:
@@ -92,6 +98,7 @@ class EventKind(StrEnum):
     REASSIGNED = "reassigned"  # the office gave the item to another department
     DISPUTE_REFUSED = "dispute_refused"
     MERGED = "merged"  # 并单: its call is the same problem as an earlier call's
+    ASSIGNED = "assigned"  # 交办: a 代表码 message's first event (its "created")
 
 
 class RatingValue(StrEnum):
@@ -318,10 +325,15 @@ class CallerContact(db.Model):
 
 
 class Commitment(db.Model):
+    """A board item. Its source is a call (made or referred on air) or a message
+    sent through a deputy's 代表码 and given to a department (交办): one, never both."""
+
     __tablename__ = "commitments"
+    __table_args__ = (CheckConstraint(ONE_SOURCE, name="ck_commitments_one_source"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("deputy_messages.id"), index=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
     # A commitment made on air, or a referral (what will be verified is its pledge).
     kind: Mapped[str] = mapped_column(
@@ -345,7 +357,8 @@ class Commitment(db.Model):
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     version: Mapped[int] = mapped_column(default=1)
 
-    call: Mapped[Call] = relationship(back_populates="commitments")
+    call: Mapped[Call | None] = relationship(back_populates="commitments")
+    message: Mapped[DeputyMessage | None] = relationship()
     department: Mapped[Department] = relationship()
     events: Mapped[list[Event]] = relationship(
         back_populates="commitment", order_by="Event.id", passive_deletes="all"
@@ -475,18 +488,3 @@ class Question(db.Model):
 
     show: Mapped[Show] = relationship()
     call: Mapped[Call | None] = relationship()
-
-
-class OnAir(db.Model):
-    """What the moderator put on air for a show (the overlay shows it), kept in the
-    database for a reloaded overlay or a restarted server. One row per show."""
-
-    __tablename__ = "on_air"
-
-    show_id: Mapped[int] = mapped_column(
-        ForeignKey("shows.id", ondelete="CASCADE"), primary_key=True
-    )
-    kind: Mapped[str] = mapped_column(String(20), default="", server_default="")
-    item_id: Mapped[int | None]
-    since: Mapped[datetime | None]
-    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

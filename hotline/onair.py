@@ -9,7 +9,8 @@ from datetime import date
 from sqlalchemy import select
 
 from .extensions import db
-from .models import Call, Commitment, OnAir, OnAirKind, Show, User, utcnow
+from .models import Call, Commitment, OnAirKind, Show, User, utcnow
+from .records import OnAir
 
 
 def belongs(show: Show, kind: OnAirKind, item_id: int, today: date) -> bool:

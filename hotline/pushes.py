@@ -23,6 +23,7 @@ from .queries.desk import department_calls, queued_questions
 from .queries.followup import dashboard_data
 from .queries.onair import on_air_card, overlay_context, shows_showing
 from .queries.shows import show_with_calls
+from .queries.topics import desk_summary, on_show_page
 from .web import render_block
 
 BOARD = "board/index.html"
@@ -187,6 +188,7 @@ def show_status_changed(show: Show) -> None:
         render=lambda: CALL_FORM_LOADER.format(url_for("desk.call_form", show_id=show.id)),
     )
     questions_changed(show)
+    topics_changed(show)  # collection ends when the show starts
     # A department's console lists its calls of live shows (with a "live"
     # badge) and those still waiting: it changes only where this show has
     # calls routed to it. Nothing else on it depends on this show.
@@ -228,6 +230,32 @@ def questions_changed(show: Show) -> None:
         swap="outerHTML",
         render=lambda: render_block(CONSOLE, "questions", show=show, questions=questions()),
     )
+
+
+@_batched
+def topics_changed(show: Show, *, public: bool = True) -> None:
+    """A show's topics changed: every desk on the show (waiting for moderation,
+    the agenda) and, unless only the desk's side changed (a new proposal, a
+    rejection), the show page's topics (议题)."""
+    _require_committed()
+    room = f"show:{show.id}"
+    summary = _once(lambda: desk_summary(show))
+    live.publish(
+        live.STAFF,
+        room,
+        target="#desk-topics",
+        swap="outerHTML",
+        render=lambda: render_block(CONSOLE, "topics", show=show, topics=summary()),
+    )
+    if public:
+        shown = _once(lambda: on_show_page(show))
+        live.publish(
+            live.PUBLIC,
+            room,
+            target="#show-topics",
+            swap="outerHTML",
+            render=lambda: render_block(SHOW_PAGE, "show_topics", show=show, **shown()),
+        )
 
 
 # --- on air: the broadcast overlay ------------------------------------------------
@@ -277,12 +305,13 @@ def commitment_made(commitment: Commitment) -> None:
 @_batched
 def commitment_changed(commitment: Commitment) -> None:
     """A commitment was made or changed: the board, its own page and the
-    public row of the call it came from."""
+    public row of the call it came from (an item from a 代表码 message has none)."""
     _require_committed()
     item = public_commitment(commitment.id)
     _board(changed=item.id)
     _timeline(item)
-    _public_call_row(item.call)
+    if item.call is not None:
+        _public_call_row(item.call)
     for show_id in shows_showing(item):  # the ticker, or its card on air
         _overlay(show_id)
     if item.events and item.events[-1].kind == EventKind.VERIFIED:

@@ -1,6 +1,6 @@
 """What the system keeps about its own working, beside the domain: staff
-sign-in sessions, the audit trail, live sequence numbers and the office's
-settings."""
+sign-in sessions, the audit trail, live sequence numbers, the office's
+settings and what is on air for each show's overlay."""
 
 from __future__ import annotations
 
@@ -97,3 +97,18 @@ class Setting(db.Model):
     value: Mapped[int]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class OnAir(db.Model):
+    """What the moderator put on air for a show (the overlay shows it), kept in the
+    database for a reloaded overlay or a restarted server. One row per show."""
+
+    __tablename__ = "on_air"
+
+    show_id: Mapped[int] = mapped_column(
+        ForeignKey("shows.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    item_id: Mapped[int | None]
+    since: Mapped[datetime | None]
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

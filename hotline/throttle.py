@@ -1,6 +1,7 @@
-"""The abuse limits citizens' submissions share: a question to a show and a
-message through a deputy's 代表码 count against the same per-address limit,
-and each target (a show, a deputy) has its own cap."""
+"""The abuse limits citizens' submissions share: a question to a show, a
+message through a deputy's 代表码 and a topic proposed for a show count
+against the same per-address limit, and each target (a show, a deputy) has
+its own cap. Support for topics has a per-address limit of its own."""
 
 from __future__ import annotations
 
@@ -20,10 +21,20 @@ def submission_wait(scope: str, target_id: int, cap_setting: str, cap_default: s
     whole venue may share one Wi-Fi or carrier address), capped per target so
     a flood cannot bury the moderator or the deputy."""
     config = current_app.config
-    limits = (
+    return _wait(
         (parse(config.get("HOTLINE_QUESTION_LIMIT", "20 per hour")), "ask", get_remote_address()),
         (parse(config.get(cap_setting, cap_default)), scope, str(target_id)),
     )
+
+
+def address_wait(scope: str, setting: str, default: str) -> int | None:
+    """Seconds this address must wait before doing `scope` again, or None (and
+    the attempt is counted)."""
+    limit = parse(current_app.config.get(setting, default))
+    return _wait((limit, scope, get_remote_address()))
+
+
+def _wait(*limits) -> int | None:
     for item, *key in limits:
         if not limiter.limiter.test(item, *key):
             reset = limiter.limiter.get_window_stats(item, *key).reset_time

@@ -5,7 +5,8 @@ transaction commits, one delivery row per subscribed endpoint is written in the
 same commit (a `before_commit` hook), so a change and its notifications are
 saved together or not at all. Nothing is sent inside the request: `flask
 --app hotline deliver` (or the greenlet wsgi.py starts) sends what is due,
-signs it, records each attempt and retries with backoff.
+signs it, records each attempt and retries with backoff. The rows are the
+queue; Redis, when configured, only wakes the worker (hotline/webhook_queue.py).
 
 A payload carries public fields only. The caller's name and phone go only to an
 endpoint the office marked as the department's own system, for a call of that
@@ -27,9 +28,10 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import JSON, ForeignKey, String, Text, event, select
+from sqlalchemy import JSON, ForeignKey, String, Text, event, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from . import webhook_queue
 from .extensions import db
 from .models import Call, CallerContact, Commitment, EventKind, utcnow
 
@@ -55,6 +57,7 @@ EVENT_TYPES = (
 BY_EVENT_KIND = {
     EventKind.CREATED: (COMMITMENT_MADE,),
     EventKind.REFERRED: (COMMITMENT_MADE,),
+    EventKind.ASSIGNED: (COMMITMENT_MADE,),  # 交办 from a 代表码 message
     EventKind.EXTENSION_GRANTED: (EXTENSION_DECIDED,),
     EventKind.EXTENSION_REFUSED: (EXTENSION_DECIDED,),
     EventKind.COMPLETION_REPORTED: (STATUS_CHANGED,),
@@ -169,6 +172,7 @@ def commitment_data(item: Commitment) -> dict:
     return {
         "id": item.id,
         "kind": str(item.kind),
+        "source": "call" if item.call_id is not None else "deputy_code",
         "call_id": item.call_id,
         "show_id": item.call.show_id if item.call else None,
         "department_id": item.department_id,
@@ -210,7 +214,7 @@ def _subscribers(kind: str, session: Session) -> list[Webhook]:
 
 
 def queue(kind: str, item, session: Session, dedup: str | None = None, **extra) -> int:
-    made = 0
+    made = []
     for hook in _subscribers(kind, session):
         if dedup and session.scalar(
             select(WebhookDelivery.id).where(
@@ -219,9 +223,12 @@ def queue(kind: str, item, session: Session, dedup: str | None = None, **extra) 
         ):
             continue
         body = json.dumps(payload(kind, item, hook, extra), ensure_ascii=False, sort_keys=True)
-        session.add(WebhookDelivery(webhook_id=hook.id, event=kind, body=body, dedup=dedup))
-        made += 1
-    return made
+        made.append(WebhookDelivery(webhook_id=hook.id, event=kind, body=body, dedup=dedup))
+    if made:
+        session.add_all(made)
+        session.flush()  # their ids, for the worker's doorbell once this commits
+        webhook_queue.announce(session, [d.id for d in made])
+    return len(made)
 
 
 @event.listens_for(Session, "before_commit")
@@ -280,6 +287,7 @@ def backoff(attempts: int) -> timedelta:
 
 
 def send(delivery: WebhookDelivery, now: datetime) -> bool:
+    """One attempt at a delivery this worker has claimed (which counted it)."""
     timestamp = int(time.time())
     # The URL was checked when registered: https (or the local test receiver).
     request = urllib.request.Request(  # noqa: S310
@@ -288,7 +296,6 @@ def send(delivery: WebhookDelivery, now: datetime) -> bool:
         headers=headers_for(delivery, timestamp),
         method="POST",
     )
-    delivery.attempts += 1
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
             delivery.last_status_code = response.status
@@ -315,31 +322,73 @@ def send(delivery: WebhookDelivery, now: datetime) -> bool:
     return ok
 
 
+def lease() -> timedelta:
+    """How long a claimed delivery is one worker's: longer than a send can take."""
+    return timedelta(seconds=current_app.config["HOTLINE_WEBHOOK_LEASE_SECONDS"])
+
+
+def claim(delivery_id: int, now: datetime) -> bool:
+    """Take a due delivery for this worker, for a lease; False when another
+    worker took it first or it was sent meanwhile. Committed at once, so every
+    other worker sees the claim (see hotline/webhook_queue.py)."""
+    taken = db.session.execute(
+        update(WebhookDelivery)
+        .where(
+            WebhookDelivery.id == delivery_id,
+            WebhookDelivery.status == PENDING,
+            WebhookDelivery.next_attempt_at <= now,
+        )
+        # The attempt counts from here: a worker killed while sending still used one.
+        .values(next_attempt_at=now + lease(), attempts=WebhookDelivery.attempts + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return taken == 1
+
+
 def deliver_due(now: datetime | None = None, limit: int = 100) -> int:
-    """Send every pending delivery that is due; returns how many succeeded."""
+    """Send every pending delivery that is due and not another worker's;
+    returns how many succeeded."""
     now = now or utcnow()
     due = db.session.scalars(
-        select(WebhookDelivery)
+        select(WebhookDelivery.id)
         .where(WebhookDelivery.status == PENDING, WebhookDelivery.next_attempt_at <= now)
         .order_by(WebhookDelivery.id)
         .limit(limit)
     ).all()
     sent = 0
-    for delivery in due:
-        sent += send(delivery, now)
+    for delivery_id in due:
+        if not claim(delivery_id, now):
+            continue
+        sent += send(db.session.get(WebhookDelivery, delivery_id, populate_existing=True), now)
         db.session.commit()  # each attempt is on the record at once
     return sent
 
 
-def run(app, interval: float = 5.0, once: bool = False, sleep=time.sleep) -> None:
-    """The delivery loop of `flask deliver --loop` and of wsgi.py's worker."""
+def seconds_to_next(now: datetime, interval: float) -> float:
+    """How long a worker may wait: until the next retry (or lease) falls due,
+    at most `interval`."""
+    due = db.session.scalar(
+        select(func.min(WebhookDelivery.next_attempt_at)).where(WebhookDelivery.status == PENDING)
+    )
+    if due is None:
+        return interval
+    return max(0.5, min(interval, (due - now).total_seconds()))
+
+
+def run(app, interval: float = 5.0, once: bool = False, sleep=time.sleep, ready=None) -> None:
+    """The delivery loop of `flask deliver --loop` and of wsgi.py's worker: a
+    round at once (everything pending, after a restart too), then each time
+    Redis announces new deliveries, a retry falls due or `interval` passes."""
     from .clock import today
 
     while True:
         with app.app_context():
+            wait = interval
             try:
                 queue_overdue(today())
                 deliver_due()
+                wait = seconds_to_next(utcnow(), interval)
             except Exception:  # one bad round must not stop deliveries for good
                 db.session.rollback()
                 log.exception("webhook delivery round failed")
@@ -347,4 +396,7 @@ def run(app, interval: float = 5.0, once: bool = False, sleep=time.sleep) -> Non
                 db.session.remove()
         if once:
             return
-        sleep(interval)
+        if ready is not None:
+            ready()
+            ready = None
+        webhook_queue.wait(app, wait, sleep)

@@ -54,9 +54,14 @@ def addresses(wsgi_server, browser):
         "report": "/lists/report",
         "track": "/track",
         "overlay": f"{show}/overlay",
+        "topics": f"{show}/topics",
     }
     staff = {
-        "host": {"desk": "/desk/", "desk console": "/desk" + show},
+        "host": {
+            "desk": "/desk/",
+            "desk console": "/desk" + show,
+            "desk topics": "/desk" + show + "/topics",
+        },
         "housing": {"department console": "/desk/department"},
         "office": {
             "follow-up dashboard": "/followup/",

@@ -1,5 +1,6 @@
-"""The events table is append-only at the database level: an attempt to edit or
-delete an Event through the ORM fails and nothing changes (SQLite and PostgreSQL)."""
+"""The events tables are append-only at the database level: an attempt to edit
+or delete an Event (or a 代表码 message's MessageEvent) through the ORM fails
+and nothing changes (SQLite and PostgreSQL)."""
 
 from pathlib import Path
 
@@ -8,9 +9,10 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 from sqlalchemy.exc import DatabaseError
 
-from hotline import create_app, demo
+from hotline import create_app, demo, messages
 from hotline.extensions import db
-from hotline.models import Event
+from hotline.inbox import MessageEvent
+from hotline.models import Deputy, Event
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -39,9 +41,34 @@ def _check_orm_cannot_rewrite_history() -> None:
     assert db.session.scalar(select(func.count(Event.id))) == total + 1
 
 
+def _check_message_history_cannot_be_rewritten() -> None:
+    deputy_id = db.session.scalar(select(Deputy.id).limit(1))
+    messages.receive(deputy_id, text="路灯坏了", area="东港村", name="", phone="")
+    db.session.commit()
+    first = db.session.scalar(select(MessageEvent).order_by(MessageEvent.id.desc()).limit(1))
+    event_id, message_id = first.id, first.message_id
+    total = db.session.scalar(select(func.count(MessageEvent.id)))
+
+    first.note = "rewritten"
+    with pytest.raises(DatabaseError, match="append-only"):
+        db.session.commit()
+    db.session.rollback()
+    db.session.delete(db.session.get(MessageEvent, event_id))
+    with pytest.raises(DatabaseError, match="append-only"):
+        db.session.commit()
+    db.session.rollback()
+
+    db.session.expire_all()
+    assert db.session.get(MessageEvent, event_id).note == ""
+    db.session.add(MessageEvent(message_id=message_id, kind="note", note="代表已联系"))
+    db.session.commit()
+    assert db.session.scalar(select(func.count(MessageEvent.id))) == total + 1
+
+
 def test_orm_cannot_edit_or_delete_events_on_sqlite(app):
     with app.app_context():
         _check_orm_cannot_rewrite_history()
+        _check_message_history_cannot_be_rewritten()
 
 
 @pytest.mark.postgres
@@ -58,5 +85,6 @@ def test_orm_cannot_edit_or_delete_events_on_postgresql(postgres_database):
         upgrade(directory=MIGRATIONS)
         demo.load(demo.date.today(), "Asia/Shanghai")
         _check_orm_cannot_rewrite_history()
+        _check_message_history_cannot_be_rewritten()
         db.session.remove()
         db.engine.dispose()

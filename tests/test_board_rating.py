@@ -140,11 +140,13 @@ def test_clearing_the_cookie_does_not_give_a_second_rating(app, client, monkeypa
     neighbour.environ_base["REMOTE_ADDR"] = "10.0.0.7"
     assert neighbour.post_form(f"/commitments/{cid}/rate", {"value": "basic"}).status_code == 302
     assert count(app, cid) == 2
+    import hotline.public.browser as browsers
     import hotline.public.commitments as ratings
 
     with app.app_context():
         tomorrow = local_today() + timedelta(days=1)
     monkeypatch.setattr(ratings, "today", lambda: tomorrow)
+    monkeypatch.setattr(browsers, "today", lambda: tomorrow)  # the connection's day
     client.delete_cookie("hotline_browser")
     assert client.post_form(f"/commitments/{cid}/rate", {"value": "basic"}).status_code == 302
     assert count(app, cid) == 3

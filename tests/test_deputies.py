@@ -160,3 +160,49 @@ def test_a_topic_for_a_show_that_is_over_says_so(app, client, pair):
     assert r.status_code == 422 and "请选择尚未开始的场次" in r.text
     with app.app_context():
         assert db.session.get(DeputyMessage, three).status == "new"
+
+
+def cjk_font_families() -> list[str]:
+    """The installed fonts that cover Chinese (fontconfig), names without spaces."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("fc-list"):
+        return []
+    listed = subprocess.run(
+        ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False
+    ).stdout
+    names = {n.strip() for line in listed.splitlines() for n in line.split(",")}
+    return sorted(n.replace(" ", "") for n in names if n and n.isascii())
+
+
+@pytest.mark.browser
+def test_the_poster_prints_on_one_a4_page_in_chinese(browser, live_server):
+    """Chromium prints the poster to PDF: one A4 page whose text holds the
+    deputy's name and 代表码, set in an installed CJK font (not boxes)."""
+    import io
+
+    from conftest import need
+    from pypdf import PdfReader
+
+    families = cjk_font_families()
+    need(bool(families), "no CJK font installed (scripts/ensure-fonts.sh installs one)")
+    with live_server.app.app_context():
+        person = db.session.scalar(select(Deputy).where(Deputy.active).order_by(Deputy.id))
+        deputy_id, name = person.id, person.name
+    page = browser.new_page()
+    try:
+        page.goto(f"{live_server}/deputies/{deputy_id}/poster")
+        page.locator("#poster .poster-qr").wait_for()
+        pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    finally:
+        page.close()
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    text = reader.pages[0].extract_text().replace(" ", "").replace("\n", "")
+    assert name in text and "代表码" in text and "扫码" in text
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    used = {str(fonts[key].get_object().get("/BaseFont", "")) for key in fonts}
+    assert any(family in font for font in used for family in families), used

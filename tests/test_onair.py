@@ -9,7 +9,8 @@ from desk_support import HOUSING, calls_of, commit, log
 from sqlalchemy import select
 
 from hotline.extensions import db
-from hotline.models import Call, Commitment, OnAir, Show, ShowStatus
+from hotline.models import Call, Commitment, Show, ShowStatus
+from hotline.records import OnAir
 
 
 def _put(client, show_id, kind, item, **extra):

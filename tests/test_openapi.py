@@ -224,3 +224,61 @@ def test_generated_requests(app, path, mode):
         )
 
     run()
+
+
+# --- the integration API's writes ---------------------------------------------------------
+
+
+def test_every_follow_up_write_documents_its_form_fields_and_the_file(app, spec):
+    """The document is made from the same action table as the routes; its fields
+    are the forms' own, and the evidence file is a multipart file part only."""
+    from hotline.followup_actions import ACTIONS, WITH_EVIDENCE
+    from hotline.followup_forms import FORMS
+
+    with app.test_request_context("/"):
+        for name, action in ACTIONS.items():
+            operation = spec["paths"][f"/api/v1/commitments/{{commitment_id}}/{action.path}"]
+            content = operation["post"]["requestBody"]["content"]
+            form = FORMS[name](formdata=None, meta={"csrf": False})
+            fields = {field.short_name for field in form} - {"idem"}
+            as_json = set(content["application/json"]["schema"]["properties"])
+            if name in WITH_EVIDENCE:
+                multipart = content["multipart/form-data"]
+                assert set(multipart["schema"]["properties"]) == fields, name
+                evidence = multipart["schema"]["properties"]["evidence"]
+                assert evidence["contentMediaType"] == "application/octet-stream"
+                assert "image/png" in multipart["encoding"]["evidence"]["contentType"]
+                assert as_json == fields - {"evidence"}, name
+            else:
+                assert "multipart/form-data" not in content, name
+                assert as_json == fields, name
+            roles = operation["post"]["description"]
+            assert all(role in roles for role in action.roles), name
+
+
+def test_follow_up_write_responses_match_the_document(app, spec):
+    from api_support import HOUSING, api_post, make_token
+    from test_followup import make_commitment
+
+    from hotline.extensions import db
+    from hotline.models import Commitment
+
+    housing = make_token(app, "housing", "liaison", department_id=HOUSING)
+    cid = make_commitment(app)
+    with app.app_context():
+        version = db.session.get(Commitment, cid).version
+    path = "/api/v1/commitments/{commitment_id}/progress"
+    url = f"/api/v1/commitments/{cid}/progress"
+    answers = [
+        api_post(app, url, housing, {"note": "进展", "version": version}, key="1"),
+        api_post(app, url, housing, {"note": "进展", "version": version}, key="1"),
+        api_post(app, url, housing, {"note": "进展", "version": version}, key="2"),
+        api_post(app, url, housing, {"note": "进展", "percent": 101, "version": version + 1}),
+        app.test_client().post(url, json={}),
+    ]
+    assert [r.status_code for r in answers] == [200, 200, 409, 422, 401]
+    for response in answers:
+        documented = spec["paths"][path]["post"]["responses"][str(response.status_code)]
+        schema = documented["content"]["application/json"]["schema"]
+        errors = [e.message for e in validator(spec, schema).iter_errors(response.get_json())]
+        assert errors == [], (response.status_code, errors)

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 
 from hotline import onair, pushes
 from hotline.extensions import db
+from hotline.inbox import DeputyMessage
 from hotline.models import Call, CallerContact, Commitment, Deputy, OnAirKind, Question, Show
 
 
@@ -29,6 +30,34 @@ def seed_private_data(app) -> list[str]:
             db.session.add(Question(show_id=show_id, text="问题", name=name, phone=phone))
             secrets += [name, phone]
         db.session.commit()
+        secrets += _topics_from_private_sources()
+    return secrets
+
+
+def _topics_from_private_sources() -> list[str]:
+    """The scheduled show's topics also come from a 代表码 message and from a
+    question, each with a sender's name and phone (and words as sent) that
+    never reach the topic page, the show page or the rundown."""
+    from hotline import messages, topics
+
+    secrets = []
+    show = db.session.scalar(select(Show).where(Show.status == "scheduled").limit(1))
+    deputy_id = db.session.scalar(select(Deputy.id).limit(1))
+    name, phone, text = "留言人丙丙", "17700000077", "留言原文不公开"
+    messages.receive(deputy_id, text=text, area="", name=name, phone=phone)
+    db.session.flush()
+    from hotline.inbox import DeputyMessage
+
+    message = db.session.scalar(select(DeputyMessage).where(DeputyMessage.text == text))
+    messages.put_forward(message, actor=None, summary="代表码转来的议题", show=show)
+    question = Question(
+        show_id=show.id, text="提问原文不公开", name="提问人丁丁", phone="16600000066"
+    )
+    db.session.add(question)
+    db.session.flush()
+    topics.from_question(question, show, actor=None, text="提问转来的议题", area="")
+    db.session.commit()
+    secrets += [name, phone, text, "提问人丁丁", "16600000066", "提问原文不公开"]
     return secrets
 
 
@@ -100,6 +129,52 @@ def add_loop_items(app) -> list[str]:
     return [f"/track/{code}" for code in codes]
 
 
+def add_code_messages(app) -> tuple[list[str], list[str]]:
+    """Messages through each deputy's 代表码, from senders with unique names and
+    phones (and private texts): one new, answered, put forward, declined and
+    given to a department (交办, then followed up). Returns (secrets, their
+    /track pages)."""
+    from datetime import timedelta
+
+    from hotline import messages
+    from hotline.clock import today
+    from hotline.commitments import post_progress
+    from hotline.models import Department, ShowStatus
+
+    secrets, urls = [], []
+    with app.test_request_context("/"):
+        deputies = db.session.scalars(select(Deputy).where(Deputy.active)).all()
+        show = db.session.scalar(select(Show).where(Show.status == ShowStatus.SCHEDULED))
+        department = db.session.scalar(select(Department).where(Department.active).limit(1))
+        for person in deputies:
+            for n, fate in enumerate(("new", "answered", "topic", "declined", "assigned")):
+                name, phone = f"留言人{person.id:03d}{n}丙", f"1770{person.id:03d}{n:04d}"
+                text = f"私密留言内容{person.id:03d}{n}：住在某楼某室"
+                code = messages.receive(person.id, text=text, area="东港村", name=name, phone=phone)
+                secrets += [name, phone, text]
+                urls.append(f"/track/{code}")
+                db.session.flush()
+                message = db.session.scalar(select(DeputyMessage).where(DeputyMessage.text == text))
+                if fate == "answered":
+                    messages.answer(message, actor=None, summary="路灯维修", answer="已修好")
+                elif fate == "topic":
+                    messages.put_forward(message, actor=None, summary="公路养护", show=show)
+                elif fate == "declined":
+                    messages.decline(message, actor=None, reason="不属于本辖区")
+                elif fate == "assigned":
+                    item = messages.assign(
+                        message,
+                        actor=None,
+                        summary="村口路灯损坏",
+                        suggestion="请修复村口路灯",
+                        department_id=department.id,
+                        deadline=today() + timedelta(days=30),
+                    )
+                    post_progress(item, actor=None, note="已安排", version=item.version)
+        db.session.commit()
+    return secrets, urls
+
+
 def public_urls(app) -> list[str]:
     with app.app_context():
         commitments = db.session.scalars(select(Commitment.id)).all()
@@ -146,9 +221,13 @@ def public_urls(app) -> list[str]:
     urls += [f"/shows/{s}" for s in shows]
     urls += [f"/shows/{s}/ask" for s in shows]
     urls += [f"/shows/{s}/rundown" for s in shows]
+    urls += [f"/shows/{s}/topics" for s in shows]
     for layout in ("lower-third", "ticker", "totals", "rundown"):
         urls += [f"/shows/{s}/overlay?layout={layout}" for s in shows]
-    urls += [f"/deputies/{d}" for d in deputies]
+    for d in deputies:  # the deputy's page, code, form and poster
+        urls += [f"/deputies/{d}", f"/deputies/{d}/message", f"/deputies/{d}/poster"]
+        urls += [f"/deputies/{d}/message/qr.svg", f"/?deputy={d}"]
+    urls += ["/?q=%E8%B7%AF%E7%81%AF", "/api/v1/commitments?q=%E8%B7%AF%E7%81%AF"]
     urls += [f"/departments/{d}/feed.atom" for d in departments]
     urls += [f"/open311/v2/requests/{cid}.json" for cid in commitments]
     return urls
@@ -161,8 +240,13 @@ def assert_clean(text: str, secrets: list[str], where: str) -> None:
 
 def test_no_private_caller_data_in_any_public_response(app, client, caplog):
     tracked = add_loop_items(app)
-    secrets = seed_private_data(app)
+    code_secrets, code_tracked = add_code_messages(app)
+    secrets = seed_private_data(app) + code_secrets
+    tracked += code_tracked
+    app.config["HOTLINE_TRACK_LIMIT"] = "1000 per minute"  # every code is looked up twice
     assert len(secrets) > 60
+    with app.app_context():  # the board rows, pages and records of 交办 items are scanned
+        assert db.session.scalar(select(Commitment.id).where(Commitment.message_id.is_not(None)))
     caplog.set_level(logging.DEBUG)
     urls = public_urls(app) + tracked
     for url in urls:
@@ -174,27 +258,73 @@ def test_no_private_caller_data_in_any_public_response(app, client, caplog):
         fragment = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
         assert_clean(fragment, secrets, f"{url} (fragment)")
     assert_clean(caplog.text, secrets, "the log")
+    # The topics made from a message and a question are there, in public words only.
+    with app.app_context():
+        upcoming = db.session.scalar(select(Show.id).where(Show.status == "scheduled"))
+    topics_page = client.get(f"/shows/{upcoming}/topics").get_data(as_text=True)
+    assert "代表码转来的议题" in topics_page and "提问转来的议题" in topics_page
     # The phone numbers are not there in a split form either (e.g. 199-0000-0001).
-    digits = re.compile(r"1[89]\d{9}")
+    digits = re.compile(r"1[789]\d{9}")
     for url in ("/", "/api/v1/commitments.csv", "/feed.atom", "/open311/v2/requests.json"):
         assert not digits.search(client.get(url).get_data(as_text=True).replace("-", ""))
 
 
-def test_no_private_caller_data_in_socket_events(app, client, socket_client):
-    secrets = seed_private_data(app)
+def test_no_private_caller_data_in_socket_events(app, client, socket_client, login):
+    code_secrets, _tracked = add_code_messages(app)
+    secrets = seed_private_data(app) + code_secrets
     with app.app_context():
         item = db.session.scalar(select(Commitment).order_by(Commitment.id).limit(1))
+        coded = db.session.scalar(
+            select(Commitment).where(Commitment.message_id.is_not(None)).limit(1)
+        )
         rooms = ["board", f"commitment:{item.id}", f"show:{item.call.show_id}"]
+        rooms.append(f"commitment:{coded.id}")
+        staff_room = f"department:{coded.department_id}"
     sock = socket_client("/live", client)
     sock.emit("join", {"rooms": rooms}, namespace="/live", callback=True)
+    office = login("office")
+    desk = socket_client("/desk", office)
+    desk.emit("join", {"rooms": [staff_room]}, namespace="/desk", callback=True)
     with app.test_request_context("/"):
         item = db.session.get(Commitment, item.id)
         pushes.commitment_changed(item)
         pushes.call_logged(item.call)
+        coded = db.session.get(Commitment, coded.id)
+        pushes.commitment_changed(coded)  # an item from a 代表码 message (交办)
+        pushes.dashboard_changed(coded)
     events = sock.get_received("/live")
-    assert len(events) >= 4
-    for event in events:
+    assert len(events) >= 6
+    # The 交办 item's board row and timeline were among the frames.
+    assert any("村口路灯损坏" in repr(event["args"]) for event in events)
+    staff = desk.get_received("/desk")
+    assert any("请修复村口路灯" in repr(event["args"]) for event in staff)
+    for event in events + staff:
         assert_clean(repr(event["args"]), secrets, "a socket event")
+
+
+def test_topic_frames_carry_no_private_details(app, client, moderator, socket_client):
+    """The show page's topics and the desk's topics box, as pushed."""
+    secrets = seed_private_data(app)
+    with app.app_context():
+        show = db.session.scalar(select(Show).where(Show.status == "scheduled"))
+        room = f"show:{show.id}"
+    public = socket_client("/live", client)
+    public.emit("join", {"rooms": [room]}, namespace="/live", callback=True)
+    desk = socket_client("/desk", moderator)
+    desk.emit("join", {"rooms": [room]}, namespace="/desk", callback=True)
+    with app.test_request_context("/"):
+        from hotline import topics
+        from hotline.agenda import Topic
+
+        for text in ("提问转来的议题", "代表码转来的议题"):
+            topic = db.session.scalar(select(Topic).where(Topic.text == text))
+            topics.choose(topic, actor=None)
+        db.session.commit()
+        pushes.topics_changed(db.session.get(Show, show.id))
+    frames = public.get_received("/live") + desk.get_received("/desk")
+    html = [e["args"][0]["html"] for e in frames if e["name"] == "swap"]
+    assert any("提问转来的议题" in h for h in html) and len(html) >= 2
+    assert_clean(repr(html), secrets, "a topics socket frame")
 
 
 def test_the_overlay_never_carries_the_callers_details(app, client, socket_client):

@@ -23,7 +23,9 @@ LOG_CALL_QUERIES_UNWATCHED = 11
 # desk's row and panel, the department's row; each in zh_CN and en.
 LOG_CALL_RENDERS = 10
 BOARD_QUERIES = 11
-SHOW_PAGE_QUERIES = 6
+# The show and its panel, its calls, and one for its topics (the agenda with its
+# support and whether collection is open: queries/topics.on_show_page).
+SHOW_PAGE_QUERIES = 7
 
 
 @pytest.fixture

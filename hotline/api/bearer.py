@@ -14,7 +14,8 @@ import logging
 from datetime import timedelta
 
 from flask import current_app, g, jsonify, request
-from werkzeug.datastructures import MultiDict
+from flask_babel import gettext as _
+from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 from werkzeug.exceptions import HTTPException
 
 from .. import audit, tokens
@@ -110,14 +111,47 @@ def _form_value(value) -> str:
     return str(value)
 
 
+def _with_key(flat: MultiDict) -> MultiDict:
+    """The one-time key is the Idempotency-Key header's, never a body field."""
+    flat.poplist("idem")
+    if key := idempotency_key():
+        flat["idem"] = key
+    return flat
+
+
 def form_from_json(cls, data: dict, **kwargs):
     """A web form filled from the JSON body and the Idempotency-Key header."""
     flat = MultiDict({k: _form_value(v) for k, v in data.items() if not isinstance(v, list)})
-    if key := idempotency_key():
-        flat["idem"] = key
-    elif "idem" in flat:
-        del flat["idem"]
-    return cls(formdata=flat, meta={"csrf": False}, **kwargs)
+    return cls(formdata=_with_key(flat), meta={"csrf": False}, **kwargs)
+
+
+def is_multipart() -> bool:
+    return request.mimetype == "multipart/form-data"
+
+
+def form_from_request(cls, files: tuple[str, ...] = ()):
+    """The form from a JSON body, or from multipart/form-data when it carries a
+    file (the fields as form fields, each file named in `files` as a file part).
+    Returns (form, None), or (None, a 422) for a file sent any other way."""
+    if not is_multipart():
+        data = body()
+        sent = [name for name in files if name in data]
+        if sent:
+            return None, _file_expected(sent)
+        return form_from_json(cls, data), None
+    sent = [name for name in files if name in request.form]
+    if sent:  # a text field where a file part belongs
+        return None, _file_expected(sent)
+    flat = _with_key(MultiDict(request.form.items(multi=True)))
+    parts = MultiDict(
+        (name, f) for name, f in request.files.items(multi=True) if isinstance(f, FileStorage)
+    )
+    return cls(formdata=CombinedMultiDict([parts, flat]), meta={"csrf": False}), None
+
+
+def _file_expected(names: list[str]):
+    message = _("Send the file as a file part of a multipart/form-data request.")
+    return error(422, "The request has invalid fields.", errors={n: [message] for n in names})
 
 
 def invalid(form, extra: dict | None = None):
@@ -126,6 +160,14 @@ def invalid(form, extra: dict | None = None):
     errors.pop("idem", None)
     errors.update(extra or {})
     return error(422, "The request has invalid fields.", errors=errors)
+
+
+def key_reused():
+    """An Idempotency-Key already spent on another change (another item, show or
+    action): 422 naming the header, the same for every write endpoint. A retry
+    of the same change with its key is answered as the first one was."""
+    message = _("This Idempotency-Key was already used for another change.")
+    return error(422, "The request has invalid fields.", errors={"Idempotency-Key": [message]})
 
 
 def conflict(current: dict):

@@ -36,7 +36,18 @@ COMMITMENT_SPEC = (
     (
         "kind",
         {"type": "string", "enum": list(KINDS)},
-        _l("commitment (made on air) or referral (转线下核实, with a response deadline)"),
+        _l(
+            "commitment (made on air) or referral (转线下核实, or 交办 from a 代表码 "
+            "message, with a response deadline)"
+        ),
+    ),
+    (
+        "source",
+        {"type": "string", "enum": ["call", "deputy_code"]},
+        _l(
+            "call (made or referred on air) or deputy_code (a message through a "
+            "deputy's 代表码, given to the department: 交办)"
+        ),
     ),
     ("url", URL, _l("its public page")),
     ("pledge", STRING, _l("the pledge in the official's words")),
@@ -44,15 +55,15 @@ COMMITMENT_SPEC = (
     ("department", STRING, _l("department name")),
     ("official_name", STRING, _l("official who made the commitment on air")),
     ("official_title", STRING, _l("the official's title")),
-    ("show_id", INTEGER, _l("show the commitment was made on")),
-    ("show_title", STRING, _l("the show's title")),
-    ("show_starts_at", UTC_TIME, _l("when the show started")),
-    ("call_id", INTEGER, _l("the call it came from")),
-    ("call_number", INTEGER, _l("the call's number within the show (#1, #2…)")),
-    ("topic", STRING, _l("public summary of the call")),
+    ("show_id", nullable(INTEGER), _l("show the commitment was made on")),
+    ("show_title", nullable(STRING), _l("the show's title")),
+    ("show_starts_at", nullable(UTC_TIME), _l("when the show started")),
+    ("call_id", nullable(INTEGER), _l("the call it came from")),
+    ("call_number", nullable(INTEGER), _l("the call's number within the show (#1, #2…)")),
+    ("topic", STRING, _l("public summary of the call (or of the 代表码 message)")),
     ("area", STRING, _l("community or street of the call")),
     ("category", STRING, _l("category of the call")),
-    ("deputy_id", nullable(INTEGER), _l("deputy who took the call")),
+    ("deputy_id", nullable(INTEGER), _l("deputy who took the call (or was sent the message)")),
     ("deputy", nullable(STRING), _l("the deputy's name")),
     ("created_at", UTC_TIME, _l("when the commitment was made")),
     ("deadline", DATE, _l("current deadline (later than the original one if extended)")),
@@ -131,18 +142,22 @@ def iso(value) -> str | None:
     return value
 
 
-def commitment_record(c, today: date) -> dict:
-    st = c.status(today)
+def _source_fields(c) -> dict:
+    """The call's public fields, or the 代表码 message's (no show, no call)."""
     call = c.call
+    if call is None:
+        message = c.message
+        return {
+            "source": "deputy_code",
+            **dict.fromkeys(("show_id", "show_title", "show_starts_at", "call_id", "call_number")),
+            "topic": message.summary,
+            "area": message.area,
+            "category": "",
+            "deputy_id": message.deputy_id,
+            "deputy": message.deputy.name,
+        }
     return {
-        "id": c.id,
-        "kind": c.kind,
-        "url": url_for("board.commitment", commitment_id=c.id, _external=True),
-        "pledge": c.pledge,
-        "department_id": c.department_id,
-        "department": c.department.name,
-        "official_name": c.official_name,
-        "official_title": c.official_title,
+        "source": "call",
         "show_id": call.show_id,
         "show_title": call.show.title,
         "show_starts_at": iso(call.show.starts_at),
@@ -153,6 +168,23 @@ def commitment_record(c, today: date) -> dict:
         "category": call.category,
         "deputy_id": call.deputy_id,
         "deputy": call.deputy.name if call.deputy else None,
+    }
+
+
+def commitment_record(c, today: date) -> dict:
+    st = c.status(today)
+    source = _source_fields(c)
+    return {
+        "id": c.id,
+        "kind": c.kind,
+        "source": source.pop("source"),
+        "url": url_for("board.commitment", commitment_id=c.id, _external=True),
+        "pledge": c.pledge,
+        "department_id": c.department_id,
+        "department": c.department.name,
+        "official_name": c.official_name,
+        "official_title": c.official_title,
+        **source,
         "created_at": iso(c.created_at),
         "deadline": iso(c.deadline),
         "original_deadline": iso(c.original_deadline),

@@ -58,7 +58,7 @@ def request_record(c, updated_at: datetime, today) -> dict:
         "requested_datetime": iso(c.created_at),
         "updated_datetime": iso(updated_at),
         "expected_datetime": expected(c.deadline),
-        "address": c.call.area,
+        "address": c.call.area if c.call else c.message.area,
         "address_id": None,
         "zipcode": None,
         "lat": None,

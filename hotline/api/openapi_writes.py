@@ -4,13 +4,92 @@ payloads (OpenAPI 3.1 `webhooks`). Field names are the web forms' own."""
 
 from __future__ import annotations
 
-from ..models import MAX_ID, OnAirKind
+from .. import followup_actions
+from ..models import MAX_ID, OnAirKind, Role
+from ..uploads import MAX_UPLOAD, TYPES
 
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 S, DATE = {"type": "string"}, {"type": "string", "format": "date"}
 VERSION = {"type": ["integer", "string"], "description": "the item's version, as last read"}
 DESK, ANYONE = "moderator, supervisor", "moderator, supervisor, liaison (own department)"
-WORKER, OFFICE = "liaison (own department), supervisor", "supervisor"
+OFFICE = "supervisor"
+
+WHO = {
+    Role.LIAISON: "liaison (own department)",
+    Role.SUPERVISOR: "supervisor",
+    Role.MODERATOR: "moderator",
+}
+# A file part of multipart/form-data (OpenAPI 3.1: the content, not a string format).
+EVIDENCE = {
+    "type": "string",
+    "contentMediaType": "application/octet-stream",
+    "description": (
+        f"optional; JPEG, PNG or PDF (decided by its content), at most "
+        f"{MAX_UPLOAD // (1024 * 1024)} MB; public on the timeline unless the office withholds it"
+    ),
+}
+# The follow-up actions (hotline/followup_actions.ACTIONS): summary, fields, required.
+FOLLOWUP = {
+    "progress": (
+        "Post a progress note, with an optional evidence file (multipart/form-data).",
+        {
+            "note": S,
+            "percent": {"type": "integer", "minimum": 0, "maximum": 100},
+            "evidence": EVIDENCE,
+        },
+        ["note"],
+    ),
+    "extension": (
+        "Request an extension.",
+        {"new_deadline": DATE, "reason": S},
+        ["new_deadline", "reason"],
+    ),
+    "completion": (
+        "Report completion, with an optional evidence file (multipart/form-data).",
+        {"note": S, "evidence": EVIDENCE},
+        ["note"],
+    ),
+    "decision": (
+        "Grant or refuse the pending extension request.",
+        {"decision": {"type": "string", "enum": ["grant", "refuse"]}, "reason": S},
+        ["decision", "reason"],
+    ),
+    "verify": ("Verify a reported completion.", {"note": S}, []),
+    "reopen": ("Send a reported completion back, with a public reason.", {"reason": S}, ["reason"]),
+    "press": ("Press the department (督办).", {"note": S}, ["note"]),
+    "withdraw": ("Withdraw the item, with a public reason.", {"reason": S}, ["reason"]),
+    "callback": (
+        "Record the callback (回访): reached or not, the caller's verdict; a dissatisfied "
+        "verdict with reopen_reason reopens the item (重办).",
+        {
+            "reached": {"type": "string", "enum": ["yes", "no"]},
+            "verdict": {"type": "string", "enum": ["satisfied", "basic", "dissatisfied"]},
+            "note": {**S, "description": "for the office only, never public"},
+            "reopen_reason": S,
+        },
+        ["reached"],
+    ),
+    "acknowledge": ("Acknowledge the item for the department (签收).", {}, []),
+    "dispute": (
+        "Dispute the assignment (派单异议): not this department's, with a public reason.",
+        {"reason": S},
+        ["reason"],
+    ),
+    "dispute_decision": (
+        "Decide a dispute: reassign to another department, or refuse.",
+        {
+            "decision": {"type": "string", "enum": ["reassign", "refuse"]},
+            "department": {**ID, "description": "the new department, to reassign"},
+            "reason": S,
+        },
+        ["decision", "reason"],
+    ),
+    "merge": (
+        "Link this item's call to an earlier item's call on the same problem (并单).",
+        {"earlier": ID, "reason": S},
+        ["earlier", "reason"],
+    ),
+}
 
 # path, operationId, summary, who, {field: schema}, required, versioned, idempotent, answers
 WRITES = (
@@ -109,42 +188,28 @@ WRITES = (
     ),
     *(
         (
-            f"/api/v1/commitments/{{commitment_id}}/{name}",
+            f"/api/v1/commitments/{{commitment_id}}/{action.path}",
             name,
-            summary,
-            who,
-            fields,
-            required,
+            FOLLOWUP[name][0],
+            ", ".join(WHO[role] for role in action.roles),
+            FOLLOWUP[name][1],
+            FOLLOWUP[name][2],
             True,
             True,
             "CommitmentState",
         )
-        for name, summary, who, fields, required in (
-            (
-                "progress",
-                "Post a progress note.",
-                WORKER,
-                {"note": S, "percent": {"type": "integer", "minimum": 0, "maximum": 100}},
-                ["note"],
-            ),
-            (
-                "extension",
-                "Request an extension.",
-                WORKER,
-                {"new_deadline": DATE, "reason": S},
-                ["new_deadline", "reason"],
-            ),
-            ("completion", "Report completion.", WORKER, {"note": S}, ["note"]),
-            (
-                "decision",
-                "Grant or refuse the pending extension request.",
-                OFFICE,
-                {"decision": {"type": "string", "enum": ["grant", "refuse"]}, "reason": S},
-                ["decision"],
-            ),
-            ("verify", "Verify a reported completion.", OFFICE, {"note": S}, []),
-            ("press", "Press the department (督办).", OFFICE, {"note": S}, ["note"]),
-        )
+        for name, action in followup_actions.ACTIONS.items()
+    ),
+    (
+        "/api/v1/events/{event_id}/withhold",
+        "withhold",
+        "Withhold a timeline entry's note and files from public view, with a public reason.",
+        OFFICE,
+        {"reason": S},
+        ["reason"],
+        False,
+        True,
+        "CommitmentState",
     ),
 )
 
@@ -238,7 +303,7 @@ def _operation(path, op_id, summary, who, fields, required, versioned, idempoten
         body["required"] = [*required, *(["version"] if versioned else [])]
     parameters = [
         {"name": name, "in": "path", "required": True, "schema": ID}
-        for name in ("show_id", "call_id", "commitment_id")
+        for name in ("show_id", "call_id", "commitment_id", "event_id")
         if "{" + name + "}" in path
     ]
     if idempotent:
@@ -251,7 +316,21 @@ def _operation(path, op_id, summary, who, fields, required, versioned, idempoten
                 "description": "a retry with the same key changes nothing twice",
             }
         )
-    data = {"type": "object", "properties": {"data": _ref(answer), "repeated": {"type": "boolean"}}}
+    content = {"application/json": {"schema": _without_files(body)}}
+    if any(schema is EVIDENCE for schema in fields.values()):
+        files = [name for name, schema in fields.items() if schema is EVIDENCE]
+        content["multipart/form-data"] = {
+            "schema": body,
+            "encoding": {name: {"contentType": ", ".join(TYPES)} for name in files},
+        }
+    data = {
+        "type": "object",
+        "properties": {
+            "data": _ref(answer),
+            "repeated": {"type": "boolean"},
+            "warnings": {"type": "array", "items": S},
+        },
+    }
     return {
         "post": {
             "operationId": op_id,
@@ -260,10 +339,7 @@ def _operation(path, op_id, summary, who, fields, required, versioned, idempoten
             "tags": ["integration"],
             "security": [{"bearerToken": []}],
             "parameters": parameters,
-            "requestBody": {
-                "required": False,
-                "content": {"application/json": {"schema": body}},
-            },
+            "requestBody": {"required": False, "content": content},
             "responses": {
                 "200": {"description": "Saved (or repeated)", "content": _json(data)},
                 "201": {"description": "Created", "content": _json(data)},
@@ -274,6 +350,12 @@ def _operation(path, op_id, summary, who, fields, required, versioned, idempoten
             },
         }
     }
+
+
+def _without_files(body: dict) -> dict:
+    """The JSON body: every field but the files (they travel only as file parts)."""
+    properties = {k: v for k, v in body["properties"].items() if v is not EVIDENCE}
+    return {**body, "properties": properties}
 
 
 def _json(schema: dict) -> dict:

@@ -7,20 +7,18 @@ from __future__ import annotations
 
 from flask import abort, jsonify
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from .. import actions, calls, limits, onair, pushes
-from ..access import not_found_for, roles_required
+from ..access import may_act_for, not_found_for, roles_required
 from ..clock import today
-from ..commitments import VersionConflict, create_commitment
 from ..extensions import db
 from ..forms import AnswerForm, CallForm, CommitForm, PlacardForm, ReferForm
-from ..models import Call, Commitment, OnAirKind, Role, ShowStatus
+from ..models import Call, OnAirKind, Role, ShowStatus
 from ..queries.desk import active_departments, active_deputies, call_for
-from ..queries.shows import show_with_calls, show_with_panel, with_calls_after_logging
+from ..queries.shows import show_with_calls, show_with_panel
 from . import writes_bp
-from .bearer import attribute, body, conflict, error, form_from_json, invalid
+from .bearer import attribute, body, conflict, error, form_from_json, invalid, key_reused
 
 DESK = (Role.MODERATOR, Role.SUPERVISOR)
 ANYONE = (Role.MODERATOR, Role.SUPERVISOR, Role.LIAISON)
@@ -89,83 +87,59 @@ def log_call(show_id: int):
         return error(409, "The show is not live: calls are logged on air.", show_status=show.status)
     if not form.validate():
         return invalid(form)
-    key = form.idem.data
-
-    def already_logged() -> bool:
-        return db.session.scalar(select(Call.id).where(Call.idempotency_key == key))
-
-    loaded = iter([show])
-
-    def log() -> Call:
-        # A retry reloads the show: another desk took this call number a moment ago.
-        call = calls.log_call(
-            next(loaded, None) or show_with_panel(show_id),
-            topic=form.topic.data,
-            area=form.area.data or "",
-            category=form.category.data or "",
-            department_id=form.department.data,
-            deputy_id=form.deputy.data,
-            caller_name=form.caller_name.data or "",
-            caller_phone=form.caller_phone.data or "",
-            callback=form.callback.data,
-            actor=current_user,
-            key=key,
-        )
-        attribute("api_call_logged", f"show {show_id}", {"number": call.number})
-        return call
-
-    # Kept loaded through the commit, as on the desk: only the show's calls are read again.
-    outcome, call = actions.save_new(already_logged, log, keep_loaded=True)
+    outcome, call, _show = actions.log_call(
+        show,
+        form,
+        actor=current_user,
+        audit_row=lambda call: attribute(
+            "api_call_logged", f"show {show_id}", {"number": call.number}
+        ),
+    )
     if outcome == actions.CONFLICT:
         abort(409)
-    if call is None:  # a retry: the call the first request logged
-        earlier = db.session.scalar(select(Call).where(Call.idempotency_key == key))
-        return jsonify({"data": call_record(earlier), "repeated": True}), 200
-    pushes.call_logged(call, with_calls_after_logging(call.show, call))
+    if outcome == actions.KEY_REUSED:
+        return key_reused()
+    if outcome == actions.REPEATED:  # a retry: the call the first request logged
+        return jsonify({"data": call_record(call), "repeated": True}), 200
     return jsonify({"data": call_record(call, call.reference_code)}), 201
 
 
 def _call_change(call_id: int, form_class, apply, action: str):
-    """validate → repeated key? → apply → commit (a lost race is a 409) → push."""
+    """validate → actions.change_call (repeated key, apply, save, push) → JSON."""
     call = _call(call_id)
     form = form_from_json(form_class, body())
     _choices(form)
     if not form.validate():
         return invalid(form)
-    if calls.already_done(form.idem.data):
-        return jsonify({"data": call_record(call), "repeated": True})
-    old_department = call.department_id
-    made = []
-    try:
-        problem = apply(call, form, made)
-        if problem:
-            db.session.rollback()
-            return problem
-        attribute(action, f"call {call.id}")
-    except VersionConflict:
-        db.session.rollback()
+    refusal = []
+
+    def change(made):
+        if problem := apply(call, form, made):
+            refusal.append(problem)
+            return False
+        return None
+
+    outcome = actions.change_call(
+        call, form.idem.data, change, audit_row=lambda: attribute(action, f"call {call.id}")
+    )
+    if outcome == actions.INVALID:
+        return refusal[0]
+    if outcome == actions.KEY_REUSED:
+        return key_reused()
+    if outcome == actions.CONFLICT:
         return conflict(call_record(_call(call_id)))
-    except calls.HasCommitments:
-        db.session.rollback()
+    if outcome == actions.REFUSED:
         return error(
             422,
             "This call has a commitment on the public board; it stays committed.",
             errors={"outcome": ["The call has a commitment."]},
         )
-    outcome = actions.save()
-    if outcome == actions.CONFLICT:
-        return conflict(call_record(_call(call_id)))
-    if outcome == actions.SAVED:
-        pushes.call_changed(call, old_department_id=old_department)
-        for item in call.commitments:
-            pushes.commitment_changed(item)
-        for item in made:
-            pushes.dashboard_changed(item)
-    return jsonify({"data": call_record(_call(call_id))})
+    data = {"data": call_record(_call(call_id))}
+    return jsonify(data | ({"repeated": True} if outcome == actions.REPEATED else {}))
 
 
 def _own_department(form, verb: str):
-    if current_user.role == Role.LIAISON and form.department.data != current_user.department_id:
+    if not may_act_for(current_user, form.department.data):
         return error(403, f"A liaison token can {verb} only within its own department.")
     return None
 
@@ -230,7 +204,7 @@ def placard(call_id: int):
 @roles_required(*ANYONE)
 def commit(call_id: int):
     """A commitment made on air: `deadline` (a date) or `deadline_preset` (days)."""
-    _call(call_id)  # out of scope: a 404 before anything is read
+    call = _call(call_id)  # out of scope: a 404 before anything is read
     data = body()
     if data.get("deadline") and "deadline_preset" not in data:
         data["deadline_preset"] = "date"
@@ -242,35 +216,19 @@ def commit(call_id: int):
         return invalid(form)
     if problem := _own_department(form, "commit"):
         return problem
-    key = form.idem.data
-
-    def already_made() -> bool:
-        return db.session.scalar(select(Commitment.id).where(Commitment.idempotency_key == key))
-
-    def make() -> Commitment:
-        target = _call(call_id)
-        item = create_commitment(
-            target,
-            department_id=form.department.data,
-            pledge=form.pledge.data,
-            official_name=form.official_name.data,
-            official_title=form.official_title.data or "",
-            deadline=deadline,
-            actor=current_user,
-            key=key,
-        )
-        calls.record(target, "committed", current_user, {"deadline": deadline.isoformat()})
-        attribute("api_commitment_made", f"call {call_id}")
-        return item
-
-    outcome, item = actions.save_new(already_made, make)
+    outcome, item = actions.make_commitment(
+        call,
+        lambda: _call(call_id),
+        form,
+        deadline,
+        actor=current_user,
+        audit_row=lambda: attribute("api_commitment_made", f"call {call_id}"),
+    )
     if outcome == actions.CONFLICT:
         return conflict(call_record(_call(call_id)))
-    repeated = item is None
-    if repeated:
-        item = db.session.scalar(select(Commitment).where(Commitment.idempotency_key == key))
-    else:
-        pushes.commitment_made(item)
+    if outcome == actions.KEY_REUSED:
+        return key_reused()
+    repeated = outcome == actions.REPEATED
     record = {"id": item.id, "call_id": item.call_id, "department_id": item.department_id}
     record |= {"deadline": item.deadline.isoformat(), "version": item.version}
     return jsonify({"data": record, "repeated": repeated}), 200 if repeated else 201

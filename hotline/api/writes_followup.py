@@ -1,30 +1,34 @@
-"""The follow-up over the API: a department posts progress, asks for an
-extension and reports completion; the office decides, verifies and presses.
-Each goes through the same form checks and the same write layer
-(commitments.py) as the follow-up page, and is pushed after the commit."""
+"""The follow-up over the API: every action of the follow-up page (progress
+with an evidence file, extension, completion; for the office decide, verify,
+reopen, press, withdraw, callback, dispute decisions, merge and withholding an
+entry; for a department 签收 and 派单异议). Each runs the one cycle in
+hotline/followup_actions.py, the same as the page: the same forms, write
+layer, evidence checks and pushes."""
 
 from __future__ import annotations
 
-from flask import jsonify, url_for
-from flask_babel import lazy_gettext as _l
+from flask import jsonify
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
-from .. import commitments as domain
-from .. import pushes, reminders
+from .. import followup_actions as actions
 from ..access import not_found_for, roles_required
 from ..clock import today
 from ..extensions import db
-from ..followup_forms import FORMS
-from ..models import Commitment, Role
-from ..queries.followup import event_done, work_item
+from ..followup_forms import FORMS, WithholdForm
+from ..models import Commitment, Event
+from ..queries.followup import work_item
 from ..status import State
 from . import writes_bp
-from .bearer import attribute, body, conflict, error, form_from_json, invalid
-
-WORKER = (Role.LIAISON, Role.SUPERVISOR)
-OFFICE = (Role.SUPERVISOR,)
+from .bearer import (
+    attribute,
+    body,
+    conflict,
+    error,
+    form_from_json,
+    form_from_request,
+    invalid,
+    key_reused,
+)
 
 
 def commitment_record(item: Commitment) -> dict:
@@ -35,6 +39,8 @@ def commitment_record(item: Commitment) -> dict:
         "state": str(State(item.state)) if item.state else None,
         "deadline": item.deadline.isoformat(),
         "original_deadline": item.original_deadline.isoformat(),
+        "acknowledged": item.acknowledged_at is not None,
+        "disputed": item.disputed_at is not None,
         "version": item.version,
     }
 
@@ -46,137 +52,64 @@ def _item(commitment_id: int) -> Commitment:
     return item
 
 
-def _act(commitment_id: int, name: str, change, after=None):
-    """validate → repeated key? → change → commit once → push (as follow-up's act())."""
-    item = _item(commitment_id)
-    form = form_from_json(FORMS[name], body())
-    if form.idem.data and event_done(form.idem.data, item.id):
-        return jsonify({"data": commitment_record(item), "repeated": True})
-    if not form.validate():
+def answer(result: actions.Result, form, reload):
+    """JSON for a Result of the follow-up cycle."""
+    if result.outcome == actions.SAVED:
+        data = {"data": commitment_record(result.item)}
+        if result.notices:
+            data["warnings"] = result.notices
+        return jsonify(data)
+    if result.outcome == actions.REPEATED:
+        return jsonify({"data": commitment_record(reload()), "repeated": True})
+    if result.outcome == actions.CONFLICT:
+        return conflict(commitment_record(reload()))
+    if result.outcome == actions.KEY_REUSED:
+        return key_reused()
+    if result.message is None:
         return invalid(form)
-    try:
-        change(item, form)
-        attribute(f"api_{name}", f"commitment {item.id}")
-        db.session.commit()
-    except (domain.VersionConflict, StaleDataError):
-        db.session.rollback()
-        if form.idem.data and event_done(form.idem.data, item.id):
-            return jsonify({"data": commitment_record(_item(commitment_id)), "repeated": True})
-        return conflict(commitment_record(_item(commitment_id)))
-    except domain.FollowupError as failure:
-        db.session.rollback()
-        return error(
-            422,
-            "The request has invalid fields.",
-            errors={failure.field or "state": [str(failure.message)]},
-        )
-    except IntegrityError:
-        db.session.rollback()
-        if form.idem.data and event_done(form.idem.data, item.id):
-            return jsonify({"data": commitment_record(_item(commitment_id)), "repeated": True})
-        return error(409, "This Idempotency-Key was used for another item.")
-    pushes.commitment_changed(item)
-    pushes.dashboard_changed(item)
-    if after is not None:
-        after(item, form)
-    return jsonify({"data": commitment_record(item)})
+    return error(
+        422, "The request has invalid fields.", errors={result.field or "state": [result.message]}
+    )
 
 
-@writes_bp.route("/commitments/<int:commitment_id>/progress", methods=["POST"])
-@roles_required(*WORKER)
-def progress(commitment_id: int):
-    def change(item, f):
-        domain.post_progress(
+def _view(name: str):
+    files = ("evidence",) if name in actions.WITH_EVIDENCE else ()
+
+    def view(commitment_id: int):
+        item = _item(commitment_id)
+        form, refused = form_from_request(FORMS[name], files)
+        if refused is not None:
+            return refused
+        result = actions.save(
             item,
+            name,
+            form,
             actor=current_user,
-            note=f.note.data,
-            percent=f.percent.data,
-            version=f.version.data,
-            key=f.idem.data or None,
+            day=today(),
+            audit_row=lambda: attribute(f"api_{name}", f"commitment {item.id}"),
         )
+        return answer(result, form, lambda: _item(commitment_id))
 
-    return _act(commitment_id, "progress", change)
-
-
-@writes_bp.route("/commitments/<int:commitment_id>/extension", methods=["POST"])
-@roles_required(*WORKER)
-def extension(commitment_id: int):
-    def change(item, f):
-        domain.request_extension(
-            item,
-            actor=current_user,
-            new_deadline=f.new_deadline.data,
-            reason=f.reason.data,
-            today=today(),
-            version=f.version.data,
-            key=f.idem.data or None,
-        )
-
-    return _act(commitment_id, "extension", change)
+    return view
 
 
-@writes_bp.route("/commitments/<int:commitment_id>/completion", methods=["POST"])
-@roles_required(*WORKER)
-def completion(commitment_id: int):
-    def change(item, f):
-        domain.report_completion(
-            item,
-            actor=current_user,
-            note=f.note.data,
-            on=today(),
-            version=f.version.data,
-            key=f.idem.data or None,
-        )
-
-    return _act(commitment_id, "completion", change)
+# POST /api/v1/commitments/<id>/<path> for each action, for the roles it names.
+actions.add_routes(writes_bp, _view)
 
 
-@writes_bp.route("/commitments/<int:commitment_id>/decision", methods=["POST"])
-@roles_required(*OFFICE)
-def decision(commitment_id: int):
-    def change(item, f):
-        pending = domain.pending_extension(item)
-        if pending is None:
-            raise domain.FollowupError("", _l("There is no extension request waiting."))
-        if f.decision.data not in ("grant", "refuse"):
-            raise domain.FollowupError("decision", _l("Choose grant or refuse."))
-        domain.decide_extension(
-            pending,
-            actor=current_user,
-            grant=f.decision.data == "grant",
-            reason=f.reason.data,
-            version=f.version.data,
-            key=f.idem.data or None,
-        )
-
-    return _act(commitment_id, "decision", change)
-
-
-@writes_bp.route("/commitments/<int:commitment_id>/verify", methods=["POST"])
-@roles_required(*OFFICE)
-def verify(commitment_id: int):
-    def change(item, f):
-        domain.verify_completion(
-            item,
-            actor=current_user,
-            note=f.note.data,
-            version=f.version.data,
-            key=f.idem.data or None,
-        )
-
-    return _act(commitment_id, "verify", change)
-
-
-@writes_bp.route("/commitments/<int:commitment_id>/press", methods=["POST"])
-@roles_required(*OFFICE)
-def press(commitment_id: int):
-    def change(item, f):
-        domain.press(
-            item, actor=current_user, note=f.note.data, version=f.version.data, key=f.idem.data
-        )
-
-    def notify(item, f):
-        link = url_for("followup.commitment", commitment_id=item.id, _external=True)
-        reminders.notify_pressed(item, f.note.data, link)
-
-    return _act(commitment_id, "press", change, notify)
+@writes_bp.route("/events/<int:event_id>/withhold", methods=["POST"])
+@roles_required(*actions.OFFICE)
+def withhold(event_id: int):
+    """Take a timeline entry's note and files off public view, with a public reason."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        not_found_for("event", event_id)
+    commitment_id = event.commitment_id
+    form = form_from_json(WithholdForm, body())
+    result = actions.withhold(
+        event,
+        form,
+        actor=current_user,
+        audit_row=lambda: attribute("api_withhold", f"event {event_id}"),
+    )
+    return answer(result, form, lambda: _item(commitment_id))

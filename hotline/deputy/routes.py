@@ -1,16 +1,22 @@
-"""/deputy: the queue, one message and its actions, the 代表督办 note."""
+"""/deputy: the queue, one message and its actions (交办 among them), the
+代表督办 note."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms.fields.choices import SelectChoice
 
-from .. import messages
+from .. import messages, pushes
 from ..access import deputy_required, not_found_for
+from ..clock import today
 from ..extensions import db
+from ..forms import AssignForm
 from ..models import MAX_ID, Show
 from ..queries import deputies as q
+from ..queries.desk import active_departments
 from . import bp
 from .forms import AnswerForm, DeclineForm, NoteForm, TopicForm
 
@@ -19,7 +25,10 @@ from .forms import AnswerForm, DeclineForm, NoteForm, TopicForm
 @deputy_required
 def queue():
     return render_template(
-        "deputy/queue.html", messages=q.messages_for(current_user), calls=q.calls_for(current_user)
+        "deputy/queue.html",
+        messages=q.messages_for(current_user),
+        calls=q.calls_for(current_user),
+        assigned=q.assigned_for(current_user),
     )
 
 
@@ -27,7 +36,14 @@ def _message(message_id: int):
     return q.message_for(current_user, message_id) or not_found_for("message", message_id)
 
 
-def _page(item, status: int = 200, error: str | None = None):
+def _assign_form(form: AssignForm | None = None) -> AssignForm:
+    form = form or AssignForm(formdata=None, prefix="assign")
+    blank = SelectChoice("", _("Choose a department"))
+    form.department.choices = [blank] + [SelectChoice(d.id, d.name) for d in active_departments()]
+    return form
+
+
+def _page(item, status: int = 200, error: str | None = None, assign_form=None):
     page = render_template(
         "deputy/message.html",
         message=item,
@@ -36,6 +52,7 @@ def _page(item, status: int = 200, error: str | None = None):
         answer_form=AnswerForm(),
         topic_form=TopicForm(),
         decline_form=DeclineForm(),
+        assign_form=assign_form or _assign_form(),
         note_form=NoteForm(),
         error=error,
     )
@@ -48,16 +65,26 @@ def message(message_id: int):
     return _page(_message(message_id))
 
 
-def _act(item, form, change):
+def _act(item, form, change, after=None):
     if not form.validate_on_submit():
         return _page(item, 422, _("Please correct the form."))
+    return _save(item, lambda: change(form), after)
+
+
+def _save(item, change, after=None, done_text=None):
+    """Change and commit once; then `after(what change returned)` (the pushes)."""
     try:
-        change(form)
+        made = change()
+        db.session.commit()
     except messages.NotAllowed as refused:
         db.session.rollback()
         return _page(item, refused.status, str(refused.message))
-    db.session.commit()
-    flash(_("Saved."), "success")
+    except StaleDataError:  # the deputy and the office at the same moment
+        db.session.rollback()
+        return _page(_message(item.id), 409, _("This message has already been dealt with."))
+    if after is not None:
+        after(made)
+    flash(done_text(made) if done_text else _("Saved."), "success")
     return redirect(url_for("deputy.message", message_id=item.id), 303)
 
 
@@ -87,7 +114,8 @@ def topic(message_id: int):
             raise messages.NotAllowed(_("Choose a show that has not started yet."))
         messages.put_forward(item, actor=current_user, summary=form.summary.data, show=show)
 
-    return _act(item, TopicForm(), change)
+    # One of the show's topics now: the desks and the show page hear of it.
+    return _act(item, TopicForm(), change, after=lambda _made: pushes.topics_changed(item.show))
 
 
 @bp.route("/messages/<int:message_id>/decline", methods=["POST"])
@@ -98,6 +126,35 @@ def decline(message_id: int):
         item,
         DeclineForm(),
         lambda f: messages.decline(item, actor=current_user, reason=f.reason.data),
+    )
+
+
+@bp.route("/messages/<int:message_id>/assign", methods=["POST"])
+@deputy_required
+def assign(message_id: int):
+    """交办: the message becomes a board item of a department, with a deadline."""
+    item = _message(message_id)
+    form = _assign_form(AssignForm(prefix="assign"))
+    deadline = form.check_deadline(today()) if form.validate_on_submit() else None
+    if deadline is None:
+        return _page(item, 422, _("Please correct the form."), assign_form=form)
+
+    def after(made):
+        pushes.commitment_changed(made)
+        pushes.dashboard_changed(made)
+
+    return _save(
+        item,
+        lambda: messages.assign(
+            item,
+            actor=current_user,
+            summary=form.summary.data,
+            suggestion=form.suggestion.data,
+            department_id=form.department.data,
+            deadline=deadline,
+        ),
+        after,
+        lambda made: _("Given to the department: item #%(id)d is on the board.", id=made.id),
     )
 
 

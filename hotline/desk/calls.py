@@ -9,9 +9,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .. import actions, calls, limits, pushes
-from ..access import roles_required
+from ..access import may_act_for, roles_required
 from ..clock import to_local, today
-from ..commitments import VersionConflict, correct_commitment, create_commitment
+from ..commitments import VersionConflict, correct_commitment
 from ..extensions import db
 from ..forms import (
     AnswerForm,
@@ -132,42 +132,34 @@ def call(call_id: int):
 
 
 def _call_action(call_id: int, name: str, saved: str, apply, mine, after=None):
-    """The one path every change to a call takes: validate, skip a repeated
-    submission, apply, save (a lost race is a conflict, never an overwrite),
-    push, respond. `apply(call, form)` returns False after putting an error on
-    the form; `mine(form)` is the user's text to show beside a conflict."""
+    """The one path every change to a call takes (actions.change_call):
+    validate, skip a repeated submission, apply, save (a lost race is a
+    conflict, never an overwrite), push, respond. `apply(call, form, made)`
+    returns False after putting an error on the form; `mine(form)` is the
+    user's text to show beside a conflict."""
     call = call_or_404(call_id)
     forms = _editor_forms(call, name)
     form = forms[name]
     if not form.validate_on_submit():
         return _editor(call, forms, 422)
-    if calls.already_done(form.idem.data):
-        return _after_change(call, saved)
-    old_department = call.department_id
-    try:
-        if apply(call, form) is False:
-            db.session.rollback()
-            return _editor(call_or_404(call_id), forms, 422)
-    except VersionConflict:
-        return _conflict(call, forms, name, mine(form))
-    except calls.HasCommitments:
-        return _refused(call, forms, name)
-    outcome = actions.save()
+    outcome = actions.change_call(call, form.idem.data, lambda made: apply(call, form, made))
+    if outcome == actions.KEY_REUSED:
+        abort(400)
+    if outcome == actions.INVALID:
+        return _editor(call_or_404(call_id), forms, 422)
     if outcome == actions.CONFLICT:
         return _conflict(call, forms, name, mine(form))
-    if outcome == actions.SAVED:
-        pushes.call_changed(call, old_department_id=old_department)
-        for item in call.commitments:  # their board rows and pages show the topic too
-            pushes.commitment_changed(item)
-        if after is not None:
-            after(call)
+    if outcome == actions.REFUSED:
+        return _refused(call, forms, name)
+    if outcome == actions.SAVED and after is not None:
+        after(call)
     return _after_change(call, saved)
 
 
 @bp.route("/calls/<int:call_id>/answer", methods=["POST"])
 @roles_required(*ANYONE)
 def answer(call_id: int):
-    def apply(call, form):
+    def apply(call, form, _made):
         calls.answer_call(
             call,
             text=form.answer_text.data,
@@ -185,10 +177,10 @@ def answer(call_id: int):
 @bp.route("/calls/<int:call_id>/refer", methods=["POST"])
 @roles_required(*ANYONE)
 def refer(call_id: int):
-    made = []
+    fallbacks = []
 
-    def apply(call, form):
-        if current_user.role == Role.LIAISON and form.department.data != current_user.department_id:
+    def apply(call, form, made):
+        if not may_act_for(current_user, form.department.data):
             form.department.errors = [_("You can refer only within your own department.")]
             return False
         days = limits.get("referral_days")
@@ -203,13 +195,13 @@ def refer(call_id: int):
             actor=current_user,
             key=form.idem.data,
         )
-        made.append((item, deadline.fallback))
+        made.append(item)
+        if deadline.fallback:
+            fallbacks.append(item)
 
     def after(_call):
-        for item, fallback in made:
-            pushes.dashboard_changed(item)
-            if fallback:
-                flash(calendar_warning(item.deadline), "warning")
+        for item in fallbacks:
+            flash(calendar_warning(item.deadline), "warning")
 
     return _call_action(
         call_id,
@@ -224,7 +216,7 @@ def refer(call_id: int):
 @bp.route("/calls/<int:call_id>/placard", methods=["POST"])
 @roles_required(*DESK)
 def placard(call_id: int):
-    def apply(call, form):
+    def apply(call, form, _made):
         calls.record_placard(
             call,
             satisfied=form.satisfied.data,
@@ -244,7 +236,7 @@ def placard(call_id: int):
 @bp.route("/calls/<int:call_id>/correct", methods=["POST"])
 @roles_required(*DESK)
 def correct(call_id: int):
-    def apply(call, form):
+    def apply(call, form, _made):
         changes = {
             "topic": form.topic.data,
             "area": form.area.data or "",
@@ -269,46 +261,25 @@ def commit(call_id: int):
     form = forms["commit"]
     valid = form.validate_on_submit()
     deadline = form.check_deadline(today()) if valid else None
-    if current_user.role == Role.LIAISON and form.department.data != current_user.department_id:
+    if not may_act_for(current_user, form.department.data):
         form.department.errors = [_("You can commit only for your own department.")]
         deadline = None
     if deadline is None:
         return _editor(call, forms, 422)
-
-    def already_made() -> bool:
-        return db.session.scalar(
-            select(Commitment.id).where(Commitment.idempotency_key == form.idem.data)
-        )
-
-    loaded = iter([call])
-
-    def make() -> Commitment:
-        # A retry reloads the call (another desk saved it meanwhile): the
-        # commitment is added to the saved call and never overwrites anything.
-        target = next(loaded, None) or call_or_404(call_id)
-        item = create_commitment(
-            target,
-            department_id=form.department.data,
-            pledge=form.pledge.data,
-            official_name=form.official_name.data,
-            official_title=form.official_title.data or "",
-            deadline=deadline,
-            actor=current_user,
-            key=form.idem.data,
-        )
-        calls.record(target, "committed", current_user, {"deadline": deadline.isoformat()})
-        return item
-
-    outcome, item = actions.save_new(already_made, make)
-    if item is not None:
-        pushes.commitment_made(item)
+    outcome, _item = actions.make_commitment(
+        call, lambda: call_or_404(call_id), form, deadline, actor=current_user
+    )
+    if outcome == actions.KEY_REUSED:
+        abort(400)
     return _after_change(call_or_404(call_id), _("Commitment saved."))
 
 
 @bp.route("/commitments/<int:commitment_id>/correct", methods=["GET", "POST"])
 @roles_required(*DESK)
 def correct_commitment_view(commitment_id: int):
-    item = db.session.get(Commitment, commitment_id) or abort(404)
+    item = db.session.get(Commitment, commitment_id)
+    if item is None or item.call_id is None:  # a typo fix for what was made on air
+        abort(404)
     form = CorrectCommitmentForm()
     if request.method == "GET":
         form.pledge.data, form.official_name.data = item.pledge, item.official_name

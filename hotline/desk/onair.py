@@ -89,7 +89,9 @@ def result_vote(show_id: int, commitment_id: int):
     event on its timeline, counted apart from the vote on the call."""
     show = show_or_404(show_id)
     item = db.session.get(Commitment, commitment_id)
-    if item is None or item.call.show_id == show.id or not in_rundown(show, item.id, today()):
+    if item is None or item.call is None or item.call.show_id == show.id:
+        abort(404)  # an item of this show, or from a 代表码 message: never in its 回音壁
+    if not in_rundown(show, item.id, today()):
         abort(404)
     form = ResultVoteForm()
     if not form.validate_on_submit():

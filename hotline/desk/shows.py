@@ -10,17 +10,18 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from .. import actions, calls, onair, pushes
+from .. import actions, onair, pushes
 from ..access import roles_required
 from ..clock import local_to_utc, to_local, today
 from ..extensions import db
 from ..forms import CallForm, ShowForm, new_key
 from ..labels import reference_code_notice, show_status_label
-from ..models import Call, Department, Deputy, Show, ShowStatus, utcnow
+from ..models import Department, Deputy, Show, ShowStatus, utcnow
 from ..queries.desk import active_departments, active_deputies, desk_shows, queued_questions
 from ..queries.onair import on_air_card
-from ..queries.shows import show_with_panel, with_calls_after_logging
-from ..web import page_or_block, render_block, render_stamped
+from ..queries.shows import show_with_panel
+from ..queries.topics import desk_summary
+from ..web import is_fragment_request, page_or_block, render_block, render_stamped
 from . import bp
 from .helpers import CONSOLE, DESK, department_choices, deputy_choices, show_or_404
 
@@ -182,6 +183,8 @@ def _console(show: Show, form: CallForm | None = None, status: int = 200):
         form=form,
         questions=queued_questions(show),
         card=on_air_card(show, today()),  # the on-air block (desk/_on_air.html)
+        # The topics box sits outside the live block an htmx request gets.
+        topics=None if is_fragment_request() else desk_summary(show),
     ), status
 
 
@@ -227,37 +230,14 @@ def log_call(show_id: int):
             return render_block(CONSOLE, "call_form", show=show, form=form), 422
         return _console(show_or_404(show_id), form, 422)
 
-    def already_logged() -> bool:
-        return db.session.scalar(select(Call.id).where(Call.idempotency_key == form.idem.data))
-
-    loaded = iter([show])
-
-    def log() -> Call:
-        # A retry reloads the show: another desk took this call number a moment ago.
-        return calls.log_call(
-            next(loaded, None) or show_with_panel(show_id),
-            topic=form.topic.data,
-            area=form.area.data or "",
-            category=form.category.data or "",
-            department_id=form.department.data,
-            deputy_id=form.deputy.data,
-            caller_name=form.caller_name.data or "",
-            caller_phone=form.caller_phone.data or "",
-            callback=form.callback.data,
-            actor=current_user,
-            key=form.idem.data,
-        )
-
-    # Kept loaded through the commit: the pushes and the answer below render
-    # the show, its panel and the new call as this request wrote them, and read
-    # only the show's calls again (others may have logged some meanwhile).
-    outcome, call = actions.save_new(already_logged, log, keep_loaded=True)
-    if outcome == actions.CONFLICT:
-        abort(409)
+    # The request's objects stay loaded through the commit (actions.log_call):
+    # the pushes and the answer below render the show, its panel and the new
+    # call as this request wrote them; only the show's calls are read again.
+    outcome, call, show = actions.log_call(show, form, actor=current_user)
+    if outcome in (actions.CONFLICT, actions.KEY_REUSED):
+        abort(409 if outcome == actions.CONFLICT else 400)
     issued = None
-    if call is not None:
-        show = with_calls_after_logging(call.show, call)
-        pushes.call_logged(call, show)
+    if outcome == actions.SAVED:
         issued = {"number": call.number, "code": call.reference_code}
     if request.htmx:
         # A fresh form, the new row and the count; not the whole list. The row
@@ -265,8 +245,8 @@ def log_call(show_id: int):
         # the first (live.js), so one row shows, in either order.
         # The reference code is in this response only (never pushed, never stored).
         answer = render_block(CONSOLE, "issued", issued=issued) + _blank_call_form(show, form)
-        if call is None:  # a repeated submission (its answer was lost?): the whole list
-            return answer + render_block(CONSOLE, "calls", show=show_or_404(show_id), oob=True)
+        if outcome != actions.SAVED:  # a repeated submission (its answer was lost?): the list
+            return answer + render_block(CONSOLE, "calls", show=show, oob=True)
         return answer + render_block(CONSOLE, "call_logged", show=show, call=call, heading_oob=True)
     message = _("Call logged.")
     if issued:  # one message: the code belongs with the call just logged

@@ -1,5 +1,6 @@
 """Public pages (no login): the board, shows, departments, deputies, feeds,
-ratings, citizens' questions, and the three lists with the period report.
+ratings, citizens' questions, a show's topics, and the three lists with the
+period report.
 
 Only public data is read here: nothing joins or loads `CallerContact`.
 Citizens' questions are only ever written here (the ask form); their names and
@@ -21,5 +22,6 @@ from . import (  # noqa: E402, F401
     overlay,
     rundown,
     shows,
+    topics,
     track,
 )

@@ -14,15 +14,25 @@ from . import bp
 @bp.route("/")
 def index():
     query = BoardQuery.from_args(request.args)
+    key = repr(sorted(query.args().items()))
+
     # Rendered once per push, locale, date and filter, whoever asks (pushes go
-    # to the "board" room, whose number is in the key).
-    rows = fragments.cached(
-        "board",
-        repr(sorted(query.args().items())),
-        lambda: render_block("board/index.html", "rows", **board_context(query, today())),
-    )
+    # to the "board" room, whose number is in the key; so does going live, for
+    # the on-air banner). A new show or department reaches the filter options
+    # within the cache's lifetime.
+    def rows():
+        return fragments.cached(
+            "board",
+            key,
+            lambda: render_block("board/index.html", "rows", **board_context(query, today())),
+        )
+
     if is_fragment_request():
-        return rows
-    return render_template(
-        "board/index.html", options=filter_options(), query=query, rows_html=rows
+        return rows()
+    return fragments.page(
+        "board",
+        key,
+        lambda: render_template(
+            "board/index.html", options=filter_options(), query=query, rows_html=rows()
+        ),
     )

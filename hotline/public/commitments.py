@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
-
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -22,8 +18,8 @@ from ..queries.board import (
 )
 from ..web import is_fragment_request, qr_response, render_block
 from . import bp
+from .browser import browser_key, browser_token, client_key, key_of, remember
 
-BROWSER_COOKIE = "hotline_browser"
 PAGE = "board/commitment.html"
 
 
@@ -34,23 +30,8 @@ def commitment_or_404(commitment_id: int) -> Commitment:
     return item
 
 
-def _browser_key() -> str | None:
-    token = request.cookies.get(BROWSER_COOKIE)
-    return hashlib.sha256(token.encode()).hexdigest() if token else None
-
-
-def _client_key() -> str:
-    """The connection's sign for today: HMAC(secret, day, address, user agent).
-    Keyed, so the stored value cannot be reversed to an address by trying them all."""
-    agent = request.headers.get("User-Agent", "")
-    message = f"{today().isoformat()}\0{request.remote_addr or ''}\0{agent}".encode()
-    secret = current_app.config["SECRET_KEY"]
-    secret = secret.encode() if isinstance(secret, str) else secret
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()
-
-
 def _already_rated(commitment_id: int) -> str | None:
-    return rating_by_browser(commitment_id, _browser_key())
+    return rating_by_browser(commitment_id, browser_key())
 
 
 @bp.route("/commitments/<int:commitment_id>")
@@ -97,15 +78,19 @@ def rate(commitment_id: int):
         error, status = _("Choose one of the three answers."), 400
     elif _already_rated(item.id):
         error, status = _("This browser has already rated this commitment."), 409
-    elif rated_from_connection(item.id, _client_key()):
+    elif rated_from_connection(item.id, client_key()):
         # The cookie was cleared (or never kept): the server-side sign still holds.
         error, status = _("A rating for this commitment has already come from here today."), 409
 
-    token = request.cookies.get(BROWSER_COOKIE) or secrets.token_urlsafe(32)
+    token = browser_token()
     if error is None:
-        key = hashlib.sha256(token.encode()).hexdigest()
         db.session.add(
-            Rating(commitment_id=item.id, value=value, browser_key=key, client_key=_client_key())
+            Rating(
+                commitment_id=item.id,
+                value=value,
+                browser_key=key_of(token),
+                client_key=client_key(),
+            )
         )
         try:
             db.session.commit()
@@ -140,12 +125,4 @@ def rate(commitment_id: int):
             error or _("Thank you: your rating has been counted."), "error" if error else "success"
         )
         response = redirect(url_for("board.commitment", commitment_id=item.id) + "#rating")
-    response.set_cookie(
-        BROWSER_COOKIE,
-        token,
-        max_age=2 * 365 * 86400,
-        httponly=True,
-        samesite="Lax",
-        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
-    )
-    return response
+    return remember(response, token)

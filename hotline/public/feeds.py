@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from ..clock import today
 from ..config import LOCALES
 from ..extensions import db
-from ..labels import event_label, item_title, status_text
+from ..labels import event_label, item_title, source_text, status_text
 from ..models import Commitment, Department, Event
 from ..queries.shows import latest_events
 from . import bp
@@ -93,7 +93,11 @@ def atom_feed(
             sub(entry, "updated", _iso(event.created_at))
             status = c.status(day)
             sub(entry, "category", term=status.code.value)
-            lines = [c.department.name, _("Deadline: %(date)s", date=c.deadline.isoformat())]
+            lines = [
+                c.department.name,
+                source_text(c),  # the show and call, or 代表码
+                _("Deadline: %(date)s", date=c.deadline.isoformat()),
+            ]
             if status.extended:  # an extension is always visible, in the feed too
                 lines.append(
                     _("Extended; original deadline %(date)s", date=c.original_deadline.isoformat())

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from .. import reports
 from ..clock import format_datetime, today
-from ..labels import list_title, outcome_label, report_column_label, status_text
+from ..labels import list_title, outcome_label, report_column_label, source_text, status_text
 from ..queries.lists import calls_in, commitments_in, online_votes, report_rows, votes_of
 from ..web import csv_download, qr_response
 from . import lists_bp as lists
@@ -66,14 +66,14 @@ def _suggestions(period):
 def _commitment_list(kind, period, day):
     items = commitments_in(period)
     if kind == "assignments":
-        header = [_("Department"), _("Commitment"), _("Official"), _("Show"),
+        header = [_("Department"), _("Commitment"), _("Official"), _("Source"),
                   _("Original deadline"), _("Deadline"), _("Status")]  # fmt: skip
         rows = [
             [
                 c.department.name,
                 c.pledge,
                 f"{c.official_name} {c.official_title}".strip(),
-                c.call.show.title,
+                source_text(c),
                 c.original_deadline.isoformat(),
                 c.deadline.isoformat(),
                 status_text(c.status(day)),

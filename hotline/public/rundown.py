@@ -1,5 +1,6 @@
 """The 回音壁 segment of a show: the earlier commitments its host reads out,
-printable on A4 with a QR code to each. Signed-in moderators pick from here
+printable on A4 with a QR code to each, after the show's agenda (the topics
+chosen with voters). Signed-in moderators pick from here
 which goes on air and record the placard vote on the result (举牌评效果)."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from ..models import Role
 from ..queries.onair import on_air_card
 from ..queries.rundown import previous_show, rundown
 from ..queries.shows import show_with_calls
+from ..queries.topics import agenda
 from . import bp
 
 
@@ -31,6 +33,7 @@ def rundown_page(show_id: int):
         show=show,
         items=rundown(show, day),
         previous=previous_show(show),
+        agenda=agenda(show.id),
         may_air=may_air,
         card=on_air_card(show, day) if may_air else None,
         new_key=new_key,

@@ -15,8 +15,9 @@ from ..extensions import db
 from ..forms import QuestionForm
 from ..models import Question, QuestionStatus, Show, ShowStatus
 from ..queries.shows import show_counts, show_with_panel, with_calls
+from ..queries.topics import on_show_page
 from ..throttle import submission_wait
-from ..web import page_or_block, qr_response, render_block
+from ..web import is_fragment_request, qr_response, render_block
 from . import bp
 
 
@@ -37,7 +38,10 @@ def show(show_id: int):
         "",
         lambda: render_block("board/show.html", "calls", show=with_calls(item)),
     )
-    return page_or_block("board/show.html", "calls", show=item, calls_html=calls)
+    if is_fragment_request():
+        return calls
+    # The agenda and the topic page's link (议题), pushed when they change.
+    return render_template("board/show.html", show=item, calls_html=calls, **on_show_page(item))
 
 
 def question_wait(show: Show) -> int | None:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from ..clock import to_local, utc_year_bounds
 from ..duplicates import counted
 from ..extensions import db
+from ..inbox import DeputyMessage
 from ..labels import kind_filter_label, sort_label, status_filter_label
 from ..models import (
     MAX_ID,
@@ -128,7 +129,8 @@ class BoardQuery:
         return not self.args()
 
     def filter(self, stmt, today: date):
-        """Apply the filters to a select over Commitment (joined to Call)."""
+        """Apply the filters to a select over Commitment, outer-joined to Call (an
+        item from a 代表码 message has no call: `message_ids` reaches its message)."""
         if self.status:
             stmt = stmt.where(
                 status_code(today).in_([c.value for c in STATUS_FILTERS[self.status]])
@@ -140,12 +142,24 @@ class BoardQuery:
         if self.show:
             stmt = stmt.where(Call.show_id == self.show)
         if self.deputy:
-            stmt = stmt.where(Call.deputy_id == self.deputy)
-        if self.year:
+            stmt = stmt.where(
+                or_(
+                    Call.deputy_id == self.deputy,
+                    message_ids(DeputyMessage.deputy_id == self.deputy),
+                )
+            )
+        if self.year:  # the show's year; for a 代表码 item, the year it was given
             start, end = utc_year_bounds(self.year)
             stmt = stmt.where(
-                Call.show_id.in_(
-                    select(Show.id).where(Show.starts_at >= start, Show.starts_at < end)
+                or_(
+                    Call.show_id.in_(
+                        select(Show.id).where(Show.starts_at >= start, Show.starts_at < end)
+                    ),
+                    and_(
+                        Commitment.message_id.is_not(None),
+                        Commitment.created_at >= start,
+                        Commitment.created_at < end,
+                    ),
                 )
             )
         if self.q:
@@ -153,6 +167,7 @@ class BoardQuery:
                 or_(
                     Commitment.pledge.icontains(self.q, autoescape=True),
                     Call.topic.icontains(self.q, autoescape=True),
+                    message_ids(DeputyMessage.summary.icontains(self.q, autoescape=True)),
                 )
             )
         return stmt
@@ -206,12 +221,20 @@ class Totals:
         ]
 
 
+def message_ids(condition):
+    """Items whose source is a 代表码 message meeting the condition (public
+    fields only: the deputy, the public summary)."""
+    return Commitment.message_id.in_(select(DeputyMessage.id).where(condition))
+
+
 def public_commitments():
-    """Commitments with what a public row shows, loaded in a fixed number of queries."""
+    """Commitments with what a public row shows, loaded in a fixed number of
+    queries: the call and its show, or the 代表码 message's deputy."""
     return select(Commitment).options(
         selectinload(Commitment.department),
         selectinload(Commitment.call).selectinload(Call.show),
         selectinload(Commitment.call).selectinload(Call.deputy),
+        selectinload(Commitment.message).selectinload(DeputyMessage.deputy),
     )
 
 
@@ -219,7 +242,9 @@ def count_by_status(query: BoardQuery, today: date) -> Totals:
     # 并单: the items of a call linked to an earlier one are listed, not counted.
     inner = query.filter(
         counted(
-            select(status_code(today).label("code")).select_from(Commitment).join(Commitment.call)
+            select(status_code(today).label("code"))
+            .select_from(Commitment)
+            .outerjoin(Commitment.call)
         ),
         today,
     ).subquery()
@@ -235,7 +260,8 @@ def search_commitments(query: BoardQuery, today: date, *, paged: bool = True, cl
     pages = max(1, math.ceil(totals.total / query.per_page))
     if clamp:
         query.page = min(query.page, pages)
-    stmt = query.order(query.filter(public_commitments().join(Commitment.call), today), today)
+    stmt = query.filter(public_commitments().outerjoin(Commitment.call), today)
+    stmt = query.order(stmt, today)
     if paged:
         stmt = stmt.limit(query.per_page).offset((query.page - 1) * query.per_page)
     return db.session.scalars(stmt).all(), totals, pages

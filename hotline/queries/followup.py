@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import escalation, limits
 from ..extensions import db
+from ..inbox import DeputyMessage
 from ..models import (
     Call,
     Commitment,
@@ -40,6 +41,7 @@ def work_item(commitment_id: int, user: User) -> Commitment | None:
             .options(
                 selectinload(Commitment.department),
                 selectinload(Commitment.call).selectinload(Call.show),
+                selectinload(Commitment.message).selectinload(DeputyMessage.deputy),
                 selectinload(Commitment.events).selectinload(Event.attachments),
                 selectinload(Commitment.events).selectinload(Event.actor),
             )

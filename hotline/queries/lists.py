@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from .. import reports
 from ..clock import local_to_utc
 from ..extensions import db
+from ..inbox import DeputyMessage
 from ..models import Call, Commitment, Event, EventKind, Rating, RatingValue, Show
 from ..status import local_date
 
@@ -41,6 +42,7 @@ def commitments_in(period: reports.Period) -> list[Commitment]:
         .options(
             selectinload(Commitment.department),
             selectinload(Commitment.call).selectinload(Call.show),
+            selectinload(Commitment.message).selectinload(DeputyMessage.deputy),
         )
         .where(Commitment.created_at >= start, Commitment.created_at < end)
         .order_by(Commitment.department_id, Commitment.created_at, Commitment.id)
@@ -89,11 +91,13 @@ def result_votes(ids: list[int]) -> dict[int, list[int]]:
 def votes_of(
     c: Commitment, online: dict[int, list[int]], counted_calls: set[int] | None = None
 ) -> tuple[int, int, int]:
-    """Online ratings of the commitment plus the placard vote of its call. When
-    adding up, pass `counted_calls`: a call's placards then count once, however
-    many commitments the call produced."""
+    """Online ratings of the commitment plus the placard vote of its call (an
+    item from a 代表码 message has none). When adding up, pass `counted_calls`:
+    a call's placards then count once, however many commitments it produced."""
     s, b, d = online.get(c.id, [0, 0, 0])
     call = c.call
+    if call is None:
+        return s, b, d
     if counted_calls is not None:
         if call.id in counted_calls:
             return s, b, d
@@ -107,7 +111,7 @@ def votes_of(
 
 def report_rows(period: reports.Period) -> list[reports.Row]:
     # 并单: a problem called in twice is one row (the earlier call's items).
-    items = [c for c in commitments_in(period) if c.call.duplicate_of_id is None]
+    items = [c for c in commitments_in(period) if c.call is None or c.call.duplicate_of_id is None]
     online = online_votes([c.id for c in items])
     on_result = result_votes([c.id for c in items])
     zone = current_app.config["HOTLINE_TIMEZONE"]

@@ -10,7 +10,8 @@ from datetime import date
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Call, Commitment, OnAir, OnAirKind, Outcome, Show
+from ..models import Call, Commitment, OnAirKind, Outcome, Show
+from ..records import OnAir
 from .board import public_commitments
 from .rundown import RundownItem, rundown_card
 
@@ -88,4 +89,5 @@ def shows_showing(commitment: Commitment) -> list[int]:
             OnAir.kind.in_([OnAirKind.COMMITMENT.value, OnAirKind.RUNDOWN.value]),
         )
     ).all()
-    return sorted({commitment.call.show_id, *on_air})
+    own = [commitment.call.show_id] if commitment.call is not None else []  # none: 代表码
+    return sorted({*own, *on_air})

@@ -106,7 +106,7 @@ def scorecards(today: date) -> list[Scorecard]:
         case((fell_due, 1), else_=0).label("fell_due"),
         case((Commitment.kind == ItemKind.REFERRAL.value, 1), else_=0).label("referral"),
     )
-    inner = counted(inner.join(Call, Commitment.call_id == Call.id)).subquery()
+    inner = counted(inner.outerjoin(Call, Commitment.call_id == Call.id)).subquery()
     rows = db.session.execute(
         select(
             inner.c.dept,
@@ -128,7 +128,7 @@ def scorecards(today: date) -> list[Scorecard]:
     for dept, created_at, completed_on in db.session.execute(
         counted(
             select(Commitment.department_id, Commitment.created_at, Commitment.completed_on)
-            .join(Call, Commitment.call_id == Call.id)
+            .outerjoin(Call, Commitment.call_id == Call.id)
             .where(Commitment.state == State.MET.value)
         )
     ):
@@ -139,7 +139,7 @@ def scorecards(today: date) -> list[Scorecard]:
         counted(
             select(Commitment.department_id, Rating.value, func.count())
             .join(Rating, Rating.commitment_id == Commitment.id)
-            .join(Call, Commitment.call_id == Call.id)
+            .outerjoin(Call, Commitment.call_id == Call.id)
         ).group_by(Commitment.department_id, Rating.value)
     ):
         if dept in cards:

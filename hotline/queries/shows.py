@@ -8,6 +8,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..clock import utc_year_bounds
 from ..extensions import db
+from ..inbox import DeputyMessage
 from ..models import Call, Commitment, Deputy, Event, Outcome, Show
 from ..status import State
 
@@ -140,6 +141,10 @@ def latest_events(*where) -> list[Event]:
         .join(Event.commitment)
         .options(
             selectinload(Event.commitment).selectinload(Commitment.department),
+            selectinload(Event.commitment).selectinload(Commitment.call).selectinload(Call.show),
+            selectinload(Event.commitment)
+            .selectinload(Commitment.message)
+            .selectinload(DeputyMessage.deputy),
             selectinload(Event.redaction),
         )
         .where(*where)

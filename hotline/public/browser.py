@@ -1,0 +1,54 @@
+"""How a public page knows a browser without knowing the person: a random id
+in a cookie (only its hash is stored) and, kept server-side, a keyed hash of
+the day, the address and the user agent. Ratings of a met commitment and
+support for a show's topics count once per browser with these."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from flask import Response, current_app, request
+
+from ..clock import today
+
+BROWSER_COOKIE = "hotline_browser"
+
+
+def browser_token() -> str:
+    """This browser's random id: its cookie, or a new one (set by remember())."""
+    return request.cookies.get(BROWSER_COOKIE) or secrets.token_urlsafe(32)
+
+
+def key_of(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def browser_key() -> str | None:
+    """The hash of this browser's cookie, or None before it has one."""
+    token = request.cookies.get(BROWSER_COOKIE)
+    return key_of(token) if token else None
+
+
+def client_key() -> str:
+    """The connection's sign for today: HMAC(secret, day, address, user agent).
+    Keyed, so the stored value cannot be reversed to an address by trying them all."""
+    agent = request.headers.get("User-Agent", "")
+    message = f"{today().isoformat()}\0{request.remote_addr or ''}\0{agent}".encode()
+    secret = current_app.config["SECRET_KEY"]
+    secret = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def remember(response: Response, token: str) -> Response:
+    """Keep the browser's id for two years (HttpOnly: no script reads it)."""
+    response.set_cookie(
+        BROWSER_COOKIE,
+        token,
+        max_age=2 * 365 * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
+    return response
