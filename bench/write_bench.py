@@ -20,6 +20,13 @@ connections per client, joined to the rooms of its current show). Without it
 nobody listens, and a server that renders only for rooms someone is in renders
 no push at all; with it every push is rendered for every language.
 
+HOTLINE_BENCH_RATE=50: an open loop instead. The clients together offer that
+many calls per second, evenly spaced (each its share), and a call's time runs
+from the moment it was due, so a server that falls behind shows it in the
+times. This gives the times at a given load; the closed loop (the default,
+every client sending again as soon as it is answered) gives the most the
+server does, with times that are mostly the queue of the other clients.
+
 Usage: python bench/write_bench.py [clients] [seconds] [calls_per_show]
 HOTLINE_BENCH_ROOT=/path/to/another/checkout runs another version of the code.
 """
@@ -47,6 +54,7 @@ SECONDS = float(sys.argv[2]) if len(sys.argv) > 2 else 15
 PER_SHOW = int(sys.argv[3]) if len(sys.argv) > 3 else 0
 MODE = os.environ.get("HOTLINE_ASYNC_MODE", "eventlet")
 WATCHED = os.environ.get("HOTLINE_BENCH_WATCHED") == "1"
+RATE = float(os.environ.get("HOTLINE_BENCH_RATE") or 0)  # calls/s offered; 0: closed loop
 
 
 def free_port() -> int:
@@ -194,12 +202,20 @@ def main() -> None:
                 watchers.watch(show_id)
             start.wait()
             i = 0
+            interval = CLIENTS / RATE if RATE else 0.0
+            due = stop_at[0] - SECONDS + n * interval / CLIENTS  # the clients take turns
             while time.perf_counter() < stop_at[0]:
                 if PER_SHOW and i % PER_SHOW == 0:
                     mine = new_live_show(session, url, token, f"压测专线 {n}-{i}")
                     if watchers:
                         watchers.watch(mine)
+                    # Setting up a show is not a call: its time is not charged to the next.
+                    due = max(due, time.perf_counter())
                 began = time.perf_counter()
+                if RATE:
+                    if due > began:
+                        time.sleep(due - began)
+                    began, due = due, due + interval  # timed from when it was due
                 response = session.post(
                     f"{url}/desk/shows/{mine}/calls",
                     data={"topic": f"压测来电 {n}-{i}：小区路灯不亮", "department": "1"},
@@ -232,6 +248,7 @@ def main() -> None:
     p95 = statistics.quantiles(times, n=20)[-1] * 1000
     shape = f"{PER_SHOW} calls per show" if PER_SHOW else "one show"
     shape += ", watched (4 sockets per client)" if WATCHED else ", nobody watching"
+    shape += f", open loop: {RATE:g} calls/s offered" if RATE else ", closed loop"
     print(f"clients: {CLIENTS}, seconds: {SECONDS:.0f}, {shape}, async mode: {MODE}, code: {ROOT}")
     print(f"statuses: {dict(sorted(statuses.items()))}")
     if WATCHED:
