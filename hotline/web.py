@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import segno
 from flask import Flask, Response, current_app, g, render_template, request
 from flask.globals import request_ctx
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
@@ -225,8 +225,32 @@ def error_message(code: int) -> tuple[str, str]:
     return messages.get(code, messages[500])
 
 
+def _translations():
+    """Flask-Babel's translations for the locale in force, looked up once per
+    locale a request renders in. (Its own lookup walks its request context
+    three times for every string a template translates: a good part of what
+    a pushed block cost.) force_locale() sets a new locale object, so a
+    block rendered for a room finds its own language."""
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:  # not chosen yet in this request: Flask-Babel's way
+        return get_translations()
+    kept = getattr(state, "hotline_translations", None)
+    if kept is None or kept[0] is not locale:
+        kept = state.hotline_translations = (locale, get_translations())
+    return kept[1]
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
+    # The same callables Flask-Babel installs, on the lookup above.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.filters.update(
         datetime=format_datetime,
         time=format_time,
