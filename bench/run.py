@@ -110,6 +110,44 @@ def board_sizes(tiny: bool) -> list[str]:
     return (done.stdout or done.stderr).strip().splitlines()
 
 
+WRITE_SHAPES = (  # (watched, offered calls/s or 0 for the closed loop)
+    ("0", ""),
+    ("1", ""),
+    ("0", "50"),
+    ("1", "50"),
+)
+
+
+def writes(tiny: bool) -> list[str]:
+    """bench/write_bench.py, 10 desks for 15 s in shows of 11 calls, in each
+    shape: closed and open loop (50 calls/s offered), nobody and everyone
+    watching. One table row per shape."""
+    args = ["2", "1", "3"] if tiny else ["10", "15", "11"]
+    lines = [
+        "| loop | watched | writes/s | median | p95 | statuses |",
+        "|---|---|---|---|---|---|",
+    ]
+    for watched, rate in WRITE_SHAPES:
+        env = {**os.environ, "HOTLINE_BENCH_WATCHED": watched, "HOTLINE_BENCH_RATE": rate}
+        done = subprocess.run(
+            [sys.executable, str(HERE / "write_bench.py"), *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=env,
+        )
+        print(done.stdout, done.stderr, flush=True)
+        found = dict(line.split(":", 1) for line in done.stdout.splitlines() if ":" in line)
+        loop = f"open, {rate} calls/s offered" if rate else "closed"
+        lines.append(
+            f"| {loop} | {'yes' if watched == '1' else 'no'} |"
+            f" {found.get('writes/s', ' failed').split('(')[0].strip()} |"
+            f" {found.get('median', '').strip()} | {found.get('p95', '').strip()} |"
+            f" {found.get('statuses', '').strip()} |"
+        )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tiny", action="store_true")
@@ -135,6 +173,8 @@ def main() -> None:
     modes = modes_bench.run(plan["mode_sizes"], plan["rounds"], plan["seconds"])
     print("== board size: 100 against 10,000 commitments", flush=True)
     board = board_sizes(args.tiny)
+    print("== writes on SQLite: moderators logging calls", flush=True)
+    write_rows = writes(args.tiny)
 
     load_after = os.getloadavg()
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -199,6 +239,18 @@ def main() -> None:
         "```",
         *board,
         "```",
+        "",
+        "## Writes on SQLite: moderators logging calls (one process, eventlet)",
+        "",
+        "`bench/write_bench.py` with 10 desks (client threads) for 15 s, each running "
+        "its own shows of 11 calls on a fresh demo SQLite; only the calls (htmx POSTs, "
+        "as the console sends them) are timed. Closed loop: each desk sends again as "
+        "soon as it is answered (the most the server does; the times are mostly the "
+        "queue of the other desks). Open loop: 50 calls/s offered, each timed from when "
+        "it was due. Watched: a public viewer, the overlay and a desk in every room a "
+        "call reaches, in both languages (their sockets run in the client process).",
+        "",
+        *write_rows,
         "",
     ]
     Path(args.out).write_text("\n".join(out))

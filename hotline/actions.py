@@ -20,42 +20,56 @@ from . import calls, pushes
 from .commitments import VersionConflict, create_commitment
 from .extensions import db
 from .models import Call, Commitment, Show, User
-from .queries.shows import show_with_calls, show_with_panel
+from .queries.shows import show_with_calls, show_with_panel, with_calls_after_logging
 
 T = TypeVar("T")
 
 SAVED, CONFLICT, DUPLICATE, REPEATED = "saved", "conflict", "duplicate", "repeated"
 
 
-def save() -> str:
+def save(keep_loaded: bool = False) -> str:
     """Commit: SAVED; CONFLICT if a concurrent save won the race on the version;
-    DUPLICATE if a concurrent submit of the same form (or number) got there first."""
+    DUPLICATE if a concurrent submit of the same form (or number) got there first.
+
+    `keep_loaded`: what the request loaded and wrote stays loaded after the
+    commit instead of being expired (and so read again, query by query, by
+    the push and the response that follow). For a request whose remaining
+    work reads only what it wrote and what nobody else changes meanwhile;
+    whatever others may have changed (a show's other calls) is read afresh."""
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = expire and not keep_loaded
     try:
-        db.session.commit()
+        session.commit()
     except StaleDataError:
         db.session.rollback()
         return CONFLICT
     except IntegrityError:
         db.session.rollback()
         return DUPLICATE
+    finally:
+        session.expire_on_commit = expire
     return SAVED
 
 
 def save_new(
-    already_saved: Callable[[], bool], change: Callable[[], T], tries: int = 3
+    already_saved: Callable[[], bool],
+    change: Callable[[], T],
+    tries: int = 3,
+    keep_loaded: bool = False,
 ) -> tuple[str, T | None]:
     """Add something new (a call, a commitment) exactly once.
 
     REPEATED when an earlier submission with the same one-time key saved it
     (a double click, a retry). A lost race (another desk took the call number a
     moment ago, or saved the call) is retried: `change` reloads what it needs.
-    CONFLICT when every try lost.
+    CONFLICT when every try lost. `keep_loaded`: as for save().
     """
     for _attempt in range(tries):
         if already_saved():
             return REPEATED, None
         result = change()
-        if save() == SAVED:
+        if save(keep_loaded) == SAVED:
             return SAVED, result
     return CONFLICT, None
 
@@ -166,8 +180,9 @@ def log_call(
 ) -> tuple[str, Call | None, Show | None]:
     """Log a call from a valid CallForm on a live `show` (loaded with its
     panel), exactly once. Returns the outcome, the call (the earlier one when
-    REPEATED) and the show with its calls, loaded once after the commit for
-    the pushes and the response."""
+    REPEATED) and the show with its calls after the commit, for the pushes
+    and the response. What the request loaded and wrote stays loaded through
+    the commit (keep_loaded): only the show's calls are read again."""
     key, show_id = form.idem.data, show.id
 
     def earlier() -> Call | None:
@@ -194,14 +209,14 @@ def log_call(
             audit_row(call)
         return call
 
-    outcome, call = save_new(lambda: bool(key) and earlier() is not None, log)
+    outcome, call = save_new(lambda: bool(key) and earlier() is not None, log, keep_loaded=True)
     if outcome == CONFLICT:
         return CONFLICT, None, None
     if outcome == REPEATED:
         call = earlier()
         if call.show_id != show_id:
             return KEY_REUSED, None, None
-    full = show_with_calls(show_id)
-    if outcome == SAVED:
-        pushes.call_logged(call, full)
+        return outcome, call, show_with_calls(show_id)
+    full = with_calls_after_logging(call.show, call)
+    pushes.call_logged(call, full)
     return outcome, call, full

@@ -55,10 +55,10 @@ def current_seq(room: str, namespace: str = PUBLIC) -> int:
 
 def _bump(counts: dict[str, int]) -> dict[str, int]:
     """Add `counts[key]` to each room's number and return the new ones: one
-    upsert per room, all in one short transaction of its own (so it never
-    holds the page's transaction open). Rooms are locked in sorted order, so
-    two processes bumping the same rooms never deadlock; the row lock makes
-    each room's numbers strictly increasing across processes."""
+    multi-row upsert for all the rooms, in one short transaction of its own
+    (so it never holds the page's transaction open). Rows are written in
+    sorted order, so two processes bumping the same rooms never deadlock; the
+    row lock makes each room's numbers strictly increasing across processes."""
     dialect = db.engine.dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as upsert
@@ -66,16 +66,15 @@ def _bump(counts: dict[str, int]) -> dict[str, int]:
         from sqlalchemy.dialects.sqlite import insert as upsert
     else:  # pragma: no cover - the engines the project runs on are above
         return {key: _next_seq(key, n) for key, n in sorted(counts.items())}
-    seqs = {}
+    rows = [{"room": key, "seq": n} for key, n in sorted(counts.items())]
+    statement = upsert(LiveSequence)
+    # Sent as one multi-row statement ("insertmanyvalues"), compiled once.
+    statement = statement.on_conflict_do_update(
+        index_elements=[LiveSequence.room],
+        set_={"seq": LiveSequence.seq + statement.excluded.seq},
+    ).returning(LiveSequence.room, LiveSequence.seq)
     with db.engine.begin() as conn:
-        for key, n in sorted(counts.items()):
-            statement = upsert(LiveSequence).values(room=key, seq=n)
-            statement = statement.on_conflict_do_update(
-                index_elements=[LiveSequence.room],
-                set_={"seq": LiveSequence.seq + n},
-            ).returning(LiveSequence.seq)
-            seqs[key] = conn.execute(statement).scalar_one()
-    return seqs
+        return {room: seq for room, seq in conn.execute(statement, rows)}
 
 
 def _next_seq(key: str, n: int = 1) -> int:
@@ -123,10 +122,11 @@ def _flush(messages: list) -> None:
     last = _bump(counts)
     # Numbers handed out in publishing order: last - n + 1 ... last per room.
     seqs = {key: last[key] - n for key, n in counts.items()}
-    for namespace, room, target, swap, render in messages:
+    rendered: dict = {}  # a block sent to several rooms (publish_each): once per locale
+    for namespace, room, target, swap, render, shared in messages:
         key = _key(namespace, room)
         seqs[key] += 1
-        _send(namespace, room, target, swap, render, seqs[key])
+        _send(namespace, room, target, swap, render, seqs[key], rendered if shared else None)
 
 
 def publish(
@@ -148,19 +148,41 @@ def publish(
         raise RuntimeError("publish() before commit: commit the transaction first")
     pending = g.get("live_batch")
     if pending is not None:
-        pending.append((namespace, room, target, swap, render))
+        pending.append((namespace, room, target, swap, render, False))
         return None
     seq = _bump({_key(namespace, room): 1})[_key(namespace, room)]
     _send(namespace, room, target, swap, render, seq)
     return seq
 
 
-def _send(namespace: str, room: str, target: str, swap: str, render, seq: int) -> None:
+def publish_each(rooms: list[tuple[str, str]], *, target: str, swap: str, render) -> None:
+    """The same block to several rooms ((namespace, room) pairs): rendered once
+    per locale for all of them, each room still getting its own number. For a
+    block that does not depend on the room it goes to (it names no room, so
+    carries no data-live-seq)."""
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("publish() before commit: commit the transaction first")
+    with batch():
+        for namespace, room in rooms:
+            g.live_batch.append((namespace, room, target, swap, render, True))
+
+
+def _send(
+    namespace: str, room: str, target: str, swap: str, render, seq: int, rendered=None
+) -> None:
     g.live_rendering = (_key(namespace, room), seq)
     try:
         for locale in LOCALES:
-            with force_locale(locale):
-                html = render_for_room(render)
+            if not _listened(namespace, f"{room}|{locale}"):
+                continue  # nobody to show it to: no render (the number is bumped all the same)
+            html = rendered.get((render, locale)) if rendered is not None else None
+            if html is None:
+                with force_locale(locale):
+                    html = render_for_room(render)
+                if rendered is not None:  # publish_each: kept for the other rooms
+                    if "data-live-seq" in html:
+                        raise RuntimeError("a block sent to several rooms names its room")
+                    rendered[render, locale] = html
             socketio.emit(
                 "swap",
                 {"room": room, "target": target, "swap": swap, "html": html, "seq": seq},
@@ -169,6 +191,23 @@ def _send(namespace: str, room: str, target: str, swap: str, render, seq: int) -
             )
     finally:
         g.live_rendering = None
+
+
+def _listened(namespace: str, room: str) -> bool:
+    """Whether a browser may be in the room (one locale of it). One process (no
+    message queue) knows its sockets: a room nobody is in costs no render, as
+    a room of a thousand costs one. With a message queue the other processes'
+    sockets are unknown here, so every room may be listened to.
+
+    Skipping is safe for a page loading meanwhile: the room's number was
+    bumped before this check, so a page rendered before the change joins,
+    sees a number above its own, and fetches its regions again."""
+    if current_app.config.get("HOTLINE_MESSAGE_QUEUE"):
+        return True
+    server = socketio.server
+    if server is None:  # pragma: no cover - init_app always sets it up
+        return True
+    return next(server.manager.get_participants(namespace, room), None) is not None
 
 
 # What belongs to one session and so must never be in HTML pushed to a room:

@@ -8,7 +8,7 @@ nobody: blocks rendered here get no session, no account and no CSRF token.
 
 from __future__ import annotations
 
-from functools import wraps
+from functools import cache, wraps
 
 from flask import url_for
 from markupsafe import Markup
@@ -51,6 +51,13 @@ def _require_committed() -> None:
     # Checked before our own queries, whose autoflush would hide unsaved changes.
     if db.session.new or db.session.dirty or db.session.deleted:
         raise RuntimeError("push before commit: commit the transaction first")
+
+
+def _once(compute):
+    """What a pushed block renders from: read at its first render (so never
+    when nobody is in its room, see live._listened), then shared by the
+    other locales."""
+    return cache(compute)
 
 
 def _batched(push):
@@ -182,26 +189,32 @@ def show_status_changed(show: Show) -> None:
     )
     questions_changed(show)
     topics_changed(show)  # collection ends when the show starts
-    for department in show.departments:
-        live.publish(
-            live.STAFF,
-            f"department:{department.id}",
-            target="#dept-live",
-            swap="outerHTML",
-            render=lambda d=department: render_block(
-                DEPARTMENT_CONSOLE, "live", department=d, calls=department_calls(d.id)
-            ),
-        )
+    # A department's console lists its calls of live shows (with a "live"
+    # badge) and those still waiting: it changes only where this show has
+    # calls routed to it. Nothing else on it depends on this show.
+    for department in {c.department.id: c.department for c in show.calls if c.department}.values():
+        _department_live(department)
     banner_rooms = [(live.PUBLIC, room), (live.PUBLIC, "board"), (live.STAFF, room)]
     banner_rooms += [(live.STAFF, f"department:{d.id}") for d in show.departments]
-    for namespace, banner_room in banner_rooms:
-        live.publish(
-            namespace,
-            banner_room,
-            target="#on-air-banner",
-            swap="outerHTML",
-            render=lambda: render_block("base.html", "on_air_banner"),
-        )
+    live.publish_each(  # the same banner everywhere: rendered once per locale
+        banner_rooms,
+        target="#on-air-banner",
+        swap="outerHTML",
+        render=lambda: render_block("base.html", "on_air_banner"),
+    )
+
+
+def _department_live(department: Department) -> None:
+    calls = _once(lambda: department_calls(department.id))
+    live.publish(
+        live.STAFF,
+        f"department:{department.id}",
+        target="#dept-live",
+        swap="outerHTML",
+        render=lambda: render_block(
+            DEPARTMENT_CONSOLE, "live", department=department, calls=calls()
+        ),
+    )
 
 
 @_batched
@@ -209,14 +222,13 @@ def questions_changed(show: Show) -> None:
     """The question queue changed: every desk watching the show sees it. (The
     block shows no names or phones: those stay in the database.)"""
     _require_committed()
+    questions = _once(lambda: queued_questions(show))
     live.publish(
         live.STAFF,
         f"show:{show.id}",
         target="#questions",
         swap="outerHTML",
-        render=lambda: render_block(
-            CONSOLE, "questions", show=show, questions=queued_questions(show)
-        ),
+        render=lambda: render_block(CONSOLE, "questions", show=show, questions=questions()),
     )
 
 
@@ -227,22 +239,22 @@ def topics_changed(show: Show, *, public: bool = True) -> None:
     rejection), the show page's topics (议题)."""
     _require_committed()
     room = f"show:{show.id}"
-    summary = desk_summary(show)
+    summary = _once(lambda: desk_summary(show))
     live.publish(
         live.STAFF,
         room,
         target="#desk-topics",
         swap="outerHTML",
-        render=lambda: render_block(CONSOLE, "topics", show=show, topics=summary),
+        render=lambda: render_block(CONSOLE, "topics", show=show, topics=summary()),
     )
     if public:
-        shown = on_show_page(show)
+        shown = _once(lambda: on_show_page(show))
         live.publish(
             live.PUBLIC,
             room,
             target="#show-topics",
             swap="outerHTML",
-            render=lambda: render_block(SHOW_PAGE, "show_topics", show=show, **shown),
+            render=lambda: render_block(SHOW_PAGE, "show_topics", show=show, **shown()),
         )
 
 
@@ -255,25 +267,28 @@ def on_air_changed(show: Show) -> None:
     _require_committed()
     show = show_with_calls(show.id)
     _overlay(show)
-    card = on_air_card(show, today())
+    card = _once(lambda: on_air_card(show, today()))
     live.publish(
         live.STAFF,
         f"show:{show.id}",
         target="#on-air",
         swap="outerHTML",
-        render=lambda: render_block(ON_AIR, "on_air", show=show, card=card),
+        render=lambda: render_block(ON_AIR, "on_air", show=show, card=card()),
     )
 
 
-def _overlay(show: Show) -> None:
-    """The overlay's one region holds every layout: one render per locale for all."""
-    context = overlay_context(show, today())
+def _overlay(show: Show | int) -> None:
+    """The overlay's one region holds every layout: one render per locale for
+    all. `show`: loaded with its calls, or its id (loaded if anyone watches)."""
+    show_id = show if isinstance(show, int) else show.id
+    loaded = _once(lambda: show_with_calls(show) if isinstance(show, int) else show)
+    context = _once(lambda: overlay_context(loaded(), today()))
     live.publish(
         live.PUBLIC,
-        f"overlay:{show.id}",
+        f"overlay:{show_id}",
         target="#overlay",
         swap="outerHTML",
-        render=lambda: render_block(OVERLAY, "overlay", **context),
+        render=lambda: render_block(OVERLAY, "overlay", **context()),
     )
 
 
@@ -298,7 +313,7 @@ def commitment_changed(commitment: Commitment) -> None:
     if item.call is not None:
         _public_call_row(item.call)
     for show_id in shows_showing(item):  # the ticker, or its card on air
-        _overlay(show_with_calls(show_id))
+        _overlay(show_id)
     if item.events and item.events[-1].kind == EventKind.VERIFIED:
         # Just verified as met: ratings open now for everyone watching. (Nobody
         # can have rated yet, so one rendering fits every browser.)
@@ -326,25 +341,26 @@ def dashboard_changed(commitment: Commitment, department_id: int | None = None) 
     was reassigned from), for its liaisons."""
     _require_committed()
     department = db.session.get(Department, department_id or commitment.department_id)
+    data = _once(lambda: dashboard_data(department, today()))
     live.publish(
         live.STAFF,
         f"department:{department.id}",
         target="#followup-items",
         swap="outerHTML",
-        render=lambda: render_block(DASHBOARD, "items", **dashboard_data(department, today())),
+        render=lambda: render_block(DASHBOARD, "items", **data()),
     )
 
 
 def _board(changed: int | None = None) -> None:
     """The first page to the plain board, a refresh to the filtered ones."""
-    # Queried once; only the words differ between the locales rendered from it.
-    context = board_context(BoardQuery(), today(), changed=changed)
+    # Queried once (if anyone watches); only the words differ between the locales.
+    context = _once(lambda: board_context(BoardQuery(), today(), changed=changed))
     live.publish(
         live.PUBLIC,
         "board",
         target='#board[data-view="default"]',
         swap="outerHTML",
-        render=lambda: render_block(BOARD, "rows", **context),
+        render=lambda: render_block(BOARD, "rows", **context()),
     )
     live.publish(
         live.PUBLIC,
@@ -357,11 +373,11 @@ def _board(changed: int | None = None) -> None:
 
 def _timeline(item: Commitment) -> None:
     """The commitment's own page: status, history and rating counts."""
-    context = commitment_context(item)
+    context = _once(lambda: commitment_context(item))
     live.publish(
         live.PUBLIC,
         f"commitment:{item.id}",
         target="#timeline",
         swap="outerHTML",
-        render=lambda: render_block(COMMITMENT_PAGE, "timeline", **context),
+        render=lambda: render_block(COMMITMENT_PAGE, "timeline", **context()),
     )

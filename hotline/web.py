@@ -7,16 +7,19 @@ import csv
 import io
 import logging
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import segno
 from flask import Flask, Response, current_app, g, render_template, request
 from flask.globals import request_ctx
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -51,6 +54,55 @@ def render_block(template_name: str, block: str, **context) -> str:
     template = app.jinja_env.get_template(template_name)
     app.update_template_context(context)
     return "".join(template.blocks[block](template.new_context(context)))
+
+
+# Where a request's own value goes in a block kept by render_stamped. Stored
+# text never holds a noncharacter (hotline/text.py refuses them), so no
+# rendered text can contain one by accident.
+_STAMP = "\ufdd0{}\ufdd0"
+_STAMPED_MAX = 256
+_stamped: OrderedDict = OrderedDict()
+_stamped_lock = threading.Lock()
+
+
+def render_stamped(
+    template_name: str, block: str, key: tuple, stamps: dict, context: Callable[[], dict]
+) -> str:
+    """A block (as render_block renders it) that comes out the same for every
+    request with the same `key` but for a few values of the request's own
+    (`stamps`, name → value: the session's CSRF token, a form's one-time key):
+    rendered once per key (and locale, and version of the template), then
+    copied with this request's values stamped in. `key` must name everything
+    else the block shows: a blank form is the case (its choices in the key), a
+    form with data or errors is not.
+
+    A value that does not appear exactly once in the rendering cannot be
+    stamped: the block is then rendered every time (never served wrong).
+    `context()` gives what the block renders from, called only to render."""
+    app = current_app._get_current_object()
+    template = app.jinja_env.get_template(template_name)
+    values = {name: str(escape(value)) for name, value in stamps.items()}
+    # The template object changes when it is reloaded (debug): old copies go unused.
+    full_key = (template, block, str(get_locale()), key)
+    with _stamped_lock:
+        kept = _stamped.get(full_key)
+        if kept is not None:
+            _stamped.move_to_end(full_key)
+    if kept is None:
+        html = render_block(template_name, block, **context())
+        kept = html
+        for name, value in values.items():
+            if not value or html.count(value) != 1 or _STAMP.format(name) in html:
+                return html
+            kept = kept.replace(value, _STAMP.format(name))
+        with _stamped_lock:
+            _stamped[full_key] = kept
+            while len(_stamped) > _STAMPED_MAX:
+                _stamped.popitem(last=False)
+        return html
+    for name, value in values.items():
+        kept = kept.replace(_STAMP.format(name), value)
+    return kept
 
 
 def page_or_block(template_name: str, block: str, **context) -> str:
@@ -173,8 +225,32 @@ def error_message(code: int) -> tuple[str, str]:
     return messages.get(code, messages[500])
 
 
+def _translations():
+    """Flask-Babel's translations for the locale in force, looked up once per
+    locale a request renders in. (Its own lookup walks its request context
+    three times for every string a template translates: a good part of what
+    a pushed block cost.) force_locale() sets a new locale object, so a
+    block rendered for a room finds its own language."""
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:  # not chosen yet in this request: Flask-Babel's way
+        return get_translations()
+    kept = getattr(state, "hotline_translations", None)
+    if kept is None or kept[0] is not locale:
+        kept = state.hotline_translations = (locale, get_translations())
+    return kept[1]
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
+    # The same callables Flask-Babel installs, on the lookup above.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.filters.update(
         datetime=format_datetime,
         time=format_time,

@@ -155,6 +155,16 @@
       join(learn(found)); // new rooms appeared in the fragment
     });
 
+    // The other half of the rule in onSwap: an item a response inserts out of
+    // band (the row of a call just logged) that a push already put on the page
+    // is not doubled; the copy there is as new as the response, or newer.
+    body.addEventListener("htmx:oobBeforeSwap", (evt) => {
+      const d = evt.detail, frag = d && d.fragment;
+      const el = frag && frag.firstElementChild;
+      // An outerHTML swap replaces its own target (same id): that goes ahead.
+      if (el && el.id && el.id !== d.target.id && document.getElementById(el.id)) d.shouldSwap = false;
+    });
+
     // The sound cue is opt-in (browsers block audio until the user interacts).
     document.addEventListener("change", (evt) => {
       if (evt.target.matches && evt.target.matches("[data-live-sound-toggle]")) {

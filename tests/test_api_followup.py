@@ -424,6 +424,8 @@ def pushed(monkeypatch):
         return original(event, data, to=to, namespace=namespace, **kwargs)
 
     monkeypatch.setattr(live.socketio, "emit", emit)
+    # What is published, not who hears it: every room as if someone were in it.
+    monkeypatch.setattr(live, "_listened", lambda namespace, room: True)
     return sent
 
 

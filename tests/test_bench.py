@@ -4,6 +4,7 @@ checked; a time never is (it depends on the machine)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -93,3 +94,12 @@ def test_results_tables_show_figures_and_ratios():
     cluster = run.fanout_table([{**fanout, "processes": 3}], processes=True)
     assert cluster[2].startswith("| eventlet | 3 | 1,000 |")
     assert all(line.count("|") == cluster[0].count("|") for line in cluster)
+
+
+@pytest.mark.parametrize("watched", ["0", "1"])
+def test_write_bench_logs_calls_with_and_without_watchers(watched):
+    out = bench("bench/write_bench.py", "2", "1", "3", env={"HOTLINE_BENCH_WATCHED": watched})
+    assert "writes/s:" in out and "p95:" in out and "statuses: {200:" in out
+    if watched == "1":
+        received = int(re.search(r"pushes received by the watchers: (\d+)", out)[1])
+        assert received > 0, out

@@ -115,7 +115,7 @@ def test_log_calls_numbered_in_order_newest_first(app, moderator, live_show):
     assert page.index("第二个问题") < page.index("第一个问题")
 
 
-def test_htmx_log_returns_a_fresh_form_and_the_list(app, moderator, live_show):
+def test_htmx_log_returns_a_fresh_form_and_the_new_row(app, moderator, live_show):
     response = moderator.htmx_post(
         f"/desk/shows/{live_show}/calls",
         {"topic": "公交站没有雨棚", "department": str(TRANSPORT), "idem": "k-htmx-1"},
@@ -124,7 +124,62 @@ def test_htmx_log_returns_a_fresh_form_and_the_list(app, moderator, live_show):
     body = response.get_data(as_text=True)
     assert "<html" not in body  # a fragment, not a page
     assert 'id="call-form"' in body and 'value="公交站没有雨棚"' not in body
-    assert 'hx-swap-oob="true"' in body and "公交站没有雨棚" in body
+    assert 'hx-swap-oob="afterbegin:#desk-calls"' in body and "公交站没有雨棚" in body
+    assert '<h2 id="calls-heading" hx-swap-oob="true">来电 (1)</h2>' in body
+
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+KEY = re.compile(r'name="idem" type="hidden" value="([^"]+)"')
+
+
+def _fresh_form(client, show_id: int, topic: str) -> str:
+    response = client.htmx_post(f"/desk/shows/{show_id}/calls", {"topic": topic})
+    assert response.status_code == 200
+    return re.search(r'<form id="call-form".*?</form>', response.text, re.S).group(0)
+
+
+def test_each_fresh_form_is_rendered_once_and_carries_its_own_token_and_key(
+    app, moderator, login, live_show, monkeypatch
+):
+    """After a logged call the blank form is copied from its first rendering
+    (web.render_stamped): each copy has the session's own CSRF token and a new
+    one-time key, and is otherwise exactly the form a rendering gives."""
+    from hotline import web
+
+    rendered = []
+    real = web.render_block
+    monkeypatch.setattr(
+        web,
+        "render_block",
+        lambda name, block, **c: rendered.append(block) or real(name, block, **c),
+    )
+    other = login("host")  # another desk, its own session
+    forms = [_fresh_form(moderator, live_show, "一"), _fresh_form(moderator, live_show, "二")]
+    forms.append(_fresh_form(other, live_show, "三"))
+    assert rendered.count("call_form_body") == 1
+    keys = [KEY.search(f)[1] for f in forms]
+    tokens = [TOKEN.search(f)[1] for f in forms]
+    assert len(set(keys)) == 3
+    blank = {KEY.sub("key", TOKEN.sub("token", f)) for f in forms}
+    assert len(blank) == 1
+    # Each token is its own session's: it works there and nowhere else.
+    for client, token, code in ((other, tokens[2], 303), (other, tokens[0], 400)):
+        data = {"topic": "用表单里的令牌", "csrf_token": token}
+        assert client.post(f"/desk/shows/{live_show}/calls", data=data).status_code == code
+    # The key is a real one-time key: sent twice, it logs one call.
+    for _ in range(2):
+        log(moderator, live_show, topic="同一张表", idem=keys[1])
+    assert [c.topic for c in calls_of(app, live_show)].count("同一张表") == 1
+
+
+def test_a_renamed_department_shows_in_the_next_fresh_form(app, moderator, live_show):
+    from hotline.models import Department
+
+    _fresh_form(moderator, live_show, "改名前")
+    with app.app_context():
+        db.session.get(Department, HOUSING).name = "市住房和城乡建设局（新）"
+        db.session.commit()
+    assert "市住房和城乡建设局（新）" in _fresh_form(moderator, live_show, "改名后")
 
 
 def test_caller_details_are_stored_apart_and_kept_off_public_pages(

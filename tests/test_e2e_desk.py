@@ -62,6 +62,44 @@ def test_call_logged_at_the_desk_appears_for_the_public_and_the_liaison(
     assert desk.locator("#desk-calls li", has_text="浏览器：小区门口积水").count() == 1
 
 
+def test_a_logged_call_shows_once_whether_its_answer_or_its_push_comes_first(
+    wsgi_server, contexts, sign_in
+):
+    """The answer to a logged call inserts the new row, and so does the push to
+    every desk on the show, this one included: whichever arrives second
+    replaces the first, so the row is there once, and the count is right."""
+    desk = sign_in(contexts(), "host")
+    other = sign_in(contexts(), "host")
+    open_live_console(desk, wsgi_server)
+    show_url = desk.url
+    other.goto(show_url)
+    expect(other.locator("#live-status")).to_have_attribute("data-state", "connected")
+    heading = desk.locator("#calls-heading")
+    before = int(re.search(r"\((\d+)\)", heading.inner_text())[1])
+
+    desk.locator("#topic").fill("先到的是回答")
+    desk.locator("#topic").press("Enter")
+    row = desk.locator("#desk-calls li", has_text="先到的是回答")
+    expect(row).to_have_count(1)
+    expect(other.locator("#desk-calls li", has_text="先到的是回答")).to_have_count(1)
+
+    # Hold this desk's answer until the push has reached it (the other desk
+    # has it by then; both are in the same rooms).
+    def late(route):
+        response = route.fetch()
+        expect(other.locator("#desk-calls li", has_text="先到的是推送")).to_have_count(1)
+        route.fulfill(response=response)
+
+    desk.route(re.compile(r".*/calls$"), late)
+    desk.locator("#topic").fill("先到的是推送")
+    desk.locator("#topic").press("Enter")
+    expect(desk.locator("#topic")).to_have_value("")  # the answer came
+    expect(desk.locator("#desk-calls li", has_text="先到的是推送")).to_have_count(1)
+    expect(heading).to_contain_text(f"({before + 2})")
+    numbers = desk.locator("#desk-calls li .num").all_inner_texts()
+    assert len(numbers) == len(set(numbers))
+
+
 def test_a_failed_save_keeps_the_text_and_a_retry_logs_once(wsgi_server, contexts, sign_in):
     desk = sign_in(contexts(), "host")
     open_live_console(desk, wsgi_server)

@@ -303,6 +303,7 @@ def test_sequence_numbers_never_repeat_when_changes_race(app, monkeypatch):
                 seen[data["room"]].append(data["seq"])
 
     monkeypatch.setattr(live.socketio, "emit", emit)
+    monkeypatch.setattr(live, "_listened", lambda namespace, room: True)  # as if watched
     threads = [threading.Thread(target=worker) for _ in range(2)]
     for t in threads:
         t.start()

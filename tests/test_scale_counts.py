@@ -1,8 +1,9 @@
 """Counts that do not depend on the machine, for the per-change work the
-fan-out benchmark measures: SQL statements and pushes per logged call, SQL
-statements for the board's first page and a show's public page. Each bound is
-today's figure, so added work fails here first; lower a bound when the work
-shrinks (the fixed cost per logged call is what the p99 ratio at N=100 shows)."""
+fan-out and write benchmarks measure: SQL statements, renders and pushes per
+logged call, SQL statements for the board's first page and a show's public
+page. Each bound is today's figure, so added work fails here first; lower a
+bound when the work shrinks (bench/RESULTS.md, "Writes on SQLite", has what
+each saved)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,17 @@ import re
 
 import pytest
 
-# The panel to check the form; the show once after the commit (the pushes and the
-# page share it); the overlay; the code; one transaction of sequence bumps.
-LOG_CALL_QUERIES = 24
+# The account; the show with its panel (one query) and the form's choices
+# (departments, deputies); the one-time key and the next number; the call, its
+# reference code and its event; the webhooks; the show's calls after the
+# commit; the overlay (what is on air, the ticker); one statement of sequence
+# bumps. (24 before the objects were kept loaded through the commit.)
+LOG_CALL_QUERIES = 13
+# The same with nobody watching: the overlay is not read (no render needs it).
+LOG_CALL_QUERIES_UNWATCHED = 11
+# One render per audience and locale: the public row and the overlay, the
+# desk's row and panel, the department's row; each in zh_CN and en.
+LOG_CALL_RENDERS = 10
 BOARD_QUERIES = 11
 # The show and its panel, its calls, and one for its topics (the agenda with its
 # support and whether collection is open: queries/topics.on_show_page).
@@ -44,9 +53,48 @@ def pushes(monkeypatch):
     return sent
 
 
+@pytest.fixture
+def renders(monkeypatch):
+    """How many blocks were rendered for a room (live.render_for_room)."""
+    from hotline import live
+
+    counted = [0]
+    original = live.render_for_room
+
+    def render_for_room(render):
+        counted[0] += 1
+        return original(render)
+
+    monkeypatch.setattr(live, "render_for_room", render_for_room)
+    return counted
+
+
+@pytest.fixture
+def everyone_watching(app, socket_client, login, client):
+    """A browser in each room a logged call reaches, in each language: the
+    public show page and its overlay, a desk and the housing department."""
+
+    def watch(show_id: int) -> None:
+        english = app.test_client()
+        english.get("/?lang=en")
+        english_desk = login("host")
+        english_desk.get("/?lang=en")
+        for http in (client, english):
+            public = socket_client("/live", http)
+            public.emit(
+                "join", {"rooms": [f"show:{show_id}", f"overlay:{show_id}"]}, namespace="/live"
+            )
+        for http in (login("host"), english_desk):
+            desk = socket_client("/desk", http)
+            desk.emit("join", {"rooms": [f"show:{show_id}", "department:1"]}, namespace="/desk")
+
+    return watch
+
+
 def test_a_logged_call_is_rendered_once_per_audience_and_locale(
-    moderator, live_show, count_queries, pushes
+    moderator, live_show, count_queries, pushes, renders, everyone_watching
 ):
+    everyone_watching(live_show)
     token = moderator.csrf()
     with count_queries() as n:
         response = moderator.post(
@@ -66,7 +114,54 @@ def test_a_logged_call_is_rendered_once_per_audience_and_locale(
     ]
     # The desk (the row and the panel) and the routed department, per locale.
     assert len(staff) == 6
+    assert renders[0] == LOG_CALL_RENDERS
     assert n[0] <= LOG_CALL_QUERIES, f"{n[0]} SQL statements per logged call"
+
+
+def test_a_room_nobody_is_in_costs_no_render_but_keeps_its_numbers(
+    app, moderator, live_show, count_queries, pushes, renders, socket_client
+):
+    """One process knows its sockets: a block for a room (and language) nobody
+    watches is not rendered, nor what only it needs read. The room's number is
+    bumped all the same, so a page loaded before the change and joining
+    after it sees that it is behind."""
+    from hotline import live
+
+    with app.app_context():
+        before = live.current_seq(f"show:{live_show}")
+    token = moderator.csrf()
+    with count_queries() as n:
+        moderator.post(
+            f"/desk/shows/{live_show}/calls",
+            data={"topic": "没人在看", "department": "1", "csrf_token": token},
+        )
+    assert pushes == [] and renders[0] == 0
+    assert n[0] <= LOG_CALL_QUERIES_UNWATCHED, f"{n[0]} SQL statements, nobody watching"
+    late = socket_client("/live")
+    ack = late.emit("join", {"rooms": [f"show:{live_show}"]}, namespace="/live", callback=True)
+    assert ack[f"show:{live_show}"] == before + 1
+
+
+def test_the_desk_gets_the_new_row_not_the_whole_list(moderator, live_show, count_queries):
+    """The htmx answer to a logged call: a fresh form, the new row (inserted
+    where the pushed copy goes) and the count, rendered from what the request
+    wrote; the list itself is not rendered again, however long the show."""
+    for topic in ("一", "二", "三"):
+        moderator.htmx_post(f"/desk/shows/{live_show}/calls", {"topic": topic})
+    token = moderator.csrf()
+    with count_queries() as n:
+        response = moderator.post(
+            f"/desk/shows/{live_show}/calls",
+            data={"topic": "第四个", "department": "1"},
+            headers={"HX-Request": "true", "X-CSRFToken": token},
+        )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert html.count('<li id="desk-call-') == 1 and "第四个" in html
+    assert 'hx-swap-oob="afterbegin:#desk-calls"' in html
+    assert re.search(r'<h2 id="calls-heading" hx-swap-oob="true">[^<]*\(\d+\)</h2>', html)
+    assert 'id="call-form"' in html and 'name="idem"' in html
+    assert n[0] <= LOG_CALL_QUERIES_UNWATCHED, f"{n[0]} SQL statements for the htmx answer"
 
 
 def test_the_board_and_a_show_page_take_a_fixed_number_of_queries(client, count_queries):
@@ -81,7 +176,9 @@ def test_the_board_and_a_show_page_take_a_fixed_number_of_queries(client, count_
     assert n[0] <= SHOW_PAGE_QUERIES, f"{n[0]} SQL statements for a show's page"
 
 
-def test_a_logged_call_numbers_each_rooms_messages_in_order(moderator, live_show, monkeypatch):
+def test_a_logged_call_numbers_each_rooms_messages_in_order(
+    moderator, live_show, monkeypatch, everyone_watching
+):
     """One transaction bumps every room of the change; each room's messages still
     get consecutive, increasing numbers, and a block that names its own room
     (the overlay) carries the number of the message it came in."""
@@ -96,6 +193,7 @@ def test_a_logged_call_numbers_each_rooms_messages_in_order(moderator, live_show
         return original(event, data, to=to, namespace=namespace, **kwargs)
 
     monkeypatch.setattr(live.socketio, "emit", emit)
+    everyone_watching(live_show)
     for topic in ("第一个", "第二个"):
         moderator.post_form(f"/desk/shows/{live_show}/calls", {"topic": topic, "department": "1"})
     desk = [seq for ns, room, seq, _html in sent if (ns, room) == ("/desk", f"show:{live_show}")]

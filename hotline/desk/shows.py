@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -13,14 +14,14 @@ from .. import actions, onair, pushes
 from ..access import roles_required
 from ..clock import local_to_utc, to_local, today
 from ..extensions import db
-from ..forms import CallForm, ShowForm
+from ..forms import CallForm, ShowForm, new_key
 from ..labels import reference_code_notice, show_status_label
 from ..models import Department, Deputy, Show, ShowStatus, utcnow
 from ..queries.desk import active_departments, active_deputies, desk_shows, queued_questions
 from ..queries.onair import on_air_card
 from ..queries.shows import show_with_panel
 from ..queries.topics import desk_summary
-from ..web import is_fragment_request, page_or_block, render_block
+from ..web import is_fragment_request, page_or_block, render_block, render_stamped
 from . import bp
 from .helpers import CONSOLE, DESK, department_choices, deputy_choices, show_or_404
 
@@ -141,11 +142,36 @@ def set_show_status(show_id: int):
     return redirect(url_for("desk.console", show_id=show.id), 303)
 
 
-def _call_form(show: Show, fresh: bool = False) -> CallForm:
+def _call_form(show: Show, fresh: bool = False, like: CallForm | None = None) -> CallForm:
+    """The call form; `like`: a form of this request whose choices it reuses."""
     form = CallForm(formdata=None) if fresh else CallForm()
+    if like is not None:
+        form.department.choices, form.deputy.choices = like.department.choices, like.deputy.choices
+        return form
     form.department.choices = department_choices(show, _("— not routed yet —"))
     form.deputy.choices = deputy_choices(show)
     return form
+
+
+def _blank_call_form(show: Show, like: CallForm):
+    """A fresh call form (`like`: a form of this request, for its choices): the
+    same HTML for every desk on the show but for the session's CSRF token and
+    the form's one-time key, so rendered once per locale and choices and
+    stamped with those (web.render_stamped)."""
+
+    def choices(field) -> tuple:
+        return tuple((c.value, str(c.label), c.optgroup) for c in field.choices)
+
+    key = new_key()
+
+    def context() -> dict:
+        form = _call_form(show, fresh=True, like=like)
+        form.idem.data = key
+        return {"show": show, "form": form}
+
+    shape = (show.id, show.status, choices(like.department), choices(like.deputy))
+    stamps = {"csrf": generate_csrf(), "idem": key}
+    return render_stamped(CONSOLE, "call_form_body", shape, stamps, context)
 
 
 def _console(show: Show, form: CallForm | None = None, status: int = 200):
@@ -204,6 +230,9 @@ def log_call(show_id: int):
             return render_block(CONSOLE, "call_form", show=show, form=form), 422
         return _console(show_or_404(show_id), form, 422)
 
+    # The request's objects stay loaded through the commit (actions.log_call):
+    # the pushes and the answer below render the show, its panel and the new
+    # call as this request wrote them; only the show's calls are read again.
     outcome, call, show = actions.log_call(show, form, actor=current_user)
     if outcome in (actions.CONFLICT, actions.KEY_REUSED):
         abort(409 if outcome == actions.CONFLICT else 400)
@@ -211,12 +240,14 @@ def log_call(show_id: int):
     if outcome == actions.SAVED:
         issued = {"number": call.number, "code": call.reference_code}
     if request.htmx:
-        # A fresh form, and the whole call list (not an insert), so the result is
-        # the same whether the pushed row arrives before or after this response.
+        # A fresh form, the new row and the count; not the whole list. The row
+        # goes where the pushed copy goes: whichever arrives second replaces
+        # the first (live.js), so one row shows, in either order.
         # The reference code is in this response only (never pushed, never stored).
-        return render_block(
-            CONSOLE, "call_form", show=show, form=_call_form(show, fresh=True), issued=issued
-        ) + render_block(CONSOLE, "calls", show=show, oob=True)
+        answer = render_block(CONSOLE, "issued", issued=issued) + _blank_call_form(show, form)
+        if outcome != actions.SAVED:  # a repeated submission (its answer was lost?): the list
+            return answer + render_block(CONSOLE, "calls", show=show, oob=True)
+        return answer + render_block(CONSOLE, "call_logged", show=show, call=call, heading_oob=True)
     message = _("Call logged.")
     if issued:  # one message: the code belongs with the call just logged
         message += " " + reference_code_notice(issued["number"], issued["code"])

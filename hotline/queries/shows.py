@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import case, distinct, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..clock import utc_year_bounds
@@ -33,11 +33,16 @@ def show_with_calls(show_id: int) -> Show | None:
 
 def show_with_panel(show_id: int) -> Show | None:
     """A show with its panel (departments and deputies) but not its calls: what
-    checking a call form needs."""
-    return db.session.scalar(
-        select(Show)
-        .options(selectinload(Show.departments), selectinload(Show.deputies))
-        .where(Show.id == show_id)
+    checking a call form needs. One query: a panel is a few departments and
+    deputies, so their product is a few rows."""
+    return (
+        db.session.scalars(
+            select(Show)
+            .options(joinedload(Show.departments), joinedload(Show.deputies))
+            .where(Show.id == show_id)
+        )
+        .unique()
+        .one_or_none()
     )
 
 
@@ -54,6 +59,22 @@ def with_calls(show: Show) -> Show:
         .where(Call.show_id == show.id)
         .order_by(Call.number)
     ).all()
+    set_committed_value(show, "calls", list(calls))
+    return show
+
+
+def with_calls_after_logging(show: Show, logged: Call) -> Show:
+    """The show's calls after `logged` was committed with the request's objects
+    kept loaded (actions.save_new(keep_loaded=True)): one query, for what the
+    pushes and the answer need of the other calls (numbers, outcomes,
+    departments: the panel and the totals), as the database has them now,
+    another desk's included. Their departments and deputies are the ones the
+    panel and the form's choices loaded (no query); commitments load only if
+    something asks (a call on air); the call just logged has none yet."""
+    calls = db.session.scalars(
+        select(Call).where(Call.show_id == show.id).order_by(Call.number)
+    ).all()
+    set_committed_value(logged, "commitments", [])
     set_committed_value(show, "calls", list(calls))
     return show
 
