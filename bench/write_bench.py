@@ -4,11 +4,12 @@ Starts `python wsgi.py` (eventlet, as in production) on a fresh demo SQLite
 database, takes a show live and has N clients (threads, each its own signed-in
 session, as moderators at several desks) log calls as fast as the server
 answers, the way the console does it (htmx POST, answered with the fresh form
-and the call list). It prints writes per second over the run and the median
-and 95th percentile of the request times. Target: 50 writes/s at 10 clients.
+and the new row; before issue 14, with the whole call list). It prints writes
+per second over the run and the median and 95th percentile of the request
+times. Target: 50 writes/s at 10 clients.
 
-By default every client logs into one live show, so its call list (which the
-answer re-renders) grows to hundreds of calls: the worst case. With a third
+By default every client logs into one live show, so its call list grows to
+hundreds of calls (the worst case for code that renders it again). With a third
 argument K each client runs its own shows of K calls (a real show has ~11):
 it schedules one, takes it live, logs K calls, and starts the next; only the
 call POSTs are timed.
