@@ -34,6 +34,17 @@ def address_wait(scope: str, setting: str, default: str) -> int | None:
     return _wait((limit, scope, get_remote_address()))
 
 
+def minutes(wait: int) -> int:
+    """A wait in seconds as the whole minutes a refusal tells the citizen."""
+    return math.ceil(wait / 60)
+
+
+def retry_later(page: str, wait: int) -> tuple[str, int, dict[str, str]]:
+    """Refused for now, never lost: the page (its form still holding the
+    text), 429, and when to send it again."""
+    return page, 429, {"Retry-After": str(wait)}
+
+
 def _wait(*limits) -> int | None:
     for item, *key in limits:
         if not limiter.limiter.test(item, *key):

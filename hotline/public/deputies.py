@@ -4,8 +4,6 @@ The sender's name and phone are written here and never read back."""
 
 from __future__ import annotations
 
-import math
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -16,7 +14,7 @@ from ..extensions import db
 from ..forms import MessageForm
 from ..inbox import DeputyMessage, MessageStatus
 from ..models import Deputy
-from ..throttle import submission_wait
+from ..throttle import minutes, retry_later, submission_wait
 from ..web import qr_response
 from . import bp
 
@@ -37,18 +35,18 @@ def message(deputy_id: int):
             "message-deputy", person.id, "HOTLINE_MESSAGE_DEPUTY_LIMIT", "30 per minute"
         )
         if wait:
-            minutes = math.ceil(wait / 60)
             form.form_errors.append(
                 ngettext(
                     "Many messages have arrived just now. Your text is kept below: "
                     "please send it again in %(num)d minute.",
                     "Many messages have arrived just now. Your text is kept below: "
                     "please send it again in %(num)d minutes.",
-                    minutes,
+                    minutes(wait),
                 )
             )
-            page = render_template("board/message.html", deputy=person, form=form)
-            return page, 429, {"Retry-After": str(wait)}
+            return retry_later(
+                render_template("board/message.html", deputy=person, form=form), wait
+            )
         text = form.message.data
         # A double tap or a resend of the same message keeps it once.
         duplicate = db.session.scalar(

@@ -3,8 +3,6 @@ sent from the show's QR code (代表码) to the moderator's queue."""
 
 from __future__ import annotations
 
-import math
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -16,7 +14,7 @@ from ..forms import QuestionForm
 from ..models import Question, QuestionStatus, Show, ShowStatus
 from ..queries.shows import show_counts, show_with_panel, with_calls
 from ..queries.topics import on_show_page
-from ..throttle import submission_wait
+from ..throttle import minutes, retry_later, submission_wait
 from ..web import is_fragment_request, qr_response, render_block
 from . import bp
 
@@ -66,18 +64,18 @@ def question_wait(show: Show) -> int | None:
 
 def _try_again_later(show: Show, form: QuestionForm, wait: int):
     """Refused for now, never lost: the form comes back with the text in it."""
-    minutes = math.ceil(wait / 60)
     form.form_errors.append(
         ngettext(
             "Many questions have arrived just now. Your text is kept below: "
             "please send it again in %(num)d minute.",
             "Many questions have arrived just now. Your text is kept below: "
             "please send it again in %(num)d minutes.",
-            minutes,
+            minutes(wait),
         )
     )
-    page = render_template("board/ask.html", show=show, form=form, open_for_questions=True)
-    return page, 429, {"Retry-After": str(wait)}
+    return retry_later(
+        render_template("board/ask.html", show=show, form=form, open_for_questions=True), wait
+    )
 
 
 @bp.route("/shows/<int:show_id>/ask", methods=["GET", "POST"])

@@ -5,8 +5,6 @@ address). Nothing about who proposed or supported is asked or shown."""
 
 from __future__ import annotations
 
-import math
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -24,7 +22,7 @@ from ..queries.topics import (
     supported_here,
     supports_of,
 )
-from ..throttle import address_wait, submission_wait
+from ..throttle import address_wait, minutes, retry_later, submission_wait
 from ..topic_forms import ProposeTopicForm
 from ..web import render_block
 from . import bp
@@ -65,11 +63,10 @@ def topics_page(show_id: int):
                 "please send it again in %(num)d minute.",
                 "Many topics have arrived just now. Your text is kept below: "
                 "please send it again in %(num)d minutes.",
-                math.ceil(wait / 60),
+                minutes(wait),
             )
         )
-        page = render_template(PAGE, form=form, **_context(show))
-        return page, 429, {"Retry-After": str(wait)}
+        return retry_later(render_template(PAGE, form=form, **_context(show)), wait)
     topic, new = topics.propose(show, text=form.topic.data, area=form.area.data or "")
     db.session.commit()
     if new:
@@ -101,7 +98,7 @@ def support_topic(show_id: int, topic_id: int):
                 "Please try again in %(num)d minute.",
                 "Many supports have come from your connection just now. "
                 "Please try again in %(num)d minutes.",
-                math.ceil(wait / 60),
+                minutes(wait),
             ),
             429,
         )
