@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import cache
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -20,7 +21,12 @@ from . import calls, pushes
 from .commitments import VersionConflict, create_commitment
 from .extensions import db
 from .models import Call, Commitment, Show, User
-from .queries.shows import show_with_calls, show_with_panel, with_calls_after_logging
+from .queries.shows import (
+    just_logged,
+    show_with_calls,
+    show_with_panel,
+    with_calls_after_logging,
+)
 
 T = TypeVar("T")
 
@@ -217,6 +223,8 @@ def log_call(
         if call.show_id != show_id:
             return KEY_REUSED, None, None
         return outcome, call, show_with_calls(show_id)
-    full = with_calls_after_logging(call.show, call)
-    pushes.call_logged(call, full)
-    return outcome, call, full
+    # The public row goes out before the show's calls are read: the desks'
+    # panel and the overlay read them only if someone is watching them.
+    full = cache(lambda: with_calls_after_logging(call.show, call))
+    pushes.call_logged(just_logged(call), full)
+    return outcome, call, full()

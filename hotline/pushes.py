@@ -8,6 +8,7 @@ nobody: blocks rendered here get no session, no account and no CSRF token.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache, wraps
 
 from flask import url_for
@@ -76,10 +77,11 @@ def _batched(push):
 
 
 @_batched
-def call_logged(call: Call, show: Show | None = None) -> None:
+def call_logged(call: Call, show: Callable[[], Show] | None = None) -> None:
     """A new call: the show's public list, every desk on the show, its department.
-    `show`: the show as show_with_calls loaded it after the commit, if the
-    caller has it (then nothing is loaded again)."""
+    `show`: returns the show with its calls as the caller reads them after the
+    commit (actions.log_call); called only when a block that needs them is
+    rendered, which is after the public row has gone out."""
     _push_call(call, new=True, show=show)
 
 
@@ -94,15 +96,18 @@ def _push_call(
     call: Call, *, new: bool = False, old_department_id=None, public: bool = True, show=None
 ):
     _require_committed()
-    # The whole show once: the panel and the overlay need every call, and the
-    # call itself (commitments, department, deputy) comes with it.
-    call_id = inspect(call).identity[0]  # no reload of the expired call for its id
-    show = show or show_with_calls(call.show_id)
-    call = next(c for c in show.calls if c.id == call_id)
+    if show is None:
+        # The whole show once: the panel and the overlay need every call, and
+        # the call itself (commitments, department, deputy) comes with it.
+        call_id = inspect(call).identity[0]  # no reload of the expired call for its id
+        loaded = show_with_calls(call.show_id)
+        call = next(c for c in loaded.calls if c.id == call_id)
+        show = lambda: loaded  # noqa: E731
+    show = _once(show)
     # The public first: thousands watch it; the staff consoles are a handful.
     if public:
         _public_call_row(call, new=new)
-    room = f"show:{show.id}"
+    room = f"show:{call.show_id}"
     live.publish(
         live.STAFF,
         room,
@@ -115,9 +120,9 @@ def _push_call(
         room,
         target="#panel",
         swap="outerHTML",
-        render=lambda: render_block(CONSOLE, "panel", show=show),
+        render=lambda: render_block(CONSOLE, "panel", show=show()),
     )
-    _overlay(show)  # the totals, and the call's card if it is on air
+    _overlay(call.show_id, show)  # the totals, and the call's card if it is on air
     moved = bool(old_department_id and old_department_id != call.department_id)
     if moved:
         live.publish(
@@ -266,7 +271,7 @@ def on_air_changed(show: Show) -> None:
     """Something was put on air or cleared: the overlay, and every desk on the show."""
     _require_committed()
     show = show_with_calls(show.id)
-    _overlay(show)
+    _overlay(show.id, lambda: show)
     card = _once(lambda: on_air_card(show, today()))
     live.publish(
         live.STAFF,
@@ -277,11 +282,11 @@ def on_air_changed(show: Show) -> None:
     )
 
 
-def _overlay(show: Show | int) -> None:
+def _overlay(show_id: int, loaded: Callable[[], Show] | None = None) -> None:
     """The overlay's one region holds every layout: one render per locale for
-    all. `show`: loaded with its calls, or its id (loaded if anyone watches)."""
-    show_id = show if isinstance(show, int) else show.id
-    loaded = _once(lambda: show_with_calls(show) if isinstance(show, int) else show)
+    all. `loaded`: returns the show with its calls, if the caller has it (else
+    it is loaded if anyone watches)."""
+    loaded = _once(loaded or (lambda: show_with_calls(show_id)))
     context = _once(lambda: overlay_context(loaded(), today()))
     live.publish(
         live.PUBLIC,

@@ -74,9 +74,15 @@ def with_calls_after_logging(show: Show, logged: Call) -> Show:
     calls = db.session.scalars(
         select(Call).where(Call.show_id == show.id).order_by(Call.number)
     ).all()
-    set_committed_value(logged, "commitments", [])
+    just_logged(logged)
     set_committed_value(show, "calls", list(calls))
     return show
+
+
+def just_logged(call: Call) -> Call:
+    """A call just committed has no commitments yet: its row reads none."""
+    set_committed_value(call, "commitments", [])
+    return call
 
 
 def show_counts():
