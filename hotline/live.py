@@ -21,6 +21,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from . import fanout
 from .config import LOCALES
 from .extensions import db, socketio
 from .models import Role, User
@@ -280,11 +281,15 @@ def _staff_user() -> User | None:
 
 def init_app(app: Flask) -> None:
     origins = app.config["HOTLINE_SOCKET_ORIGINS"] or None  # None: same origin only
+    queue = app.config["HOTLINE_MESSAGE_QUEUE"]
+    channel = app.config.get("HOTLINE_SOCKETIO_CHANNEL", "hotline")
+    manager = fanout.client_manager(queue, channel)
+    # Ours (paced delivery, fanout.py) or, for a queue it does not know, Flask-SocketIO's.
+    where = {"client_manager": manager} if manager else {"message_queue": queue, "channel": channel}
     socketio.init_app(
         app,
         async_mode=app.config["HOTLINE_ASYNC_MODE"],
-        message_queue=app.config["HOTLINE_MESSAGE_QUEUE"],
-        channel=app.config.get("HOTLINE_SOCKETIO_CHANNEL", "hotline"),
+        **where,
         cors_allowed_origins=origins,
         manage_session=False,
         logger=False,

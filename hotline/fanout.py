@@ -1,0 +1,96 @@
+"""Pushing to a room of thousands without stopping the server meanwhile.
+
+python-socketio hands a message to every socket in a room in one go, and an
+eventlet or gevent server does nothing else until they have all sent it: with
+a thousand viewers that is about a tenth of a second, each time the show
+changes, in which no page, desk request or other socket gets a turn. Here a
+room with more than SLICE sockets is handed to one background task that sends
+to SLICE of them at a time and lets the server answer everything else in
+between. One task, one queue: messages leave in the order they were emitted,
+so every viewer gets them in order, and the request that made the change
+answers its desk at once instead of after the whole room.
+
+The managers below replace Flask-SocketIO's default ones (live.init_app): the
+same delivery, in slices. With Redis the pacing applies to what each process
+delivers to its own sockets, whichever process published the message.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import socketio
+
+log = logging.getLogger("hotline.fanout")
+
+# Sockets handed a message before the server gets a turn to do something else.
+SLICE = 25
+
+
+class PacedDelivery(socketio.Manager):
+    """Local delivery in slices. Also the Redis manager's: it comes after
+    PubSubManager in that class order, so it delivers to this process's
+    sockets what the message queue brings, where Manager would."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._queue = None  # the sender's, made when a room first needs it
+        self._waiting = 0  # messages queued or being sent
+        self._lock = threading.Lock()
+
+    def emit(self, event, data, namespace, room=None, skip_sid=None, callback=None, **kwargs):
+        room = kwargs.pop("to", None) or room
+        with self._lock:
+            inline = (
+                callback is not None
+                or not isinstance(room, str)
+                or (self._waiting == 0 and self.room_size(namespace, room) <= SLICE)
+            )
+            if not inline:
+                self._waiting += 1
+        if inline:  # a small room, nothing queued before it: as python-socketio does
+            return super().emit(
+                event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, **kwargs
+            )
+        if self._queue is None:
+            self._queue = self.server.eio.create_queue()
+            self.server.start_background_task(self._sender)
+        self._queue.put((event, data, namespace, room, skip_sid, kwargs))
+
+    def room_size(self, namespace: str, room: str) -> int:
+        return len(self.rooms.get(namespace, {}).get(room, ()))
+
+    def _sender(self) -> None:
+        while True:
+            event, data, namespace, room, skip_sid, kwargs = self._queue.get()
+            try:
+                self._send_in_slices(event, data, namespace, room, skip_sid, kwargs)
+            except Exception:  # one message failing must not stop the next ones
+                log.exception("Pushing to %s failed", room)
+            finally:
+                with self._lock:
+                    self._waiting -= 1
+
+    def _send_in_slices(self, event, data, namespace, room, skip_sid, kwargs) -> None:
+        skipped = set(skip_sid) if isinstance(skip_sid, list) else {skip_sid}
+        # Who is in the room now; one who leaves meanwhile is skipped (every
+        # socket is in a room of its own id, which is gone once it is closed).
+        sids = [sid for sid, _eio in self.get_participants(namespace, room) if sid not in skipped]
+        for start in range(0, len(sids), SLICE):
+            super().emit(event, data, namespace, room=sids[start : start + SLICE], **kwargs)
+            self.server.sleep(0)  # the sockets send, and the server answers what waits
+
+
+class PacedRedisManager(socketio.RedisManager, PacedDelivery):
+    """Several processes on Redis."""
+
+
+def client_manager(message_queue: str | None, channel: str):
+    """The manager for live.init_app: None leaves the choice to Flask-SocketIO
+    (a queue other than Redis, which the project does not run on)."""
+    if not message_queue:
+        return PacedDelivery()
+    if message_queue.startswith(("redis://", "rediss://")):
+        return PacedRedisManager(message_queue, channel=channel)
+    return None

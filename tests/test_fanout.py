@@ -1,0 +1,134 @@
+"""A room bigger than a slice is pushed to a slice at a time by one background
+sender (hotline/fanout.py), so the server answers pages and desks in between:
+every viewer must still get every push, in the order made, with no number
+skipped, and the desk its answer. Run for real on `python wsgi.py` (eventlet,
+as in production) with more viewers than a slice, and in-process in threading
+mode with a slice of two."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import threading
+import time
+
+import pytest
+import socketio as socketio_client
+from conftest import free_port, start_server
+from test_scale_limits import signed_in
+
+from hotline import fanout
+
+VIEWERS = fanout.SLICE * 2 + 5  # three slices
+CALLS = 4
+
+
+@pytest.fixture(scope="module")
+def server(template_databases, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fanout")
+    db_path = folder / "hotline.sqlite3"
+    shutil.copy(template_databases["demo"], db_path)
+    port = free_port()
+    process = start_server(
+        {
+            "DATABASE_URL": f"sqlite:///{db_path}",
+            "SECRET_KEY": "fanout-test",
+            "HOTLINE_ASYNC_MODE": "eventlet",
+            "HOTLINE_UPLOAD_DIR": str(folder / "uploads"),
+        },
+        port,
+    )
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+class Viewer:
+    """A public page's socket in a show's room, keeping every `swap` it gets."""
+
+    def __init__(self, base: str, room: str):
+        self.swaps: list[dict] = []
+        self.got_all = threading.Event()
+        self.client = socketio_client.Client(reconnection=False)
+        self.client.on("swap", self._swap, namespace="/live")
+        self.client.connect(base, namespaces=["/live"], transports=["websocket"], wait_timeout=10)
+        self.joined = self.client.call("join", {"rooms": [room]}, namespace="/live", timeout=10)
+
+    def _swap(self, data: dict) -> None:
+        if data["target"] == "#call-list":
+            self.swaps.append(data)
+            if len(self.swaps) == CALLS:
+                self.got_all.set()
+
+
+def test_a_room_of_several_slices_gets_every_push_in_order(server):
+    desk, token = signed_in(server, "host")
+    listing = desk.get(f"{server}/desk/", timeout=10).text
+    show_id = re.search(r'href="/desk/shows/(\d+)"', listing).group(1)
+    desk.post(
+        f"{server}/desk/shows/{show_id}/status",
+        data={"action": "live", "csrf_token": token},
+        timeout=10,
+    )
+    room = f"show:{show_id}"
+    viewers = [Viewer(server, room) for _ in range(VIEWERS)]
+    try:
+        start = viewers[0].joined[room]
+        topics = [f"分片推送来电 {i}" for i in range(CALLS)]
+        for topic in topics:  # back to back: later pushes queue behind earlier ones
+            answer = desk.post(
+                f"{server}/desk/shows/{show_id}/calls",
+                data={"topic": topic},
+                headers={"HX-Request": "true", "X-CSRFToken": token},
+                timeout=10,
+            )
+            assert answer.status_code == 200
+            assert topic in answer.text  # the desk's own row came back with the answer
+        for viewer in viewers:
+            assert viewer.got_all.wait(15), f"a viewer got {len(viewer.swaps)} of {CALLS} calls"
+        for viewer in viewers:
+            assert [s["seq"] for s in viewer.swaps] == list(range(start + 1, start + CALLS + 1))
+            rows = [re.search(r"分片推送来电 \d", s["html"]).group(0) for s in viewer.swaps]
+            assert rows == topics
+    finally:
+        for viewer in viewers:
+            viewer.client.disconnect()
+
+
+def test_in_threading_mode_slices_keep_the_order(app, moderator, socket_client, monkeypatch):
+    monkeypatch.setattr(fanout, "SLICE", 2)
+    html = moderator.get("/desk/").get_data(as_text=True)
+    show_id = int(re.search(r'href="/desk/shows/(\d+)"', html).group(1))
+    moderator.post_form(f"/desk/shows/{show_id}/status", {"action": "live"})
+    room = f"show:{show_id}"
+    viewers = [socket_client("/live") for _ in range(5)]
+    for viewer in viewers:
+        viewer.emit("join", {"rooms": [room]}, namespace="/live", callback=True)
+    for i in range(3):
+        response = moderator.post_form(
+            f"/desk/shows/{show_id}/calls", {"topic": f"线程模式来电 {i}"}
+        )
+        assert response.status_code == 303
+
+    def rows(viewer) -> list[str]:
+        return [
+            re.search(r"线程模式来电 \d", packet["args"][0]["html"]).group(0)
+            for packet in viewer.get_received("/live")
+            if packet["name"] == "swap" and packet["args"][0]["target"] == "#call-list"
+        ]
+
+    received = {id(v): [] for v in viewers}
+    deadline = time.monotonic() + 10  # the sender is a background thread here
+    while time.monotonic() < deadline and any(len(r) < 3 for r in received.values()):
+        for viewer in viewers:
+            received[id(viewer)] += rows(viewer)
+        time.sleep(0.05)
+    expected = [f"线程模式来电 {i}" for i in range(3)]
+    assert all(r == expected for r in received.values()), received
+    from hotline.extensions import socketio
+
+    assert socketio.server.manager._queue is not None, "the room went out in one go, not in slices"
