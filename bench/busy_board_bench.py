@@ -16,11 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import DemoDatabase, Desk, Viewers, app_server, http_load, ms  # noqa: E402
+from harness import DemoDatabase, Desk, Viewers, app_server, http_load_apart, ms  # noqa: E402
 
 
 async def measure(url: str, viewers: int, seconds: float, connections: int) -> dict:
-    idle = await http_load(f"{url}/", seconds, connections)
+    idle = await http_load_apart(f"{url}/", seconds, connections)
     desk = Desk(url)
     crowd = Viewers()
     try:
@@ -34,7 +34,7 @@ async def measure(url: str, viewers: int, seconds: float, connections: int) -> d
                 await asyncio.sleep(1)
 
         pushes = asyncio.create_task(one_push_a_second())
-        busy = await http_load(f"{url}/", seconds, connections)
+        busy = await http_load_apart(f"{url}/", seconds, connections)
         await pushes
     finally:
         await crowd.close()
