@@ -217,7 +217,8 @@ def main() -> None:
         "## The board while a show is on",
         "",
         "p99 of the board's first page over 5 connections with N viewers connected to a "
-        "live show and one call logged a second, against the same server idle.",
+        "live show and one call logged a second, against the same server idle. The "
+        "board's load runs in a process of its own, apart from the viewers' client.",
         "",
         *busy_table(busy),
         "",
