@@ -355,32 +355,61 @@ def start_server(env: dict, port: int):
     raise RuntimeError("server did not start")
 
 
+@contextmanager
+def served(template: Path, folder: Path, **env: str):
+    """`python wsgi.py` (eventlet, as in production) on a copy of `template` in
+    `folder`, with `env` on top of the defaults; yields (base URL, database
+    path, process) and stops it after."""
+    import subprocess
+
+    db_path = folder / "hotline.sqlite3"
+    shutil.copy(template, db_path)
+    port = free_port()
+    defaults = {
+        "DATABASE_URL": f"sqlite:///{db_path}",
+        "SECRET_KEY": "served-test",
+        "HOTLINE_ASYNC_MODE": "eventlet",
+        "HOTLINE_UPLOAD_DIR": str(folder / "uploads"),
+    }
+    process = start_server({**defaults, **env}, port)
+    try:
+        yield f"http://127.0.0.1:{port}", db_path, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def desk_session(base: str, username: str = "host"):
+    """A `requests` session signed in as `username` on a served site, and the
+    desk's CSRF token (the one its pages carry)."""
+    import requests
+
+    session = requests.Session()
+    page = session.get(f"{base}/auth/login", timeout=10).text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = session.post(
+        f"{base}/auth/login",
+        data={"username": username, "password": DEMO_PASSWORD, "csrf_token": token},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert response.status_code == 302, f"login as {username} failed"
+    listing = session.get(f"{base}/desk/", timeout=10).text
+    return session, re.search(r'name="csrf-token" content="([^"]+)"', listing).group(1)
+
+
 @pytest.fixture(scope="module")
 def wsgi_server(template_databases, tmp_path_factory):
     """The site served by `python wsgi.py` in its own process (eventlet, as in
     production) on a copy of the demo database; yields its base URL. One per
     test module: tests in it share the data."""
+    # A browser module signs the crew in many times from one address.
     folder = tmp_path_factory.mktemp("live")
-    db_path = folder / "hotline.sqlite3"
-    shutil.copy(template_databases["demo"], db_path)
-    port = free_port()
-    process = start_server(
-        {
-            "DATABASE_URL": f"sqlite:///{db_path}",
-            "SECRET_KEY": "live-server-test",
-            "HOTLINE_ASYNC_MODE": "eventlet",
-            "HOTLINE_UPLOAD_DIR": str(folder / "uploads"),
-            # A browser module signs the crew in many times from one address.
-            "HOTLINE_LOGIN_LIMIT": "600 per minute",
-        },
-        port,
-    )
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except Exception:
-        process.kill()
+    with served(template_databases["demo"], folder, HOTLINE_LOGIN_LIMIT="600 per minute") as site:
+        yield site[0]
 
 
 @pytest.fixture(scope="session")

@@ -5,10 +5,8 @@ was; once the lock is gone the same Enter saves the call."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from conftest import browser_login, free_port, start_server
+from conftest import browser_login, served
 from playwright.sync_api import expect
 from test_e2e_desk import open_live_console
 from test_sqlite_busy import HeldLock
@@ -18,22 +16,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def busy_server(template_databases, tmp_path):
-    db_path = tmp_path / "hotline.sqlite3"
-    shutil.copy(template_databases["demo"], db_path)
-    port = free_port()
-    process = start_server(
-        {
-            "DATABASE_URL": f"sqlite:///{db_path}",
-            "SECRET_KEY": "busy-browser-test",
-            "HOTLINE_ASYNC_MODE": "eventlet",
-            "HOTLINE_UPLOAD_DIR": str(tmp_path / "uploads"),
-            "HOTLINE_DB_BUSY_SECONDS": "1",
-        },
-        port,
-    )
-    yield f"http://127.0.0.1:{port}", db_path
-    process.terminate()
-    process.wait(timeout=10)
+    with served(template_databases["demo"], tmp_path, HOTLINE_DB_BUSY_SECONDS="1") as site:
+        yield site[0], site[1]
 
 
 def test_a_busy_database_says_so_and_keeps_the_text(busy_server, contexts):

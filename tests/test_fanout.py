@@ -8,15 +8,12 @@ mode with a slice of two."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import threading
 import time
 
 import pytest
 import socketio as socketio_client
-from conftest import free_port, start_server
-from test_scale_limits import signed_in
+from conftest import desk_session, served
 
 from hotline import fanout
 
@@ -26,25 +23,8 @@ CALLS = 4
 
 @pytest.fixture(scope="module")
 def server(template_databases, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("fanout")
-    db_path = folder / "hotline.sqlite3"
-    shutil.copy(template_databases["demo"], db_path)
-    port = free_port()
-    process = start_server(
-        {
-            "DATABASE_URL": f"sqlite:///{db_path}",
-            "SECRET_KEY": "fanout-test",
-            "HOTLINE_ASYNC_MODE": "eventlet",
-            "HOTLINE_UPLOAD_DIR": str(folder / "uploads"),
-        },
-        port,
-    )
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with served(template_databases["demo"], tmp_path_factory.mktemp("fanout")) as site:
+        yield site[0]
 
 
 class Viewer:
@@ -66,7 +46,7 @@ class Viewer:
 
 
 def test_a_room_of_several_slices_gets_every_push_in_order(server):
-    desk, token = signed_in(server, "host")
+    desk, token = desk_session(server, "host")
     listing = desk.get(f"{server}/desk/", timeout=10).text
     show_id = re.search(r'href="/desk/shows/(\d+)"', listing).group(1)
     desk.post(

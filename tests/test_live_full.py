@@ -4,11 +4,8 @@ rest of the page works as plain HTML meanwhile."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-
 import pytest
-from conftest import free_port, start_server
+from conftest import served
 from playwright.sync_api import expect
 
 
@@ -16,25 +13,8 @@ from playwright.sync_api import expect
 def full_server(template_databases, tmp_path_factory):
     """`python wsgi.py` (eventlet) whose public side is always full."""
     folder = tmp_path_factory.mktemp("full")
-    db_path = folder / "hotline.sqlite3"
-    shutil.copy(template_databases["demo"], db_path)
-    port = free_port()
-    process = start_server(
-        {
-            "DATABASE_URL": f"sqlite:///{db_path}",
-            "SECRET_KEY": "full-server-test",
-            "HOTLINE_ASYNC_MODE": "eventlet",
-            "HOTLINE_UPLOAD_DIR": str(folder / "uploads"),
-            "HOTLINE_MAX_VIEWERS": "0",
-        },
-        port,
-    )
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with served(template_databases["demo"], folder, HOTLINE_MAX_VIEWERS="0") as site:
+        yield site[0]
 
 
 def test_a_refused_viewer_sees_the_servers_message(full_server, contexts):

@@ -17,23 +17,10 @@ import time
 
 import pytest
 import requests
-from conftest import ROOT, free_port, start_server
+from conftest import ROOT, desk_session, free_port, start_server
 from sqlalchemy import create_engine, text
 
 WRITERS = 4
-
-
-def signed_in(base: str) -> tuple[requests.Session, str]:
-    session = requests.Session()
-    page = session.get(f"{base}/auth/login").text
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    session.post(
-        f"{base}/auth/login",
-        data={"username": "host", "password": "hotline-demo", "csrf_token": token},
-        allow_redirects=False,
-    )
-    listing = session.get(f"{base}/desk/").text
-    return session, re.search(r'name="csrf-token" content="([^"]+)"', listing).group(1)
 
 
 def burst_then_kill(env: dict) -> set[str]:
@@ -42,7 +29,7 @@ def burst_then_kill(env: dict) -> set[str]:
     port = free_port()
     server = start_server(env, port)
     base = f"http://127.0.0.1:{port}"
-    desk, token = signed_in(base)
+    desk, token = desk_session(base)
     show_id = re.search(r'href="/desk/shows/(\d+)"', desk.get(f"{base}/desk/").text).group(1)
     desk.post(f"{base}/desk/shows/{show_id}/status", data={"action": "live", "csrf_token": token})
     acked: set[str] = set()
@@ -89,7 +76,7 @@ def restart_and_read_topics(env: dict) -> str:
     try:
         base = f"http://127.0.0.1:{port}"
         assert requests.get(f"{base}/", timeout=10).status_code == 200
-        desk, _token = signed_in(base)
+        desk, _token = desk_session(base)
         return desk.get(f"{base}/desk/", timeout=10).text
     finally:
         server.terminate()

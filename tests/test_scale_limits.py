@@ -12,9 +12,8 @@ import subprocess
 import sys
 
 import pytest
-import requests
 import socketio as socketio_client
-from conftest import ROOT, free_port, start_server
+from conftest import ROOT, desk_session, free_port, served
 
 CAP = 20
 
@@ -22,27 +21,14 @@ CAP = 20
 @pytest.fixture(scope="module")
 def capped_server(template_databases, tmp_path_factory):
     folder = tmp_path_factory.mktemp("capped")
-    db_path = folder / "hotline.sqlite3"
-    shutil.copy(template_databases["demo"], db_path)
-    port = free_port()
-    process = start_server(
-        {
-            "DATABASE_URL": f"sqlite:///{db_path}",
-            "SECRET_KEY": "capped-server-test",
-            "HOTLINE_ASYNC_MODE": "eventlet",
-            "HOTLINE_UPLOAD_DIR": str(folder / "uploads"),
-            "HOTLINE_MAX_VIEWERS": str(CAP),
-            # A small server limit too: the refused viewers must not use it up.
-            "HOTLINE_MAX_CONNECTIONS": str(CAP + 30),
-        },
-        port,
-    )
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with served(
+        template_databases["demo"],
+        folder,
+        HOTLINE_MAX_VIEWERS=str(CAP),
+        # A small server limit too: the refused viewers must not use it up.
+        HOTLINE_MAX_CONNECTIONS=str(CAP + 30),
+    ) as site:
+        yield site[0]
 
 
 def viewer(base: str) -> tuple[socketio_client.Client, str | None]:
@@ -59,21 +45,6 @@ def viewer(base: str) -> tuple[socketio_client.Client, str | None]:
     return client, None
 
 
-def signed_in(base: str, username: str) -> tuple[requests.Session, str]:
-    session = requests.Session()
-    page = session.get(f"{base}/auth/login", timeout=10).text
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = session.post(
-        f"{base}/auth/login",
-        data={"username": username, "password": "hotline-demo", "csrf_token": token},
-        allow_redirects=False,
-        timeout=10,
-    )
-    assert response.status_code == 302
-    listing = session.get(f"{base}/desk/", timeout=10).text
-    return session, re.search(r'name="csrf-token" content="([^"]+)"', listing).group(1)
-
-
 def test_viewers_beyond_the_cap_are_refused_and_staff_keep_working(capped_server):
     base = capped_server
     accepted, refused = [], []
@@ -87,7 +58,7 @@ def test_viewers_beyond_the_cap_are_refused_and_staff_keep_working(capped_server
         assert refused[0] == "当前观看人数已满，请几分钟后再试。"
 
         # Staff: sign in, take a show live, log a call.
-        desk, token = signed_in(base, "host")
+        desk, token = desk_session(base, "host")
         listing = desk.get(f"{base}/desk/", timeout=10).text
         show_id = re.search(r'href="/desk/shows/(\d+)"', listing).group(1)
         desk.post(

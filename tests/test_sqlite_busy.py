@@ -7,7 +7,6 @@ same form goes through."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -15,7 +14,7 @@ import time
 
 import pytest
 import requests
-from conftest import free_port, start_server
+from conftest import desk_session, served
 
 HOLD_LOCK = """
 import sqlite3, sys
@@ -27,38 +26,10 @@ conn.execute("ROLLBACK")
 """
 
 
-def signed_in(base: str, username: str = "host") -> tuple[requests.Session, str]:
-    session = requests.Session()
-    page = session.get(f"{base}/auth/login").text
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = session.post(
-        f"{base}/auth/login",
-        data={"username": username, "password": "hotline-demo", "csrf_token": token},
-        allow_redirects=False,
-    )
-    assert response.status_code == 302
-    listing = session.get(f"{base}/desk/").text
-    return session, re.search(r'name="csrf-token" content="([^"]+)"', listing).group(1)
-
-
 @pytest.fixture
 def server(template_databases, tmp_path):
-    db_path = tmp_path / "hotline.sqlite3"
-    shutil.copy(template_databases["demo"], db_path)
-    port = free_port()
-    process = start_server(
-        {
-            "DATABASE_URL": f"sqlite:///{db_path}",
-            "SECRET_KEY": "busy-test",
-            "HOTLINE_ASYNC_MODE": "eventlet",
-            "HOTLINE_UPLOAD_DIR": str(tmp_path / "uploads"),
-            "HOTLINE_DB_BUSY_SECONDS": "2",
-        },
-        port,
-    )
-    yield f"http://127.0.0.1:{port}", db_path, process
-    process.terminate()
-    process.wait(timeout=10)
+    with served(template_databases["demo"], tmp_path, HOTLINE_DB_BUSY_SECONDS="2") as site:
+        yield site
 
 
 class HeldLock:
@@ -79,7 +50,7 @@ class HeldLock:
 
 def test_a_held_lock_lets_reads_through_and_answers_writes_503(server):
     base, db_path, process = server
-    desk, token = signed_in(base)
+    desk, token = desk_session(base)
     show_id = re.search(r'href="/desk/shows/(\d+)"', desk.get(f"{base}/desk/").text).group(1)
     assert (
         desk.post(
