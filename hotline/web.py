@@ -227,17 +227,14 @@ def error_message(code: int) -> tuple[str, str]:
 
 def _translations():
     """Flask-Babel's translations for the locale in force, looked up once per
-    locale a request renders in. (Its own lookup walks its request context
+    locale a request renders in. (Its own gettext walks the request context
     three times for every string a template translates: a good part of what
     a pushed block cost.) force_locale() sets a new locale object, so a
     block rendered for a room finds its own language."""
-    state = g.get("_flask_babel")
-    locale = getattr(state, "babel_locale", None)
-    if locale is None:  # not chosen yet in this request: Flask-Babel's way
-        return get_translations()
-    kept = getattr(state, "hotline_translations", None)
+    locale = get_locale()
+    kept = g.get("translations_for")
     if kept is None or kept[0] is not locale:
-        kept = state.hotline_translations = (locale, get_translations())
+        kept = g.translations_for = (locale, get_translations())
     return kept[1]
 
 
