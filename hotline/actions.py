@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import calls, pushes
+from . import calls, limits, pushes
 from .commitments import VersionConflict, create_commitment
 from .extensions import db
 from .models import Call, Commitment, Show, User
@@ -228,3 +228,46 @@ def log_call(
     full = cache(lambda: with_calls_after_logging(call.show, call))
     pushes.call_logged(just_logged(call), full)
     return outcome, call, full()
+
+
+# --- a call's changes from their forms (the console's and the API's) -----------------
+
+
+def answer_from(call: Call, form, actor: User) -> None:
+    """Answered on air, from an AnswerForm."""
+    calls.answer_call(
+        call,
+        text=form.answer_text.data,
+        answered_by=form.answered_by.data,
+        version=form.version.data,
+        actor=actor,
+        key=form.idem.data,
+    )
+
+
+def refer_from(call: Call, form, actor: User, deadline) -> Commitment:
+    """Referred for offline verification, from a ReferForm; `deadline` is
+    limits.referral_deadline's (the caller may warn about its fallback)."""
+    return calls.refer_call(
+        call,
+        department_id=form.department.data,
+        note=form.note.data or "",
+        deadline=deadline.day,
+        working_days=limits.get("referral_days"),
+        version=form.version.data,
+        actor=actor,
+        key=form.idem.data,
+    )
+
+
+def placard_from(call: Call, form, actor: User) -> None:
+    """The studio's placard vote, from a PlacardForm."""
+    calls.record_placard(
+        call,
+        satisfied=form.satisfied.data,
+        basic=form.basic.data,
+        dissatisfied=form.dissatisfied.data,
+        version=form.version.data,
+        actor=actor,
+        key=form.idem.data,
+    )

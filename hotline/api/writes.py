@@ -9,7 +9,7 @@ from flask import abort, jsonify
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import actions, calls, limits, onair, pushes
+from .. import actions, limits, onair, pushes
 from ..access import may_act_for, not_found_for, roles_required
 from ..clock import today
 from ..extensions import db
@@ -148,14 +148,7 @@ def _own_department(form, verb: str):
 @roles_required(*ANYONE)
 def answer(call_id: int):
     def apply(call, form, _made):
-        calls.answer_call(
-            call,
-            text=form.answer_text.data,
-            answered_by=form.answered_by.data,
-            version=form.version.data,
-            actor=current_user,
-            key=form.idem.data,
-        )
+        actions.answer_from(call, form, current_user)
 
     return _call_change(call_id, AnswerForm, apply, "api_call_answered")
 
@@ -166,19 +159,7 @@ def refer(call_id: int):
     def apply(call, form, made):
         if problem := _own_department(form, "refer"):
             return problem
-        deadline = limits.referral_deadline(today())
-        made.append(
-            calls.refer_call(
-                call,
-                department_id=form.department.data,
-                note=form.note.data or "",
-                deadline=deadline.day,
-                working_days=limits.get("referral_days"),
-                version=form.version.data,
-                actor=current_user,
-                key=form.idem.data,
-            )
-        )
+        made.append(actions.refer_from(call, form, current_user, limits.referral_deadline(today())))
 
     return _call_change(call_id, ReferForm, apply, "api_call_referred")
 
@@ -187,15 +168,7 @@ def refer(call_id: int):
 @roles_required(*DESK)
 def placard(call_id: int):
     def apply(call, form, _made):
-        calls.record_placard(
-            call,
-            satisfied=form.satisfied.data,
-            basic=form.basic.data,
-            dissatisfied=form.dissatisfied.data,
-            version=form.version.data,
-            actor=current_user,
-            key=form.idem.data,
-        )
+        actions.placard_from(call, form, current_user)
 
     return _call_change(call_id, PlacardForm, apply, "api_placard")
 

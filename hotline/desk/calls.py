@@ -160,14 +160,7 @@ def _call_action(call_id: int, name: str, saved: str, apply, mine, after=None):
 @roles_required(*ANYONE)
 def answer(call_id: int):
     def apply(call, form, _made):
-        calls.answer_call(
-            call,
-            text=form.answer_text.data,
-            answered_by=form.answered_by.data,
-            version=form.version.data,
-            actor=current_user,
-            key=form.idem.data,
-        )
+        actions.answer_from(call, form, current_user)
 
     return _call_action(
         call_id, "answer", _("Answer saved."), apply, lambda f: {"text": f.answer_text.data}
@@ -183,18 +176,8 @@ def refer(call_id: int):
         if not may_act_for(current_user, form.department.data):
             form.department.errors = [_("You can refer only within your own department.")]
             return False
-        days = limits.get("referral_days")
         deadline = limits.referral_deadline(today())
-        item = calls.refer_call(
-            call,
-            department_id=form.department.data,
-            note=form.note.data or "",
-            deadline=deadline.day,
-            working_days=days,
-            version=form.version.data,
-            actor=current_user,
-            key=form.idem.data,
-        )
+        item = actions.refer_from(call, form, current_user, deadline)
         made.append(item)
         if deadline.fallback:
             fallbacks.append(item)
@@ -217,15 +200,7 @@ def refer(call_id: int):
 @roles_required(*DESK)
 def placard(call_id: int):
     def apply(call, form, _made):
-        calls.record_placard(
-            call,
-            satisfied=form.satisfied.data,
-            basic=form.basic.data,
-            dissatisfied=form.dissatisfied.data,
-            version=form.version.data,
-            actor=current_user,
-            key=form.idem.data,
-        )
+        actions.placard_from(call, form, current_user)
 
     def mine(form):
         return {"text": f"{form.satisfied.data} / {form.basic.data} / {form.dissatisfied.data}"}
