@@ -305,4 +305,40 @@ def audit_action_label(action: str) -> str:
         "deputy_deactivated": _("Deputy deactivated"),
         "withheld": _("Withheld from public view"),
         "limits_changed": _("Limits changed"),
-    }.get(action, action)
+        "api_token_created": _("API token created"),
+        "api_token_revoked": _("API token revoked"),
+    }.get(action) or _api_action_label(action)
+
+
+def _api_action_label(action: str) -> str:
+    """A change made with an API token: recorded as `api_` and what was done
+    (api/writes.py, api/writes_followup.py: one per follow-up action)."""
+    done = action.removeprefix("api_")
+    label = (
+        {
+            "call_logged": _("Call logged"),
+            "call_answered": _("Answered on air"),
+            "call_referred": _("Referred for offline verification"),
+            "placard": _("Placard vote"),
+            "commitment_made": _("Committed on air"),
+            "on_air": _("Put on air"),
+            "on_air_cleared": _("Taken off air"),
+            "withhold": _("Withheld from public view"),
+            "progress": _("Progress note"),
+            "extension": _("Extension requested"),
+            "completion": _("Completion reported"),
+            "decision": _("Extension decided"),
+            "verify": _("Verified as met"),
+            "reopen": _("Sent back (reopened)"),
+            "press": _("Pressed (督办)"),
+            "withdraw": _("Withdrawn"),
+            "callback": _("Callback to the caller (回访)"),
+            "acknowledge": _("Acknowledged by the department (签收)"),
+            "dispute": _("Dispute: not this department's (派单异议)"),
+            "dispute_decision": _("Dispute decided"),
+            "merge": _("Linked to the same problem (并单)"),
+        }.get(done)
+        if done != action
+        else None
+    )
+    return _("%(action)s (through the API)", action=label) if label else action

@@ -128,3 +128,33 @@ def test_the_trail_downloads_as_csv_with_the_same_filters(app, supervisor):
     )
     with app.app_context():
         assert len(everything) - 1 == db.session.query(AuditLog).count()
+
+
+def test_changes_made_with_an_api_token_are_named_in_the_reader_language(
+    app, supervisor, live_show
+):
+    from api_support import api_post, make_token
+
+    secret = make_token(app, "phones", "moderator")
+    logged = api_post(app, f"/api/v1/shows/{live_show}/calls", secret, {"topic": "接口来电"})
+    assert logged.status_code == 201
+    call_id = logged.json["data"]["id"]
+    version = logged.json["data"]["version"]
+    answered = api_post(
+        app,
+        f"/api/v1/calls/{call_id}/answer",
+        secret,
+        {"answer_text": "已经安排维修", "answered_by": "住建局", "version": version},
+    )
+    assert answered.status_code == 200, answered.json
+
+    rows = table_rows(supervisor.get("/admin/audit").text)
+    actions = [row[2] for row in rows if row[1] == "api:phones"]
+    assert actions[:2] == ["现场答复（经接口）", "登记来电（经接口）"]
+    assert "创建接口令牌" in [row[2] for row in rows]  # the token itself
+
+    supervisor.get("/?lang=en")
+    rows = table_rows(supervisor.get("/admin/audit").text)
+    actions = [row[2] for row in rows if row[1] == "api:phones"]
+    assert actions[:2] == ["Answered on air (through the API)", "Call logged (through the API)"]
+    assert not any(row[2].startswith("api_") for row in rows)
