@@ -49,9 +49,13 @@ CSP = (
 
 
 def render_block(template_name: str, block: str, **context) -> str:
-    """Render one named block of a page: the same HTML the full page contains."""
+    """Render one named block of a page: the same HTML the full page contains.
+    Rendered for a room (live.render_for_room), the block sees nobody signed
+    in, whoever's request made the change: what it shows is everyone's."""
     app = current_app._get_current_object()
     template = app.jinja_env.get_template(template_name)
+    if g.get("pushing"):  # explicit values win over the context processors'
+        context.setdefault("current_user", app.login_manager.anonymous_user())
     app.update_template_context(context)
     return "".join(template.blocks[block](template.new_context(context)))
 

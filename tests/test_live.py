@@ -312,3 +312,22 @@ def test_sequence_numbers_never_repeat_when_changes_race(app, monkeypatch):
     for room, n in (("show:1", 50), ("board", 100)):
         first = min(seen[room])
         assert sorted(seen[room]) == list(range(first, first + n)), room
+
+
+def test_a_block_rendered_for_a_room_sees_nobody_signed_in(app):
+    """Whoever's request made the change, what is pushed belongs to everyone:
+    a block that asks who is signed in is told nobody, only when pushed."""
+    from flask_login import login_user
+    from jinja2 import ChoiceLoader, DictLoader
+
+    from hotline import live
+    from hotline.models import User
+    from hotline.web import render_block
+
+    probe = "{% block who %}[{{ current_user.is_authenticated }}]{% endblock %}"
+    app.jinja_env.loader = ChoiceLoader([DictLoader({"probe.html": probe}), app.jinja_env.loader])
+    with app.test_request_context():
+        login_user(db.session.scalar(select(User).where(User.username == "host")))
+        assert render_block("probe.html", "who") == "[True]"
+        assert live.render_for_room(lambda: render_block("probe.html", "who")) == "[False]"
+        assert render_block("probe.html", "who") == "[True]"  # the request's own view again
