@@ -6,9 +6,9 @@ a thousand viewers that is about a tenth of a second, each time the show
 changes, in which no page, desk request or other socket gets a turn. Here a
 room with more than SLICE sockets is handed to one background task that sends
 to SLICE of them at a time and lets the server answer everything else in
-between. One task, one queue: messages leave in the order they were emitted,
-so every viewer gets them in order, and the request that made the change
-answers its desk at once instead of after the whole room.
+between. One task, one queue: a room's messages leave in the order they were
+emitted, so every viewer gets them in order; the request that made the change
+answers its desk at once, and small rooms (the desks') go out at once too.
 
 The managers below replace Flask-SocketIO's default ones (live.init_app): the
 same delivery, in slices. With Redis the pacing applies to what each process
@@ -36,20 +36,24 @@ class PacedDelivery(socketio.Manager):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._queue = None  # the sender's, made when a room first needs it
-        self._waiting = 0  # messages queued or being sent
+        self._queued: dict[tuple, int] = {}  # (namespace, room): messages queued or being sent
         self._lock = threading.Lock()
 
     def emit(self, event, data, namespace, room=None, skip_sid=None, callback=None, **kwargs):
         room = kwargs.pop("to", None) or room
+        key = (namespace, room)
         with self._lock:
+            # A small room goes out at once unless it has a message queued
+            # (its sockets must get them in order); a desk's room is never
+            # held behind the thousands of a show's public room.
             inline = (
                 callback is not None
                 or not isinstance(room, str)
-                or (self._waiting == 0 and self.room_size(namespace, room) <= SLICE)
+                or (key not in self._queued and self.room_size(namespace, room) <= SLICE)
             )
             if not inline:
-                self._waiting += 1
-        if inline:  # a small room, nothing queued before it: as python-socketio does
+                self._queued[key] = self._queued.get(key, 0) + 1
+        if inline:  # as python-socketio does
             return super().emit(
                 event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, **kwargs
             )
@@ -70,7 +74,9 @@ class PacedDelivery(socketio.Manager):
                 log.exception("Pushing to %s failed", room)
             finally:
                 with self._lock:
-                    self._waiting -= 1
+                    left = self._queued.pop((namespace, room)) - 1
+                    if left:
+                        self._queued[namespace, room] = left
 
     def _send_in_slices(self, event, data, namespace, room, skip_sid, kwargs) -> None:
         skipped = set(skip_sid) if isinstance(skip_sid, list) else {skip_sid}

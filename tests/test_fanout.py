@@ -112,3 +112,44 @@ def test_in_threading_mode_slices_keep_the_order(app, moderator, socket_client, 
     from hotline.extensions import socketio
 
     assert socketio.server.manager._queue is not None, "the room went out in one go, not in slices"
+
+
+def test_a_desk_is_not_held_behind_a_big_room(app, moderator, socket_client, monkeypatch):
+    """While a show's public room waits for the sender, the desks' own room
+    (small) gets the new call at once."""
+    monkeypatch.setattr(fanout, "SLICE", 2)
+    held = threading.Event()
+    send_in_slices = fanout.PacedDelivery._send_in_slices
+
+    def after_release(self, *args):
+        held.wait(10)
+        return send_in_slices(self, *args)
+
+    monkeypatch.setattr(fanout.PacedDelivery, "_send_in_slices", after_release)
+    html = moderator.get("/desk/").get_data(as_text=True)
+    show_id = int(re.search(r'href="/desk/shows/(\d+)"', html).group(1))
+    moderator.post_form(f"/desk/shows/{show_id}/status", {"action": "live"})
+    room = f"show:{show_id}"
+    viewers = [socket_client("/live") for _ in range(3)]
+    for viewer in viewers:
+        viewer.emit("join", {"rooms": [room]}, namespace="/live", callback=True)
+    desk = socket_client("/desk", moderator)
+    desk.emit("join", {"rooms": [room]}, namespace="/desk", callback=True)
+
+    def new_rows(client, namespace, target) -> int:
+        return sum(
+            1
+            for packet in client.get_received(namespace)
+            if packet["name"] == "swap" and packet["args"][0]["target"] == target
+        )
+
+    moderator.post_form(f"/desk/shows/{show_id}/calls", {"topic": "大房间排队时的来电"})
+    assert new_rows(desk, "/desk", "#desk-calls") == 1  # at once, the public room still held
+    assert sum(new_rows(v, "/live", "#call-list") for v in viewers) == 0
+    held.set()
+    got = 0
+    deadline = time.monotonic() + 10
+    while got < 3 and time.monotonic() < deadline:
+        got += sum(new_rows(v, "/live", "#call-list") for v in viewers)
+        time.sleep(0.05)
+    assert got == 3
