@@ -2,7 +2,8 @@
 
 It speaks the app's /live protocol (join a room, get `swap` events) and, when
 POSTed a list of payload sizes, emits that many `swap` events of those sizes to
-the room, the same bytes the app pushes for one logged call. Same async mode,
+the room, the same bytes the app pushes for one logged call; GET /page?size=N
+is a page of N bytes (the busy-board benchmark's). Same async mode,
 same message queue setting as the app, nothing else: no database, no
 templates. What it costs the harness is the ceiling of every benchmark.
 
@@ -41,6 +42,12 @@ def join(data):
     for room in data["rooms"]:
         join_room(f"{room}|zh_CN", namespace="/live")
     return {room: 0 for room in data["rooms"]}
+
+
+@app.get("/page")
+def page():
+    # A page of the given size, for the busy-board benchmark's baseline.
+    return "x" * int(request.args.get("size", "1000")), 200, {"Content-Type": "text/html"}
 
 
 @app.post("/broadcast")

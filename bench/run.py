@@ -87,13 +87,15 @@ def http_table(rows: list[dict]) -> list[str]:
 
 def busy_table(rows: list[dict]) -> list[str]:
     lines = [
-        "| mode | viewers | board p99, a push a second | idle p99 | busy / idle | errors |",
-        "|---|---|---|---|---|---|",
+        "| mode | viewers | board p99, a push a second | idle p99 | busy / idle"
+        " | bare: page p99, a push a second | idle p99 | busy / idle | errors |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r['mode']} | {r['viewers']:,} | {ms(r['busy_p99'])} ({r['busy_rps']:.0f} req/s) |"
             f" {ms(r['idle_p99'])} ({r['idle_rps']:.0f} req/s) | **{r['ratio']:.2f}** |"
+            f" {ms(r['bare_busy_p99'])} | {ms(r['bare_idle_p99'])} | {r['bare_ratio']:.2f} |"
             f" {r['errors']} |"
         )
     return lines
@@ -218,7 +220,10 @@ def main() -> None:
         "",
         "p99 of the board's first page over 5 connections with N viewers connected to a "
         "live show and one call logged a second, against the same server idle. The "
-        "board's load runs in a process of its own, apart from the viewers' client.",
+        "board's load runs in a process of its own, apart from the viewers' client. "
+        "The bare relay does the same in the same run (a page of the board's size, the "
+        "same events to the same viewers once a second): its ratio is what pushing to "
+        "that many sockets costs any server here, the harness's share included.",
         "",
         *busy_table(busy),
         "",

@@ -44,6 +44,7 @@ def test_http_bench_compares_the_board_with_a_static_file():
 def test_busy_board_bench_compares_a_running_show_with_idle():
     out = bench("bench/busy_board_bench.py", "--viewers", "3", "--seconds", "1")
     assert "board p99 with 3 viewers and a push a second" in out and "ratio" in out
+    assert "bare relay, same page size and pushes" in out
 
 
 def test_modes_bench_runs_every_async_mode():
@@ -90,6 +91,15 @@ def test_results_tables_show_figures_and_ratios():
         " 50.0 kB | **1.20** |"
     )
     assert "failed: boom" in lines[3]
+    assert all(line.count("|") == lines[0].count("|") for line in lines)
+    busy = {"mode": "eventlet", "viewers": 1000, "busy_p99": 0.02, "idle_p99": 0.0125}
+    busy |= {"busy_rps": 600, "idle_rps": 700, "ratio": 1.6, "errors": 0}
+    busy |= {"bare_busy_p99": 0.018, "bare_idle_p99": 0.012, "bare_ratio": 1.5}
+    lines = run.busy_table([busy])
+    assert lines[2] == (
+        "| eventlet | 1,000 | 20 ms (600 req/s) | 12 ms (700 req/s) | **1.60** |"
+        " 18 ms | 12 ms | 1.50 | 0 |"
+    )
     assert all(line.count("|") == lines[0].count("|") for line in lines)
     cluster = run.fanout_table([{**fanout, "processes": 3}], processes=True)
     assert cluster[2].startswith("| eventlet | 3 | 1,000 |")
