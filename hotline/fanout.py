@@ -52,15 +52,17 @@ class PacedDelivery(socketio.Manager):
                 or (key not in self._queued and self.room_size(namespace, room) <= SLICE)
             )
             if not inline:
+                # Under the lock: with threads, one sender and the room's order.
                 self._queued[key] = self._queued.get(key, 0) + 1
-        if inline:  # as python-socketio does
-            return super().emit(
-                event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, **kwargs
-            )
-        if self._queue is None:
-            self._queue = self.server.eio.create_queue()
-            self.server.start_background_task(self._sender)
-        self._queue.put((event, data, namespace, room, skip_sid, kwargs))
+                if self._queue is None:
+                    self._queue = self.server.eio.create_queue()
+                    self.server.start_background_task(self._sender)
+                self._queue.put((event, data, namespace, room, skip_sid, kwargs))
+                return
+        # As python-socketio does.
+        return super().emit(
+            event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, **kwargs
+        )
 
     def room_size(self, namespace: str, room: str) -> int:
         return len(self.rooms.get(namespace, {}).get(room, ()))
@@ -84,7 +86,10 @@ class PacedDelivery(socketio.Manager):
         # socket is in a room of its own id, which is gone once it is closed).
         sids = [sid for sid, _eio in self.get_participants(namespace, room) if sid not in skipped]
         for start in range(0, len(sids), SLICE):
-            super().emit(event, data, namespace, room=sids[start : start + SLICE], **kwargs)
+            try:
+                super().emit(event, data, namespace, room=sids[start : start + SLICE], **kwargs)
+            except KeyError:  # threads: a socket closed while its slice was read; once more
+                super().emit(event, data, namespace, room=sids[start : start + SLICE], **kwargs)
             self.server.sleep(0)  # the sockets send, and the server answers what waits
 
 
