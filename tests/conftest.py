@@ -401,6 +401,19 @@ def desk_session(base: str, username: str = "host"):
     return session, re.search(r'name="csrf-token" content="([^"]+)"', listing).group(1)
 
 
+def first_show_live(base: str, desk, token: str) -> str:
+    """Take the first show the desk lists live, over HTTP; returns its id."""
+    listing = desk.get(f"{base}/desk/", timeout=10).text
+    show_id = re.search(r'href="/desk/shows/(\d+)"', listing).group(1)
+    response = desk.post(
+        f"{base}/desk/shows/{show_id}/status",
+        data={"action": "live", "csrf_token": token},
+        timeout=10,
+    )
+    assert response.status_code == 200
+    return show_id
+
+
 @pytest.fixture(scope="module")
 def wsgi_server(template_databases, tmp_path_factory):
     """The site served by `python wsgi.py` in its own process (eventlet, as in

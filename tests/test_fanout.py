@@ -13,7 +13,7 @@ import time
 
 import pytest
 import socketio as socketio_client
-from conftest import desk_session, served
+from conftest import desk_session, first_show_live, served
 
 from hotline import fanout
 
@@ -47,13 +47,7 @@ class Viewer:
 
 def test_a_room_of_several_slices_gets_every_push_in_order(server):
     desk, token = desk_session(server, "host")
-    listing = desk.get(f"{server}/desk/", timeout=10).text
-    show_id = re.search(r'href="/desk/shows/(\d+)"', listing).group(1)
-    desk.post(
-        f"{server}/desk/shows/{show_id}/status",
-        data={"action": "live", "csrf_token": token},
-        timeout=10,
-    )
+    show_id = first_show_live(server, desk, token)
     room = f"show:{show_id}"
     viewers = [Viewer(server, room) for _ in range(VIEWERS)]
     try:
@@ -79,15 +73,18 @@ def test_a_room_of_several_slices_gets_every_push_in_order(server):
             viewer.client.disconnect()
 
 
-def test_in_threading_mode_slices_keep_the_order(app, moderator, socket_client, monkeypatch):
-    monkeypatch.setattr(fanout, "SLICE", 2)
-    html = moderator.get("/desk/").get_data(as_text=True)
-    show_id = int(re.search(r'href="/desk/shows/(\d+)"', html).group(1))
-    moderator.post_form(f"/desk/shows/{show_id}/status", {"action": "live"})
-    room = f"show:{show_id}"
-    viewers = [socket_client("/live") for _ in range(5)]
+def public_viewers(socket_client, room: str, n: int) -> list:
+    """n test clients of the public namespace, joined to `room`."""
+    viewers = [socket_client("/live") for _ in range(n)]
     for viewer in viewers:
         viewer.emit("join", {"rooms": [room]}, namespace="/live", callback=True)
+    return viewers
+
+
+def test_in_threading_mode_slices_keep_the_order(moderator, live_show, socket_client, monkeypatch):
+    monkeypatch.setattr(fanout, "SLICE", 2)
+    show_id = live_show
+    viewers = public_viewers(socket_client, f"show:{show_id}", 5)
     for i in range(3):
         response = moderator.post_form(
             f"/desk/shows/{show_id}/calls", {"topic": f"线程模式来电 {i}"}
@@ -114,7 +111,7 @@ def test_in_threading_mode_slices_keep_the_order(app, moderator, socket_client, 
     assert socketio.server.manager._queue is not None, "the room went out in one go, not in slices"
 
 
-def test_a_desk_is_not_held_behind_a_big_room(app, moderator, socket_client, monkeypatch):
+def test_a_desk_is_not_held_behind_a_big_room(moderator, live_show, socket_client, monkeypatch):
     """While a show's public room waits for the sender, the desks' own room
     (small) gets the new call at once."""
     monkeypatch.setattr(fanout, "SLICE", 2)
@@ -126,13 +123,9 @@ def test_a_desk_is_not_held_behind_a_big_room(app, moderator, socket_client, mon
         return send_in_slices(self, *args)
 
     monkeypatch.setattr(fanout.PacedDelivery, "_send_in_slices", after_release)
-    html = moderator.get("/desk/").get_data(as_text=True)
-    show_id = int(re.search(r'href="/desk/shows/(\d+)"', html).group(1))
-    moderator.post_form(f"/desk/shows/{show_id}/status", {"action": "live"})
+    show_id = live_show
     room = f"show:{show_id}"
-    viewers = [socket_client("/live") for _ in range(3)]
-    for viewer in viewers:
-        viewer.emit("join", {"rooms": [room]}, namespace="/live", callback=True)
+    viewers = public_viewers(socket_client, room, 3)
     desk = socket_client("/desk", moderator)
     desk.emit("join", {"rooms": [room]}, namespace="/desk", callback=True)
 

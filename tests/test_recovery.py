@@ -6,7 +6,6 @@ SQLite and on PostgreSQL)."""
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import sqlite3
@@ -17,7 +16,7 @@ import time
 
 import pytest
 import requests
-from conftest import ROOT, desk_session, free_port, start_server
+from conftest import ROOT, desk_session, first_show_live, free_port, start_server
 from sqlalchemy import create_engine, text
 
 WRITERS = 4
@@ -30,8 +29,7 @@ def burst_then_kill(env: dict) -> set[str]:
     server = start_server(env, port)
     base = f"http://127.0.0.1:{port}"
     desk, token = desk_session(base)
-    show_id = re.search(r'href="/desk/shows/(\d+)"', desk.get(f"{base}/desk/").text).group(1)
-    desk.post(f"{base}/desk/shows/{show_id}/status", data={"action": "live", "csrf_token": token})
+    show_id = first_show_live(base, desk, token)
     acked: set[str] = set()
     lock = threading.Lock()
     killed = threading.Event()

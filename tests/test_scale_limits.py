@@ -6,14 +6,13 @@ working; a viewer who leaves frees their place."""
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
 
 import pytest
 import socketio as socketio_client
-from conftest import ROOT, desk_session, free_port, served
+from conftest import ROOT, desk_session, first_show_live, free_port, served
 
 CAP = 20
 
@@ -59,13 +58,7 @@ def test_viewers_beyond_the_cap_are_refused_and_staff_keep_working(capped_server
 
         # Staff: sign in, take a show live, log a call.
         desk, token = desk_session(base, "host")
-        listing = desk.get(f"{base}/desk/", timeout=10).text
-        show_id = re.search(r'href="/desk/shows/(\d+)"', listing).group(1)
-        desk.post(
-            f"{base}/desk/shows/{show_id}/status",
-            data={"action": "live", "csrf_token": token},
-            timeout=10,
-        )
+        show_id = first_show_live(base, desk, token)
         response = desk.post(
             f"{base}/desk/shows/{show_id}/calls",
             data={"topic": "满员时的来电", "csrf_token": token},

@@ -6,7 +6,6 @@ same form goes through."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 import threading
@@ -14,7 +13,7 @@ import time
 
 import pytest
 import requests
-from conftest import desk_session, served
+from conftest import desk_session, first_show_live, served
 
 HOLD_LOCK = """
 import sqlite3, sys
@@ -51,13 +50,7 @@ class HeldLock:
 def test_a_held_lock_lets_reads_through_and_answers_writes_503(server):
     base, db_path, process = server
     desk, token = desk_session(base)
-    show_id = re.search(r'href="/desk/shows/(\d+)"', desk.get(f"{base}/desk/").text).group(1)
-    assert (
-        desk.post(
-            f"{base}/desk/shows/{show_id}/status", data={"action": "live", "csrf_token": token}
-        ).status_code
-        == 200
-    )
+    show_id = first_show_live(base, desk, token)  # asserts the 200
     form = {"topic": "锁住时打进来的电话", "idem": "busy-key-1", "csrf_token": token}
     lock = HeldLock(db_path)
     try:
