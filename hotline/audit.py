@@ -51,6 +51,42 @@ ACTIONS = (
     WITHHELD,
     LIMITS_CHANGED,
 )
+# Changes made with an API token: "api_" and what was done (api/writes.py;
+# api/writes_followup.py records one per follow-up action, api_action(name)).
+API_CALL_LOGGED = "api_call_logged"
+API_CALL_ANSWERED = "api_call_answered"
+API_CALL_REFERRED = "api_call_referred"
+API_PLACARD = "api_placard"
+API_COMMITMENT_MADE = "api_commitment_made"
+API_ON_AIR = "api_on_air"
+API_ON_AIR_CLEARED = "api_on_air_cleared"
+API_WITHHOLD = "api_withhold"
+API_DESK = (
+    API_CALL_LOGGED,
+    API_CALL_ANSWERED,
+    API_CALL_REFERRED,
+    API_PLACARD,
+    API_COMMITMENT_MADE,
+    API_ON_AIR,
+    API_ON_AIR_CLEARED,
+    API_WITHHOLD,
+)
+
+
+def api_action(done: str) -> str:
+    return f"api_{done}"
+
+
+def recorded_actions() -> tuple[str, ...]:
+    """Every action the trail holds, for the office's filter: the ones above,
+    the API tokens' own, and one per follow-up action made through the API."""
+    # Both modules record through this one, so they are read when asked.
+    from .followup_actions import ACTIONS as FOLLOWUP
+    from .tokens import CREATED, REVOKED
+
+    return (*ACTIONS, CREATED, REVOKED, *API_DESK, *(api_action(name) for name in FOLLOWUP))
+
+
 # The actor of a change made from the command line (no account signed in).
 CLI = "cli"
 

@@ -158,3 +158,29 @@ def test_changes_made_with_an_api_token_are_named_in_the_reader_language(
     actions = [row[2] for row in rows if row[1] == "api:phones"]
     assert actions[:2] == ["Answered on air (through the API)", "Call logged (through the API)"]
     assert not any(row[2].startswith("api_") for row in rows)
+
+    # The office can pick them out: the filter offers each, and narrows to it.
+    page = supervisor.get("/admin/audit").text
+    assert '<option value="api_call_logged"' in page and '<option value="api_token_created"' in page
+    picked = supervisor.get("/admin/audit?action=api_call_answered").text
+    assert "Unknown action" not in picked
+    assert [row[2] for row in table_rows(picked)] == ["Answered on air (through the API)"]
+
+
+def test_every_action_the_api_records_can_be_filtered(supervisor):
+    """Each write the API offers records an action the office's filter knows:
+    one for every desk write and every follow-up action, and the tokens'."""
+    from hotline.followup_actions import ACTIONS as FOLLOWUP
+
+    supervisor.get("/?lang=en")
+    page = supervisor.get("/admin/audit").text
+    select = page.split('<select id="audit-action"', 1)[1].split("</select>", 1)[0]
+    options = re.findall(r'<option value="([a-z_]+)"[^>]*>([^<]*)<', select)
+    offered = dict(options)
+    # Each is named in words, never by its code.
+    assert all(label.strip() and label.strip() != value for value, label in options)
+    for name in FOLLOWUP:
+        assert audit.api_action(name) in offered, name
+    for action in (*audit.API_DESK, "api_token_created", "api_token_revoked"):
+        assert action in offered
+        assert "Unknown action" not in supervisor.get(f"/admin/audit?action={action}").text

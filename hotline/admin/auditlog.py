@@ -8,7 +8,7 @@ from flask import render_template, request
 
 from .. import labels
 from ..access import supervisor_required
-from ..audit import ACTIONS
+from ..audit import recorded_actions
 from ..clock import format_datetime, to_local
 from ..queries import audit as trail
 from ..web import csv_download
@@ -44,7 +44,7 @@ def audit():
         rows=found,
         total=total,
         pages=pages,
-        actions=[(a, labels.audit_action_label(a)) for a in ACTIONS],
+        actions=[(a, labels.audit_action_label(a)) for a in recorded_actions()],
         actors=trail.actors(),
         action_label=labels.audit_action_label,
         when=format_datetime,

@@ -9,7 +9,7 @@ from flask import abort, jsonify
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import actions, limits, onair, pushes
+from .. import actions, audit, limits, onair, pushes
 from ..access import may_act_for, not_found_for, roles_required
 from ..clock import today
 from ..extensions import db
@@ -92,7 +92,7 @@ def log_call(show_id: int):
         form,
         actor=current_user,
         audit_row=lambda call: attribute(
-            "api_call_logged", f"show {show_id}", {"number": call.number}
+            audit.API_CALL_LOGGED, f"show {show_id}", {"number": call.number}
         ),
     )
     if outcome == actions.CONFLICT:
@@ -150,7 +150,7 @@ def answer(call_id: int):
     def apply(call, form, _made):
         actions.answer_from(call, form, current_user)
 
-    return _call_change(call_id, AnswerForm, apply, "api_call_answered")
+    return _call_change(call_id, AnswerForm, apply, audit.API_CALL_ANSWERED)
 
 
 @writes_bp.route("/calls/<int:call_id>/refer", methods=["POST"])
@@ -161,7 +161,7 @@ def refer(call_id: int):
             return problem
         made.append(actions.refer_from(call, form, current_user, limits.referral_deadline(today())))
 
-    return _call_change(call_id, ReferForm, apply, "api_call_referred")
+    return _call_change(call_id, ReferForm, apply, audit.API_CALL_REFERRED)
 
 
 @writes_bp.route("/calls/<int:call_id>/placard", methods=["POST"])
@@ -170,7 +170,7 @@ def placard(call_id: int):
     def apply(call, form, _made):
         actions.placard_from(call, form, current_user)
 
-    return _call_change(call_id, PlacardForm, apply, "api_placard")
+    return _call_change(call_id, PlacardForm, apply, audit.API_PLACARD)
 
 
 @writes_bp.route("/calls/<int:call_id>/commitments", methods=["POST"])
@@ -195,7 +195,7 @@ def commit(call_id: int):
         form,
         deadline,
         actor=current_user,
-        audit_row=lambda: attribute("api_commitment_made", f"call {call_id}"),
+        audit_row=lambda: attribute(audit.API_COMMITMENT_MADE, f"call {call_id}"),
     )
     if outcome == actions.CONFLICT:
         return conflict(call_record(_call(call_id)))
@@ -230,7 +230,7 @@ def put_on_air(show_id: int):
     if show.status == ShowStatus.ENDED:
         return error(409, "The show has ended: nothing more goes on air.")
     onair.put_on_air(show.id, kind, item_id, current_user)
-    attribute("api_on_air", f"show {show.id}", {"kind": kind.value, "item": item_id})
+    attribute(audit.API_ON_AIR, f"show {show.id}", {"kind": kind.value, "item": item_id})
     db.session.commit()
     pushes.on_air_changed(show)
     return jsonify({"data": {"show_id": show.id, "kind": kind.value, "item": item_id}})
@@ -241,7 +241,7 @@ def put_on_air(show_id: int):
 def clear_on_air(show_id: int):
     show = _show(show_id)
     onair.clear(show.id, current_user)
-    attribute("api_on_air_cleared", f"show {show.id}")
+    attribute(audit.API_ON_AIR_CLEARED, f"show {show.id}")
     db.session.commit()
     pushes.on_air_changed(show)
     return jsonify({"data": {"show_id": show.id, "kind": None, "item": None}})

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import jsonify
 from flask_login import current_user
 
+from .. import audit
 from .. import followup_actions as actions
 from ..access import not_found_for, roles_required
 from ..clock import today
@@ -86,7 +87,7 @@ def _view(name: str):
             form,
             actor=current_user,
             day=today(),
-            audit_row=lambda: attribute(f"api_{name}", f"commitment {item.id}"),
+            audit_row=lambda: attribute(audit.api_action(name), f"commitment {item.id}"),
         )
         return answer(result, form, lambda: _item(commitment_id))
 
@@ -110,6 +111,6 @@ def withhold(event_id: int):
         event,
         form,
         actor=current_user,
-        audit_row=lambda: attribute("api_withhold", f"event {event_id}"),
+        audit_row=lambda: attribute(audit.API_WITHHOLD, f"event {event_id}"),
     )
     return answer(result, form, lambda: _item(commitment_id))

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, func, select
 
-from ..audit import ACTIONS
+from ..audit import recorded_actions
 from ..clock import local_to_utc
 from ..extensions import db
 from ..records import AuditLog
@@ -39,7 +39,7 @@ class AuditQuery:
     def from_args(cls, args) -> AuditQuery:
         refused = []
         action = (args.get("action") or "").strip()
-        if action and action not in ACTIONS:
+        if action and action not in recorded_actions():
             refused.append("action")
             action = ""
         days = {}
