@@ -36,6 +36,7 @@ class PacedDelivery(socketio.Manager):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._queue = None  # the sender's, made when a room first needs it
+        self._sending = False  # whether the sender runs
         self._queued: dict[tuple, int] = {}  # (namespace, room): messages queued or being sent
         self._lock = threading.Lock()
 
@@ -56,6 +57,8 @@ class PacedDelivery(socketio.Manager):
                 self._queued[key] = self._queued.get(key, 0) + 1
                 if self._queue is None:
                     self._queue = self.server.eio.create_queue()
+                if not self._sending:  # the first time, or the sender was stopped
+                    self._sending = True
                     self.server.start_background_task(self._sender)
                 self._queue.put((event, data, namespace, room, skip_sid, kwargs))
                 return
@@ -68,17 +71,28 @@ class PacedDelivery(socketio.Manager):
         return len(self.rooms.get(namespace, {}).get(room, ()))
 
     def _sender(self) -> None:
-        while True:
-            event, data, namespace, room, skip_sid, kwargs = self._queue.get()
-            try:
-                self._send_in_slices(event, data, namespace, room, skip_sid, kwargs)
-            except Exception:  # one message failing must not stop the next ones
-                log.exception("Pushing to %s failed", room)
-            finally:
-                with self._lock:
-                    left = self._queued.pop((namespace, room)) - 1
-                    if left:
-                        self._queued[namespace, room] = left
+        try:
+            while True:
+                self._send_next()
+        finally:
+            # Stopped by something no message causes (the task killed): the
+            # next big room's message starts another on the same queue.
+            # Viewers who missed a message see the gap in the numbers and
+            # fetch their regions again (static/live.js).
+            with self._lock:
+                self._sending = False
+
+    def _send_next(self) -> None:
+        event, data, namespace, room, skip_sid, kwargs = self._queue.get()
+        try:
+            self._send_in_slices(event, data, namespace, room, skip_sid, kwargs)
+        except Exception:  # one message failing must not stop the next ones
+            log.exception("Pushing to %s failed", room)
+        finally:
+            with self._lock:
+                left = self._queued.pop((namespace, room)) - 1
+                if left:
+                    self._queued[namespace, room] = left
 
     def _send_in_slices(self, event, data, namespace, room, skip_sid, kwargs) -> None:
         skipped = set(skip_sid) if isinstance(skip_sid, list) else {skip_sid}
