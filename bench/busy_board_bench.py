@@ -29,6 +29,7 @@ from harness import (  # noqa: E402
     bare_server,
     http_load_apart,
     ms,
+    pin_harness,
 )
 
 
@@ -134,6 +135,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=5)
     parser.add_argument("--mode", default="eventlet")
     args = parser.parse_args()
+    pin_harness()
     run(args.viewers, args.seconds, args.connections, args.mode)
 
 

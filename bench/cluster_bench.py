@@ -21,7 +21,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fanout_bench import measure_app, measure_bare, print_row, row  # noqa: E402
-from harness import app_server, bare_server, flask_setup, postgres_database  # noqa: E402
+from harness import (  # noqa: E402
+    app_server,
+    bare_server,
+    flask_setup,
+    pin_harness,
+    postgres_database,
+    rounds_at,
+)
 
 POSTGRES = os.environ.get(
     "HOTLINE_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -30,6 +37,7 @@ REDIS = os.environ.get("HOTLINE_BENCH_REDIS", "redis://127.0.0.1:6379/0")
 
 
 def one_size(n: int, rounds: int, processes: int, mode: str) -> dict:
+    rounds = rounds_at(n, rounds)
     # A channel of our own, so parallel runs and tests never hear each other.
     channel = f"bench-{uuid.uuid4().hex[:8]}"
     with postgres_database(POSTGRES) as (database_url, _name):
@@ -42,6 +50,7 @@ def one_size(n: int, rounds: int, processes: int, mode: str) -> dict:
                         mode,
                         database_url,
                         n,
+                        pinned=False,  # three servers on two cores: the system places them
                         HOTLINE_MESSAGE_QUEUE=REDIS,
                         HOTLINE_SOCKETIO_CHANNEL=channel,
                     )
@@ -56,7 +65,7 @@ def one_size(n: int, rounds: int, processes: int, mode: str) -> dict:
     relays = []
     try:
         for _ in range(processes):
-            relays.append(bare_server(mode, queue=REDIS, channel=channel + "-bare"))
+            relays.append(bare_server(mode, queue=REDIS, channel=channel + "-bare", pinned=False))
         try:
             bare = asyncio.run(measure_bare(relays, app["sizes"], n, rounds))
         except Exception as error:
@@ -88,6 +97,7 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=3)
     parser.add_argument("--mode", default="eventlet")
     args = parser.parse_args()
+    pin_harness()
     rows = run([int(n) for n in args.sizes.split(",")], args.rounds, args.processes, args.mode)
     sys.exit(1 if any("failed" in r for r in rows) else 0)
 

@@ -30,6 +30,8 @@ from harness import (  # noqa: E402
     bare_server,
     ms,
     percentile,
+    pin_harness,
+    rounds_at,
 )
 
 
@@ -84,6 +86,7 @@ def result(times, sizes, rss_before, rss_after, n) -> dict:
 
 
 def one_size(mode: str, database: DemoDatabase, n: int, rounds: int) -> dict:
+    rounds = rounds_at(n, rounds)
     server = app_server(mode, database.fresh_url(), n)
     try:
         app = asyncio.run(measure_app([server], server.url, n, rounds))
@@ -157,6 +160,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--mode", default="eventlet")
     args = parser.parse_args()
+    pin_harness()
     rows = run([int(n) for n in args.sizes.split(",")], args.rounds, args.mode)
     sys.exit(1 if any("failed" in r for r in rows) else 0)
 

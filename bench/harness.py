@@ -37,6 +37,60 @@ CONNECT_AT_ONCE = 50  # viewers connecting at the same time
 ROUND_TIMEOUT = 60  # seconds for one push to reach everyone before we give up
 
 
+# The cores of the servers under test, once pin_harness() has given them one
+# of their own; None: every process runs where the system puts it.
+_server_cpus: set[int] | None = None
+_all_cpus: set[int] = set()
+
+
+def pin_harness() -> None:
+    """Give each server under test a core of its own and this harness (the
+    viewers, and the page load in a process it starts) the other cores.
+    Unpinned on two cores, a push sends the viewers' client onto the server's
+    core at times, and the server's figures are partly the harness's own;
+    real viewers are on other machines. The app and the bare relay get the
+    same. Nothing changes below two cores. The benchmarks' main()s call it."""
+    global _server_cpus, _all_cpus
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        return
+    _all_cpus, _server_cpus = set(cpus), {cpus[0]}
+    os.sched_setaffinity(0, set(cpus[1:]))
+
+
+@contextmanager
+def unpinned():
+    """Processes started inside run where the system puts them (write_bench
+    starts a server and its clients of its own, on every core as before)."""
+    if _server_cpus is None:
+        yield
+        return
+    mine = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, _all_cpus)
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, mine)
+
+
+def rounds_at(n: int, rounds: int) -> int:
+    """Rounds at N viewers: p99 of 20 rounds is the worst one, so where
+    rounds are short (N ≤ 100) five times as many, whose p99 is the
+    second-worst of a hundred, not one unlucky round."""
+    return rounds * 5 if n <= 100 else rounds
+
+
+def pinning() -> str:
+    """How the processes were placed, for RESULTS.md."""
+    if _server_cpus is None:
+        return "not pinned: every process runs where the system puts it"
+    return (
+        f"each single server under test pinned to core {min(_server_cpus)}, the harness"
+        f" (viewers, page load) to the other core{'s' if len(_all_cpus) > 2 else ''};"
+        " the three processes of the cluster run unpinned"
+    )
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
@@ -52,7 +106,7 @@ def percentile(values: list[float], q: float) -> float:
 class Server:
     """A server process on a free loopback port; `url`, `rss_kb()`, `stop()`."""
 
-    def __init__(self, args: list[str], env: dict, port: int | None = None):
+    def __init__(self, args: list[str], env: dict, port: int | None = None, pinned: bool = True):
         self.port = port or free_port()
         self.url = f"http://{HOST}:{self.port}"
         # Its output goes to a file: a pipe nobody reads fills up with a
@@ -66,6 +120,8 @@ class Server:
             stderr=subprocess.STDOUT,
             text=True,
         )
+        if _server_cpus is not None:  # set before the interpreter starts its threads
+            os.sched_setaffinity(self.process.pid, _server_cpus if pinned else _all_cpus)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -95,11 +151,13 @@ class Server:
                 self.process.wait(10)
 
 
-def bare_server(mode: str, queue: str | None = None, channel: str = "bench") -> Server:
+def bare_server(
+    mode: str, queue: str | None = None, channel: str = "bench", pinned: bool = True
+) -> Server:
     env = {"HOTLINE_ASYNC_MODE": mode, "HOTLINE_SOCKETIO_CHANNEL": channel}
     if queue:
         env["HOTLINE_MESSAGE_QUEUE"] = queue
-    return Server(["bench/bare_server.py"], env)
+    return Server(["bench/bare_server.py"], env, pinned=pinned)
 
 
 def flask_setup(env: dict) -> None:
@@ -130,7 +188,9 @@ class DemoDatabase:
         return f"sqlite:///{path}"
 
 
-def app_server(mode: str, database_url: str, viewers: int, **extra: str) -> Server:
+def app_server(
+    mode: str, database_url: str, viewers: int, pinned: bool = True, **extra: str
+) -> Server:
     return Server(
         ["wsgi.py"],
         {
@@ -141,6 +201,7 @@ def app_server(mode: str, database_url: str, viewers: int, **extra: str) -> Serv
             "HOTLINE_MAX_CONNECTIONS": str(viewers + 1100),
             **extra,
         },
+        pinned=pinned,
     )
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import ROOT, DemoDatabase, app_server, http_load, ms  # noqa: E402
+from harness import ROOT, DemoDatabase, app_server, http_load, ms, pin_harness  # noqa: E402
 
 
 def run(seconds: float, connections: int = 50, mode: str = "eventlet") -> list[dict]:
@@ -70,6 +70,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--mode", default="eventlet")
     args = parser.parse_args()
+    pin_harness()
     run(args.seconds, args.connections, args.mode)
 
 

@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import fanout_bench  # noqa: E402
 import http_bench  # noqa: E402
+from harness import pin_harness  # noqa: E402
 
 MODES = ("eventlet", "gevent", "threading")
 
@@ -39,6 +40,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--modes", default=",".join(MODES))
     args = parser.parse_args()
+    pin_harness()
     run([int(n) for n in args.sizes.split(",")], args.rounds, args.seconds, args.modes.split(","))
 
 

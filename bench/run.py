@@ -26,7 +26,7 @@ import cluster_bench  # noqa: E402
 import fanout_bench  # noqa: E402
 import http_bench  # noqa: E402
 import modes_bench  # noqa: E402
-from harness import machine, ms  # noqa: E402
+from harness import machine, ms, pin_harness, pinning, rounds_at, unpinned  # noqa: E402
 
 FULL = {
     "fanout_sizes": [100, 1000, 3000, 5000],
@@ -120,6 +120,18 @@ WRITE_SHAPES = (  # (watched, offered calls/s or 0 for the closed loop)
 )
 
 
+def by_hand(path: Path) -> list[str]:
+    """The sections added to RESULTS.md by hand (their heading says "by hand"),
+    from the first of them to the end: kept when the file is written again."""
+    if not path.exists():
+        return []
+    lines = path.read_text().splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("## ") and "by hand" in line:
+            return lines[i:]
+    return []
+
+
 def writes(tiny: bool) -> list[str]:
     """bench/write_bench.py, 10 desks for 15 s in shows of 11 calls, in each
     shape: closed and open loop (50 calls/s offered), nobody and everyone
@@ -157,6 +169,7 @@ def main() -> None:
     parser.add_argument("--no-cluster", action="store_true", help="skip the Redis benchmark")
     args = parser.parse_args()
     plan = TINY if args.tiny else FULL
+    pin_harness()
     began = time.monotonic()
     box = machine()
     load_before = os.getloadavg()
@@ -174,9 +187,10 @@ def main() -> None:
     print("== async modes side by side", flush=True)
     modes = modes_bench.run(plan["mode_sizes"], plan["rounds"], plan["seconds"])
     print("== board size: 100 against 10,000 commitments", flush=True)
-    board = board_sizes(args.tiny)
-    print("== writes on SQLite: moderators logging calls", flush=True)
-    write_rows = writes(args.tiny)
+    with unpinned():  # these start their processes their own way
+        board = board_sizes(args.tiny)
+        print("== writes on SQLite: moderators logging calls", flush=True)
+        write_rows = writes(args.tiny)
 
     load_after = os.getloadavg()
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -193,7 +207,8 @@ def main() -> None:
         "and other work on the machine adds noise: the load average (1 min) was "
         f"{load_before[0]:.1f} at the start and {load_after[0]:.1f} at the end "
         "(the client and the server under test account for up to 2 of it; more is "
-        "other processes competing for the cores).",
+        "other processes competing for the cores). Placement: "
+        f"{pinning()}.",
         "",
         "The bare relay (`bench/bare_server.py`) is a minimal Flask-SocketIO server in the "
         "same async mode that emits the same number of events of the same sizes to the "
@@ -202,8 +217,9 @@ def main() -> None:
         "",
         "## Fan-out: a logged call reaching N viewers of a live show (one process)",
         "",
-        f"Time from the moderator's POST to the last viewer having the pushed `swap`, over "
-        f"{plan['rounds']} rounds per N (p99 of that few rounds is the worst round). "
+        "Time from the moderator's POST to the last viewer having the pushed `swap`, over "
+        f"{plan['rounds']} rounds per N ({rounds_at(100, plan['rounds'])} at N ≤ 100, where "
+        "rounds are short; p99 of 20 rounds is the worst round). "
         "RSS per viewer: the server's resident memory after connecting and joining N "
         "viewers, less before, divided by N.",
         "",
@@ -258,6 +274,7 @@ def main() -> None:
         "",
         *write_rows,
         "",
+        *by_hand(Path(args.out)),
     ]
     Path(args.out).write_text("\n".join(out))
     print(f"wrote {args.out}", flush=True)

@@ -113,3 +113,37 @@ def test_write_bench_logs_calls_with_and_without_watchers(watched):
     if watched == "1":
         received = int(re.search(r"pushes received by the watchers: (\d+)", out)[1])
         assert received > 0, out
+
+
+def test_a_new_results_file_keeps_the_sections_written_by_hand(tmp_path):
+    import run
+
+    results = tmp_path / "RESULTS.md"
+    assert run.by_hand(results) == []
+    results.write_text(
+        "# Benchmark results\n\n## Fan-out\n\n| figures |\n\n"
+        "## Pushing in slices (2026-12-02, by hand)\n\nruns by hand\n\n"
+        "## Writes (by hand)\n\nmore\n"
+    )
+    kept = run.by_hand(results)
+    assert kept[0] == "## Pushing in slices (2026-12-02, by hand)"
+    assert "runs by hand" in kept and kept[-1] == "more"
+    assert "| figures |" not in kept  # what the run writes anew
+
+
+def test_servers_under_test_get_a_core_the_harness_does_not_use():
+    import json
+    import os
+
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one core: nothing to pin")
+    out = bench(
+        "-c",
+        "import json, os, sys; sys.path.insert(0, 'bench'); import harness; harness.pin_harness();"
+        "s = harness.bare_server('threading'); t = harness.bare_server('threading', pinned=False);"
+        "print(json.dumps([sorted(os.sched_getaffinity(p)) for p in"
+        " (s.process.pid, 0, t.process.pid)])); s.stop(); t.stop()",
+    )
+    server, harness_cpus, unpinned = json.loads(out)
+    assert len(server) == 1 and server[0] not in harness_cpus
+    assert sorted(server + harness_cpus) == unpinned  # a cluster's servers run anywhere
