@@ -64,10 +64,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_listening(port: int, process) -> None:
+def wait_listening(port: int, process, output) -> None:
     for _ in range(150):
         if process.poll() is not None:
-            sys.exit(f"server exited:\n{process.stdout.read()}")
+            output.seek(0)
+            sys.exit(f"server exited:\n{output.read()}")
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) == 0:
                 return
@@ -168,15 +169,18 @@ def main() -> None:
     flask = [sys.executable, "-m", "flask", "--app", "hotline", "setup"]
     subprocess.run(flask, cwd=ROOT, env=env, check=True, capture_output=True)
     port = free_port()
+    # To a file: a pipe nobody reads fills with the request log (Werkzeug's,
+    # in threading mode) and stops the server.
+    output = tempfile.TemporaryFile("w+")
     process = subprocess.Popen(
         [sys.executable, "wsgi.py"],
         cwd=ROOT,
         env={**env, "HOTLINE_PORT": str(port)},
-        stdout=subprocess.PIPE,
+        stdout=output,
         stderr=subprocess.STDOUT,
         text=True,
     )
-    wait_listening(port, process)
+    wait_listening(port, process, output)
     url = f"http://127.0.0.1:{port}"
     try:
         desk, token = signed_in(url)
