@@ -302,6 +302,37 @@ def test_two_desks_taking_the_same_call_number_both_get_logged(
     assert [(c.number, c.topic) for c in calls_of(app, live_show)] == [(1, "先到的"), (2, "后到的")]
 
 
+def test_a_call_that_loses_every_race_comes_back_as_typed(app, moderator, live_show, monkeypatch):
+    """Other desks took every number tried: nothing is saved, the moderator is
+    told so, and the form keeps the text to send again (never a bare 409)."""
+    from hotline import calls as calls_module
+
+    log(moderator, live_show, topic="先到的", idem="first")
+    monkeypatch.setattr(calls_module, "next_number", lambda show: 1)  # always taken
+    moderator.get("/?lang=en")
+    answer = moderator.htmx_post(
+        f"/desk/shows/{live_show}/calls",
+        {"topic": "没抢到号的来电", "area": "凤凰街道", "department": "1", "idem": "lost"},
+    )
+    assert answer.status_code == 409
+    assert "Other desks logged calls at the same moment" in answer.text
+    assert "没抢到号的来电" in answer.text and "凤凰街道" in answer.text
+    assert 'value="lost"' in answer.text  # the same key: sending again logs it once
+    moderator.get("/?lang=zh_CN")
+    page = log(moderator, live_show, topic="整页提交也不丢", idem="lost-too")
+    assert page.status_code == 409 and "整页提交也不丢" in page.text
+    assert "其他席位同时登记了来电，这条未能保存" in page.text
+    assert [c.topic for c in calls_of(app, live_show)] == ["先到的"]
+
+    monkeypatch.undo()
+    again = moderator.htmx_post(
+        f"/desk/shows/{live_show}/calls",
+        {"topic": "没抢到号的来电", "area": "凤凰街道", "department": "1", "idem": "lost"},
+    )
+    assert again.status_code == 200
+    assert [c.topic for c in calls_of(app, live_show)] == ["先到的", "没抢到号的来电"]
+
+
 def test_a_blank_form_key_never_swallows_a_call(app, moderator, live_show):
     log(moderator, live_show, topic="一", idem="")
     log(moderator, live_show, topic="二", idem="")

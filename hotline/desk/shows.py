@@ -234,8 +234,21 @@ def log_call(show_id: int):
     # the pushes and the answer below render the show, its panel and the new
     # call as this request wrote them; only the show's calls are read again.
     outcome, call, show = actions.log_call(show, form, actor=current_user)
-    if outcome in (actions.CONFLICT, actions.KEY_REUSED):
-        abort(409 if outcome == actions.CONFLICT else 400)
+    if outcome == actions.KEY_REUSED:
+        abort(400)
+    if outcome == actions.CONFLICT:
+        # Other desks took every number tried meanwhile: nothing was saved,
+        # and the form comes back as typed (its key unspent) to send again.
+        form.topic.errors = [
+            _(
+                "Other desks logged calls at the same moment, so this one was not saved. "
+                "Your text is kept: log it again."
+            )
+        ]
+        show = show_with_panel(show_id) or abort(404)
+        if request.htmx:
+            return render_block(CONSOLE, "call_form", show=show, form=form), 409
+        return _console(show_or_404(show_id), form, 409)
     issued = None
     if outcome == actions.SAVED:
         issued = {"number": call.number, "code": call.reference_code}
