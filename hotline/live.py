@@ -21,7 +21,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from . import fanout
+from . import collector, fanout
 from .config import LOCALES
 from .extensions import db, socketio
 from .models import Role, User
@@ -313,11 +313,13 @@ def public_connect(auth=None):
         full = len(_viewers) >= current_app.config["HOTLINE_MAX_VIEWERS"]
         if not full:
             _viewers.add(request.sid)
+        count = len(_viewers)
     if full:
         raise ConnectionRefusedError(
             _("Too many viewers right now, try again in a few minutes."),
             {"reason": "too_many_viewers"},
         )
+    collector.viewers_now(count)
     return True
 
 
@@ -325,6 +327,8 @@ def public_connect(auth=None):
 def public_disconnect(reason=None):
     with _viewers_lock:
         _viewers.discard(request.sid)
+        count = len(_viewers)
+    collector.viewers_now(count)
 
 
 # `data=None`: a client may emit "join" with no payload at all (or a string, a
