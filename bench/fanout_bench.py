@@ -93,9 +93,7 @@ def one_size(mode: str, database: DemoDatabase, n: int, rounds: int) -> dict:
     except Exception as error:
         raise RuntimeError(f"app: {error}") from error
     finally:
-        import time as _t; _t.sleep(2)
         server.stop()
-        print(server.log()[-3000:])
     bare = bare_server(mode)
     try:
         base = asyncio.run(measure_bare([bare], app["sizes"], n, rounds))

@@ -192,7 +192,7 @@ def app_server(
     mode: str, database_url: str, viewers: int, pinned: bool = True, **extra: str
 ) -> Server:
     return Server(
-        [os.environ.get("BENCH_WSGI", "wsgi.py")],
+        ["wsgi.py"],
         {
             "DATABASE_URL": database_url,
             "SECRET_KEY": "bench",
