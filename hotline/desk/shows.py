@@ -209,6 +209,14 @@ def call_form(show_id: int):
     return render_block(CONSOLE, "call_form", show=show, form=_call_form(show, fresh=True))
 
 
+def _call_form_again(show_id: int, show: Show, form: CallForm, status: int):
+    """The call form back as typed, with its errors: the form's block for
+    htmx (`show` loaded with its panel), the whole console otherwise."""
+    if request.htmx:
+        return render_block(CONSOLE, "call_form", show=show, form=form), status
+    return _console(show_or_404(show_id), form, status)
+
+
 @bp.route("/shows/<int:show_id>/calls", methods=["POST"])
 @roles_required(*DESK)
 def log_call(show_id: int):
@@ -222,13 +230,9 @@ def log_call(show_id: int):
             if show.status == ShowStatus.SCHEDULED
             else _("The show has ended: no more calls can be logged.")
         ]
-        if request.htmx:
-            return render_block(CONSOLE, "call_form", show=show, form=form), 409
-        return _console(show_or_404(show_id), form, 409)
+        return _call_form_again(show_id, show, form, 409)
     if not form.validate_on_submit():
-        if request.htmx:
-            return render_block(CONSOLE, "call_form", show=show, form=form), 422
-        return _console(show_or_404(show_id), form, 422)
+        return _call_form_again(show_id, show, form, 422)
 
     # The request's objects stay loaded through the commit (actions.log_call):
     # the pushes and the answer below render the show, its panel and the new
@@ -245,10 +249,7 @@ def log_call(show_id: int):
                 "Your text is kept: log it again."
             )
         ]
-        show = show_with_panel(show_id) or abort(404)
-        if request.htmx:
-            return render_block(CONSOLE, "call_form", show=show, form=form), 409
-        return _console(show_or_404(show_id), form, 409)
+        return _call_form_again(show_id, show_with_panel(show_id) or abort(404), form, 409)
     issued = None
     if outcome == actions.SAVED:
         issued = {"number": call.number, "code": call.reference_code}
