@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import date, timedelta
+from functools import cache
 
+from babel.support import NullTranslations, Translations
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -23,6 +26,7 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.i18n import messages_path
 from wtforms.validators import (
     URL,
     DataRequired,
@@ -91,7 +95,22 @@ def new_key() -> str:
     return secrets.token_hex(16)
 
 
-class KeyedForm(FlaskForm):
+@cache
+def wtforms_catalog(locale: str) -> NullTranslations:
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class Form(FlaskForm):
+    """Every form's base. WTForms' own messages ("Not a valid choice") come in
+    the request's language from a catalog read once per process: Flask-WTF
+    reads it from disk for every request that makes a form."""
+
+    class Meta:
+        def get_translations(self, form):
+            return wtforms_catalog(str(get_locale()))
+
+
+class KeyedForm(Form):
     # CSRFProtect checks every POST (form field or the htmx header), so the
     # forms need no token field of their own; several share one page.
     class Meta:

@@ -407,3 +407,32 @@ def test_the_call_form_offers_the_panel_departments_first(app, moderator, live_s
     select = re.search(r'<select[^>]*id="department".*?</select>', page, re.S).group(0)
     groups = re.findall(r'<optgroup label="([^"]+)"', select)
     assert groups[0] == "本期嘉宾部门"
+
+
+def test_wtforms_messages_come_in_each_language_from_a_catalog_read_once(
+    moderator, live_show, monkeypatch
+):
+    from babel.support import Translations
+
+    from hotline import forms
+
+    forms.wtforms_catalog.cache_clear()
+    loads = []
+    load = Translations.load
+
+    def counted(dirname, locales, domain):
+        loads.append((tuple(str(x) for x in locales), domain))
+        return load(dirname, locales, domain)
+
+    monkeypatch.setattr(Translations, "load", counted)
+    for _ in range(2):
+        assert "不是有效的选择" in log(moderator, live_show, department="9999").get_data(
+            as_text=True
+        )
+    moderator.get("/?lang=en")
+    for _ in range(2):
+        assert "Not a valid choice" in log(moderator, live_show, department="9999").get_data(
+            as_text=True
+        )
+    wtforms_loads = [locales for locales, domain in loads if domain == "wtforms"]
+    assert wtforms_loads == [("zh_Hans_CN",), ("en",)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -19,7 +18,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..forms import CleanText, normalised, optional_id
+from ..forms import CleanText, Form, normalised, optional_id
 from ..limits import LIMITS
 from ..models import MAX_ID, Role
 
@@ -50,7 +49,7 @@ def _password():
     )
 
 
-class AdminForm(FlaskForm):
+class AdminForm(Form):
     # CSRFProtect checks every POST already (the page's hidden csrf_token).
     class Meta:
         csrf = False

@@ -9,7 +9,6 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
@@ -18,6 +17,7 @@ from wtforms.validators import DataRequired, Length
 from .. import audit, live
 from ..access import home_for
 from ..extensions import db, limiter
+from ..forms import Form
 from ..models import User
 from ..records import StaffSession
 from ..text import for_log
@@ -29,7 +29,7 @@ log = logging.getLogger("hotline.auth")
 NO_SUCH_USER = generate_password_hash("no such user")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=50)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
