@@ -1,9 +1,10 @@
-"""A room bigger than a slice is pushed to a slice at a time by one background
-sender (hotline/fanout.py), so the server answers pages and desks in between:
-every viewer must still get every push, in the order made, with no number
+"""A room bigger than INLINE is pushed to a slice at a time by one background
+sender (hotline/fanout.py), so the server answers pages and desks in between;
+a smaller one goes out in one go, its sockets sending before the request goes
+on. Every viewer must still get every push, in the order made, with no number
 skipped, and the desk its answer. Run for real on `python wsgi.py` (eventlet,
-as in production) with more viewers than a slice, and in-process in threading
-mode with a slice of two."""
+as in production) with a room of each kind, and in-process in threading mode
+with a slice of two."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from conftest import desk_session, first_show_live, served
 
 from hotline import fanout
 
-VIEWERS = fanout.SLICE * 2 + 5  # three slices
+SLICED = fanout.INLINE + 5  # five slices
+IN_ONE_GO = fanout.SLICE + 5  # more than a slice: the request yields to its sockets
 CALLS = 4
 
 
@@ -45,11 +47,12 @@ class Viewer:
                 self.got_all.set()
 
 
-def test_a_room_of_several_slices_gets_every_push_in_order(server):
+@pytest.mark.parametrize("size", [SLICED, IN_ONE_GO], ids=["sliced", "in-one-go"])
+def test_a_big_room_gets_every_push_in_order(server, size):
     desk, token = desk_session(server, "host")
     show_id = first_show_live(server, desk, token)
     room = f"show:{show_id}"
-    viewers = [Viewer(server, room) for _ in range(VIEWERS)]
+    viewers = [Viewer(server, room) for _ in range(size)]
     try:
         start = viewers[0].joined[room]
         topics = [f"分片推送来电 {i}" for i in range(CALLS)]
@@ -83,6 +86,7 @@ def public_viewers(socket_client, room: str, n: int) -> list:
 
 def test_in_threading_mode_slices_keep_the_order(moderator, live_show, socket_client, monkeypatch):
     monkeypatch.setattr(fanout, "SLICE", 2)
+    monkeypatch.setattr(fanout, "INLINE", 2)
     show_id = live_show
     viewers = public_viewers(socket_client, f"show:{show_id}", 5)
     for i in range(3):
@@ -115,6 +119,7 @@ def test_a_desk_is_not_held_behind_a_big_room(moderator, live_show, socket_clien
     """While a show's public room waits for the sender, the desks' own room
     (small) gets the new call at once."""
     monkeypatch.setattr(fanout, "SLICE", 2)
+    monkeypatch.setattr(fanout, "INLINE", 2)
     held = threading.Event()
     send_in_slices = fanout.PacedDelivery._send_in_slices
 
@@ -155,6 +160,7 @@ class Killed(BaseException):
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 def test_a_stopped_sender_is_started_again(moderator, live_show, socket_client, monkeypatch):
     monkeypatch.setattr(fanout, "SLICE", 2)
+    monkeypatch.setattr(fanout, "INLINE", 2)
     send_in_slices = fanout.PacedDelivery._send_in_slices
     stops = iter([True])
 
@@ -192,3 +198,37 @@ def test_a_stopped_sender_is_started_again(moderator, live_show, socket_client, 
         assert [("中断之后的来电" in s["html"]) for s in swaps] == [True]
     # The missed push left a gap in the numbers: the page fetches its regions again.
     assert {s["seq"] for swaps in got.values() for s in swaps} == {start[room] + 2}
+
+
+def test_a_room_in_one_go_sends_before_the_desk_gets_its_answer(
+    moderator, live_show, socket_client, monkeypatch
+):
+    """Up to INLINE sockets the push goes out at once and the request yields,
+    so (under eventlet) the viewers' sockets send before the desk's own
+    answer is rendered; below a slice it does not bother."""
+    monkeypatch.setattr(fanout, "SLICE", 2)
+    monkeypatch.setattr(fanout, "INLINE", 5)
+    from hotline.desk import shows
+    from hotline.extensions import socketio
+
+    show_id = live_show
+    viewers = public_viewers(socket_client, f"show:{show_id}", 4)
+    happened = []
+    monkeypatch.setattr(socketio.server, "sleep", lambda seconds=0: happened.append("yield"))
+    render_block = shows.render_block
+
+    def answer(*args, **kwargs):
+        happened.append("answer")
+        return render_block(*args, **kwargs)
+
+    monkeypatch.setattr(shows, "render_block", answer)
+    response = moderator.htmx_post(f"/desk/shows/{show_id}/calls", {"topic": "一次推完的来电"})
+    assert response.status_code == 200
+    assert happened[:2] == ["yield", "answer"]
+    for viewer in viewers:
+        assert any(
+            "一次推完的来电" in packet["args"][0]["html"]
+            for packet in viewer.get_received("/live")
+            if packet["name"] == "swap"
+        )
+    assert socketio.server.manager._queue is None  # no sender: the room went out in one go
