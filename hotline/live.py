@@ -18,7 +18,7 @@ from flask import Flask, current_app, g, request, session
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_socketio import ConnectionRefusedError, join_room
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from . import collector, fanout
@@ -42,15 +42,18 @@ def _key(namespace: str, room: str) -> str:
     return f"{namespace} {room}"
 
 
+_SEQ = select(LiveSequence.seq).where(LiveSequence.room == bindparam("room"))
+
+
 def current_seq(room: str, namespace: str = PUBLIC) -> int:
     """The room's last sequence number; pages embed it so live.js can spot a gap.
     While a batched message renders, its own room reads the message's number."""
     rendering = g.get("live_rendering")
     if rendering and rendering[0] == _key(namespace, room):
         return rendering[1]
-    seq = db.session.scalar(
-        select(LiveSequence.seq).where(LiveSequence.room == _key(namespace, room))
-    )
+    # Every public page asks (its cache key has the number): a Core statement
+    # built once, on the session's connection, skips the ORM's per-query work.
+    seq = db.session.connection().execute(_SEQ, {"room": _key(namespace, room)}).scalar()
     return seq or 0
 
 
