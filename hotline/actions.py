@@ -183,12 +183,14 @@ def make_commitment(
 
 def log_call(
     show: Show, form, *, actor: User, audit_row: Callable[[Call], None] | None = None
-) -> tuple[str, Call | None, Show | None]:
+) -> tuple[str, Call | None, Callable[[], Show] | None]:
     """Log a call from a valid CallForm on a live `show` (loaded with its
     panel), exactly once. Returns the outcome, the call (the earlier one when
-    REPEATED) and the show with its calls after the commit, for the pushes
-    and the response. What the request loaded and wrote stays loaded through
-    the commit (keep_loaded): only the show's calls are read again."""
+    REPEATED) and the show with its calls after the commit, as a cached
+    callable: the calls are read at its first call, by the pushes when a
+    desk, a department or the overlay watches, else only if the response
+    needs them. What the request loaded and wrote stays loaded through the
+    commit (keep_loaded): only the show's calls are read again."""
     key, show_id = form.idem.data, show.id
 
     def earlier() -> Call | None:
@@ -222,12 +224,12 @@ def log_call(
         call = earlier()
         if call.show_id != show_id:
             return KEY_REUSED, None, None
-        return outcome, call, show_with_calls(show_id)
+        return outcome, call, cache(lambda: show_with_calls(show_id))
     # The public row goes out before the show's calls are read: the desks'
     # panel and the overlay read them only if someone is watching them.
     full = cache(lambda: with_calls_after_logging(call.show, call))
     pushes.call_logged(just_logged(call), full)
-    return outcome, call, full()
+    return outcome, call, full
 
 
 # --- a call's changes from their forms (the console's and the API's) -----------------

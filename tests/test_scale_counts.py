@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from desk_support import calls_of
 
 # The account; the show with its panel (one query) and the form's choices
 # (departments, deputies); the one-time key and the next number; the call, its
@@ -142,26 +143,69 @@ def test_a_room_nobody_is_in_costs_no_render_but_keeps_its_numbers(
     assert ack[f"show:{live_show}"] == before + 1
 
 
-def test_the_desk_gets_the_new_row_not_the_whole_list(moderator, live_show, count_queries):
+@pytest.fixture
+def calls_loaded():
+    """How many Call rows the ORM loaded (their number, as topics)."""
+    from sqlalchemy import event
+
+    from hotline.models import Call
+
+    loaded = []
+
+    def on_load(call, _context):
+        loaded.append(call.topic)
+
+    event.listen(Call, "load", on_load)
+    yield loaded
+    event.remove(Call, "load", on_load)
+
+
+def logged_answer(moderator, show_id: int, topic: str, token: str) -> str:
+    response = moderator.post(
+        f"/desk/shows/{show_id}/calls",
+        data={"topic": topic, "department": "1"},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def heading_count(html: str) -> int:
+    found = re.search(r'<h2 id="calls-heading" hx-swap-oob="true">[^<]*\((\d+)\)</h2>', html)
+    return int(found.group(1))
+
+
+def test_the_desk_gets_the_new_row_not_the_whole_list(
+    app, moderator, live_show, count_queries, calls_loaded
+):
     """The htmx answer to a logged call: a fresh form, the new row (inserted
     where the pushed copy goes) and the count, rendered from what the request
-    wrote; the list itself is not rendered again, however long the show."""
+    wrote; the list itself is neither rendered nor read again, however long
+    the show (with no desk watching, nothing else needs it)."""
     for topic in ("一", "二", "三"):
         moderator.htmx_post(f"/desk/shows/{live_show}/calls", {"topic": topic})
     token = moderator.csrf()
+    calls_loaded.clear()
     with count_queries() as n:
-        response = moderator.post(
-            f"/desk/shows/{live_show}/calls",
-            data={"topic": "第四个", "department": "1"},
-            headers={"HX-Request": "true", "X-CSRFToken": token},
-        )
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200
+        html = logged_answer(moderator, live_show, "第四个", token)
+    assert calls_loaded == [], "the show's calls were read for the answer"
     assert html.count('<li id="desk-call-') == 1 and "第四个" in html
     assert 'hx-swap-oob="afterbegin:#desk-calls"' in html
-    assert re.search(r'<h2 id="calls-heading" hx-swap-oob="true">[^<]*\(\d+\)</h2>', html)
+    assert heading_count(html) == len(calls_of(app, live_show))
     assert 'id="call-form"' in html and 'name="idem"' in html
     assert n[0] <= LOG_CALL_QUERIES_UNWATCHED, f"{n[0]} SQL statements for the htmx answer"
+
+
+def test_with_a_desk_watching_the_count_comes_from_the_calls_the_push_read(
+    app, moderator, live_show, everyone_watching, count_queries
+):
+    everyone_watching(live_show)
+    token = moderator.csrf()
+    logged_answer(moderator, live_show, "有人在看", token)
+    with count_queries() as n:
+        html = logged_answer(moderator, live_show, "还有人在看", token)
+    assert heading_count(html) == len(calls_of(app, live_show))
+    assert n[0] <= LOG_CALL_QUERIES, f"{n[0]} SQL statements per logged call"
 
 
 def test_the_board_and_a_show_page_take_a_fixed_number_of_queries(client, count_queries):

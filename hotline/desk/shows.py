@@ -19,7 +19,7 @@ from ..labels import reference_code_notice, show_status_label
 from ..models import Department, Deputy, Show, ShowStatus, utcnow
 from ..queries.desk import active_departments, active_deputies, desk_shows, queued_questions
 from ..queries.onair import on_air_card
-from ..queries.shows import show_with_panel
+from ..queries.shows import calls_count, show_with_panel
 from ..queries.topics import desk_summary
 from ..web import is_fragment_request, page_or_block, render_block, render_stamped
 from . import bp
@@ -237,7 +237,7 @@ def log_call(show_id: int):
     # The request's objects stay loaded through the commit (actions.log_call):
     # the pushes and the answer below render the show, its panel and the new
     # call as this request wrote them; only the show's calls are read again.
-    outcome, call, show = actions.log_call(show, form, actor=current_user)
+    outcome, call, with_calls = actions.log_call(show, form, actor=current_user)
     if outcome == actions.KEY_REUSED:
         abort(400)
     if outcome == actions.CONFLICT:
@@ -260,8 +260,14 @@ def log_call(show_id: int):
         # The reference code is in this response only (never pushed, never stored).
         answer = render_block(CONSOLE, "issued", issued=issued) + _blank_call_form(show, form)
         if outcome != actions.SAVED:  # a repeated submission (its answer was lost?): the list
-            return answer + render_block(CONSOLE, "calls", show=show, oob=True)
-        return answer + render_block(CONSOLE, "call_logged", show=show, call=call, heading_oob=True)
+            return answer + render_block(CONSOLE, "calls", show=with_calls(), oob=True)
+        # The heading's count: from the calls if a push read them, else one COUNT
+        # (a show's hundreds of calls are not loaded for a number).
+        read = with_calls.cache_info().currsize
+        count = len(with_calls().calls) if read else calls_count(show_id)
+        return answer + render_block(
+            CONSOLE, "call_logged", show=show, call=call, calls_count=count, heading_oob=True
+        )
     message = _("Call logged.")
     if issued:  # one message: the code belongs with the call just logged
         message += " " + reference_code_notice(issued["number"], issued["code"])

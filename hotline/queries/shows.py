@@ -79,6 +79,10 @@ def with_calls_after_logging(show: Show, logged: Call) -> Show:
     return show
 
 
+def calls_count(show_id: int) -> int:
+    return db.session.scalar(select(func.count()).where(Call.show_id == show_id))
+
+
 def just_logged(call: Call) -> Call:
     """A call just committed has no commitments yet: its row reads none."""
     set_committed_value(call, "commitments", [])
