@@ -13,7 +13,7 @@ from datetime import date
 from functools import cache
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -181,6 +181,10 @@ def make_commitment(
     return outcome, item
 
 
+# Built once: every logged call asks whether its one-time key was spent.
+_CALL_WITH_KEY = select(Call.id).where(Call.idempotency_key == bindparam("key"))
+
+
 def log_call(
     show: Show, form, *, actor: User, audit_row: Callable[[Call], None] | None = None
 ) -> tuple[str, Call | None, Callable[[], Show] | None]:
@@ -195,6 +199,9 @@ def log_call(
 
     def earlier() -> Call | None:
         return db.session.scalar(select(Call).where(Call.idempotency_key == key))
+
+    def saved_before() -> bool:
+        return bool(key) and db.session.scalar(_CALL_WITH_KEY, {"key": key}) is not None
 
     loaded = iter([show])
 
@@ -217,7 +224,7 @@ def log_call(
             audit_row(call)
         return call
 
-    outcome, call = save_new(lambda: bool(key) and earlier() is not None, log, keep_loaded=True)
+    outcome, call = save_new(saved_before, log, keep_loaded=True)
     if outcome == CONFLICT:
         return CONFLICT, None, None
     if outcome == REPEATED:

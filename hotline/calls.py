@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from . import refcodes, webhooks
 from .commitments import check_version, create_referral
@@ -30,8 +31,13 @@ def already_done(key: str | None) -> CallEvent | None:
     return db.session.scalar(select(CallEvent).where(CallEvent.idempotency_key == key))
 
 
+# Built once: every logged call asks (the statement's own construction cost
+# more than running it).
+_LAST_NUMBER = select(func.max(Call.number)).where(Call.show_id == bindparam("show_id"))
+
+
 def next_number(show: Show) -> int:
-    current = db.session.scalar(select(func.max(Call.number)).where(Call.show_id == show.id))
+    current = db.session.scalar(_LAST_NUMBER, {"show_id": show.id})
     return (current or 0) + 1
 
 
@@ -62,7 +68,7 @@ def log_call(
     in the clear."""
     received_at = utcnow()
     call = Call(
-        show=show,
+        show_id=show.id,
         number=next_number(show),
         received_at=received_at,
         air_offset=air_offset(show, received_at),
@@ -74,6 +80,9 @@ def log_call(
         created_by_id=actor.id if actor else None,
         idempotency_key=key,
     )
+    # The show without the backref: appending to its (unloaded) calls would
+    # make the show part of the flush, its panel's relationships and all.
+    set_committed_value(call, "show", show)
     db.session.add(call)
     if caller_name or caller_phone:
         db.session.add(

@@ -246,3 +246,22 @@ def test_a_logged_call_numbers_each_rooms_messages_in_order(
     assert [seq for seq, _ in overlay] == [overlay[0][0], overlay[0][0] + 1]
     for seq, html in overlay:
         assert f'data-live-seq="{seq}"' in html
+
+
+def test_a_logged_calls_flush_holds_its_own_rows_not_the_show(moderator, live_show):
+    """The unit of work's cost grows with what it holds: a new call brings its
+    reference code and its event, and leaves the show (and its panel) alone."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    flushed = []
+
+    def before_flush(session, _context, _instances):
+        flushed.append(sorted(type(o).__name__ for o in [*session.new, *session.dirty]))
+
+    event.listen(Session, "before_flush", before_flush)
+    try:
+        moderator.htmx_post(f"/desk/shows/{live_show}/calls", {"topic": "只写自己的行"})
+    finally:
+        event.remove(Session, "before_flush", before_flush)
+    assert flushed == [["Call", "CallEvent", "ReferenceCode"]]
