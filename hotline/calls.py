@@ -36,7 +36,16 @@ def already_done(key: str | None) -> CallEvent | None:
 _LAST_NUMBER = select(func.max(Call.number)).where(Call.show_id == bindparam("show_id"))
 
 
+_LOCK_SHOW = select(Show.id).where(Show.id == bindparam("show_id")).with_for_update()
+
+
 def next_number(show: Show) -> int:
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Desks on several processes take numbers one at a time: the show's
+        # row stays locked until this call is committed, so a second desk
+        # waits a moment instead of losing the race (and, after three tries,
+        # its call). SQLite lets one writer in at a time anyway.
+        db.session.execute(_LOCK_SHOW, {"show_id": show.id})
     current = db.session.scalar(_LAST_NUMBER, {"show_id": show.id})
     return (current or 0) + 1
 
