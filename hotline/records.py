@@ -8,7 +8,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, select, update
+from sqlalchemy import JSON, ForeignKey, Integer, String, bindparam, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -52,15 +52,19 @@ class StaffSession(db.Model):
         db.session.execute(update(cls).where(cls.id == cls.key(token)).values(revoked_at=utcnow()))
 
 
+# Built once: every staff request and socket asks.
+_USER_BY_SESSION = (
+    select(User)
+    .join(StaffSession, StaffSession.user_id == User.id)
+    .where(StaffSession.id == bindparam("key"), StaffSession.revoked_at.is_(None))
+)
+
+
 def get_user_by_token(token: str) -> User | None:
     """The account of a signed-in session that has not been ended."""
     if not isinstance(token, str) or not token:
         return None
-    user = db.session.scalar(
-        select(User)
-        .join(StaffSession, StaffSession.user_id == User.id)
-        .where(StaffSession.id == StaffSession.key(token), StaffSession.revoked_at.is_(None))
-    )
+    user = db.session.scalar(_USER_BY_SESSION, {"key": StaffSession.key(token)})
     if user is not None:
         user.login_token = token
     return user
