@@ -26,10 +26,10 @@ log = logging.getLogger("hotline.fanout")
 
 # Sockets handed a message before the server gets a turn to do something else.
 SLICE = 25
-# Up to this many sockets a room goes out in one go, and the emitter then
-# yields once so they send before it goes on (a desk's request would
-# otherwise render its own answer first): for such a room the sender's turns
-# cost more than the sockets hold the server.
+# Up to this many sockets a room goes out in one go: for such a room the
+# sender's turns cost more than the sockets hold the server. The request
+# yields once its whole change is handed out (live.publish), so they send
+# before it renders the desk's own answer.
 INLINE = 100
 
 
@@ -52,11 +52,10 @@ class PacedDelivery(socketio.Manager):
             # A small room goes out at once unless it has a message queued
             # (its sockets must get them in order); a desk's room is never
             # held behind the thousands of a show's public room.
-            size = self.room_size(namespace, room) if isinstance(room, str) else 0
             inline = (
                 callback is not None
                 or not isinstance(room, str)
-                or (key not in self._queued and size <= INLINE)
+                or (key not in self._queued and self.room_size(namespace, room) <= INLINE)
             )
             if not inline:
                 # Under the lock: with threads, one sender and the room's order.
@@ -69,12 +68,9 @@ class PacedDelivery(socketio.Manager):
                 self._queue.put((event, data, namespace, room, skip_sid, kwargs))
                 return
         # As python-socketio does.
-        sent = super().emit(
+        return super().emit(
             event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, **kwargs
         )
-        if size > SLICE:
-            self.server.sleep(0)  # the sockets send now (see INLINE)
-        return sent
 
     def room_size(self, namespace: str, room: str) -> int:
         return len(self.rooms.get(namespace, {}).get(room, ()))

@@ -131,6 +131,15 @@ def _flush(messages: list) -> None:
         key = _key(namespace, room)
         seqs[key] += 1
         _send(namespace, room, target, swap, render, seqs[key], rendered if shared else None)
+    _let_sockets_send()
+
+
+def _let_sockets_send() -> None:
+    """Yield once, after a whole change is handed out: the sockets (a room of
+    up to fanout.INLINE of them at once) send it before this request goes on
+    to render its own answer. Never between the change's messages, where
+    another change could send a later number to one of its rooms first."""
+    socketio.sleep(0)
 
 
 def publish(
@@ -156,6 +165,7 @@ def publish(
         return None
     seq = _bump({_key(namespace, room): 1})[_key(namespace, room)]
     _send(namespace, room, target, swap, render, seq)
+    _let_sockets_send()
     return seq
 
 

@@ -200,21 +200,32 @@ def test_a_stopped_sender_is_started_again(moderator, live_show, socket_client, 
     assert {s["seq"] for swaps in got.values() for s in swaps} == {start[room] + 2}
 
 
-def test_a_room_in_one_go_sends_before_the_desk_gets_its_answer(
+def test_a_change_is_handed_out_whole_then_the_request_yields_before_its_answer(
     moderator, live_show, socket_client, monkeypatch
 ):
-    """Up to INLINE sockets the push goes out at once and the request yields,
-    so (under eventlet) the viewers' sockets send before the desk's own
-    answer is rendered; below a slice it does not bother."""
+    """Up to INLINE sockets the push goes out at once. The request yields once,
+    after every message of the change (public row, desk row, panel, ...) is
+    handed out, so (under eventlet) those sockets send before the desk's own
+    answer is rendered, and no other change's message gets between them."""
     monkeypatch.setattr(fanout, "SLICE", 2)
     monkeypatch.setattr(fanout, "INLINE", 5)
+    from hotline import live
     from hotline.desk import shows
     from hotline.extensions import socketio
 
     show_id = live_show
     viewers = public_viewers(socket_client, f"show:{show_id}", 4)
+    desk = socket_client("/desk", moderator)
+    desk.emit("join", {"rooms": [f"show:{show_id}"]}, namespace="/desk", callback=True)
     happened = []
     monkeypatch.setattr(socketio.server, "sleep", lambda seconds=0: happened.append("yield"))
+    emit = live.socketio.emit
+
+    def emitted(event, data, to=None, namespace=None, **kwargs):
+        happened.append(f"emit {namespace}")
+        return emit(event, data, to=to, namespace=namespace, **kwargs)
+
+    monkeypatch.setattr(live.socketio, "emit", emitted)
     render_block = shows.render_block
 
     def answer(*args, **kwargs):
@@ -224,7 +235,11 @@ def test_a_room_in_one_go_sends_before_the_desk_gets_its_answer(
     monkeypatch.setattr(shows, "render_block", answer)
     response = moderator.htmx_post(f"/desk/shows/{show_id}/calls", {"topic": "一次推完的来电"})
     assert response.status_code == 200
-    assert happened[:2] == ["yield", "answer"]
+    first_answer = happened.index("answer")
+    before_answer = happened[:first_answer]
+    assert "emit /live" in before_answer and "emit /desk" in before_answer
+    # One yield, after the last message of the change.
+    assert before_answer.count("yield") == 1 and before_answer[-1] == "yield"
     for viewer in viewers:
         assert any(
             "一次推完的来电" in packet["args"][0]["html"]
