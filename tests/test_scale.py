@@ -39,10 +39,15 @@ def wait_for_port(port: int, process, seconds: float = 30) -> None:
 
 
 @pytest.fixture(scope="module")
-def cluster(postgres_url, redis_url):
-    """Two `python wsgi.py` processes on one fresh PostgreSQL database and Redis."""
+def cluster_database(postgres_url):
     with fresh_postgres_database(postgres_url) as database_url:
-        yield from _cluster(database_url, redis_url)
+        yield database_url
+
+
+@pytest.fixture(scope="module")
+def cluster(cluster_database, redis_url):
+    """Two `python wsgi.py` processes on one fresh PostgreSQL database and Redis."""
+    yield from _cluster(cluster_database, redis_url)
 
 
 def _cluster(database_url: str, redis_url: str):
@@ -218,3 +223,53 @@ def test_desks_on_two_processes_logging_at_once_all_get_their_calls_numbered(clu
     page = desks[0][1].get(f"{first}/desk/shows/{show_id}").text
     numbers = sorted(int(n) for n in re.findall(r'<span class="num">#(\d+)</span>', page))
     assert numbers == list(range(1, before + len(desks) * per_desk + 1))
+
+
+def test_a_desk_taking_a_number_waits_for_the_show_row_another_holds(cluster, cluster_database):
+    """The lock itself: while another transaction holds the show's row (FOR
+    SHARE: an insert's foreign-key check alone would not wait for that), a
+    logged call waits for it (PostgreSQL says so), then goes through."""
+    import threading
+
+    from sqlalchemy import create_engine, text
+
+    first, _second = cluster
+    desk = signed_in(first, "host")
+    listing = desk.get(f"{first}/desk/").text
+    show_id = int(re.search(r'href="/desk/shows/(\d+)"', listing).group(1))
+    token = re.search(r'name="csrf-token" content="([^"]+)"', listing).group(1)
+    desk.post(f"{first}/desk/shows/{show_id}/status", data={"action": "live", "csrf_token": token})
+    engine = create_engine(cluster_database)
+    answers = []
+    try:
+        with engine.connect() as holder, engine.connect() as watcher:
+            holder.execute(text("SELECT id FROM shows WHERE id = :id FOR SHARE"), {"id": show_id})
+            logging = threading.Thread(
+                target=lambda: answers.append(
+                    desk.post(
+                        f"{first}/desk/shows/{show_id}/calls",
+                        data={"topic": "等号的来电"},
+                        headers={"HX-Request": "true", "X-CSRFToken": token},
+                        timeout=30,
+                    )
+                )
+            )
+            logging.start()
+            waiting = 0
+            deadline = time.monotonic() + 15
+            while not waiting and time.monotonic() < deadline:
+                waiting = watcher.execute(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                    )
+                ).scalar()
+                watcher.commit()
+                time.sleep(0.05)
+            assert waiting == 1, "the logged call did not wait for the show's row"
+            assert not answers
+            holder.commit()  # the other transaction ends: the call goes through
+            logging.join(30)
+    finally:
+        engine.dispose()
+    assert answers[0].status_code == 200 and "等号的来电" in answers[0].text
