@@ -182,7 +182,7 @@ def make_commitment(
 
 
 # Built once: every logged call asks whether its one-time key was spent.
-_CALL_WITH_KEY = select(Call.id).where(Call.idempotency_key == bindparam("key"))
+_CALL_WITH_KEY = select(Call).where(Call.idempotency_key == bindparam("key"))
 
 
 def log_call(
@@ -198,10 +198,7 @@ def log_call(
     key, show_id = form.idem.data, show.id
 
     def earlier() -> Call | None:
-        return db.session.scalar(select(Call).where(Call.idempotency_key == key))
-
-    def saved_before() -> bool:
-        return bool(key) and db.session.scalar(_CALL_WITH_KEY, {"key": key}) is not None
+        return db.session.scalar(_CALL_WITH_KEY, {"key": key})
 
     loaded = iter([show])
 
@@ -224,7 +221,7 @@ def log_call(
             audit_row(call)
         return call
 
-    outcome, call = save_new(saved_before, log, keep_loaded=True)
+    outcome, call = save_new(lambda: bool(key) and earlier() is not None, log, keep_loaded=True)
     if outcome == CONFLICT:
         return CONFLICT, None, None
     if outcome == REPEATED:

@@ -31,11 +31,9 @@ def already_done(key: str | None) -> CallEvent | None:
     return db.session.scalar(select(CallEvent).where(CallEvent.idempotency_key == key))
 
 
-# Built once: every logged call asks (the statement's own construction cost
-# more than running it).
+# Built once: every logged call runs them (building a statement cost more
+# than running it).
 _LAST_NUMBER = select(func.max(Call.number)).where(Call.show_id == bindparam("show_id"))
-
-
 _LOCK_SHOW = select(Show.id).where(Show.id == bindparam("show_id")).with_for_update()
 
 

@@ -28,8 +28,8 @@ log = logging.getLogger("hotline.fanout")
 SLICE = 25
 # Up to this many sockets a room goes out in one go: for such a room the
 # sender's turns cost more than the sockets hold the server. The request
-# yields once its whole change is handed out (live.publish), so they send
-# before it renders the desk's own answer.
+# yields once its whole change is handed out (live._let_sockets_send), so
+# they send before it renders the desk's own answer.
 INLINE = 100
 
 
