@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
@@ -213,4 +215,6 @@ def deliver_command(loop, interval) -> None:
             + (f", or until {woken} announces one)." if woken else ").")
         )
 
-    webhooks.run(app, interval, once=not loop, ready=ready)
+    stop = webhooks.Stop()
+    signal.signal(signal.SIGTERM, stop.ask)
+    webhooks.run(app, interval, once=not loop, ready=ready, stop=stop)

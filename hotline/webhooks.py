@@ -24,6 +24,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -346,10 +347,36 @@ def claim(delivery_id: int, now: datetime) -> bool:
     return taken == 1
 
 
-def deliver_due(now: datetime | None = None, limit: int = 100) -> int:
+class Stop:
+    """A worker asked to stop (SIGTERM from systemd or `docker stop`) stops
+    between sends, never in the middle of one: a send cut off after the
+    receiver got it stays pending and is sent a second time."""
+
+    def __init__(self):
+        self.asked = False
+        self._sending = False
+
+    def ask(self, _signum=None, _frame=None) -> None:
+        self.asked = True
+        if not self._sending:
+            raise SystemExit(0)
+
+    @contextmanager
+    def sending(self):
+        self._sending = True
+        try:
+            yield
+        finally:
+            self._sending = False
+        if self.asked:
+            raise SystemExit(0)
+
+
+def deliver_due(now: datetime | None = None, limit: int = 100, stop: Stop | None = None) -> int:
     """Send every pending delivery that is due and not another worker's;
     returns how many succeeded."""
     now = now or utcnow()
+    stop = stop or Stop()
     due = db.session.scalars(
         select(WebhookDelivery.id)
         .where(WebhookDelivery.status == PENDING, WebhookDelivery.next_attempt_at <= now)
@@ -358,10 +385,11 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> int:
     ).all()
     sent = 0
     for delivery_id in due:
-        if not claim(delivery_id, now):
-            continue
-        sent += send(db.session.get(WebhookDelivery, delivery_id, populate_existing=True), now)
-        db.session.commit()  # each attempt is on the record at once
+        with stop.sending():
+            if not claim(delivery_id, now):
+                continue
+            sent += send(db.session.get(WebhookDelivery, delivery_id, populate_existing=True), now)
+            db.session.commit()  # each attempt is on the record at once
     return sent
 
 
@@ -376,7 +404,9 @@ def seconds_to_next(now: datetime, interval: float) -> float:
     return max(0.5, min(interval, (due - now).total_seconds()))
 
 
-def run(app, interval: float = 5.0, once: bool = False, sleep=time.sleep, ready=None) -> None:
+def run(
+    app, interval: float = 5.0, once: bool = False, sleep=time.sleep, ready=None, stop=None
+) -> None:
     """The delivery loop of `flask deliver --loop` and of wsgi.py's worker: a
     round at once (everything pending, after a restart too), then each time
     Redis announces new deliveries, a retry falls due or `interval` passes."""
@@ -387,7 +417,7 @@ def run(app, interval: float = 5.0, once: bool = False, sleep=time.sleep, ready=
             wait = interval
             try:
                 queue_overdue(today())
-                deliver_due()
+                deliver_due(stop=stop)
                 wait = seconds_to_next(utcnow(), interval)
             except Exception:  # one bad round must not stop deliveries for good
                 db.session.rollback()

@@ -250,6 +250,30 @@ def test_a_worker_killed_while_sending_leaves_it_to_be_sent_again_with_the_same_
     assert rows(app) == [(uid, "delivered", 2)]
 
 
+def test_a_worker_told_to_stop_while_sending_finishes_the_send_first(app, live_show, queued):
+    """SIGTERM (systemd, `docker stop`) in the middle of a send: the worker
+    records the answer, then exits, so the receiver is not sent it twice."""
+    receiver = queued.receiver(hang=True)
+    desk = make_token(app, "phones", "moderator")
+    worker = queued.worker()
+    log_call(app, live_show, desk, 1)
+    until(lambda: len(receiver.got) == 1, "the attempt, held open by the receiver")
+    worker.terminate()
+    with pytest.raises(subprocess.TimeoutExpired):
+        worker.wait(timeout=1)  # still waiting for the receiver's answer
+    receiver.release.set()
+    assert worker.wait(timeout=10) == 0
+    ((uid, status, attempts),) = rows(app)
+    assert (status, attempts) == ("delivered", 1)
+    assert receiver.got == [uid]
+
+
+def test_a_worker_told_to_stop_while_waiting_stops_at_once(queued):
+    worker = queued.worker()
+    worker.terminate()
+    assert worker.wait(timeout=10) == 0
+
+
 def test_a_claimed_delivery_is_not_taken_by_another_worker(app, live_show):
     app.config["HOTLINE_WEBHOOK_ALLOW_LOCAL_HTTP"] = True
     with app.app_context():
