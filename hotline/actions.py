@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from functools import cache
 from typing import TypeVar
 
 from sqlalchemy import bindparam, select
@@ -187,11 +186,11 @@ _CALL_WITH_KEY = select(Call).where(Call.idempotency_key == bindparam("key"))
 
 def log_call(
     show: Show, form, *, actor: User, audit_row: Callable[[Call], None] | None = None
-) -> tuple[str, Call | None, Callable[[], Show] | None]:
+) -> tuple[str, Call | None, pushes.Once | None]:
     """Log a call from a valid CallForm on a live `show` (loaded with its
     panel), exactly once. Returns the outcome, the call (the earlier one when
-    REPEATED) and the show with its calls after the commit, as a cached
-    callable: the calls are read at its first call, by the pushes when a
+    REPEATED) and the show with its calls after the commit, as a pushes.Once:
+    the calls are read at its first call, by the pushes when a
     desk, a department or the overlay watches, else only if the response
     needs them. What the request loaded and wrote stays loaded through the
     commit (keep_loaded): only the show's calls are read again."""
@@ -228,10 +227,10 @@ def log_call(
         call = earlier()
         if call.show_id != show_id:
             return KEY_REUSED, None, None
-        return outcome, call, cache(lambda: show_with_calls(show_id))
+        return outcome, call, pushes.Once(lambda: show_with_calls(show_id))
     # The public row goes out before the show's calls are read: the desks'
     # panel and the overlay read them only if someone is watching them.
-    full = cache(lambda: with_calls_after_logging(call.show, call))
+    full = pushes.Once(lambda: with_calls_after_logging(call.show, call))
     pushes.call_logged(just_logged(call), full)
     return outcome, call, full
 

@@ -9,7 +9,7 @@ nobody: blocks rendered here get no session, no account and no CSRF token.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache, wraps
+from functools import wraps
 
 from flask import url_for
 from markupsafe import Markup
@@ -54,11 +54,26 @@ def _require_committed() -> None:
         raise RuntimeError("push before commit: commit the transaction first")
 
 
+class Once:
+    """A value computed at its first call, then kept; `read` says whether
+    anyone asked for it (so a caller can reuse what a push already read)."""
+
+    __slots__ = ("_compute", "_value", "read")
+
+    def __init__(self, compute):
+        self._compute, self.read = compute, False
+
+    def __call__(self):
+        if not self.read:
+            self._value, self.read = self._compute(), True
+        return self._value
+
+
 def _once(compute):
     """What a pushed block renders from: read at its first render (so never
     when nobody is in its room, see live._listened), then shared by the
     other locales."""
-    return cache(compute)
+    return compute if isinstance(compute, Once) else Once(compute)
 
 
 def _batched(push):

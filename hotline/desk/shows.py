@@ -263,8 +263,7 @@ def log_call(show_id: int):
             return answer + render_block(CONSOLE, "calls", show=with_calls(), oob=True)
         # The heading's count: from the calls if a push read them, else one COUNT
         # (a show's hundreds of calls are not loaded for a number).
-        read = with_calls.cache_info().currsize
-        count = len(with_calls().calls) if read else calls_count(show_id)
+        count = len(with_calls().calls) if with_calls.read else calls_count(show_id)
         return answer + render_block(
             CONSOLE, "call_logged", show=show, call=call, calls_count=count, heading_oob=True
         )
