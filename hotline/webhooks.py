@@ -424,7 +424,7 @@ def run(
                 log.exception("webhook delivery round failed")
             finally:
                 db.session.remove()
-        if once:
+        if once or (stop is not None and stop.asked):  # asked while a failed round ran
             return
         if ready is not None:
             ready()

@@ -274,6 +274,26 @@ def test_a_worker_told_to_stop_while_waiting_stops_at_once(queued):
     assert worker.wait(timeout=10) == 0
 
 
+def test_a_stop_asked_during_a_round_that_fails_still_stops_the_loop(app, live_show, monkeypatch):
+    app.config["HOTLINE_WEBHOOK_ALLOW_LOCAL_HTTP"] = True
+    with app.app_context():
+        webhooks.register("http://127.0.0.1:9/hook", [webhooks.CALL_LOGGED])
+        db.session.commit()
+    log_call(app, live_show, make_token(app, "phones", "moderator"), 1)
+    stop = webhooks.Stop()
+
+    def send_then_fail(delivery, now):
+        stop.ask()  # SIGTERM arrives mid-send: deferred
+        raise OSError("the database went away")
+
+    def sleep(_seconds):
+        pytest.fail("the worker went on waiting after it was asked to stop")
+
+    monkeypatch.setattr(webhooks, "send", send_then_fail)
+    webhooks.run(app, interval=600, sleep=sleep, stop=stop)  # returns instead of waiting
+    assert stop.asked
+
+
 def test_a_claimed_delivery_is_not_taken_by_another_worker(app, live_show):
     app.config["HOTLINE_WEBHOOK_ALLOW_LOCAL_HTTP"] = True
     with app.app_context():
