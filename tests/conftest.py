@@ -7,7 +7,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
+import threading
+import warnings
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -425,6 +428,84 @@ def wsgi_server(template_databases, tmp_path_factory):
         yield site[0]
 
 
+def _kill_chromium() -> None:
+    """SIGKILL the browser Playwright launched for this process: the Chromium
+    (not one of its helpers, which carry --type=) whose parent is the
+    Playwright driver, a child of this process."""
+    parents, commands = {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            command = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue  # gone meanwhile
+        parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+        commands[int(entry)] = command
+    ours = {pid for pid, parent in parents.items() if parent == os.getpid()}
+    for pid, parent in parents.items():
+        command = commands[pid]
+        if parent in ours and command[0].endswith(b"/chromium"):
+            if not any(arg.startswith(b"--type=") for arg in command):
+                os.kill(pid, signal.SIGKILL)
+
+
+@contextmanager
+def chromium_watchdog(seconds: float = 60):
+    """Chromium now and then never answers a close (seen in CI: a context's
+    close() waited for good after its test had passed, and so did the whole
+    run). Playwright's close has no timeout: after `seconds` the browser is
+    killed, the call fails, and `browser` launches a fresh one."""
+    killed = threading.Event()
+
+    def kill() -> None:
+        killed.set()
+        _kill_chromium()
+
+    timer = threading.Timer(seconds, kill)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield killed
+    finally:
+        timer.cancel()
+
+
+class RelaunchingBrowser:
+    """The session's browser, launched again when the last one died; used as
+    Playwright's Browser (new_context, new_page ...)."""
+
+    def __init__(self, playwright):
+        self._playwright, self._browser = playwright, None
+
+    def current(self):
+        if self._browser is None or not self._browser.is_connected():
+            self._browser = self._playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            )
+        return self._browser
+
+    def __getattr__(self, name):
+        return getattr(self.current(), name)
+
+
+def close_in_time(closable, seconds: float = 60) -> None:
+    """closable.close() (a context, the browser), or a warning if Chromium
+    hung and was killed for it."""
+    from playwright.sync_api import Error
+
+    with chromium_watchdog(seconds) as killed:
+        try:
+            closable.close()
+        except Error:
+            if not killed.is_set():
+                raise
+            warnings.warn(
+                "Chromium did not answer a close and was killed; launched again", stacklevel=2
+            )
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium through Playwright (skips locally when missing,
@@ -433,9 +514,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = RelaunchingBrowser(playwright)
         yield chromium
-        chromium.close()
+        close_in_time(chromium.current())
 
 
 def browser_login(context, base_url: str, username: str):
@@ -469,7 +550,7 @@ def contexts(browser):
 
     yield make
     for context in made:
-        context.close()
+        close_in_time(context)
 
 
 # The live desk: a show on air and a call logged on it (tests/desk_support.py).

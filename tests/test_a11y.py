@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_PASSWORD
+from conftest import DEMO_PASSWORD, close_in_time
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -40,7 +40,7 @@ def addresses(wsgi_server, browser):
     show = first_link(page, "/shows/", r"/shows/\d+")
     page.goto(f"{wsgi_server}/deputies")
     deputy = first_link(page, "/deputies/", r"/deputies/\d+")
-    context.close()
+    close_in_time(context)
     public = {
         "board": "/",
         "commitment": commitment,
@@ -112,7 +112,7 @@ def test_no_serious_or_critical_axe_violations(wsgi_server, browser, addresses, 
         for name, path in pages.items():
             page.goto(f"{wsgi_server}{path}?lang={lang}")
             problems += [f"{name} ({path}): {v}" for v in serious_violations(page)]
-        context.close()
+        close_in_time(context)
     assert problems == []
 
 
