@@ -489,6 +489,11 @@ class RelaunchingBrowser:
     def __getattr__(self, name):
         return getattr(self.current(), name)
 
+    def close(self) -> None:
+        """Close the browser if one is running (never launch one to close it)."""
+        if self._browser is not None and self._browser.is_connected():
+            close_in_time(self._browser)
+
 
 def close_in_time(closable, seconds: float = 60) -> None:
     """closable.close() (a context, the browser), or a warning if Chromium
@@ -516,7 +521,7 @@ def browser():
     with sync_playwright() as playwright:
         chromium = RelaunchingBrowser(playwright)
         yield chromium
-        close_in_time(chromium.current())
+        chromium.close()
 
 
 def browser_login(context, base_url: str, username: str):

@@ -9,19 +9,24 @@ import pytest
 from conftest import ROOT, close_in_time
 
 
+class ClosedByRunning:
+    """Something whose close() runs `script` in `page` and waits for it."""
+
+    def __init__(self, page, script: str):
+        self.page, self.script = page, script
+
+    def close(self):
+        self.page.evaluate(self.script)
+
+
 @pytest.mark.browser
 def test_a_close_chromium_never_answers_kills_it_and_the_next_test_gets_a_fresh_one(browser):
     hung = browser.current()
-    page = browser.new_page()
-
-    class NeverAnswered:
-        def close(self):
-            # A promise that never settles: like the hung close, this waits
-            # on Chromium for good, until Chromium is gone.
-            page.evaluate("() => new Promise(() => {})")
-
+    # A promise that never settles: like the hung close, this waits on
+    # Chromium for good, until Chromium is gone.
+    never_answered = ClosedByRunning(browser.new_page(), "() => new Promise(() => {})")
     with pytest.warns(UserWarning, match="was killed"):
-        close_in_time(NeverAnswered(), seconds=1)
+        close_in_time(never_answered, seconds=1)
     assert not hung.is_connected()
     fresh = browser.new_page()
     assert fresh.evaluate("() => 1 + 1") == 2
@@ -32,13 +37,9 @@ def test_a_close_chromium_never_answers_kills_it_and_the_next_test_gets_a_fresh_
 @pytest.mark.browser
 def test_a_close_that_fails_on_a_live_browser_is_not_hidden(browser):
     page = browser.new_page()
-
-    class Fails:
-        def close(self):
-            page.evaluate("() => { throw new Error('not a hang') }")
-
+    fails = ClosedByRunning(page, "() => { throw new Error('not a hang') }")
     with pytest.raises(Exception, match="not a hang"):
-        close_in_time(Fails(), seconds=30)
+        close_in_time(fails, seconds=30)
     assert browser.current().is_connected()
     page.close()
 
