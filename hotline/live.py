@@ -9,6 +9,7 @@ processes agree); a client that sees a gap refetches its regions over HTTP.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -63,22 +64,30 @@ def _bump(counts: dict[str, int]) -> dict[str, int]:
     (so it never holds the page's transaction open). Rows are written in
     sorted order, so two processes bumping the same rooms never deadlock; the
     row lock makes each room's numbers strictly increasing across processes."""
-    dialect = db.engine.dialect.name
+    statement = _upsert_seq(db.engine.dialect.name)
+    if statement is None:  # pragma: no cover - the engines the project runs on have one
+        return {key: _next_seq(key, n) for key, n in sorted(counts.items())}
+    rows = [{"room": key, "seq": n} for key, n in sorted(counts.items())]
+    with db.engine.begin() as conn:
+        return {room: seq for room, seq in conn.execute(statement, rows)}
+
+
+@functools.cache
+def _upsert_seq(dialect: str):
+    """The bump's upsert, built once per engine kind: every change runs it, and
+    building it costs as much as running it. Sent as one multi-row statement
+    ("insertmanyvalues")."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as upsert
     elif dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as upsert
-    else:  # pragma: no cover - the engines the project runs on are above
-        return {key: _next_seq(key, n) for key, n in sorted(counts.items())}
-    rows = [{"room": key, "seq": n} for key, n in sorted(counts.items())]
+    else:  # pragma: no cover
+        return None
     statement = upsert(LiveSequence)
-    # Sent as one multi-row statement ("insertmanyvalues"), compiled once.
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=[LiveSequence.room],
         set_={"seq": LiveSequence.seq + statement.excluded.seq},
     ).returning(LiveSequence.room, LiveSequence.seq)
-    with db.engine.begin() as conn:
-        return {room: seq for room, seq in conn.execute(statement, rows)}
 
 
 def _next_seq(key: str, n: int = 1) -> int:
