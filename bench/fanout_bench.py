@@ -8,7 +8,13 @@ async mode gets the same N viewers and emits the same number of events of the
 same sizes. Prints p50 and p99 of both, their ratio, and the server's RSS
 growth per connected viewer (app and bare).
 
+With --floor N, at that N bench/floor_server.py runs too, between the two:
+the app's stack doing the least a desk's change does (its docstring), with
+the same viewers and bytes. Its ratio to the bare relay is the lowest a
+logged call's ratio can go on this machine.
+
 Usage: python bench/fanout_bench.py [--sizes 100,1000,3000] [--rounds 20] [--mode eventlet]
+       [--floor 100]
 """
 
 from __future__ import annotations
@@ -52,6 +58,29 @@ async def measure_app(servers: list, desk_base: str, n: int, rounds: int) -> dic
     return result(times, sizes, rss_before, rss_after, n)
 
 
+async def measure_floor(server, sizes: list[int], n: int, rounds: int) -> dict:
+    """bench/floor_server.py: the same viewers, the same bytes, pushed by a
+    signed-in, CSRF-checked POST that commits one row (its docstring)."""
+    desk = Desk(server.url)
+    viewers = Viewers()
+
+    async def push(_i: int) -> None:
+        await desk.floor(sizes)
+
+    try:
+        room = await desk.open()
+        rss_before = server.rss_kb()
+        await viewers.connect([server.url], room, n)
+        rss_after = server.rss_kb()
+        got = await viewers.discover(push)
+        assert got == sizes, (got, sizes)
+        times = await viewers.rounds(push, rounds)
+    finally:
+        await viewers.close()
+        await desk.close()
+    return result(times, sizes, rss_before, rss_after, n)
+
+
 async def measure_bare(servers: list, sizes: list[int], n: int, rounds: int) -> dict:
     viewers = Viewers()
     http = aiohttp.ClientSession()
@@ -85,7 +114,7 @@ def result(times, sizes, rss_before, rss_after, n) -> dict:
     }
 
 
-def one_size(mode: str, database: DemoDatabase, n: int, rounds: int) -> dict:
+def one_size(mode: str, database: DemoDatabase, n: int, rounds: int, floor: bool = False) -> dict:
     rounds = rounds_at(n, rounds)
     server = app_server(mode, database.fresh_url(), n)
     try:
@@ -94,6 +123,15 @@ def one_size(mode: str, database: DemoDatabase, n: int, rounds: int) -> dict:
         raise RuntimeError(f"app: {error}") from error
     finally:
         server.stop()
+    least = None
+    if floor:
+        server = app_server(mode, database.fresh_url(), n, script="bench/floor_server.py")
+        try:
+            least = asyncio.run(measure_floor(server, app["sizes"], n, rounds))
+        except Exception as error:
+            raise RuntimeError(f"floor: {error}") from error
+        finally:
+            server.stop()
     bare = bare_server(mode)
     try:
         base = asyncio.run(measure_bare([bare], app["sizes"], n, rounds))
@@ -101,11 +139,19 @@ def one_size(mode: str, database: DemoDatabase, n: int, rounds: int) -> dict:
         raise RuntimeError(f"bare: {error}") from error
     finally:
         bare.stop()
-    return row(mode, n, rounds, app, base)
+    return row(mode, n, rounds, app, base, least)
 
 
-def row(mode: str, n: int, rounds: int, app: dict, bare: dict) -> dict:
+def row(mode: str, n: int, rounds: int, app: dict, bare: dict, floor: dict | None = None) -> dict:
+    extra = {}
+    if floor is not None:
+        extra = {
+            "floor_p50": floor["p50"],
+            "floor_p99": floor["p99"],
+            "ratio_floor_p99": floor["p99"] / bare["p99"],
+        }
     return {
+        **extra,
         "mode": mode,
         "viewers": n,
         "rounds": rounds,
@@ -124,13 +170,16 @@ def row(mode: str, n: int, rounds: int, app: dict, bare: dict) -> dict:
     }
 
 
-def run(sizes: list[int], rounds: int, mode: str = "eventlet") -> list[dict]:
+def run(
+    sizes: list[int], rounds: int, mode: str = "eventlet", floor_sizes: tuple[int, ...] = ()
+) -> list[dict]:
+    """One row per N; at the N in floor_sizes the floor server runs too."""
     rows = []
     with tempfile.TemporaryDirectory(prefix="hotline-bench-") as folder:
         database = DemoDatabase(Path(folder))
         for n in sizes:
             try:
-                rows.append(one_size(mode, database, n, rounds))
+                rows.append(one_size(mode, database, n, rounds, floor=n in floor_sizes))
             except Exception as error:  # a size the machine cannot hold: say so, go on
                 print(f"  {mode} N={n}: failed: {error}", flush=True)
                 rows.append({"mode": mode, "viewers": n, "failed": str(error)})
@@ -152,6 +201,13 @@ def print_row(r: dict) -> None:
         f"  ({r['events']} events, {r['bytes']} bytes per change)",
         flush=True,
     )
+    if "floor_p99" in r:
+        print(
+            f"{r['mode']:9} N={r['viewers']:5}  floor p50 {ms(r['floor_p50'])}"
+            f" p99 {ms(r['floor_p99'])}  ratio floor / bare p99 {r['ratio_floor_p99']:.2f}"
+            "  (bench/floor_server.py: sign-in, CSRF, one committed row, the same bytes)",
+            flush=True,
+        )
 
 
 def main() -> None:
@@ -159,9 +215,13 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,1000,3000")
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--mode", default="eventlet")
+    parser.add_argument(
+        "--floor", default="", help="the N (comma separated) at which the floor server runs too"
+    )
     args = parser.parse_args()
     pin_harness()
-    rows = run([int(n) for n in args.sizes.split(",")], args.rounds, args.mode)
+    floor = tuple(int(n) for n in args.floor.split(",") if n)
+    rows = run([int(n) for n in args.sizes.split(",")], args.rounds, args.mode, floor)
     sys.exit(1 if any("failed" in r for r in rows) else 0)
 
 

@@ -189,10 +189,16 @@ class DemoDatabase:
 
 
 def app_server(
-    mode: str, database_url: str, viewers: int, pinned: bool = True, **extra: str
+    mode: str,
+    database_url: str,
+    viewers: int,
+    pinned: bool = True,
+    script: str = "wsgi.py",
+    **extra: str,
 ) -> Server:
+    """The app (or bench/floor_server.py, which is the app with a route added)."""
     return Server(
-        ["wsgi.py"],
+        [script],
         {
             "DATABASE_URL": database_url,
             "SECRET_KEY": "bench",
@@ -257,6 +263,14 @@ class Desk:
         url = f"{self.base}/desk/shows/{self.show_id}/calls"
         async with self.http.post(url, data=form, headers=headers) as r:
             assert r.status == 200, r.status
+
+    async def floor(self, sizes: list[int]) -> None:
+        """bench/floor_server.py's route: the least a desk's change does."""
+        form = {"sizes": ",".join(map(str, sizes))}
+        headers = {"HX-Request": "true", "X-CSRFToken": self.token}
+        url = f"{self.base}/bench/floor/{self.show_id}"
+        async with self.http.post(url, data=form, headers=headers) as r:
+            assert r.status == 204, r.status
 
     async def close(self) -> None:
         await self.http.close()

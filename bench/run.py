@@ -30,6 +30,7 @@ from harness import machine, ms, pin_harness, pinning, rounds_at, unpinned  # no
 
 FULL = {
     "fanout_sizes": [100, 1000, 3000, 5000],
+    "floor_sizes": (100,),
     "cluster_sizes": [100, 1000, 3000],
     "mode_sizes": [1000],
     "busy_viewers": 1000,
@@ -38,6 +39,7 @@ FULL = {
 }
 TINY = {
     "fanout_sizes": [3],
+    "floor_sizes": (3,),
     "cluster_sizes": [3],
     "mode_sizes": [3],
     "busy_viewers": 3,
@@ -65,6 +67,24 @@ def fanout_table(rows: list[dict], processes: bool = False) -> list[str]:
             f" {r['bare_rss_kb']:.1f} kB | **{r['ratio_rss']:.2f}** |"
         )
     return lines
+
+
+def floor_table(rows: list[dict]) -> list[str]:
+    """The rows where the floor server ran (fanout_bench.run's floor_sizes)."""
+    lines = [
+        "| mode | viewers | app p50 | app p99 | floor p50 | floor p99 | bare p50 | bare p99 "
+        "| p99 app / bare | p99 floor / bare |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        if "floor_p99" not in r:
+            continue
+        lines.append(
+            f"| {r['mode']} | {r['viewers']:,} | {ms(r['app_p50'])} | {ms(r['app_p99'])} |"
+            f" {ms(r['floor_p50'])} | {ms(r['floor_p99'])} | {ms(r['bare_p50'])} |"
+            f" {ms(r['bare_p99'])} | **{r['ratio_p99']:.2f}** | **{r['ratio_floor_p99']:.2f}** |"
+        )
+    return lines if len(lines) > 2 else ["(the floor did not run)"]
 
 
 def http_table(rows: list[dict]) -> list[str]:
@@ -175,7 +195,9 @@ def main() -> None:
     load_before = os.getloadavg()
 
     print("== fan-out and RSS per viewer, one process (eventlet)", flush=True)
-    fanout = fanout_bench.run(plan["fanout_sizes"], plan["rounds"], "eventlet")
+    fanout = fanout_bench.run(
+        plan["fanout_sizes"], plan["rounds"], "eventlet", floor_sizes=plan["floor_sizes"]
+    )
     print("== board first page against a static file", flush=True)
     http = http_bench.run(plan["seconds"], mode="eventlet")
     print("== the board while a show is on", flush=True)
@@ -224,6 +246,19 @@ def main() -> None:
         "viewers, less before, divided by N.",
         "",
         *fanout_table(fanout),
+        "",
+        "## The floor: the least a desk's change costs on this stack",
+        "",
+        "`bench/floor_server.py` is the app as `wsgi.py` serves it with one route added "
+        "that does only what every change made at a desk must: the signed-in session "
+        "read from the database, the role and CSRF checks, one row written and "
+        "committed, then the same events of the same sizes emitted to the same "
+        "viewers, and one yield (as `live.publish`). No validation, no call, timeline "
+        "event, reference code, webhooks, room numbers or render. Run between the app "
+        "and the bare relay, same rounds: its ratio is the lowest a logged call's can "
+        "be with Flask-Login, Flask-WTF, SQLAlchemy and SQLite on this machine.",
+        "",
+        *floor_table(fanout),
         "",
         "## Board first page against a static file of the same size, same server",
         "",

@@ -333,14 +333,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(env: dict, port: int):
-    """`python wsgi.py` as production runs it; returns the process once it listens."""
+def start_server(env: dict, port: int, script: str = "wsgi.py"):
+    """`python wsgi.py` as production runs it (or another script that serves
+    the same way); returns the process once it listens."""
     import subprocess
     import sys
     import time
 
     process = subprocess.Popen(
-        [sys.executable, "wsgi.py"],
+        [sys.executable, script],
         cwd=ROOT,
         env={**os.environ, **env, "HOTLINE_PORT": str(port)},
         stdout=subprocess.PIPE,
@@ -359,10 +360,10 @@ def start_server(env: dict, port: int):
 
 
 @contextmanager
-def served(template: Path, folder: Path, **env: str):
-    """`python wsgi.py` (eventlet, as in production) on a copy of `template` in
-    `folder`, with `env` on top of the defaults; yields (base URL, database
-    path, process) and stops it after."""
+def served(template: Path, folder: Path, script: str = "wsgi.py", **env: str):
+    """`python wsgi.py` (eventlet, as in production; or `script`) on a copy of
+    `template` in `folder`, with `env` on top of the defaults; yields (base URL,
+    database path, process) and stops it after."""
     import subprocess
 
     db_path = folder / "hotline.sqlite3"
@@ -374,7 +375,7 @@ def served(template: Path, folder: Path, **env: str):
         "HOTLINE_ASYNC_MODE": "eventlet",
         "HOTLINE_UPLOAD_DIR": str(folder / "uploads"),
     }
-    process = start_server({**defaults, **env}, port)
+    process = start_server({**defaults, **env}, port, script)
     try:
         yield f"http://127.0.0.1:{port}", db_path, process
     finally:

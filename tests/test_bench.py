@@ -30,9 +30,43 @@ def bench(*args: str, env: dict | None = None) -> str:
 
 
 def test_fanout_bench_runs_app_and_bare_side_by_side():
-    out = bench("bench/fanout_bench.py", "--sizes", "3", "--rounds", "2")
+    out = bench("bench/fanout_bench.py", "--sizes", "3", "--rounds", "2", "--floor", "3")
     assert "N=    3" in out and "ratio p99" in out and "RSS/viewer app" in out
+    assert "ratio floor / bare p99" in out
     assert "failed" not in out
+
+
+def test_the_floor_server_does_the_checks_every_desk_change_does(template_databases, tmp_path):
+    """The floor is only a floor if it pays for what a logged call cannot skip:
+    the sign-in, the role, the CSRF token, a committed row."""
+    import sqlite3
+
+    import requests
+    from conftest import desk_session, first_show_live, served
+
+    def written(db_path) -> int:
+        with sqlite3.connect(db_path) as conn:
+            return conn.execute("SELECT count(*) FROM bench_floor_writes").fetchone()[0]
+
+    with served(template_databases["demo"], tmp_path, script="bench/floor_server.py") as site:
+        base, db_path, _process = site
+        desk, token = desk_session(base, "host")
+        show_id = first_show_live(base, desk, token)
+        url = f"{base}/bench/floor/{show_id}"
+        anonymous = requests.Session()  # with a valid token of its own: not signed in
+        page = anonymous.get(f"{base}/auth/login", timeout=10).text
+        anonymous_token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+        headers = {"X-CSRFToken": anonymous_token}
+        response = anonymous.post(url, data={"sizes": "10"}, headers=headers, allow_redirects=False)
+        assert response.status_code in (302, 401)
+        liaison, liaison_token = desk_session(base, "housing")
+        refused = liaison.post(url, data={"sizes": "10"}, headers={"X-CSRFToken": liaison_token})
+        assert refused.status_code == 403
+        assert desk.post(url, data={"sizes": "10"}, timeout=10).status_code == 400  # no token
+        assert written(db_path) == 0
+        done = desk.post(url, data={"sizes": "10"}, headers={"X-CSRFToken": token}, timeout=10)
+        assert done.status_code == 204
+        assert written(db_path) == 1
 
 
 def test_http_bench_compares_the_board_with_a_static_file():
@@ -101,6 +135,14 @@ def test_results_tables_show_figures_and_ratios():
         " 18 ms | 12 ms | 1.50 | 0 |"
     )
     assert all(line.count("|") == lines[0].count("|") for line in lines)
+    assert run.floor_table([fanout]) == ["(the floor did not run)"]
+    floor = {**fanout, "floor_p50": 0.05, "floor_p99": 0.18, "ratio_floor_p99": 1.125}
+    lines = run.floor_table([floor, fanout])
+    assert lines[2:] == [
+        "| eventlet | 1,000 | 100 ms | 200 ms | 50 ms | 180 ms | 100 ms | 160 ms | **1.25** |"
+        " **1.12** |"
+    ]
+    assert lines[0].count("|") == lines[2].count("|")
     cluster = run.fanout_table([{**fanout, "processes": 3}], processes=True)
     assert cluster[2].startswith("| eventlet | 3 | 1,000 |")
     assert all(line.count("|") == cluster[0].count("|") for line in cluster)
