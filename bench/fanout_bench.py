@@ -41,48 +41,48 @@ from harness import (  # noqa: E402
 )
 
 
-async def measure_app(servers: list, desk_base: str, n: int, rounds: int) -> dict:
-    """N viewers spread over `servers`, calls logged on desk_base."""
-    desk = Desk(desk_base)
+async def measure(servers: list, room: str, n: int, rounds: int, trigger, sizes=None) -> dict:
+    """N viewers in `room`, spread over `servers`; `trigger(i)` makes round i's
+    change. With `sizes`, its warm-up push must bring events of exactly those sizes."""
     viewers = Viewers()
     try:
-        room = await desk.open()
         rss_before = sum(s.rss_kb() for s in servers)
         await viewers.connect([s.url for s in servers], room, n)
         rss_after = sum(s.rss_kb() for s in servers)
-        sizes = await viewers.discover(desk.log_call)
-        times = await viewers.rounds(desk.log_call, rounds)
+        got = await viewers.discover(trigger)
+        assert sizes is None or got == sizes, (got, sizes)
+        times = await viewers.rounds(trigger, rounds)
     finally:
         await viewers.close()
+    return result(times, got, rss_before, rss_after, n)
+
+
+async def measure_app(servers: list, desk_base: str, n: int, rounds: int) -> dict:
+    """N viewers spread over `servers`, calls logged on desk_base."""
+    desk = Desk(desk_base)
+    try:
+        room = await desk.open()
+        return await measure(servers, room, n, rounds, desk.log_call)
+    finally:
         await desk.close()
-    return result(times, sizes, rss_before, rss_after, n)
 
 
 async def measure_floor(server, sizes: list[int], n: int, rounds: int) -> dict:
     """bench/floor_server.py: the same viewers, the same bytes, pushed by a
     signed-in, CSRF-checked POST that commits one row (its docstring)."""
     desk = Desk(server.url)
-    viewers = Viewers()
 
     async def push(_i: int) -> None:
         await desk.floor(sizes)
 
     try:
         room = await desk.open()
-        rss_before = server.rss_kb()
-        await viewers.connect([server.url], room, n)
-        rss_after = server.rss_kb()
-        got = await viewers.discover(push)
-        assert got == sizes, (got, sizes)
-        times = await viewers.rounds(push, rounds)
+        return await measure([server], room, n, rounds, push, sizes)
     finally:
-        await viewers.close()
         await desk.close()
-    return result(times, sizes, rss_before, rss_after, n)
 
 
 async def measure_bare(servers: list, sizes: list[int], n: int, rounds: int) -> dict:
-    viewers = Viewers()
     http = aiohttp.ClientSession()
 
     async def broadcast(_i: int) -> None:
@@ -91,16 +91,9 @@ async def measure_bare(servers: list, sizes: list[int], n: int, rounds: int) -> 
             assert r.status == 204, r.status
 
     try:
-        rss_before = sum(s.rss_kb() for s in servers)
-        await viewers.connect([s.url for s in servers], "show:1", n)
-        rss_after = sum(s.rss_kb() for s in servers)
-        got = await viewers.discover(broadcast)
-        assert got == sizes, (got, sizes)
-        times = await viewers.rounds(broadcast, rounds)
+        return await measure(servers, "show:1", n, rounds, broadcast, sizes)
     finally:
-        await viewers.close()
         await http.close()
-    return result(times, sizes, rss_before, rss_after, n)
 
 
 def result(times, sizes, rss_before, rss_after, n) -> dict:
