@@ -10,8 +10,8 @@ growth per connected viewer (app and bare).
 
 With --floor N, at that N bench/floor_server.py runs too, between the two:
 the app's stack doing the least a desk's change does (its docstring), with
-the same viewers and bytes. Its ratio to the bare relay is the lowest a
-logged call's ratio can go on this machine.
+the same viewers and bytes. Its ratio to the bare relay is what the app's
+request pipeline costs any change before a logged call's own work.
 
 Usage: python bench/fanout_bench.py [--sizes 100,1000,3000] [--rounds 20] [--mode eventlet]
        [--floor 100]

@@ -3,14 +3,16 @@ does the least any change made at the desk must do, and nothing else.
 
 POST /bench/floor/<show_id> (form field `sizes`: the payload sizes, comma
 separated) passes what every desk request passes: the signed-in session read
-from the database, the role check, the CSRF check, the locale. Then it writes
+from the database, the role check, the CSRF check, the rate limiter, the
+locale, and after it the security and compression hooks. Then it writes
 one row and commits, emits `swap` events of those sizes to the show's public
 rooms (both locales, as the bare relay does) and yields once, as live.publish
 does. No validation, no call, no timeline event, no reference code, no
 webhooks, no room numbers, no render: what a logged call adds to this is the
-app's own work; what this adds to the bare relay (bench/bare_server.py) is the
-stack's (Flask-Login, Flask-WTF, SQLAlchemy, SQLite), which no logged call
-can go below.
+call's own work; what this adds to the bare relay (bench/bare_server.py) is
+what the app's request pipeline costs every change (Flask-Login with the
+server-side session, Flask-WTF, Flask-Limiter, Babel, those hooks,
+SQLAlchemy, SQLite). A logged call pays it and then its own work on top.
 
 Usage: as wsgi.py (DATABASE_URL, HOTLINE_PORT, ...): python bench/floor_server.py
 """

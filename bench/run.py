@@ -255,8 +255,10 @@ def main() -> None:
         "committed, then the same events of the same sizes emitted to the same "
         "viewers, and one yield (as `live.publish`). No validation, no call, timeline "
         "event, reference code, webhooks, room numbers or render. Run between the app "
-        "and the bare relay, same rounds: its ratio is the lowest a logged call's can "
-        "be with Flask-Login, Flask-WTF, SQLAlchemy and SQLite on this machine.",
+        "and the bare relay, same rounds: what this app's request pipeline costs any "
+        "change (Flask-Login with the server-side session, Flask-WTF's CSRF check, "
+        "Flask-Limiter, Babel, the security and compression hooks, SQLAlchemy, "
+        "SQLite) before a logged call's own work is added.",
         "",
         *floor_table(fanout),
         "",

@@ -57,10 +57,13 @@ def test_the_floor_server_does_the_checks_every_desk_change_does(template_databa
         page = anonymous.get(f"{base}/auth/login", timeout=10).text
         anonymous_token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
         headers = {"X-CSRFToken": anonymous_token}
-        response = anonymous.post(url, data={"sizes": "10"}, headers=headers, allow_redirects=False)
+        response = anonymous.post(
+            url, data={"sizes": "10"}, headers=headers, allow_redirects=False, timeout=10
+        )
         assert response.status_code in (302, 401)
         liaison, liaison_token = desk_session(base, "housing")
-        refused = liaison.post(url, data={"sizes": "10"}, headers={"X-CSRFToken": liaison_token})
+        headers = {"X-CSRFToken": liaison_token}
+        refused = liaison.post(url, data={"sizes": "10"}, headers=headers, timeout=10)
         assert refused.status_code == 403
         assert desk.post(url, data={"sizes": "10"}, timeout=10).status_code == 400  # no token
         assert written(db_path) == 0
