@@ -107,31 +107,32 @@ def result(times, sizes, rss_before, rss_after, n) -> dict:
     }
 
 
-def one_size(mode: str, database: DemoDatabase, n: int, rounds: int, floor: bool = False) -> dict:
-    rounds = rounds_at(n, rounds)
-    server = app_server(mode, database.fresh_url(), n)
+def on(label: str, server, measuring) -> dict:
+    """`measuring(server)` run to its end, then the server stopped; a failure
+    says which server it was."""
     try:
-        app = asyncio.run(measure_app([server], server.url, n, rounds))
+        return asyncio.run(measuring(server))
     except Exception as error:
-        raise RuntimeError(f"app: {error}") from error
+        raise RuntimeError(f"{label}: {error}") from error
     finally:
         server.stop()
+
+
+def one_size(mode: str, database: DemoDatabase, n: int, rounds: int, floor: bool = False) -> dict:
+    rounds = rounds_at(n, rounds)
+    app = on(
+        "app",
+        app_server(mode, database.fresh_url(), n),
+        lambda s: measure_app([s], s.url, n, rounds),
+    )
     least = None
     if floor:
-        server = app_server(mode, database.fresh_url(), n, script="bench/floor_server.py")
-        try:
-            least = asyncio.run(measure_floor(server, app["sizes"], n, rounds))
-        except Exception as error:
-            raise RuntimeError(f"floor: {error}") from error
-        finally:
-            server.stop()
-    bare = bare_server(mode)
-    try:
-        base = asyncio.run(measure_bare([bare], app["sizes"], n, rounds))
-    except Exception as error:
-        raise RuntimeError(f"bare: {error}") from error
-    finally:
-        bare.stop()
+        least = on(
+            "floor",
+            app_server(mode, database.fresh_url(), n, script="bench/floor_server.py"),
+            lambda s: measure_floor(s, app["sizes"], n, rounds),
+        )
+    base = on("bare", bare_server(mode), lambda s: measure_bare([s], app["sizes"], n, rounds))
     return row(mode, n, rounds, app, base, least)
 
 

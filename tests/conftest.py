@@ -386,14 +386,20 @@ def served(template: Path, folder: Path, script: str = "wsgi.py", **env: str):
             process.kill()
 
 
-def desk_session(base: str, username: str = "host"):
-    """A `requests` session signed in as `username` on a served site, and the
-    desk's CSRF token (the one its pages carry)."""
+def at_sign_in(base: str):
+    """A `requests` session that has opened a served site's sign-in page (not
+    signed in), and that page's CSRF token."""
     import requests
 
     session = requests.Session()
     page = session.get(f"{base}/auth/login", timeout=10).text
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    return session, re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def desk_session(base: str, username: str = "host"):
+    """A `requests` session signed in as `username` on a served site, and the
+    desk's CSRF token (the one its pages carry)."""
+    session, token = at_sign_in(base)
     response = session.post(
         f"{base}/auth/login",
         data={"username": username, "password": DEMO_PASSWORD, "csrf_token": token},

@@ -41,8 +41,7 @@ def test_the_floor_server_does_the_checks_every_desk_change_does(template_databa
     the sign-in, the role, the CSRF token, a committed row."""
     import sqlite3
 
-    import requests
-    from conftest import desk_session, first_show_live, served
+    from conftest import at_sign_in, desk_session, first_show_live, served
 
     def written(db_path) -> int:
         with sqlite3.connect(db_path) as conn:
@@ -53,9 +52,7 @@ def test_the_floor_server_does_the_checks_every_desk_change_does(template_databa
         desk, token = desk_session(base, "host")
         show_id = first_show_live(base, desk, token)
         url = f"{base}/bench/floor/{show_id}"
-        anonymous = requests.Session()  # with a valid token of its own: not signed in
-        page = anonymous.get(f"{base}/auth/login", timeout=10).text
-        anonymous_token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+        anonymous, anonymous_token = at_sign_in(base)  # a valid token, not signed in
         headers = {"X-CSRFToken": anonymous_token}
         response = anonymous.post(
             url, data={"sizes": "10"}, headers=headers, allow_redirects=False, timeout=10

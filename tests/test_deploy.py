@@ -17,7 +17,15 @@ import uuid
 import pytest
 import requests
 import socketio as socketio_client
-from conftest import ROOT, free_port, fresh_postgres_database, need, port_open, start_server
+from conftest import (
+    ROOT,
+    at_sign_in,
+    free_port,
+    fresh_postgres_database,
+    need,
+    port_open,
+    start_server,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -120,9 +128,7 @@ def test_pages_and_static_files_through_nginx(behind_nginx):
 
 def test_a_call_logged_through_nginx_reaches_viewers_on_both_processes(behind_nginx):
     base = behind_nginx["url"]
-    desk = requests.Session()
-    login = desk.get(f"{base}/auth/login", timeout=10).text
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login).group(1)
+    desk, token = at_sign_in(base)
     signed = desk.post(
         f"{base}/auth/login",
         data={"username": "host", "password": "hotline-demo", "csrf_token": token},

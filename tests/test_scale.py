@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 import socketio as socketio_client
-from conftest import fresh_postgres_database
+from conftest import at_sign_in, fresh_postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -95,9 +95,7 @@ def _cluster(database_url: str, redis_url: str):
 
 
 def signed_in(base: str, username: str) -> requests.Session:
-    session = requests.Session()
-    page = session.get(f"{base}/auth/login").text
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    session, token = at_sign_in(base)
     response = session.post(
         f"{base}/auth/login",
         data={"username": username, "password": "hotline-demo", "csrf_token": token},
