@@ -76,9 +76,9 @@ def connection_limits(config: dict) -> int:
 def start_webhook_worker() -> None:
     """HOTLINE_WEBHOOK_WORKER=1: this process also sends webhook deliveries (a
     background task). Several processes may: each claims a delivery before
-    sending it (hotline/webhook_queue.py)."""
+    sending it (hotline/integration/webhook_queue.py)."""
     if app.config.get("HOTLINE_WEBHOOK_WORKER"):
-        from hotline import webhooks
+        from hotline.integration import webhooks
 
         socketio.start_background_task(webhooks.run, app, 5.0, False, socketio.sleep)
 

@@ -28,11 +28,11 @@ import wsgi  # noqa: E402  (first: it patches the standard library, then builds 
 from flask import request  # noqa: E402
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert  # noqa: E402
 
-from hotline import live  # noqa: E402
 from hotline.access import roles_required  # noqa: E402
 from hotline.config import LOCALES  # noqa: E402
 from hotline.desk.helpers import DESK  # noqa: E402
 from hotline.extensions import db, socketio  # noqa: E402
+from hotline.realtime import live  # noqa: E402
 
 app = wsgi.app
 floor_writes = Table(

@@ -61,7 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Ids in URLs fit the database's integers; a larger one is a 404, not a 500.
     app.url_map.converters["int"] = BoundedInt
 
-    from . import agenda, database, inbox, records, tokens, webhooks  # noqa: F401  (their tables)
+    from . import database
 
     db.init_app(app)
     database.init_app(app)
@@ -82,11 +82,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         deputy,
         desk,
         followup,
-        fragments,
-        live,
         public,
         web,
     )
+    from .realtime import fragments, live
 
     delivery.init_app(app)
 
@@ -99,11 +98,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in (*blueprints, api.open311_bp, api.writes_bp, auth.bp):
         app.register_blueprint(blueprint)
 
-    from . import cli
+    from .cli import commands as cli
 
     cli.init_app(app)
 
-    from .text import xml_safe
+    from .rules.text import xml_safe
 
     # Feeds and XML exports pass stored text through it: one bad row must never
     # make the whole document unparseable.

@@ -12,9 +12,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .extensions import login_manager
-from .models import Role, User
-from .records import get_user_by_token
-from .text import for_log
+from .models import Role, User, get_user_by_token
+from .rules.text import for_log
 
 log = logging.getLogger("hotline.auth")
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from .status import local_date
+from .rules.status import local_date
 
 
 def _zone() -> ZoneInfo:

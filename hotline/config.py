@@ -55,7 +55,7 @@ def load(instance_path: str) -> dict:
         # Public (/live) sockets one process accepts; beyond it viewers are told
         # to try again, so a crowd can never take the connections staff need.
         "HOTLINE_MAX_VIEWERS": max_viewers,
-        # Lifetime of a cached public fragment (hotline/fragments.py); every push
+        # Lifetime of a cached public fragment (hotline/realtime/fragments.py); every push
         # ends an entry at once, this only bounds changes nobody pushes. 0: off.
         "HOTLINE_FRAGMENT_CACHE_SECONDS": float(
             os.environ.get("HOTLINE_FRAGMENT_CACHE_SECONDS", "30")

@@ -27,7 +27,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import InternalServerError
 
 from .extensions import db
-from .text import for_log
+from .rules.text import for_log
 
 log = logging.getLogger("hotline.database")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from .status import Code, PublicStatus
+from .rules.status import Code, PublicStatus
 
 
 def status_text(status: PublicStatus) -> str:

@@ -35,8 +35,8 @@ from .clock import (
     to_local,
     today,
 )
-from .status import under_notice
-from .text import for_log
+from .rules.status import under_notice
+from .rules.text import for_log
 
 log = logging.getLogger("hotline")
 
@@ -61,7 +61,7 @@ def render_block(template_name: str, block: str, **context) -> str:
 
 
 # Where a request's own value goes in a block kept by render_stamped. Stored
-# text never holds a noncharacter (hotline/text.py refuses them), so no
+# text never holds a noncharacter (hotline/rules/text.py refuses them), so no
 # rendered text can contain one by accident.
 _STAMP = "\ufdd0{}\ufdd0"
 _STAMPED_MAX = 256

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
-from hotline.demo import DEMO_PASSWORD as PASSWORD
+from hotline.cli.demo import DEMO_PASSWORD as PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -92,7 +92,7 @@ def shoot(browser, base: str) -> list[Path]:
     public = browser.new_context(viewport={"width": 1280, "height": 900})
     board = public.new_page()
     board.goto(f"{base}/")
-    save(board, "board.png")
+    save(board, "public.png")
 
     overlay = browser.new_context(viewport={"width": 1920, "height": 1080})
     screen = overlay.new_page()

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from hotline import tokens
+from hotline.changes import tokens
 from hotline.extensions import db
 from hotline.models import utcnow
 

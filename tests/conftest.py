@@ -98,7 +98,8 @@ def template_databases(tmp_path_factory) -> dict[str, Path]:
     """Migrate once (and load the demo once); each test gets a copy of the file."""
     from flask_migrate import upgrade
 
-    from hotline import create_app, demo
+    from hotline import create_app
+    from hotline.cli import demo
     from hotline.extensions import db
 
     _compile_translations()
@@ -122,7 +123,7 @@ def template_databases(tmp_path_factory) -> dict[str, Path]:
 def demo_today() -> date:
     from datetime import datetime
 
-    from hotline.status import local_date
+    from hotline.rules.status import local_date
 
     return local_date(datetime.now().astimezone())
 

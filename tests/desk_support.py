@@ -6,12 +6,7 @@ from sqlalchemy import func, select
 
 from hotline.clock import today as local_today
 from hotline.extensions import db
-from hotline.models import (
-    Call,
-    Commitment,
-    Show,
-    ShowStatus,
-)
+from hotline.models import Call, Commitment, Show, ShowStatus
 
 HOUSING, TRANSPORT = 1, 2  # demo department ids (市住房和城乡建设局, 市交通运输局)
 

@@ -180,7 +180,7 @@ def pdf_text(page) -> str:
 def test_the_printed_report_keeps_satisfaction_and_its_address(wsgi_server, contexts, lang):
     page = contexts().new_page()
     page.goto(f"{wsgi_server}/lists/report?lang={lang}")
-    from hotline.reports import COLUMNS
+    from hotline.rules.reports import COLUMNS
 
     satisfaction = page.locator("#report thead th").nth(1 + COLUMNS.index("satisfaction"))
     satisfaction = satisfaction.inner_text()

@@ -10,9 +10,9 @@ from datetime import datetime
 
 import pytest
 
-from hotline import audit
+from hotline.changes import audit
 from hotline.extensions import db
-from hotline.records import AuditLog
+from hotline.models import AuditLog
 
 
 def seed(app, rows: list[tuple[str, str, str, datetime]]) -> None:
@@ -170,7 +170,7 @@ def test_changes_made_with_an_api_token_are_named_in_the_reader_language(
 def test_every_action_the_api_records_can_be_filtered(supervisor):
     """Each write the API offers records an action the office's filter knows:
     one for every desk write and every follow-up action, and the tokens'."""
-    from hotline.followup_actions import ACTIONS as FOLLOWUP
+    from hotline.actions.followup import ACTIONS as FOLLOWUP
 
     supervisor.get("/?lang=en")
     page = supervisor.get("/admin/audit").text

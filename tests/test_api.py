@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from hotline.api.routes import COMMITMENT_FIELDS, DEPARTMENT_FIELDS, SHOW_FIELDS
-from hotline.commitments import create_commitment
+from hotline.changes.commitments import create_commitment
 from hotline.extensions import db
 from hotline.models import Call
 from hotline.web import neutralise

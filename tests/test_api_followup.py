@@ -15,12 +15,12 @@ from sqlalchemy import func, select, update
 from test_duplicates import new_item
 from test_followup import form_state, make_commitment
 
-from hotline import commitments as domain
-from hotline import escalation, followup_actions, tokens
+from hotline.actions import followup as followup_actions
+from hotline.changes import commitments as domain
+from hotline.changes import escalation, tokens
 from hotline.clock import today
 from hotline.extensions import db
-from hotline.models import Attachment, CallerContact, Commitment, Event, EventKind, User
-from hotline.records import AuditLog
+from hotline.models import Attachment, AuditLog, CallerContact, Commitment, Event, EventKind, User
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -413,7 +413,7 @@ def test_withholding_over_the_api_stops_the_file_being_served(app, client):
 @pytest.fixture
 def pushed(monkeypatch):
     """(namespace, room, target) of every `swap` emitted, the ids made generic."""
-    from hotline import live
+    from hotline.realtime import live
 
     sent = []
     original = live.socketio.emit
@@ -485,7 +485,7 @@ def test_progress_over_the_api_reaches_the_public_page_and_the_department(
 
 
 def test_a_press_whose_mail_fails_is_saved_and_says_so(app, monkeypatch):
-    from hotline import reminders
+    from hotline.actions import reminders
 
     monkeypatch.setattr(reminders, "notify_pressed", lambda *args: False)
     office = make_token(app, "office", "supervisor")

@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from hotline.commitments import add_event
+from hotline.changes.commitments import add_event
 from hotline.extensions import db
 from hotline.models import Commitment, EventKind
 

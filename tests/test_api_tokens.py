@@ -5,10 +5,9 @@ authenticate the token API; the rate limit counts per token."""
 from api_support import api_post, make_token
 from sqlalchemy import select
 
-from hotline import tokens
+from hotline.changes import tokens
 from hotline.extensions import db
-from hotline.models import Role
-from hotline.records import AuditLog
+from hotline.models import AuditLog, Role
 
 
 def test_office_creates_a_token_shown_once_and_stored_hashed(app, supervisor):
@@ -90,7 +89,7 @@ def test_office_registers_a_webhook_in_the_admin(app, supervisor):
         "/admin/webhooks", {"url": "https://12345.example.gov.cn/hook", "events": "call.logged"}
     )
     assert made.status_code == 201
-    from hotline import webhooks
+    from hotline.integration import webhooks
 
     with app.app_context():
         hook = db.session.scalar(select(webhooks.Webhook))

@@ -9,9 +9,17 @@ from desk_support import calls_of, demo_commitment, today_in
 from sqlalchemy import func, select
 
 from hotline.extensions import db
-from hotline.models import Call, CallerContact, CallEvent, Commitment, Event, EventKind
-from hotline.records import AuditLog, OnAir
-from hotline.status import State
+from hotline.models import (
+    AuditLog,
+    Call,
+    CallerContact,
+    CallEvent,
+    Commitment,
+    Event,
+    EventKind,
+    OnAir,
+)
+from hotline.rules.status import State
 
 
 def swaps(client, namespace):

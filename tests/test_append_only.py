@@ -9,10 +9,11 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 from sqlalchemy.exc import DatabaseError
 
-from hotline import create_app, demo, messages
+from hotline import create_app
+from hotline.changes import messages
+from hotline.cli import demo
 from hotline.extensions import db
-from hotline.inbox import MessageEvent
-from hotline.models import Deputy, Event
+from hotline.models import Deputy, Event, MessageEvent
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 

@@ -11,10 +11,10 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
-from hotline import audit, create_app
+from hotline import create_app
+from hotline.changes import audit
 from hotline.extensions import db
-from hotline.models import User
-from hotline.records import AuditLog
+from hotline.models import AuditLog, User
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 

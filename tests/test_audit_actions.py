@@ -7,10 +7,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from test_withhold import progress_with_a_phone
 
-from hotline import audit, limits
+from hotline.changes import audit, limits
 from hotline.extensions import db
-from hotline.models import Department, Deputy, User
-from hotline.records import AuditLog
+from hotline.models import AuditLog, Department, Deputy, User
 
 
 def trail(app) -> list[tuple[str, str, str]]:

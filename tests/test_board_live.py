@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from hotline import pushes
+from hotline.changes.commitments import add_event, create_commitment
 from hotline.clock import today as local_today
-from hotline.commitments import add_event, create_commitment
 from hotline.extensions import db
 from hotline.models import Call, Commitment, EventKind
-from hotline.status import State
+from hotline.realtime import pushes
+from hotline.rules.status import State
 
 
 def swaps(received, room):

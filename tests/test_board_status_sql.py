@@ -9,7 +9,7 @@ from sqlalchemy import insert, select
 from hotline.extensions import db
 from hotline.models import Call, Commitment
 from hotline.queries.board import status_code
-from hotline.status import Code, State, public_status
+from hotline.rules.status import Code, State, public_status
 
 D = timedelta(days=1)
 ORIG = date(2026, 3, 10)
@@ -94,7 +94,8 @@ def test_board_queries_run_on_postgresql(postgres_database):
     """The status expression, the grouped counts and the scorecard on PostgreSQL."""
     from flask_migrate import upgrade
 
-    from hotline import create_app, demo
+    from hotline import create_app
+    from hotline.cli import demo
 
     app = create_app(
         {

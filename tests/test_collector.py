@@ -1,6 +1,6 @@
 """The audience's sockets are kept out of the collector's full passes while it
 grows, and what viewers who left kept in reference cycles is freed once it
-has halved (hotline/collector.py)."""
+has halved (hotline/realtime/collector.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import weakref
 
 import pytest
 
-from hotline.collector import Freezer
+from hotline.realtime.collector import Freezer
 
 
 class Recorder:

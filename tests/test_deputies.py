@@ -7,8 +7,18 @@ from conftest import DEMO_PASSWORD
 from sqlalchemy import select
 
 from hotline.extensions import db
-from hotline.inbox import DeputyMessage, MessageEvent
-from hotline.models import Call, Commitment, Deputy, Event, Role, Show, ShowStatus, User
+from hotline.models import (
+    Call,
+    Commitment,
+    Deputy,
+    DeputyMessage,
+    Event,
+    MessageEvent,
+    Role,
+    Show,
+    ShowStatus,
+    User,
+)
 
 NAME, PHONE = "欧阳修", "13512345678"
 

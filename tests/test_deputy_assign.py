@@ -14,11 +14,10 @@ from sqlalchemy import select, update
 from test_deputies import NAME, PHONE, deputies, message_id, send
 from test_followup import hidden, local_today, submit
 
-from hotline import messages
+from hotline.changes import messages
 from hotline.clock import today
 from hotline.extensions import db
-from hotline.inbox import DeputyMessage, MessageEvent
-from hotline.models import Commitment, Deputy, Event
+from hotline.models import Commitment, Deputy, DeputyMessage, Event, MessageEvent
 
 HOUSING_ID = 1  # 市住房和城乡建设局, the `housing` liaison's department
 SUMMARY = "东港村村口路灯损坏"

@@ -16,12 +16,7 @@ from desk_support import (
 from sqlalchemy import select
 
 from hotline.extensions import db
-from hotline.models import (
-    Call,
-    CallEvent,
-    Commitment,
-    Event,
-)
+from hotline.models import Call, CallEvent, Commitment, Event
 
 
 def test_answer_on_air(app, moderator, client, call_id, live_show):
@@ -264,7 +259,7 @@ def test_a_corrected_deadline_must_be_a_real_one(app, moderator, call_id):
 def test_a_save_that_loses_the_race_is_a_conflict_not_a_500(app, moderator, call_id, monkeypatch):
     from sqlalchemy import text
 
-    from hotline import calls as calls_module
+    from hotline.changes import calls as calls_module
 
     real = calls_module.answer_call
 

@@ -4,10 +4,7 @@ from desk_support import HOUSING, TRANSPORT, calls_of, commit, editor_version, l
 from sqlalchemy import select
 
 from hotline.extensions import db
-from hotline.models import (
-    Call,
-    Commitment,
-)
+from hotline.models import Call, Commitment
 
 
 def test_liaison_sees_only_their_departments_calls(app, moderator, login, live_show):

@@ -7,12 +7,7 @@ from desk_support import HOUSING, TRANSPORT, calls_of, commit, go_live, log, sch
 from sqlalchemy import func, select
 
 from hotline.extensions import db
-from hotline.models import (
-    CallerContact,
-    CallEvent,
-    Show,
-    ShowStatus,
-)
+from hotline.models import CallerContact, CallEvent, Show, ShowStatus
 
 
 def test_schedule_a_show_with_its_panel(app, moderator):
@@ -288,7 +283,7 @@ def test_huge_ids_and_absurd_dates_are_not_server_errors(moderator, client):
 def test_two_desks_taking_the_same_call_number_both_get_logged(
     app, moderator, live_show, monkeypatch
 ):
-    from hotline import calls as calls_module
+    from hotline.changes import calls as calls_module
 
     log(moderator, live_show, topic="先到的", idem="first")
     real = calls_module.next_number
@@ -305,7 +300,7 @@ def test_two_desks_taking_the_same_call_number_both_get_logged(
 def test_a_call_that_loses_every_race_comes_back_as_typed(app, moderator, live_show, monkeypatch):
     """Other desks took every number tried: nothing is saved, the moderator is
     told so, and the form keeps the text to send again (never a bare 409)."""
-    from hotline import calls as calls_module
+    from hotline.changes import calls as calls_module
 
     log(moderator, live_show, topic="先到的", idem="first")
     monkeypatch.setattr(calls_module, "next_number", lambda show: 1)  # always taken
@@ -414,7 +409,7 @@ def test_wtforms_messages_come_in_each_language_from_a_catalog_read_once(
 ):
     from babel.support import Translations
 
-    from hotline import forms
+    from hotline.forms import staff as forms
 
     forms.wtforms_catalog.cache_clear()
     loads = []

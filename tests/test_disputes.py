@@ -8,7 +8,7 @@ from sqlalchemy import select
 from test_escalation import kinds, listed, on_day
 from test_followup import HOUSING, TRANSPORT, make_commitment, submit
 
-from hotline import escalation
+from hotline.changes import escalation
 from hotline.extensions import db
 from hotline.models import Commitment, Department
 

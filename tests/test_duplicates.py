@@ -10,8 +10,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from test_followup import submit
 
+from hotline.changes.commitments import create_commitment
 from hotline.clock import today
-from hotline.commitments import create_commitment
 from hotline.extensions import db
 from hotline.models import Call, CallEvent, Commitment, utcnow
 

@@ -7,9 +7,9 @@ import pytest
 from playwright.sync_api import expect
 from test_board_live import open_commitment_id, report_done
 
-from hotline import pushes
 from hotline.extensions import db
 from hotline.models import Commitment
+from hotline.realtime import pushes
 
 pytestmark = pytest.mark.browser
 

@@ -10,14 +10,14 @@ from sqlalchemy import select
 from test_followup import TRANSPORT, make_commitment, submit
 from test_followup_remind import smtp_sink  # noqa: F401 (fixture)
 
-import hotline.cli
+import hotline.cli.commands
 import hotline.followup.routes
-from hotline import escalation, limits
+from hotline.changes import escalation, limits
+from hotline.changes.commitments import press
 from hotline.clock import today
-from hotline.commitments import press
 from hotline.extensions import db
 from hotline.models import Commitment, Event
-from hotline.workdays import add_working_days
+from hotline.rules.workdays import add_working_days
 
 
 def section(html: str, section_id: str) -> str:
@@ -74,7 +74,7 @@ def test_unacknowledged_item_is_flagged_to_the_office_only_after_the_limit(app, 
 
 
 def remind(app, runner, monkeypatch, day) -> str:
-    monkeypatch.setattr(hotline.cli, "today", lambda: day)
+    monkeypatch.setattr(hotline.cli.commands, "today", lambda: day)
     result = runner.invoke(args=["remind"])
     assert result.exit_code == 0, result.output
     return result.output

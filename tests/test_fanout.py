@@ -1,5 +1,5 @@
 """A room bigger than INLINE is pushed to a slice at a time by one background
-sender (hotline/fanout.py), so the server answers pages and desks in between;
+sender (hotline/realtime/fanout.py), so the server answers pages and desks in between;
 a smaller one goes out in one go, its sockets sending before the request goes
 on. Every viewer must still get every push, in the order made, with no number
 skipped, and the desk its answer. Run for real on `python wsgi.py` (eventlet,
@@ -16,7 +16,7 @@ import pytest
 import socketio as socketio_client
 from conftest import desk_session, first_show_live, served
 
-from hotline import fanout
+from hotline.realtime import fanout
 
 SLICED = fanout.INLINE + 5  # five slices
 IN_ONE_GO = fanout.SLICE + 5  # more than a slice: the request yields to its sockets
@@ -209,9 +209,9 @@ def test_a_change_is_handed_out_whole_then_the_request_yields_before_its_answer(
     answer is rendered, and no other change's message gets between them."""
     monkeypatch.setattr(fanout, "SLICE", 2)
     monkeypatch.setattr(fanout, "INLINE", 5)
-    from hotline import live
     from hotline.desk import shows
     from hotline.extensions import socketio
+    from hotline.realtime import live
 
     show_id = live_show
     viewers = public_viewers(socket_client, f"show:{show_id}", 4)

@@ -68,7 +68,7 @@ def test_department_and_commitment_feeds(app, client):
 def test_feed_text_is_escaped(app, client):
     with app.app_context():
         item = db.session.scalar(select(Commitment).order_by(Commitment.id).limit(1))
-        from hotline.commitments import add_event
+        from hotline.changes.commitments import add_event
         from hotline.models import EventKind
 
         add_event(item, EventKind.PROGRESS, None, note="<script>alert(1)</script> & done")
@@ -114,7 +114,7 @@ def test_ids_are_tag_uris_that_ignore_the_host(app, client):
 
 
 def test_stored_text_can_never_make_the_feed_invalid_xml(app, client):
-    from hotline.commitments import add_event
+    from hotline.changes.commitments import add_event
     from hotline.models import EventKind
 
     with app.app_context():

@@ -39,7 +39,7 @@ def test_extension_to_a_past_date_is_refused(app, liaison):
 
 
 def test_a_twin_request_that_loses_the_race_is_not_a_500(app, liaison, monkeypatch):
-    from hotline import commitments
+    from hotline.changes import commitments
 
     cid = make_commitment(app)
     real = commitments.post_progress
@@ -60,8 +60,8 @@ def test_a_twin_request_that_loses_the_race_is_not_a_500(app, liaison, monkeypat
 
 
 def test_a_calls_placard_vote_counts_once_in_the_report(app, moderator):
-    from hotline import reports
     from hotline.queries.lists import report_rows
+    from hotline.rules import reports
 
     def votes():
         with app.test_request_context():

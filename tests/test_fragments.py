@@ -1,4 +1,4 @@
-"""The public fragment cache (hotline/fragments.py): a thousand viewers
+"""The public fragment cache (hotline/realtime/fragments.py): a thousand viewers
 reloading the board or a show page cost one render, and a change is never
 served stale once it has been pushed."""
 
@@ -9,13 +9,13 @@ import re
 import pytest
 from sqlalchemy import select
 
-from hotline import pushes
+from hotline.changes.commitments import add_event
 from hotline.clock import today as local_today
-from hotline.commitments import add_event
 from hotline.extensions import db
-from hotline.fragments import FragmentCache
 from hotline.models import Commitment, EventKind
-from hotline.status import State
+from hotline.realtime import pushes
+from hotline.realtime.fragments import FragmentCache
+from hotline.rules.status import State
 
 
 @pytest.fixture

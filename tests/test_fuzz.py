@@ -23,8 +23,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from hotline.extensions import db
-from hotline.models import Commitment, Department, Question, Rating, Show
-from hotline.records import AuditLog
+from hotline.models import AuditLog, Commitment, Department, Question, Rating, Show
 
 FUZZ = settings(
     max_examples=40,

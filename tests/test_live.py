@@ -284,7 +284,7 @@ def test_sequence_numbers_never_repeat_when_changes_race(app, monkeypatch):
     gets its own number, none lost, none repeated."""
     import threading
 
-    from hotline import live
+    from hotline.realtime import live
 
     seen = {"board": [], "show:1": []}
     lock = threading.Lock()
@@ -320,8 +320,8 @@ def test_a_block_rendered_for_a_room_sees_nobody_signed_in(app):
     from flask_login import login_user
     from jinja2 import ChoiceLoader, DictLoader
 
-    from hotline import live
     from hotline.models import User
+    from hotline.realtime import live
     from hotline.web import render_block
 
     probe = "{% block who %}[{{ current_user.is_authenticated }}]{% endblock %}"

@@ -10,7 +10,8 @@ from flask_migrate import upgrade
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DatabaseError
 
-from hotline import create_app, demo
+from hotline import create_app
+from hotline.cli import demo
 from hotline.extensions import db
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")

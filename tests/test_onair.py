@@ -9,8 +9,7 @@ from desk_support import HOUSING, calls_of, commit, log
 from sqlalchemy import select
 
 from hotline.extensions import db
-from hotline.models import Call, Commitment, Show, ShowStatus
-from hotline.records import OnAir
+from hotline.models import Call, Commitment, OnAir, Show, ShowStatus
 
 
 def _put(client, show_id, kind, item, **extra):

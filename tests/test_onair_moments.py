@@ -7,7 +7,7 @@ from datetime import timedelta
 from desk_support import HOUSING, calls_of, commit, editor_version, go_live, log, scheduled_show
 from sqlalchemy import update
 
-from hotline import calls
+from hotline.changes import calls
 from hotline.clock import format_offset, moment_url
 from hotline.extensions import db
 from hotline.models import Call, Show, utcnow

@@ -232,8 +232,8 @@ def test_generated_requests(app, path, mode):
 def test_every_follow_up_write_documents_its_form_fields_and_the_file(app, spec):
     """The document is made from the same action table as the routes; its fields
     are the forms' own, and the evidence file is a multipart file part only."""
-    from hotline.followup_actions import ACTIONS, WITH_EVIDENCE
-    from hotline.followup_forms import FORMS
+    from hotline.actions.followup import ACTIONS, WITH_EVIDENCE
+    from hotline.forms.followup import FORMS
 
     with app.test_request_context("/"):
         for name, action in ACTIONS.items():

@@ -6,10 +6,19 @@ import re
 
 from sqlalchemy import select, update
 
-from hotline import onair, pushes
+from hotline.changes import onair
 from hotline.extensions import db
-from hotline.inbox import DeputyMessage
-from hotline.models import Call, CallerContact, Commitment, Deputy, OnAirKind, Question, Show
+from hotline.models import (
+    Call,
+    CallerContact,
+    Commitment,
+    Deputy,
+    DeputyMessage,
+    OnAirKind,
+    Question,
+    Show,
+)
+from hotline.realtime import pushes
 
 
 def seed_private_data(app) -> list[str]:
@@ -38,7 +47,7 @@ def _topics_from_private_sources() -> list[str]:
     """The scheduled show's topics also come from a 代表码 message and from a
     question, each with a sender's name and phone (and words as sent) that
     never reach the topic page, the show page or the rundown."""
-    from hotline import messages, topics
+    from hotline.changes import messages, topics
 
     secrets = []
     show = db.session.scalar(select(Show).where(Show.status == "scheduled").limit(1))
@@ -46,7 +55,7 @@ def _topics_from_private_sources() -> list[str]:
     name, phone, text = "留言人丙丙", "17700000077", "留言原文不公开"
     messages.receive(deputy_id, text=text, area="", name=name, phone=phone)
     db.session.flush()
-    from hotline.inbox import DeputyMessage
+    from hotline.models import DeputyMessage
 
     message = db.session.scalar(select(DeputyMessage).where(DeputyMessage.text == text))
     messages.put_forward(message, actor=None, summary="代表码转来的议题", show=show)
@@ -66,8 +75,8 @@ def add_loop_items(app) -> list[str]:
     call and for a question (/track pages): their public pages are scanned too."""
     from datetime import timedelta
 
-    from hotline import refcodes
-    from hotline.calls import refer_call
+    from hotline.changes import refcodes
+    from hotline.changes.calls import refer_call
     from hotline.clock import today
 
     with app.test_request_context("/"):
@@ -88,7 +97,7 @@ def add_loop_items(app) -> list[str]:
             db.session.add(question)
         codes.append(refcodes.issue(question=question))
         # A callback (回访) whose office note names the caller: staff pages only.
-        from hotline.commitments import add_event
+        from hotline.changes.commitments import add_event
         from hotline.models import EventKind
 
         met = db.session.scalar(select(Commitment).where(Commitment.state == "met").limit(1))
@@ -98,8 +107,8 @@ def add_loop_items(app) -> list[str]:
         db.session.commit()
         # Escalation on the public timelines and board rows: a dispute reassigned,
         # 催办 and 通报 from `flask remind`, and a call linked to an earlier one (并单).
-        from hotline import duplicates, escalation
-        from hotline.commitments import press
+        from hotline.changes import duplicates, escalation
+        from hotline.changes.commitments import press
         from hotline.models import Department
 
         open_items = db.session.scalars(
@@ -136,9 +145,9 @@ def add_code_messages(app) -> tuple[list[str], list[str]]:
     /track pages)."""
     from datetime import timedelta
 
-    from hotline import messages
+    from hotline.changes import messages
+    from hotline.changes.commitments import post_progress
     from hotline.clock import today
-    from hotline.commitments import post_progress
     from hotline.models import Department, ShowStatus
 
     secrets, urls = [], []
@@ -313,8 +322,8 @@ def test_topic_frames_carry_no_private_details(app, client, moderator, socket_cl
     desk = socket_client("/desk", moderator)
     desk.emit("join", {"rooms": [room]}, namespace="/desk", callback=True)
     with app.test_request_context("/"):
-        from hotline import topics
-        from hotline.agenda import Topic
+        from hotline.changes import topics
+        from hotline.models import Topic
 
         for text in ("提问转来的议题", "代表码转来的议题"):
             topic = db.session.scalar(select(Topic).where(Topic.text == text))

@@ -12,7 +12,7 @@ from test_followup import submit
 
 from hotline.extensions import db
 from hotline.models import Call, Commitment, Event, ItemKind
-from hotline.workdays import add_working_days
+from hotline.rules.workdays import add_working_days
 
 
 def refer(client, app, call_id, note="核实路口是否需要增设信号灯", idem="r1"):

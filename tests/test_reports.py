@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from hotline import reports
-from hotline.reports import Row, build, parse_period
+from hotline.rules import reports
+from hotline.rules.reports import Row, build, parse_period
 
 A, B = "住建局", "交通局"
 
@@ -133,7 +133,7 @@ def test_report_page_has_a_server_side_svg_chart_and_matching_csv(client):
 
 
 def test_lists_are_public_printable_and_private_data_free(app, client):
-    from hotline.demo import CALLERS
+    from hotline.cli.demo import CALLERS
 
     year = date.today().year
     for kind in ("suggestions", "assignments", "results"):

@@ -6,11 +6,11 @@ import re
 
 from sqlalchemy import func, select
 
-from hotline import reports
 from hotline.extensions import db
 from hotline.models import Commitment, Event, EventKind, Show, ShowStatus
 from hotline.queries.lists import report_rows, result_votes
-from hotline.status import local_date
+from hotline.rules import reports
+from hotline.rules.status import local_date
 
 
 def _next_show_and_item(app, moderator):

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from hotline.commitments import add_event
+from hotline.changes.commitments import add_event
 from hotline.extensions import db
 from hotline.models import Call, Commitment, Department, EventKind, Show, ShowStatus
 from hotline.queries.rundown import (
@@ -18,7 +18,7 @@ from hotline.queries.rundown import (
     previous_show,
     rundown,
 )
-from hotline.status import State
+from hotline.rules.status import State
 
 ZONE = "Asia/Shanghai"
 TODAY = date(2026, 6, 20)

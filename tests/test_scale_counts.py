@@ -40,7 +40,7 @@ def live_show(moderator):
 @pytest.fixture
 def pushes(monkeypatch):
     """(namespace, room) of every `swap` emitted: one per render pushed."""
-    from hotline import live
+    from hotline.realtime import live
 
     sent = []
     original = live.socketio.emit
@@ -57,7 +57,7 @@ def pushes(monkeypatch):
 @pytest.fixture
 def renders(monkeypatch):
     """How many blocks were rendered for a room (live.render_for_room)."""
-    from hotline import live
+    from hotline.realtime import live
 
     counted = [0]
     original = live.render_for_room
@@ -126,7 +126,7 @@ def test_a_room_nobody_is_in_costs_no_render_but_keeps_its_numbers(
     watches is not rendered, nor what only it needs read. The room's number is
     bumped all the same, so a page loaded before the change and joining
     after it sees that it is behind."""
-    from hotline import live
+    from hotline.realtime import live
 
     with app.app_context():
         before = live.current_seq(f"show:{live_show}")
@@ -226,7 +226,7 @@ def test_a_logged_call_numbers_each_rooms_messages_in_order(
     """One transaction bumps every room of the change; each room's messages still
     get consecutive, increasing numbers, and a block that names its own room
     (the overlay) carries the number of the message it came in."""
-    from hotline import live
+    from hotline.realtime import live
 
     sent = []
     original = live.socketio.emit

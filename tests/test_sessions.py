@@ -8,8 +8,7 @@ import time
 from sqlalchemy import select
 
 from hotline.extensions import db
-from hotline.models import Commitment, User
-from hotline.records import StaffSession
+from hotline.models import Commitment, StaffSession, User
 
 EVIL = "https://evil.example"
 

@@ -1,11 +1,11 @@
-"""Exhaustive tests for the pure public-status rules (hotline/status.py)."""
+"""Exhaustive tests for the pure public-status rules (hotline/rules/status.py)."""
 
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytest
 
-from hotline.status import Code, PublicStatus, State, local_date, public_status
+from hotline.rules.status import Code, PublicStatus, State, local_date, public_status
 
 ORIG = date(2026, 3, 10)  # original deadline
 EXT = date(2026, 3, 20)  # extended deadline

@@ -1,4 +1,4 @@
-"""The one input rule for text (hotline/text.py) at its edges, the log and XML
+"""The one input rule for text (hotline/rules/text.py) at its edges, the log and XML
 escapes, and the rule applied to every text field of every staff and public form:
 a refused value is answered with the message beside the field and nothing stored."""
 
@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from test_followup import event_count, make_commitment, submit
 from wtforms import StringField
 
-from hotline import forms
-from hotline import text as rule
 from hotline.extensions import db
+from hotline.forms import staff as forms
 from hotline.models import Question, Show, ShowStatus
+from hotline.rules import text as rule
 
 REFUSED_EVERYWHERE = [
     "\x00",
@@ -132,8 +132,8 @@ def test_xml_safe_is_a_template_filter(app):
 
 
 def _form_classes():
-    from hotline.admin import forms as admin_forms
-    from hotline.followup_forms import FORMS
+    from hotline.forms import admin as admin_forms
+    from hotline.forms.followup import FORMS
 
     found = [
         value

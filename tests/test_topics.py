@@ -7,9 +7,16 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import DatabaseError
 
-from hotline.agenda import Topic, TopicCollection, TopicEvent, TopicSupport
 from hotline.extensions import db
-from hotline.models import Question, Show, ShowStatus
+from hotline.models import (
+    Question,
+    Show,
+    ShowStatus,
+    Topic,
+    TopicCollection,
+    TopicEvent,
+    TopicSupport,
+)
 
 PHONE_A = "Mozilla/5.0 (Linux; Android 14; Phone A)"
 PHONE_B = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0; Phone B)"
@@ -272,8 +279,7 @@ def test_choosing_pushes_the_agenda_to_the_show_page(app, client, moderator, soc
 def test_a_message_put_forward_and_a_question_become_topics(app, client, moderator, login):
     from conftest import DEMO_PASSWORD
 
-    from hotline.inbox import DeputyMessage
-    from hotline.models import Deputy, Role, User
+    from hotline.models import Deputy, DeputyMessage, Role, User
 
     show_id = upcoming(app)
     with app.app_context():

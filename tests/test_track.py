@@ -7,10 +7,9 @@ import re
 from desk_support import HOUSING, calls_of, editor_version, log
 from sqlalchemy import select
 
-from hotline import refcodes
+from hotline.changes import refcodes
 from hotline.extensions import db
-from hotline.inbox import ReferenceCode
-from hotline.models import Question
+from hotline.models import Question, ReferenceCode
 
 CODE = re.compile(r"\b([2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{2})\b")
 

@@ -23,8 +23,8 @@ import pytest
 from api_support import HOUSING, api_post, make_token
 from sqlalchemy import select
 
-from hotline import webhook_queue, webhooks
 from hotline.extensions import db
+from hotline.integration import webhook_queue, webhooks
 from hotline.models import utcnow
 
 pytestmark = pytest.mark.redis

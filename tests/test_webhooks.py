@@ -14,8 +14,8 @@ import pytest
 from api_support import HOUSING, api_post, make_token
 from sqlalchemy import select
 
-from hotline import webhooks
 from hotline.extensions import db
+from hotline.integration import webhooks
 from hotline.models import utcnow
 
 CALL = {
@@ -144,7 +144,7 @@ def test_follow_up_events_and_overdue_are_queued(app, supervisor):
     from desk_support import demo_commitment
 
     from hotline.clock import today
-    from hotline.status import State
+    from hotline.rules.status import State
 
     register(app, "https://12345.example.gov.cn/hook", list(webhooks.EVENT_TYPES))
     office = make_token(app, "office", "supervisor")

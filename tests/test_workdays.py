@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from hotline.workdays import (
+from hotline.rules.workdays import (
     add_working_days,
     is_working_day,
     knows_year,

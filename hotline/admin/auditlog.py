@@ -8,17 +8,25 @@ from flask import render_template, request
 
 from .. import labels
 from ..access import supervisor_required
-from ..audit import recorded_actions
+from ..actions.followup import ACTIONS as FOLLOWUP
+from ..changes.audit import ACTIONS, API_DESK, api_action
+from ..changes.tokens import CREATED, REVOKED
 from ..clock import format_datetime, to_local
 from ..queries import audit as trail
 from ..web import csv_download
 from . import bp
 
 
+def recorded_actions() -> tuple[str, ...]:
+    """Every action the trail holds, for the office's filter: the office's own,
+    the API tokens', and one per follow-up action made through the API."""
+    return (*ACTIONS, CREATED, REVOKED, *API_DESK, *(api_action(name) for name in FOLLOWUP))
+
+
 @bp.route("/audit")
 @supervisor_required
 def audit():
-    query = trail.AuditQuery.from_args(request.args)
+    query = trail.AuditQuery.from_args(request.args, recorded_actions())
     if request.args.get("format") == "csv":
         found, _total, _pages = trail.rows(query, paged=False)
         header = ["time", "actor", "action", "target", "detail", "address"]

@@ -9,15 +9,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import actions, audit, limits, live, tokens
 from ..access import supervisor_required
+from ..actions import desk as actions
+from ..changes import audit, limits, tokens
 from ..clock import today
 from ..extensions import db
+from ..forms.admin import ActiveForm, DepartmentForm, DeputyForm, LimitsForm, PasswordForm, UserForm
 from ..models import Department, Deputy, Role, User
-from ..text import for_log
-from ..workdays import unknown_years
+from ..realtime import live
+from ..rules.text import for_log
+from ..rules.workdays import unknown_years
 from . import bp
-from .forms import ActiveForm, DepartmentForm, DeputyForm, LimitsForm, PasswordForm, UserForm
 
 log = logging.getLogger("hotline.admin")
 

@@ -12,10 +12,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import actions, audit, tokens, webhooks
 from ..access import supervisor_required
+from ..actions import desk as actions
+from ..changes import audit, tokens
 from ..clock import local_to_utc
 from ..extensions import db
+from ..integration import webhooks
 from ..models import Department, Role
 from . import bp
 

@@ -18,10 +18,10 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 from werkzeug.exceptions import HTTPException
 
-from .. import audit, tokens
+from ..changes import audit, tokens
 from ..extensions import csrf, db, limiter
 from ..models import utcnow
-from ..text import for_log
+from ..rules.text import for_log
 from . import writes_bp
 
 log = logging.getLogger("hotline.api")

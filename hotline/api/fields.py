@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..models import ShowKind, ShowStatus
 from ..queries.board import KINDS
-from ..status import Code, State
+from ..rules.status import Code, State
 
 INTEGER = {"type": "integer"}
 COUNT = {"type": "integer", "minimum": 0}
@@ -178,7 +178,7 @@ def commitment_record(c, today: date) -> dict:
         "id": c.id,
         "kind": c.kind,
         "source": source.pop("source"),
-        "url": url_for("board.commitment", commitment_id=c.id, _external=True),
+        "url": url_for("public.commitment", commitment_id=c.id, _external=True),
         "pledge": c.pledge,
         "department_id": c.department_id,
         "department": c.department.name,
@@ -201,7 +201,7 @@ def show_record(row) -> dict:
     s, calls, answered, commitments, met = row
     return {
         "id": s.id,
-        "url": url_for("board.show", show_id=s.id, _external=True),
+        "url": url_for("public.show", show_id=s.id, _external=True),
         "title": s.title,
         "kind": s.kind,
         "venue": s.venue,

@@ -15,14 +15,7 @@ from ..models import MAX_ID, Department
 from ..queries.open311 import CLOSED_STATES, service_requests, services
 from . import open311_bp
 from .fields import iso
-from .filters import (
-    ID_LIST_PATTERN,
-    SERVICE_CODE_PATTERN,
-    BadFilter,
-    choice,
-    existing,
-    utc_moment,
-)
+from .filters import ID_LIST_PATTERN, SERVICE_CODE_PATTERN, BadFilter, choice, existing, utc_moment
 
 MAX_IDS = 100
 

@@ -4,9 +4,9 @@ payloads (OpenAPI 3.1 `webhooks`). Field names are the web forms' own."""
 
 from __future__ import annotations
 
-from .. import followup_actions
+from ..actions import followup as followup_actions
+from ..changes.uploads import MAX_UPLOAD, TYPES
 from ..models import MAX_ID, OnAirKind, Role
-from ..uploads import MAX_UPLOAD, TYPES
 
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 S, DATE = {"type": "string"}, {"type": "string", "format": "date"}
@@ -367,7 +367,7 @@ def paths() -> dict:
 
 
 def webhooks() -> dict:
-    from ..webhooks import EVENT_TYPES
+    from ..integration.webhooks import EVENT_TYPES
 
     signature = {
         "name": "X-Hotline-Signature",

@@ -9,14 +9,17 @@ from flask import abort, jsonify
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import actions, audit, limits, onair, pushes
 from ..access import may_act_for, not_found_for, roles_required
+from ..actions import desk as actions
+from ..changes import audit, limits, onair
 from ..clock import today
 from ..extensions import db
-from ..forms import AnswerForm, CallForm, CommitForm, PlacardForm, ReferForm
+from ..forms.staff import AnswerForm, CallForm, CommitForm, PlacardForm, ReferForm
 from ..models import Call, OnAirKind, Role, ShowStatus
 from ..queries.desk import active_departments, active_deputies, call_for
+from ..queries.onair import belongs_on_air
 from ..queries.shows import show_with_calls, show_with_panel
+from ..realtime import pushes
 from . import writes_bp
 from .bearer import attribute, body, conflict, error, form_from_json, invalid, key_reused
 
@@ -225,7 +228,7 @@ def put_on_air(show_id: int):
         errors["item"] = ["The id of the call, commitment or rundown item."]
     if errors:
         return error(422, "The request has invalid fields.", errors=errors)
-    if not onair.belongs(show, kind, item_id, today()):
+    if not belongs_on_air(show, kind, item_id, today()):
         abort(404)
     if show.status == ShowStatus.ENDED:
         return error(409, "The show has ended: nothing more goes on air.")

@@ -2,7 +2,7 @@
 with an evidence file, extension, completion; for the office decide, verify,
 reopen, press, withdraw, callback, dispute decisions, merge and withholding an
 entry; for a department 签收 and 派单异议). Each runs the one cycle in
-hotline/followup_actions.py, the same as the page: the same forms, write
+hotline/actions/followup.py, the same as the page: the same forms, write
 layer, evidence checks and pushes."""
 
 from __future__ import annotations
@@ -10,15 +10,15 @@ from __future__ import annotations
 from flask import jsonify
 from flask_login import current_user
 
-from .. import audit
-from .. import followup_actions as actions
 from ..access import not_found_for, roles_required
+from ..actions import followup as actions
+from ..changes import audit
 from ..clock import today
 from ..extensions import db
-from ..followup_forms import FORMS, WithholdForm
+from ..forms.followup import FORMS, WithholdForm
 from ..models import Commitment, Event
 from ..queries.followup import work_item
-from ..status import State
+from ..rules.status import State
 from . import writes_bp
 from .bearer import (
     attribute,

@@ -14,13 +14,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from .. import audit, live
 from ..access import home_for
+from ..changes import audit
 from ..extensions import db, limiter
-from ..forms import Form
-from ..models import User
-from ..records import StaffSession
-from ..text import for_log
+from ..forms.staff import Form
+from ..models import StaffSession, User
+from ..realtime import live
+from ..rules.text import for_log
 from . import bp
 
 log = logging.getLogger("hotline.auth")
@@ -103,4 +103,4 @@ def logout():
     if lang:
         session["lang"] = lang
     flash(_("You have signed out."), "info")
-    return redirect(url_for("board.index"))
+    return redirect(url_for("public.index"))

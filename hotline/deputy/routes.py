@@ -9,16 +9,17 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
-from .. import messages, pushes
 from ..access import deputy_required, not_found_for
+from ..changes import messages
 from ..clock import today
 from ..extensions import db
-from ..forms import AssignForm
+from ..forms.deputy import AnswerForm, DeclineForm, NoteForm, TopicForm
+from ..forms.staff import AssignForm
 from ..models import MAX_ID, Show
 from ..queries import deputies as q
 from ..queries.desk import active_departments
+from ..realtime import pushes
 from . import bp
-from .forms import AnswerForm, DeclineForm, NoteForm, TopicForm
 
 
 @bp.route("/")

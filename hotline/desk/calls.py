@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import actions, calls, limits, pushes
 from ..access import may_act_for, roles_required
+from ..actions import desk as actions
+from ..changes import calls, limits
+from ..changes.commitments import VersionConflict, correct_commitment
 from ..clock import to_local, today
-from ..commitments import VersionConflict, correct_commitment
 from ..extensions import db
-from ..forms import (
+from ..forms.staff import (
     AnswerForm,
     CommitForm,
     CorrectCallForm,
@@ -24,6 +25,7 @@ from ..forms import (
 from ..labels import calendar_warning
 from ..models import Call, Commitment, Event, Outcome, Role
 from ..queries.desk import caller_contact_for
+from ..realtime import pushes
 from ..web import page_or_block
 from . import bp
 from .helpers import ANYONE, CALL_PAGE, DESK, call_or_404, department_choices, deputy_choices

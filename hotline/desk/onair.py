@@ -10,15 +10,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import actions, onair, pushes
 from ..access import roles_required
+from ..actions import desk as actions
+from ..changes import onair
+from ..changes.commitments import record_result_vote
 from ..clock import today
-from ..commitments import record_result_vote
 from ..extensions import db
-from ..forms import ResultVoteForm
+from ..forms.staff import ResultVoteForm
 from ..models import Commitment, Event, OnAirKind, ShowStatus
-from ..queries.onair import on_air_card
+from ..queries.onair import belongs_on_air, on_air_card
 from ..queries.rundown import in_rundown
+from ..realtime import pushes
 from ..web import render_block
 from . import bp
 from .helpers import DESK, show_or_404
@@ -28,7 +30,7 @@ ON_AIR = "desk/_on_air.html"
 
 def _back(show_id: int):
     if request.form.get("back") == "rundown":
-        return redirect(url_for("board.rundown_page", show_id=show_id), 303)
+        return redirect(url_for("public.rundown_page", show_id=show_id), 303)
     return redirect(url_for("desk.console", show_id=show_id), 303)
 
 
@@ -53,7 +55,7 @@ def put_on_air(show_id: int):
         item_id = int(request.form.get("item", ""))
     except ValueError:
         abort(400)
-    if not onair.belongs(show, kind, item_id, today()):
+    if not belongs_on_air(show, kind, item_id, today()):
         abort(404)
     if show.status == ShowStatus.ENDED:
         if request.htmx:
@@ -96,7 +98,7 @@ def result_vote(show_id: int, commitment_id: int):
     form = ResultVoteForm()
     if not form.validate_on_submit():
         flash(_("Give the three counts, each from 0."), "error")
-        return redirect(url_for("board.rundown_page", show_id=show_id), 303)
+        return redirect(url_for("public.rundown_page", show_id=show_id), 303)
     repeated = db.session.scalar(select(Event.id).where(Event.idempotency_key == form.idem.data))
     if not repeated:
         try:
@@ -109,8 +111,8 @@ def result_vote(show_id: int, commitment_id: int):
             )
         except ValueError:
             flash(_("A withdrawn commitment is not rated."), "error")
-            return redirect(url_for("board.rundown_page", show_id=show_id), 303)
+            return redirect(url_for("public.rundown_page", show_id=show_id), 303)
         if actions.save() == actions.SAVED:
             pushes.commitment_changed(item)
     flash(_("Placard vote saved."), "success")
-    return redirect(url_for("board.rundown_page", show_id=show_id) + f"#rundown-{item.id}", 303)
+    return redirect(url_for("public.rundown_page", show_id=show_id) + f"#rundown-{item.id}", 303)

@@ -7,11 +7,13 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import actions, calls, pushes, refcodes
 from ..access import roles_required
+from ..actions import desk as actions
+from ..changes import calls, refcodes
 from ..extensions import db
-from ..forms import AirQuestionForm
+from ..forms.staff import AirQuestionForm
 from ..models import Question, QuestionStatus
+from ..realtime import pushes
 from ..web import page_or_block
 from . import bp
 from .helpers import DESK, department_choices, deputy_choices, show_or_404

@@ -10,17 +10,19 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from .. import actions, onair, pushes
 from ..access import roles_required
+from ..actions import desk as actions
+from ..changes import onair
 from ..clock import local_to_utc, to_local, today
 from ..extensions import db
-from ..forms import CallForm, ShowForm, new_key
+from ..forms.staff import CallForm, ShowForm, new_key
 from ..labels import reference_code_notice, show_status_label
 from ..models import Department, Deputy, Show, ShowStatus, utcnow
 from ..queries.desk import active_departments, active_deputies, desk_shows, queued_questions
 from ..queries.onair import on_air_card
 from ..queries.shows import calls_count, show_with_panel
 from ..queries.topics import desk_summary
+from ..realtime import pushes
 from ..web import is_fragment_request, page_or_block, render_block, render_stamped
 from . import bp
 from .helpers import CONSOLE, DESK, department_choices, deputy_choices, show_or_404

@@ -9,13 +9,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import actions, pushes, topics
 from ..access import roles_required
-from ..agenda import Topic, is_collecting
+from ..actions import desk as actions
+from ..changes import topics
 from ..extensions import db
-from ..models import Question, Show
+from ..forms.topics import RejectTopicForm, TopicForm
+from ..models import Question, Show, Topic, is_collecting
 from ..queries import topics as q
-from ..topic_forms import RejectTopicForm, TopicForm
+from ..realtime import pushes
 from . import bp
 from .helpers import DESK
 

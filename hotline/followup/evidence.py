@@ -8,12 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import followup_actions
 from ..access import supervisor_required
+from ..actions import followup as followup_actions
+from ..changes.uploads import read_upload, upload_dir  # noqa: F401  (read_upload: the checks, for tests)
 from ..extensions import db
-from ..followup_forms import WithholdForm
+from ..forms.followup import WithholdForm
 from ..models import Attachment, Event, Redaction, Role
-from ..uploads import read_upload, upload_dir  # noqa: F401  (read_upload: the checks, for tests)
 from . import bp
 
 

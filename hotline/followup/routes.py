@@ -6,15 +6,16 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import callbacks, escalation, followup_actions
-from .. import commitments as domain
 from ..access import not_found_for, staff_required
+from ..actions import followup as followup_actions
+from ..changes import callbacks, escalation
+from ..changes import commitments as domain
+from ..changes.uploads import MAX_UPLOAD
 from ..clock import today
-from ..followup_forms import FORMS, fresh_form
+from ..forms.followup import FORMS, fresh_form
 from ..models import Commitment, Role
 from ..queries.followup import dashboard_data, work_item
-from ..status import State
-from ..uploads import MAX_UPLOAD
+from ..rules.status import State
 from ..web import page_or_block
 from . import bp
 
@@ -93,7 +94,7 @@ def _saved_already(item: Commitment):
 
 
 def act(item: Commitment, name: str):
-    """Run one follow-up action (hotline/followup_actions.py) and answer with a page.
+    """Run one follow-up action (hotline/actions/followup.py) and answer with a page.
 
     Bad input re-renders the form with the message beside the field (422); a
     stale version shows the current record with the user's text kept (409); a

@@ -9,7 +9,7 @@ phones are never read back on a public page.
 
 from flask import Blueprint
 
-bp = Blueprint("board", __name__)
+bp = Blueprint("public", __name__)
 lists_bp = Blueprint("lists", __name__, url_prefix="/lists")
 
 from . import (  # noqa: E402, F401

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from .. import fragments
 from ..clock import today
 from ..queries.board import BoardQuery, board_context, filter_options
+from ..realtime import fragments
 from ..web import is_fragment_request, render_block
 from . import bp
 
@@ -24,7 +24,7 @@ def index():
         return fragments.cached(
             "board",
             key,
-            lambda: render_block("board/index.html", "rows", **board_context(query, today())),
+            lambda: render_block("public/index.html", "rows", **board_context(query, today())),
         )
 
     if is_fragment_request():
@@ -33,6 +33,6 @@ def index():
         "board",
         key,
         lambda: render_template(
-            "board/index.html", options=filter_options(), query=query, rows_html=rows()
+            "public/index.html", options=filter_options(), query=query, rows_html=rows()
         ),
     )

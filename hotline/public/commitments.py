@@ -6,7 +6,6 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from .. import pushes
 from ..clock import today
 from ..extensions import db, limiter
 from ..models import Commitment, Rating, RatingValue
@@ -16,11 +15,12 @@ from ..queries.board import (
     rated_from_connection,
     rating_by_browser,
 )
+from ..realtime import pushes
 from ..web import is_fragment_request, qr_response, render_block
 from . import bp
 from .browser import browser_key, browser_token, client_key, key_of, remember
 
-PAGE = "board/commitment.html"
+PAGE = "public/commitment.html"
 
 
 def commitment_or_404(commitment_id: int) -> Commitment:
@@ -40,7 +40,7 @@ def commitment(commitment_id: int):
     context = commitment_context(item)
     if is_fragment_request():
         return render_block(PAGE, "timeline", **context)
-    share_url = url_for("board.commitment", commitment_id=item.id, _external=True)
+    share_url = url_for("public.commitment", commitment_id=item.id, _external=True)
     return render_template(PAGE, share_url=share_url, my_rating=_already_rated(item.id), **context)
 
 
@@ -57,7 +57,7 @@ def commitment_rating(commitment_id: int):
 def commitment_qr(commitment_id: int):
     if db.session.get(Commitment, commitment_id) is None:
         abort(404)
-    return qr_response(url_for("board.commitment", commitment_id=commitment_id, _external=True))
+    return qr_response(url_for("public.commitment", commitment_id=commitment_id, _external=True))
 
 
 def rating_limit() -> str:
@@ -111,7 +111,7 @@ def rate(commitment_id: int):
         )
         response = Response(body, status=status)
     elif error is not None and status == 400:
-        share_url = url_for("board.commitment", commitment_id=item.id, _external=True)
+        share_url = url_for("public.commitment", commitment_id=item.id, _external=True)
         body = render_template(
             PAGE,
             share_url=share_url,
@@ -124,5 +124,5 @@ def rate(commitment_id: int):
         flash(
             error or _("Thank you: your rating has been counted."), "error" if error else "success"
         )
-        response = redirect(url_for("board.commitment", commitment_id=item.id) + "#rating")
+        response = redirect(url_for("public.commitment", commitment_id=item.id) + "#rating")
     return remember(response, token)

@@ -9,11 +9,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from .. import messages
+from ..changes import messages
 from ..extensions import db
-from ..forms import MessageForm
-from ..inbox import DeputyMessage, MessageStatus
-from ..models import Deputy
+from ..forms.staff import MessageForm
+from ..models import Deputy, DeputyMessage, MessageStatus
 from ..throttle import minutes, retry_later, submission_wait
 from ..web import qr_response
 from . import bp
@@ -45,7 +44,7 @@ def message(deputy_id: int):
                 )
             )
             return retry_later(
-                render_template("board/message.html", deputy=person, form=form), wait
+                render_template("public/message.html", deputy=person, form=form), wait
             )
         text = form.message.data
         # A double tap or a resend of the same message keeps it once.
@@ -58,7 +57,7 @@ def message(deputy_id: int):
         )
         flash(_("Thank you. Your message is with the deputy."), "success")
         if duplicate:
-            return redirect(url_for("board.deputy", deputy_id=person.id), 303)
+            return redirect(url_for("public.deputy", deputy_id=person.id), 303)
         code = messages.receive(
             person.id,
             text=text,
@@ -67,21 +66,21 @@ def message(deputy_id: int):
             phone=form.phone.data or "",
         )
         db.session.commit()
-        return redirect(url_for("board.track", code=code, sent=1), 303)
+        return redirect(url_for("public.track", code=code, sent=1), 303)
     status = 422 if form.errors or form.form_errors else 200
     if request.method == "POST" and status == 200:
         status = 422
-    return render_template("board/message.html", deputy=person, form=form), status
+    return render_template("public/message.html", deputy=person, form=form), status
 
 
 @bp.route("/deputies/<int:deputy_id>/message/qr.svg")
 def message_qr(deputy_id: int):
     _active_deputy(deputy_id)
-    return qr_response(url_for("board.message", deputy_id=deputy_id, _external=True))
+    return qr_response(url_for("public.message", deputy_id=deputy_id, _external=True))
 
 
 @bp.route("/deputies/<int:deputy_id>/poster")
 def poster(deputy_id: int):
     person = _active_deputy(deputy_id)
-    address = url_for("board.message", deputy_id=deputy_id, _external=True)
-    return render_template("board/poster.html", deputy=person, address=address)
+    address = url_for("public.message", deputy_id=deputy_id, _external=True)
+    return render_template("public/poster.html", deputy=person, address=address)

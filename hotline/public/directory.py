@@ -16,13 +16,13 @@ from . import bp
 @bp.route("/departments")
 def departments():
     return render_template(
-        "board/departments.html", cards=scorecards(today()), min_sample=min_sample()
+        "public/departments.html", cards=scorecards(today()), min_sample=min_sample()
     )
 
 
 @bp.route("/deputies")
 def deputies():
-    return render_template("board/deputies.html", rows=deputies_with_call_counts())
+    return render_template("public/deputies.html", rows=deputies_with_call_counts())
 
 
 @bp.route("/deputies/<int:deputy_id>")
@@ -31,7 +31,7 @@ def deputy(deputy_id: int):
     if person is None:
         abort(404)
     return render_template(
-        "board/deputy.html",
+        "public/deputy.html",
         deputy=person,
         calls=calls_of_deputy(deputy_id),
         record=carried_record(deputy_id, today()),

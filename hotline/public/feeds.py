@@ -85,7 +85,7 @@ def atom_feed(
         day = today()
         for event in events:
             c = event.commitment
-            url = url_for("board.commitment", commitment_id=c.id, _external=True)
+            url = url_for("public.commitment", commitment_id=c.id, _external=True)
             entry = sub(feed, "entry")
             sub(entry, "title", f"{event_label(event.kind)}: {c.pledge[:80]}")
             sub(entry, "id", tag_uri(f"commitment/{c.id}/event/{event.id}"))
@@ -119,8 +119,8 @@ def feed():
     return atom_feed(
         title,
         "feed/board",
-        "board.feed",
-        url_for("board.index", _external=True, **lang_arg(feed_locale())),
+        "public.feed",
+        url_for("public.index", _external=True, **lang_arg(feed_locale())),
         latest_events(),
     )
 
@@ -135,8 +135,8 @@ def department_feed(department_id: int):
     return atom_feed(
         title,
         f"feed/department/{dept.id}",
-        "board.department_feed",
-        url_for("board.index", department=dept.id, _external=True, **lang_arg(feed_locale())),
+        "public.department_feed",
+        url_for("public.index", department=dept.id, _external=True, **lang_arg(feed_locale())),
         latest_events(Commitment.department_id == dept.id),
         department_id=dept.id,
     )
@@ -152,9 +152,9 @@ def commitment_feed(commitment_id: int):
     return atom_feed(
         title,
         f"feed/commitment/{item.id}",
-        "board.commitment_feed",
+        "public.commitment_feed",
         url_for(
-            "board.commitment", commitment_id=item.id, _external=True, **lang_arg(feed_locale())
+            "public.commitment", commitment_id=item.id, _external=True, **lang_arg(feed_locale())
         ),
         latest_events(Event.commitment_id == item.id),
         commitment_id=item.id,

@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import reports
 from ..clock import format_datetime, today
 from ..labels import list_title, outcome_label, report_column_label, source_text, status_text
 from ..queries.lists import calls_in, commitments_in, online_votes, report_rows, votes_of
+from ..rules import reports
 from ..web import csv_download, qr_response
 from . import lists_bp as lists
 
@@ -60,7 +60,7 @@ def _suggestions(period):
         ]
         for c in calls
     ]
-    return header, rows, [url_for("board.show", show_id=c.show_id) for c in calls]
+    return header, rows, [url_for("public.show", show_id=c.show_id) for c in calls]
 
 
 def _commitment_list(kind, period, day):
@@ -94,7 +94,7 @@ def _commitment_list(kind, period, day):
             ]
             for c in items
         ]
-    return header, rows, [url_for("board.commitment", commitment_id=c.id) for c in items]
+    return header, rows, [url_for("public.commitment", commitment_id=c.id) for c in items]
 
 
 @lists.route("/<any(suggestions, assignments, results):kind>")

@@ -12,7 +12,7 @@ from ..queries.shows import show_with_calls
 from ..web import page_or_block
 from . import bp
 
-PAGE = "board/overlay.html"
+PAGE = "public/overlay.html"
 
 
 @bp.route("/shows/<int:show_id>/overlay")

@@ -9,7 +9,7 @@ from flask import abort, render_template
 from flask_login import current_user
 
 from ..clock import today
-from ..forms import new_key
+from ..forms.staff import new_key
 from ..models import Role
 from ..queries.onair import on_air_card
 from ..queries.rundown import previous_show, rundown
@@ -29,7 +29,7 @@ def rundown_page(show_id: int):
         Role.SUPERVISOR,
     )
     return render_template(
-        "board/rundown.html",
+        "public/rundown.html",
         show=show,
         items=rundown(show, day),
         previous=previous_show(show),

@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from .. import fragments, pushes, refcodes
+from ..changes import refcodes
 from ..extensions import db
-from ..forms import QuestionForm
+from ..forms.staff import QuestionForm
 from ..models import Question, QuestionStatus, Show, ShowStatus
 from ..queries.shows import show_counts, show_with_panel, with_calls
 from ..queries.topics import on_show_page
+from ..realtime import fragments, pushes
 from ..throttle import minutes, retry_later, submission_wait
 from ..web import is_fragment_request, qr_response, render_block
 from . import bp
@@ -22,7 +23,7 @@ from . import bp
 @bp.route("/shows")
 def shows():
     rows = db.session.execute(show_counts()).all()
-    return render_template("board/shows.html", rows=rows)
+    return render_template("public/shows.html", rows=rows)
 
 
 @bp.route("/shows/<int:show_id>")
@@ -34,7 +35,7 @@ def show(show_id: int):
 
     def calls(item: Show) -> str:
         return fragments.cached(
-            room, "", lambda: render_block("board/show.html", "calls", show=with_calls(item))
+            room, "", lambda: render_block("public/show.html", "calls", show=with_calls(item))
         )
 
     if is_fragment_request():
@@ -44,7 +45,7 @@ def show(show_id: int):
         item = _show_or_404(show_id)
         # The agenda and the topic page's link (议题), pushed when they change.
         return render_template(
-            "board/show.html", show=item, calls_html=calls(item), **on_show_page(item)
+            "public/show.html", show=item, calls_html=calls(item), **on_show_page(item)
         )
 
     return fragments.page(room, "", page)
@@ -74,7 +75,7 @@ def _try_again_later(show: Show, form: QuestionForm, wait: int):
         )
     )
     return retry_later(
-        render_template("board/ask.html", show=show, form=form, open_for_questions=True), wait
+        render_template("public/ask.html", show=show, form=form, open_for_questions=True), wait
     )
 
 
@@ -111,13 +112,13 @@ def ask(show_id: int):
             pushes.questions_changed(show)
         flash(_("Thank you. Your question is with the show's moderator."), "success")
         if code is None:  # sent twice: queued once, with the code given the first time
-            return redirect(url_for("board.show", show_id=show.id), 303)
+            return redirect(url_for("public.show", show_id=show.id), 303)
         # The confirmation is the question's own tracking page, with its code.
-        return redirect(url_for("board.track", code=code, sent=1), 303)
+        return redirect(url_for("public.track", code=code, sent=1), 303)
     refused = request.method == "POST" and not open_for_questions
     status = 422 if form.errors else (409 if refused else 200)
     return render_template(
-        "board/ask.html", show=show, form=form, open_for_questions=open_for_questions
+        "public/ask.html", show=show, form=form, open_for_questions=open_for_questions
     ), status
 
 
@@ -125,4 +126,4 @@ def ask(show_id: int):
 def ask_qr(show_id: int):
     if db.session.get(Show, show_id) is None:
         abort(404)
-    return qr_response(url_for("board.ask", show_id=show_id, _external=True))
+    return qr_response(url_for("public.ask", show_id=show_id, _external=True))

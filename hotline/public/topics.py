@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
-from .. import pushes, topics
-from ..agenda import is_collecting
+from ..changes import topics
 from ..extensions import db
-from ..models import Show
+from ..forms.topics import ProposeTopicForm
+from ..models import Show, is_collecting
 from ..queries.topics import (
     RankedTopic,
     collection_of,
@@ -22,13 +22,13 @@ from ..queries.topics import (
     supported_here,
     supports_of,
 )
+from ..realtime import pushes
 from ..throttle import address_wait, minutes, retry_later, submission_wait
-from ..topic_forms import ProposeTopicForm
 from ..web import render_block
 from . import bp
 from .browser import browser_key, browser_token, client_key, key_of, remember
 
-PAGE = "board/topics.html"
+PAGE = "public/topics.html"
 
 
 def _context(show: Show, **extra) -> dict:
@@ -77,10 +77,10 @@ def topics_page(show_id: int):
         )
     elif topic.is_public:
         flash(_("This topic has been proposed already: you can support it below."), "info")
-        return redirect(url_for("board.topics_page", show_id=show.id) + f"#topic-{topic.id}", 303)
+        return redirect(url_for("public.topics_page", show_id=show.id) + f"#topic-{topic.id}", 303)
     else:
         flash(_("Thank you. This topic is already with the office."), "success")
-    return redirect(url_for("board.topics_page", show_id=show.id), 303)
+    return redirect(url_for("public.topics_page", show_id=show.id), 303)
 
 
 @bp.route("/shows/<int:show_id>/topics/<int:topic_id>/support", methods=["POST"])
@@ -129,7 +129,7 @@ def support_topic(show_id: int, topic_id: int):
     elif error is None:
         flash(text, "success")
         response = redirect(
-            url_for("board.topics_page", show_id=show_id) + f"#topic-{topic.id}", 303
+            url_for("public.topics_page", show_id=show_id) + f"#topic-{topic.id}", 303
         )
     else:
         form = ProposeTopicForm(formdata=None)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 
-from .. import refcodes
+from ..changes import refcodes
 from ..extensions import limiter
 from ..queries.track import tracked
 from . import bp
@@ -22,8 +22,8 @@ def _limit() -> str:
 def track_form():
     code = refcodes.normalize(request.args.get("code", ""))
     if code:
-        return redirect(url_for("board.track", code=refcodes.display(code)), 303)
-    return render_template("board/track.html", item=None)
+        return redirect(url_for("public.track", code=refcodes.display(code)), 303)
+    return render_template("public/track.html", item=None)
 
 
 @bp.route("/track/<code>")
@@ -32,4 +32,4 @@ def track(code: str):
     item = tracked(code)
     if item is None:
         abort(404)
-    return render_template("board/track.html", item=item, code=refcodes.display(code))
+    return render_template("public/track.html", item=item, code=refcodes.display(code))

@@ -9,10 +9,9 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, func, select
 
-from ..audit import recorded_actions
 from ..clock import local_to_utc
 from ..extensions import db
-from ..records import AuditLog
+from ..models import AuditLog
 
 PER_PAGE = 50
 MAX_PAGE = 10**6
@@ -36,10 +35,10 @@ class AuditQuery:
     refused: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
-    def from_args(cls, args) -> AuditQuery:
+    def from_args(cls, args, known_actions: tuple[str, ...]) -> AuditQuery:
         refused = []
         action = (args.get("action") or "").strip()
-        if action and action not in recorded_actions():
+        if action and action not in known_actions:
             refused.append("action")
             action = ""
         days = {}

@@ -14,10 +14,9 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import selectinload
 
+from ..changes.duplicates import counted
 from ..clock import to_local, utc_year_bounds
-from ..duplicates import counted
 from ..extensions import db
-from ..inbox import DeputyMessage
 from ..labels import kind_filter_label, sort_label, status_filter_label
 from ..models import (
     MAX_ID,
@@ -25,13 +24,14 @@ from ..models import (
     Commitment,
     Department,
     Deputy,
+    DeputyMessage,
     Event,
     ItemKind,
     Rating,
     RatingValue,
     Show,
 )
-from ..status import Code, State
+from ..rules.status import Code, State
 from .lists import result_votes
 
 PER_PAGE = 50

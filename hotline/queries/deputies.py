@@ -13,8 +13,18 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..inbox import PUBLIC_STATUSES, DeputyMessage, MessageSender, MessageStatus
-from ..models import Call, Commitment, Role, Show, ShowStatus, User
+from ..models import (
+    PUBLIC_STATUSES,
+    Call,
+    Commitment,
+    DeputyMessage,
+    MessageSender,
+    MessageStatus,
+    Role,
+    Show,
+    ShowStatus,
+    User,
+)
 from .board import message_ids
 
 

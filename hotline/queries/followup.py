@@ -7,13 +7,13 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from .. import escalation, limits
+from ..changes import escalation, limits
 from ..extensions import db
-from ..inbox import DeputyMessage
 from ..models import (
     Call,
     Commitment,
     Department,
+    DeputyMessage,
     Event,
     EventKind,
     ExtensionRequest,
@@ -21,7 +21,7 @@ from ..models import (
     Role,
     User,
 )
-from ..status import Code, State
+from ..rules.status import Code, State
 
 DUE_SOON_DAYS = 7
 

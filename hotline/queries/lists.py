@@ -8,12 +8,11 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from .. import reports
 from ..clock import local_to_utc
 from ..extensions import db
-from ..inbox import DeputyMessage
-from ..models import Call, Commitment, Event, EventKind, Rating, RatingValue, Show
-from ..status import local_date
+from ..models import Call, Commitment, DeputyMessage, Event, EventKind, Rating, RatingValue, Show
+from ..rules import reports
+from ..rules.status import local_date
 
 
 def utc_bounds(period: reports.Period) -> tuple[datetime, datetime]:

@@ -10,10 +10,9 @@ from datetime import date
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Call, Commitment, OnAirKind, Outcome, Show
-from ..records import OnAir
+from ..models import Call, Commitment, OnAir, OnAirKind, Outcome, Show
 from .board import public_commitments
-from .rundown import RundownItem, rundown_card
+from .rundown import RundownItem, in_rundown, rundown_card
 
 LAYOUTS = ("lower-third", "ticker", "totals", "rundown")
 
@@ -91,3 +90,19 @@ def shows_showing(commitment: Commitment) -> list[int]:
     ).all()
     own = [commitment.call.show_id] if commitment.call is not None else []  # none: 代表码
     return sorted({*own, *on_air})
+
+
+def belongs_on_air(show: Show, kind: OnAirKind, item_id: int, today: date) -> bool:
+    """Only this show's calls and commitments, or an item of its own rundown
+    (the desk's form and the API ask the same question)."""
+    if kind == OnAirKind.CALL:
+        return any(c.id == item_id for c in show.calls)
+    if kind == OnAirKind.COMMITMENT:
+        return bool(
+            db.session.scalar(
+                select(Commitment.id)
+                .join(Call, Commitment.call_id == Call.id)
+                .where(Commitment.id == item_id, Call.show_id == show.id)
+            )
+        )
+    return in_rundown(show, item_id, today)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Commitment, Department, Event
-from ..status import State
+from ..rules.status import State
 from .board import public_commitments
 
 REQUEST_LIMIT = 1000

@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Call, Commitment, Event, EventKind, Show
-from ..status import Code, PublicStatus, State, local_date
+from ..rules.status import Code, PublicStatus, State, local_date
 from .board import public_commitments
 
 # Reasons an item is in the rundown, as codes (labels.rundown_reason words them).

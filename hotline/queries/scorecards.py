@@ -9,11 +9,11 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import and_, case, func, or_, select
 
+from ..changes.duplicates import counted
 from ..clock import to_local
-from ..duplicates import counted
 from ..extensions import db
 from ..models import Call, Commitment, Department, Event, EventKind, ItemKind, Rating
-from ..status import State
+from ..rules.status import State
 from .board import status_code
 
 # A department needs this many commitments that fell due before it is ranked,

@@ -8,9 +8,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..clock import utc_year_bounds
 from ..extensions import db
-from ..inbox import DeputyMessage
-from ..models import Call, Commitment, Deputy, Event, Outcome, Show
-from ..status import State
+from ..models import Call, Commitment, Deputy, DeputyMessage, Event, Outcome, Show
+from ..rules.status import State
 
 FEED_SIZE = 50
 

@@ -9,7 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
-from ..agenda import (
+from ..extensions import db
+from ..models import (
+    Question,
+    QuestionStatus,
+    Show,
     Topic,
     TopicCollection,
     TopicEvent,
@@ -17,8 +21,6 @@ from ..agenda import (
     TopicSupport,
     is_collecting,
 )
-from ..extensions import db
-from ..models import Question, QuestionStatus, Show
 
 
 @dataclass(frozen=True)

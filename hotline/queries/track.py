@@ -9,10 +9,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import refcodes
+from ..changes import refcodes
 from ..extensions import db
-from ..inbox import DeputyMessage
-from ..models import Call, Commitment, Question, Show
+from ..models import Call, Commitment, DeputyMessage, Question, Show
 
 
 @dataclass

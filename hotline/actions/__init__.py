@@ -1,0 +1,1 @@
+"""The request cycles the pages and the API share."""

@@ -1,0 +1,318 @@
+"""The follow-up's actions, run the same way from the follow-up page and from
+the integration API: which change each named action makes, who may make it,
+and the one cycle around it:
+
+    one-time key already spent? → form valid? → evidence file checked → change
+    → (the API's audit row) → files written and one commit → push
+
+Routes load the item in their user's scope, build the form, pass the day
+(their own `today()`) and answer the Result in their own way: a page with the
+message beside the field, or JSON naming it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field as default
+from datetime import date
+from typing import NamedTuple
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..access import roles_required
+from ..changes import audit, callbacks, duplicates, escalation, uploads
+from ..changes import commitments as domain
+from ..extensions import db
+from ..models import Commitment, Department, Event, Role, User
+from ..queries.followup import event_done
+from ..realtime import pushes
+from ..rules.text import for_log
+from . import reminders
+
+log = logging.getLogger("hotline.followup")
+
+SAVED, REPEATED, INVALID, CONFLICT = "saved", "repeated", "invalid", "conflict"
+# The one-time key was spent on another item: refused, never "saved".
+KEY_REUSED = "key_reused"
+
+WORKER = (Role.LIAISON, Role.SUPERVISOR)
+OFFICE = (Role.SUPERVISOR,)
+DEPARTMENT = (Role.LIAISON,)
+
+
+@dataclass
+class Result:
+    outcome: str
+    item: Commitment
+    # INVALID from the change itself: the field it is about ("" for the whole
+    # form); None when the form's own validation failed (errors on the form).
+    field: str | None = None
+    message: str | None = None
+    # Saved, with something the user should know (a mail not sent).
+    notices: list[str] = default(default_factory=list)
+
+
+def _key(form) -> str | None:
+    return form.idem.data or None
+
+
+# --- what each action changes (form, actor, day, attachments) ------------------------------
+
+
+def _progress(item, f, actor, day, files):
+    domain.post_progress(
+        item,
+        actor=actor,
+        note=f.note.data,
+        percent=f.percent.data,
+        attachments=files,
+        version=f.version.data,
+        key=_key(f),
+    )
+
+
+def _extension(item, f, actor, day, _files):
+    domain.request_extension(
+        item,
+        actor=actor,
+        new_deadline=f.new_deadline.data,
+        reason=f.reason.data,
+        today=day,
+        version=f.version.data,
+        key=_key(f),
+    )
+
+
+def _completion(item, f, actor, day, files):
+    domain.report_completion(
+        item,
+        actor=actor,
+        note=f.note.data,
+        on=day,
+        attachments=files,
+        version=f.version.data,
+        key=_key(f),
+    )
+
+
+def _decision(item, f, actor, _day, _files):
+    domain.check_version(item, f.version.data)  # a stale form: 409, before anything else
+    pending = domain.pending_extension(item)
+    if pending is None:
+        raise domain.FollowupError("", _l("There is no extension request waiting."))
+    if f.decision.data not in ("grant", "refuse"):
+        raise domain.FollowupError("decision", _l("Choose grant or refuse."))
+    domain.decide_extension(
+        pending,
+        actor=actor,
+        grant=f.decision.data == "grant",
+        reason=f.reason.data,
+        version=f.version.data,
+        key=_key(f),
+    )
+
+
+def _verify(item, f, actor, _day, _files):
+    domain.verify_completion(
+        item, actor=actor, note=f.note.data, version=f.version.data, key=_key(f)
+    )
+
+
+def _reopen(item, f, actor, _day, _files):
+    domain.reopen(item, actor=actor, reason=f.reason.data, version=f.version.data, key=_key(f))
+
+
+def _press(item, f, actor, _day, _files):
+    domain.press(item, actor=actor, note=f.note.data, version=f.version.data, key=_key(f))
+
+
+def _withdraw(item, f, actor, _day, _files):
+    domain.withdraw(item, actor=actor, reason=f.reason.data, version=f.version.data, key=_key(f))
+
+
+def _callback(item, f, actor, _day, _files):
+    callbacks.record_callback(
+        item,
+        actor=actor,
+        reached=f.reached.data == "yes",
+        verdict=f.verdict.data,
+        note=f.note.data or "",
+        reopen_reason=f.reopen_reason.data or "",
+        version=f.version.data,
+        key=_key(f),
+    )
+
+
+def _acknowledge(item, f, actor, _day, _files):
+    escalation.acknowledge(item, actor=actor, version=f.version.data, key=_key(f))
+
+
+def _dispute(item, f, actor, day, _files):
+    escalation.dispute(
+        item, actor=actor, reason=f.reason.data, day=day, version=f.version.data, key=_key(f)
+    )
+
+
+def _dispute_decision(item, f, actor, _day, _files):
+    domain.check_version(item, f.version.data)
+    target = None
+    if f.decision.data == "reassign":
+        target = db.session.get(Department, f.department.data) if f.department.data else None
+        if target is None:
+            raise domain.FollowupError("department", _l("Choose the new department."))
+    escalation.decide_dispute(
+        item,
+        actor=actor,
+        to_department=target,
+        reason=f.reason.data,
+        version=f.version.data,
+        key=_key(f),
+    )
+
+
+def _merge(item, f, actor, _day, _files):
+    duplicates.merge(
+        item,
+        earlier_id=f.earlier.data,
+        actor=actor,
+        reason=f.reason.data,
+        version=f.version.data,
+        key=_key(f),
+    )
+
+
+def _mail_pressed(item: Commitment, form) -> list[str]:
+    """督办 reaches the department by e-mail at once; a failure never undoes it."""
+    link = url_for("followup.commitment", commitment_id=item.id, _external=True)
+    if reminders.notify_pressed(item, form.note.data, link):
+        return []
+    return [_("The press is saved, but the e-mail to the department could not be sent.")]
+
+
+class Action(NamedTuple):
+    path: str  # the last part of its URL, on the page and in the API
+    roles: tuple[str, ...]
+    change: Callable
+    after: Callable[[Commitment, object], list[str]] | None = None
+
+
+ACTIONS = {
+    "progress": Action("progress", WORKER, _progress),
+    "extension": Action("extension", WORKER, _extension),
+    "completion": Action("completion", WORKER, _completion),
+    "decision": Action("decision", OFFICE, _decision),
+    "verify": Action("verify", OFFICE, _verify),
+    "reopen": Action("reopen", OFFICE, _reopen),
+    "press": Action("press", OFFICE, _press, _mail_pressed),
+    "withdraw": Action("withdraw", OFFICE, _withdraw),
+    # 回访: reached or not, the caller's verdict; dissatisfied may reopen (重办).
+    "callback": Action("callback", OFFICE, _callback),
+    # 签收: the liaison's department has the item (scoped by the route's load).
+    "acknowledge": Action("acknowledge", DEPARTMENT, _acknowledge),
+    # 派单异议: "not ours", with a public reason.
+    "dispute": Action("dispute", DEPARTMENT, _dispute),
+    "dispute_decision": Action("dispute-decision", OFFICE, _dispute_decision),
+    # 并单: this item's call is the same problem as an earlier item's call.
+    "merge": Action("merge", OFFICE, _merge),
+}
+# The actions whose form takes an evidence file.
+WITH_EVIDENCE = ("progress", "completion")
+
+
+def add_routes(blueprint, view_for: Callable[[str], Callable]) -> None:
+    """POST <blueprint>/commitments/<id>/<path> for every action, open to the
+    roles it names; `view_for(name)` makes the view (a page, or JSON)."""
+    for name, action in ACTIONS.items():
+        view = view_for(name)
+        view.__name__ = name
+        blueprint.add_url_rule(
+            f"/commitments/<int:commitment_id>/{action.path}",
+            name,
+            roles_required(*action.roles)(view),
+            methods=["POST"],
+        )
+
+
+# --- the cycle ------------------------------------------------------------------------------
+
+
+def save(
+    item: Commitment,
+    name: str,
+    form,
+    *,
+    actor: User,
+    day: date,
+    audit_row: Callable[[], None] | None = None,
+) -> Result:
+    """Run action `name` on `item` (already loaded in the actor's scope) with a
+    submitted `form`. After anything but SAVED the session is rolled back and
+    `item` is stale: the caller reloads it in its own scope."""
+    key = _key(form)
+    if key and event_done(key, item.id):
+        return Result(REPEATED, item)
+    if not form.validate_on_submit():
+        return Result(INVALID, item)
+    action = ACTIONS[name]
+    department_before = item.department_id
+    try:
+        files = []
+        if "evidence" in form and (upload := uploads.read_upload(form.evidence.data)):
+            files.append(upload)
+        action.change(item, form, actor, day, [a for a, _content in files])
+        if audit_row is not None:
+            audit_row()
+        uploads.commit_with(files)
+    except (domain.VersionConflict, StaleDataError):
+        # StaleDataError: a twin request saved the same version a moment earlier.
+        db.session.rollback()
+        return Result(REPEATED if key and event_done(key, item.id) else CONFLICT, item)
+    except domain.FollowupError as error:
+        db.session.rollback()
+        return Result(INVALID, item, error.field or "", str(error.message))
+    except IntegrityError:
+        db.session.rollback()
+        if key and event_done(key, item.id):  # the twin request won
+            return Result(REPEATED, item)
+        log.warning("followup %s refused: token reused, commitment=%s", name, item.id)
+        return Result(KEY_REUSED, item)
+    log.info("followup %s: commitment=%s user=%s", name, item.id, for_log(actor.username))
+    pushes.commitment_changed(item)
+    pushes.dashboard_changed(item)
+    if item.department_id != department_before:  # reassigned: off the old dashboard
+        pushes.dashboard_changed(item, department_before)
+    notices = action.after(item, form) if action.after is not None else []
+    return Result(SAVED, item, notices=notices)
+
+
+def withhold(
+    event: Event, form, *, actor: User, audit_row: Callable[[], None] | None = None
+) -> Result:
+    """The office takes an entry's note and files off public view, with a public reason."""
+    item, key = event.commitment, _key(form)
+    if key and event_done(key, item.id):
+        return Result(REPEATED, item)
+    if not form.validate_on_submit():
+        return Result(INVALID, item)
+    try:
+        note = domain.withhold(event, actor=actor, reason=form.reason.data, key=key)
+        detail = {"commitment": event.commitment_id, "reason": note.note}
+        audit.record(actor, audit.WITHHELD, f"event {event.id}", detail)
+        if audit_row is not None:
+            audit_row()
+        db.session.commit()
+    except domain.FollowupError as error:
+        db.session.rollback()
+        return Result(INVALID, item, error.field or "", str(error.message))
+    except IntegrityError:
+        db.session.rollback()
+        return Result(REPEATED if key and event_done(key, item.id) else KEY_REUSED, item)
+    log.info("withheld event=%s by %s", event.id, for_log(actor.username))
+    pushes.commitment_changed(item)
+    return Result(SAVED, item)

@@ -1,0 +1,1 @@
+"""The write layer: each change and its event, in one transaction."""

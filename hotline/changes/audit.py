@@ -1,0 +1,102 @@
+"""The audit trail of staff actions: one write helper, used in the same
+transaction as the change it records (the caller commits both, or neither).
+
+The table is append-only in the database (see migration 0007_audit). What is
+recorded is for the office, never for the public: it may hold usernames as
+typed and client addresses.
+"""
+
+from __future__ import annotations
+
+from flask import has_request_context, request
+
+from ..extensions import db
+from ..models import AuditLog, User
+from ..rules.text import for_log
+
+# Every action recorded; labels.AUDIT_ACTIONS has the word shown for each.
+SIGN_IN = "sign_in"
+SIGN_IN_FAILED = "sign_in_failed"
+USER_CREATED = "user_created"
+PASSWORD_RESET = "password_reset"  # noqa: S105 (an action name)
+USER_DISABLED = "user_disabled"
+USER_ENABLED = "user_enabled"
+DEPARTMENT_CREATED = "department_created"
+DEPARTMENT_CHANGED = "department_changed"
+DEPARTMENT_ACTIVATED = "department_activated"
+DEPARTMENT_DEACTIVATED = "department_deactivated"
+DEPUTY_CREATED = "deputy_created"
+DEPUTY_CHANGED = "deputy_changed"
+DEPUTY_ACTIVATED = "deputy_activated"
+DEPUTY_DEACTIVATED = "deputy_deactivated"
+WITHHELD = "withheld"
+LIMITS_CHANGED = "limits_changed"
+
+ACTIONS = (
+    SIGN_IN,
+    SIGN_IN_FAILED,
+    USER_CREATED,
+    PASSWORD_RESET,
+    USER_DISABLED,
+    USER_ENABLED,
+    DEPARTMENT_CREATED,
+    DEPARTMENT_CHANGED,
+    DEPARTMENT_ACTIVATED,
+    DEPARTMENT_DEACTIVATED,
+    DEPUTY_CREATED,
+    DEPUTY_CHANGED,
+    DEPUTY_ACTIVATED,
+    DEPUTY_DEACTIVATED,
+    WITHHELD,
+    LIMITS_CHANGED,
+)
+# Changes made with an API token: "api_" and what was done (api/writes.py;
+# api/writes_followup.py records one per follow-up action, api_action(name)).
+API_CALL_LOGGED = "api_call_logged"
+API_CALL_ANSWERED = "api_call_answered"
+API_CALL_REFERRED = "api_call_referred"
+API_PLACARD = "api_placard"
+API_COMMITMENT_MADE = "api_commitment_made"
+API_ON_AIR = "api_on_air"
+API_ON_AIR_CLEARED = "api_on_air_cleared"
+API_WITHHOLD = "api_withhold"
+API_DESK = (
+    API_CALL_LOGGED,
+    API_CALL_ANSWERED,
+    API_CALL_REFERRED,
+    API_PLACARD,
+    API_COMMITMENT_MADE,
+    API_ON_AIR,
+    API_ON_AIR_CLEARED,
+    API_WITHHOLD,
+)
+
+
+def api_action(done: str) -> str:
+    return f"api_{done}"
+
+
+# The actor of a change made from the command line (no account signed in).
+CLI = "cli"
+
+
+def record(actor: User | str | None, action: str, target: str = "", detail: dict | None = None):
+    """Add an audit row to the current session (not committed here).
+
+    `actor` is the signed-in account, or for a failed sign-in the username as
+    typed (untrusted: stored escaped, and cut to the column's length)."""
+    if isinstance(actor, User):
+        actor_id, actor_name = actor.id, actor.username
+    else:
+        actor_id, actor_name = None, for_log(actor or "")
+    address = (request.remote_addr or "") if has_request_context() else ""
+    row = AuditLog(
+        actor_id=actor_id,
+        actor_name=actor_name[:100],
+        action=action,
+        target=for_log(target)[:200],
+        detail=detail or {},
+        address=address[:64],
+    )
+    db.session.add(row)
+    return row

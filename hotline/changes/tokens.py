@@ -1,0 +1,94 @@
+"""API tokens: what a telephony system, a 12345 work-order system or a Stream
+Deck presents instead of a sign-in (README, "Integration API").
+
+A token has a name and a scope (a role and, for a liaison, a department): the
+same permissions as a staff account of that kind. Each token is backed by its
+own account (`api:<name>`, with a password nobody knows), so everything it
+writes is attributed to it in the record exactly as a person's work is, and the
+audit trail names it. The secret is shown once; only its sha256 is stored.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import ApiToken, Role, User, digest, utcnow
+from . import audit
+
+PREFIX = "hl_"  # so a leaked token is recognisable in logs and secret scanners
+CREATED, REVOKED = "api_token_created", "api_token_revoked"
+
+
+def account_name(name: str) -> str:
+    return f"api:{name}"[:50]
+
+
+def create(
+    name: str,
+    role: str,
+    *,
+    department_id: int | None = None,
+    expires_at: datetime | None = None,
+    actor: User | None = None,
+) -> tuple[ApiToken, str]:
+    """A new token and its secret (shown once). Not committed here."""
+    if role not in set(Role):
+        raise ValueError("unknown role")
+    if role == Role.LIAISON and department_id is None:
+        raise ValueError("a liaison token needs a department")
+    if role != Role.LIAISON:
+        department_id = None
+    secret = PREFIX + secrets.token_urlsafe(32)
+    user = User(
+        username=account_name(name),
+        display_name=name,
+        role=role,
+        department_id=department_id,
+    )
+    # Its web password is random and never shown: the account cannot sign in,
+    # and the admin's account screens do not offer it (token_users()).
+    user.set_password(secrets.token_urlsafe(32))
+    token = ApiToken(
+        name=name,
+        digest=digest(secret),
+        user=user,
+        created_by_id=actor.id if actor else None,
+        expires_at=expires_at,
+    )
+    db.session.add(token)
+    audit.record(actor, CREATED, f"token {name}", {"role": role, "department_id": department_id})
+    return token, secret
+
+
+def revoke(token: ApiToken, actor: User | None) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        token.user.active = False
+        audit.record(actor, REVOKED, f"token {token.name}")
+
+
+def by_secret(secret: str) -> ApiToken | None:
+    if not secret:
+        return None
+    return db.session.scalar(select(ApiToken).where(ApiToken.digest == digest(secret)))
+
+
+def all_tokens() -> list[ApiToken]:
+    # The page shows each token's role and department: loaded with the list.
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .options(selectinload(ApiToken.user).selectinload(User.department))
+            .order_by(ApiToken.created_at.desc())
+        )
+    )
+
+
+def token_users() -> set[int]:
+    """The accounts behind tokens: not people, so not in the admin's account list."""
+    return set(db.session.scalars(select(ApiToken.user_id)))

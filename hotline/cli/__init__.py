@@ -1,0 +1,1 @@
+"""Command-line commands, demo data and backups."""

@@ -1,0 +1,1 @@
+"""What talks to other systems: webhooks and mail."""

@@ -1,0 +1,118 @@
+"""What the system keeps about its own working, beside the domain: staff
+sign-in sessions, the audit trail, live sequence numbers, the office's
+settings and what is on air for each show's overlay."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, bindparam, select, update
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .domain import User, utcnow
+
+
+class LiveSequence(db.Model):
+    """Last sequence number pushed to a Socket.IO room; shared by every process."""
+
+    __tablename__ = "live_sequences"
+
+    room: Mapped[str] = mapped_column(String(50), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StaffSession(db.Model):
+    """One sign-in. The cookie carries its token; the database keeps only a hash
+    and whether it was ended, so signing out, disabling an account or resetting
+    its password ends every copy of the cookie, on every server process."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    @staticmethod
+    def key(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def start(cls, user: User) -> str:
+        """A new sign-in for the account; returns the token for the cookie."""
+        token = secrets.token_urlsafe(32)
+        db.session.add(cls(id=cls.key(token), user_id=user.id))
+        return token
+
+    @classmethod
+    def end(cls, token: str) -> None:
+        db.session.execute(update(cls).where(cls.id == cls.key(token)).values(revoked_at=utcnow()))
+
+
+# Built once: every staff request and socket asks.
+_USER_BY_SESSION = (
+    select(User)
+    .join(StaffSession, StaffSession.user_id == User.id)
+    .where(StaffSession.id == bindparam("key"), StaffSession.revoked_at.is_(None))
+)
+
+
+def get_user_by_token(token: str) -> User | None:
+    """The account of a signed-in session that has not been ended."""
+    if not isinstance(token, str) or not token:
+        return None
+    user = db.session.scalar(_USER_BY_SESSION, {"key": StaffSession.key(token)})
+    if user is not None:
+        user.login_token = token
+    return user
+
+
+class AuditLog(db.Model):
+    """Append-only trail of staff actions (sign-ins and failed sign-ins, and
+    later account, department and withholding changes), written by
+    audit.record() in the same transaction as the change. The database refuses
+    UPDATE and DELETE, as for events."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The username as it was (or as typed, for a failed sign-in): kept even if
+    # the account is renamed, and for attempts with no account at all.
+    actor_name: Mapped[str] = mapped_column(String(100), default="")
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    address: Mapped[str] = mapped_column(String(64), default="")
+
+    actor: Mapped[User | None] = relationship()
+
+
+class Setting(db.Model):
+    """A limit the office can change (hotline/changes/limits.py lists them and their defaults)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[int]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class OnAir(db.Model):
+    """What the moderator put on air for a show (the overlay shows it), kept in the
+    database for a reloaded overlay or a restarted server. One row per show."""
+
+    __tablename__ = "on_air"
+
+    show_id: Mapped[int] = mapped_column(
+        ForeignKey("shows.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    item_id: Mapped[int | None]
+    since: Mapped[datetime | None]
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -1,0 +1,1 @@
+"""Socket.IO, what each change pushes where, fan-out and the public cache."""
