@@ -45,7 +45,7 @@ KINDS = tuple(kind.value for kind in ItemKind)
 
 def status_code(today: date):
     """The public status code computed in SQL: the same rules as
-    status.public_status() (tests/test_board_status_sql.py checks they agree)."""
+    status.public_status() (tests/public/test_board_status_sql.py checks they agree)."""
     met = Commitment.state == State.MET.value
     return case(
         (Commitment.state == State.WITHDRAWN.value, literal(Code.WITHDRAWN.value)),
