@@ -7,6 +7,7 @@ through nginx reaches viewers on both processes."""
 from __future__ import annotations
 
 import os
+import pwd
 import re
 import shutil
 import subprocess
@@ -28,6 +29,16 @@ def nginx_binary() -> str:
     found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
     need(bool(found), "nginx is not installed (scripts/ensure-nginx.sh installs it)")
     return found
+
+
+def workers_as_me() -> str:
+    """Run as root, nginx hands its workers to `nobody`, who cannot read a clone
+    in a folder only its owner can (a home directory, a `mktemp -d`): the
+    workers run as the test's own user instead. In production the static
+    folder is readable by nginx's user (docs/operating.md)."""
+    if os.geteuid() != 0:
+        return ""  # an unprivileged nginx's workers are this user already
+    return f" user {pwd.getpwuid(os.geteuid()).pw_name};"
 
 
 def render_config(ports: list[int], listen: int) -> str:
@@ -83,7 +94,7 @@ def behind_nginx(postgres_url, redis_url, tmp_path_factory):
             (folder / "nginx.conf").write_text(render_config(ports, listen))
             command = [nginx, "-p", str(folder), "-c", str(folder / "nginx.conf")]
             command += ["-e", str(folder / "logs/error.log")]
-            command += ["-g", f"daemon off; pid {folder}/nginx.pid;"]
+            command += ["-g", f"daemon off; pid {folder}/nginx.pid;{workers_as_me()}"]
             check = subprocess.run([*command, "-t"], capture_output=True, text=True)
             assert check.returncode == 0, check.stderr
             proxy = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
