@@ -1,4 +1,4 @@
-"""Settings, read from the environment with safe defaults (see README)."""
+"""Settings, read from the environment with safe defaults (see docs/operating.md, "Settings")."""
 
 import os
 import secrets
