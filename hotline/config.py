@@ -1,4 +1,4 @@
-"""Settings, read from the environment with safe defaults (see README)."""
+"""Settings, read from the environment with safe defaults (see docs/operating.md, "Settings")."""
 
 import os
 import secrets
@@ -42,7 +42,7 @@ def load(instance_path: str) -> dict:
         # Several deployments may share one Redis: each listens on its own channel.
         "HOTLINE_SOCKETIO_CHANNEL": os.environ.get("HOTLINE_SOCKETIO_CHANNEL", "hotline"),
         "HOTLINE_TIMEZONE": os.environ.get("HOTLINE_TIMEZONE", "Asia/Shanghai"),
-        # Integration API: writes per token, and webhooks (README, "Integration API").
+        # Integration API: writes per token, and webhooks (docs/api.md, "Integration API").
         "HOTLINE_API_RATE_LIMIT": os.environ.get("HOTLINE_API_RATE_LIMIT", "120 per minute"),
         "HOTLINE_WEBHOOK_WORKER": os.environ.get("HOTLINE_WEBHOOK_WORKER") == "1",
         # How long a worker holds a delivery it is sending before another may retry it.

@@ -1,4 +1,4 @@
-"""API tokens and webhooks (README, "Integration API"): the office creates a
+"""API tokens and webhooks (docs/api.md, "Integration API"): the office creates a
 token for a telephony system, a 12345 system or the control-room buttons, sees
 its secret once, and revokes it; and registers the HTTPS endpoints that hear
 about changes, with their deliveries on the record."""

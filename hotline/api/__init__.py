@@ -1,8 +1,8 @@
 """Open data: JSON and CSV of the public lists, their OpenAPI description and
-the same board as Open311 GeoReport v2 (README, "Open data API"). The same
+the same board as Open311 GeoReport v2 (docs/api.md, "Open data API"). The same
 filters and queries as the board; only public fields.
 
-`writes_bp` is the integration API (README, "Integration API"): the same
+`writes_bp` is the integration API (docs/api.md, "Integration API"): the same
 changes as the desk and follow-up forms, made with a Bearer token."""
 
 from flask import Blueprint

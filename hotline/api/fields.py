@@ -30,7 +30,7 @@ def nullable(schema: dict) -> dict:
     return {**schema, "type": [schema["type"], "null"]}
 
 
-# (name, JSON Schema, meaning): the README tables list the same, in this order.
+# (name, JSON Schema, meaning): the tables in docs/api.md list the same, in this order.
 COMMITMENT_SPEC = (
     ("id", INTEGER, _l("commitment id")),
     (

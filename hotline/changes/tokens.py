@@ -1,5 +1,5 @@
 """API tokens: what a telephony system, a 12345 work-order system or a Stream
-Deck presents instead of a sign-in (README, "Integration API").
+Deck presents instead of a sign-in (docs/api.md, "Integration API").
 
 A token has a name and a scope (a role and, for a liaison, a department): the
 same permissions as a staff account of that kind. Each token is backed by its

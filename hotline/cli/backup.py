@@ -15,7 +15,7 @@ refuses to overwrite a database that has data unless --force, writes it into
 the configured database with the same backup API (safe even over a WAL file)
 and applies the migrations, so a backup from an older version comes up too.
 
-PostgreSQL is backed up with pg_dump / pg_restore (see README, "Backups").
+PostgreSQL is backed up with pg_dump / pg_restore (see docs/operating.md, "Backups").
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def sqlite_path(url: str) -> Path:
     if not url.startswith("sqlite:"):
         raise BackupError(
             "Only the SQLite database is backed up by this command; for PostgreSQL use "
-            "pg_dump and pg_restore (see the README, section Backups)."
+            "pg_dump and pg_restore (see docs/operating.md, section Backups)."
         )
     database = make_url(url).database
     if not database or database == ":memory:":

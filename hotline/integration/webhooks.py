@@ -1,4 +1,4 @@
-"""Signed webhooks for other systems (README, "Integration API").
+"""Signed webhooks for other systems (docs/api.md, "Integration API").
 
 The write layer calls `emit()` beside the event it writes; when that
 transaction commits, one delivery row per subscribed endpoint is written in the

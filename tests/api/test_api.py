@@ -16,12 +16,12 @@ from hotline.extensions import db
 from hotline.models import Call
 from hotline.web import neutralise
 
-README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+API_DOC = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
 
 
 def documented(heading: str) -> list[str]:
-    """Field names in the README table under a heading, in order."""
-    section = README[README.index(heading) :]
+    """Field names in the docs/api.md table under a heading, in order."""
+    section = API_DOC[API_DOC.index(heading) :]
     section = section[section.index("| field |") :]
     table = section[: section.index("\n\n")]
     return re.findall(r"^\| `(\w+)` \|", table, flags=re.M)
