@@ -28,7 +28,7 @@ EVIDENCE = {
         f"{MAX_UPLOAD // (1024 * 1024)} MB; public on the timeline unless the office withholds it"
     ),
 }
-# The follow-up actions (hotline/followup_actions.ACTIONS): summary, fields, required.
+# The follow-up actions (hotline/actions/followup.py, ACTIONS): summary, fields, required.
 FOLLOWUP = {
     "progress": (
         "Post a progress note, with an optional evidence file (multipart/form-data).",

@@ -1,5 +1,5 @@
 """Messages sent to a deputy through their own 代表码 (the deputy's QR code),
-beside the domain in models.py: the message and its append-only history.
+beside the domain in models/domain.py: the message and its append-only history.
 
 The sender's name and phone are private, like a caller's: they live in their
 own table, which no public query loads."""

@@ -1,5 +1,5 @@
 """Topics chosen with voters before a show (走访选民定议题, 代表来了), beside the
-domain in models.py: the show's topic collection, its topics, the citizens'
+domain in models/domain.py: the show's topic collection, its topics, the citizens'
 support for them and the append-only record of what was done.
 
 A topic comes from a citizen (published only after moderation), from a
