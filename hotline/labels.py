@@ -13,7 +13,7 @@ from .rules.status import Code, PublicStatus
 
 
 def status_text(status: PublicStatus) -> str:
-    """The public status in words, as DESIGN.md lists them."""
+    """The public status in words, as docs/design.md lists them."""
     code, n = status.code, status.days or 0
     if code == Code.DUE:
         text = ngettext("Due in %(num)d day", "Due in %(num)d days", n)

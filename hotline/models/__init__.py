@@ -1,4 +1,4 @@
-"""Every table, as typed SQLAlchemy 2 models, in one package (see DESIGN.md, "Domain").
+"""Every table, as typed SQLAlchemy 2 models, in one package (see docs/design.md, "Domain").
 
 `from hotline.models import X` finds any of them. Relationships across these
 files name their target by string, so no file here imports another but domain.

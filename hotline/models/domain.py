@@ -1,4 +1,4 @@
-"""The domain, as SQLAlchemy 2 typed models (see DESIGN.md, "Domain").
+"""The domain, as SQLAlchemy 2 typed models (see docs/design.md, "Domain").
 
 Times are naive UTC; dates (deadlines) are calendar dates in the deployment's
 time zone. Private caller details live in their own table, out of public queries.
