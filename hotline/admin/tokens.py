@@ -12,14 +12,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..access import supervisor_required
+from ..access import scope_problems, supervisor_required
 from ..actions import desk as actions
 from ..changes import audit, tokens
 from ..clock import local_to_utc
 from ..extensions import db
 from ..forms.admin import TokenForm
 from ..integration import webhooks
-from ..models import Department, Role
+from ..models import Department, Deputy, Role
 from . import bp
 
 PAGE = "admin/tokens.html"
@@ -32,6 +32,9 @@ def tokens_page(status: int = 200, errors: dict | None = None, secret: str | Non
             tokens=tokens.all_tokens(),
             departments=db.session.scalars(
                 select(Department).where(Department.active).order_by(Department.id)
+            ).all(),
+            deputies=db.session.scalars(
+                select(Deputy).where(Deputy.active).order_by(Deputy.id)
             ).all(),
             roles=list(Role),
             errors=errors or {},
@@ -71,10 +74,10 @@ def token_create():
         select(tokens.ApiToken.id).where(tokens.ApiToken.name == name)
     ):
         errors["name"] = _("This name is taken.")
-    department_id = form.department()
+    department_id, deputy_id = form.department(), form.deputy()
     department = db.session.get(Department, department_id) if department_id else None
-    if role == Role.LIAISON and (department is None or not department.active):
-        errors["department_id"] = _("A liaison belongs to an active department.")
+    deputy = db.session.get(Deputy, deputy_id) if deputy_id else None
+    errors.update(scope_problems(role, department, deputy))
     if errors:
         return tokens_page(422, errors)
     last_day = form.last_day()
@@ -82,6 +85,7 @@ def token_create():
         name,
         role,
         department_id=department.id if department else None,
+        deputy_id=deputy.id if deputy else None,
         expires_at=_expiry(last_day) if last_day else None,
         actor=current_user,
     )

@@ -115,7 +115,8 @@ class UserForm(AdminForm):
 
 class TokenForm(AdminForm):
     """A new API token (admin/tokens.py): a name, a role, for a liaison its
-    department, and optionally the last day it works."""
+    department (for a deputy account its deputy), and optionally the last day
+    it works."""
 
     name = StringField(
         validators=[
@@ -127,6 +128,7 @@ class TokenForm(AdminForm):
     )
     role = _role()
     department_id = StringField(validators=[CleanText()], filters=[normalised()])
+    deputy_id = StringField(validators=[CleanText()], filters=[normalised()])
     expires = StringField(validators=[Optional(), CleanText()], filters=[normalised()])
 
     def validate_expires(self, field) -> None:
@@ -135,6 +137,9 @@ class TokenForm(AdminForm):
 
     def department(self) -> int | None:
         return _chosen_id(self.department_id.data)
+
+    def deputy(self) -> int | None:
+        return _chosen_id(self.deputy_id.data)
 
     def last_day(self) -> date | None:
         """The last day the token works, a calendar date; none when not given."""
