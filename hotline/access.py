@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .extensions import login_manager
-from .models import Role, User, get_user_by_token
+from .models import Department, Deputy, Role, User, get_user_by_token
 from .rules.text import for_log
 
 log = logging.getLogger("hotline.auth")
@@ -81,6 +81,23 @@ def may_act_for(user: User, department_id: int | None) -> bool:
     """A liaison commits and refers only within their own department; the desk
     and the office for any department."""
     return user.role != Role.LIAISON or department_id == user.department_id
+
+
+def scope_problems(role: str, department: Department | None, deputy: Deputy | None) -> dict:
+    """What is wrong with an account's scope, by form field: a liaison belongs
+    to an active department and a deputy account to an active deputy, and no
+    other account to either. The admin's account and token forms, `flask user
+    create` and the token write layer all ask this; an empty dict is fine."""
+    problems = {}
+    if role == Role.LIAISON and (department is None or not department.active):
+        problems["department_id"] = _l("A liaison belongs to an active department.")
+    elif role != Role.LIAISON and department is not None:
+        problems["department_id"] = _l("Only a liaison belongs to a department.")
+    if role == Role.DEPUTY and (deputy is None or not deputy.active):
+        problems["deputy_id"] = _l("A deputy account belongs to an active deputy.")
+    elif role != Role.DEPUTY and deputy is not None:
+        problems["deputy_id"] = _l("Only a deputy account belongs to a deputy.")
+    return problems
 
 
 supervisor_required = roles_required(Role.SUPERVISOR)

@@ -1,9 +1,11 @@
 """The follow-up's actions, run the same way from the follow-up page and from
-the integration API: which change each named action makes, who may make it,
+the integration API: which change each named action makes, who may make it
+and when (`allowed_actions`: the forms the page shows, the only actions run),
 and the one cycle around it:
 
-    one-time key already spent? → form valid? → evidence file checked → change
-    → (the API's audit row) → files written and one commit → push
+    one-time key already spent? → form valid? → version current? → allowed now?
+    → evidence file checked → change → (the API's audit row) → files written
+    and one commit → push
 
 Routes load the item in their user's scope, build the form, pass the day
 (their own `today()`) and answer the Result in their own way: a page with the
@@ -29,9 +31,10 @@ from ..access import roles_required
 from ..changes import audit, callbacks, duplicates, escalation, uploads
 from ..changes import commitments as domain
 from ..extensions import db
-from ..models import Commitment, Department, Event, Role, User
+from ..models import Commitment, Department, Event, EventKind, Role, User
 from ..queries.followup import event_done
 from ..realtime import pushes
+from ..rules.status import State
 from ..rules.text import for_log
 from . import reminders
 
@@ -195,34 +198,132 @@ def _mail_pressed(item: Commitment, form) -> list[str]:
     return [_("The press is saved, but the e-mail to the department could not be sent.")]
 
 
+# --- when each action is possible -----------------------------------------------------------
+
+
+class Check(NamedTuple):
+    """Something that must hold of the item (some also ask who acts, and on
+    which day), and the words that refuse the action when it does not: the
+    write layer's own (changes/), so the page and the API say the same."""
+
+    holds: Callable[[Commitment, User, date], bool]
+    refusal: str
+
+
+NOT_NOW = _l("This action is not possible in the item's current state.")
+
+
+def _state_in(*states: State) -> Check:
+    return Check(lambda item, _user, _day: item.state in states, NOT_NOW)
+
+
+def _reported_by(item: Commitment) -> int | None:
+    reported = domain.last_event(item, EventKind.COMPLETION_REPORTED)
+    return reported.actor_id if reported else None
+
+
+OPEN = _state_in(State.OPEN)
+REPORTED = _state_in(State.REPORTED)
+OPEN_OR_REPORTED = _state_in(State.OPEN, State.REPORTED)
+MET = _state_in(State.MET)
+NOT_WITHDRAWN = Check(lambda item, _user, _day: item.state != State.WITHDRAWN, NOT_NOW)
+NO_REQUEST_WAITING = Check(
+    lambda item, _user, _day: domain.pending_extension(item) is None,
+    _l("An extension request is already waiting for a decision."),
+)
+A_REQUEST_WAITING = Check(
+    lambda item, _user, _day: domain.pending_extension(item) is not None,
+    _l("There is no extension request waiting."),
+)
+# No one decides on their own request, nor verifies their own report.
+ANOTHERS_REQUEST = Check(
+    lambda item, user, _day: domain.pending_extension(item).requested_by_id != user.id,
+    _l("You cannot decide on your own request."),
+)
+ANOTHERS_REPORT = Check(
+    lambda item, user, _day: _reported_by(item) != user.id,
+    _l("You cannot verify a completion you reported yourself."),
+)
+A_PHONE = Check(
+    lambda item, _user, _day: callbacks.can_call_back(item),
+    _l("The caller left no phone number: there is nobody to call back."),
+)
+UNACKNOWLEDGED = Check(
+    lambda item, _user, _day: escalation.needs_acknowledgement(item),
+    _l("This item is already acknowledged."),
+)
+UNDISPUTED = Check(
+    lambda item, _user, _day: item.disputed_at is None,
+    _l("A dispute is waiting for the office's decision."),
+)
+DISPUTABLE = Check(
+    lambda item, _user, day: escalation.can_dispute(item, day),
+    _l("A dispute is possible only before acknowledging, within the limit, once."),
+)
+DISPUTED = Check(
+    lambda item, _user, _day: item.disputed_at is not None, _l("There is no dispute waiting.")
+)
+OF_A_CALL = Check(
+    lambda item, _user, _day: item.call is not None,
+    _l("Only the items of calls can be linked (并单)."),
+)
+UNLINKED = Check(
+    lambda item, _user, _day: item.call.duplicate_of_id is None,
+    _l("This call is already linked to an earlier call."),
+)
+
+
 class Action(NamedTuple):
     path: str  # the last part of its URL, on the page and in the API
     roles: tuple[str, ...]
+    checks: tuple[Check, ...]  # in order: the first that fails is the refusal
     change: Callable
     after: Callable[[Commitment, object], list[str]] | None = None
 
 
 ACTIONS = {
-    "progress": Action("progress", WORKER, _progress),
-    "extension": Action("extension", WORKER, _extension),
-    "completion": Action("completion", WORKER, _completion),
-    "decision": Action("decision", OFFICE, _decision),
-    "verify": Action("verify", OFFICE, _verify),
-    "reopen": Action("reopen", OFFICE, _reopen),
-    "press": Action("press", OFFICE, _press, _mail_pressed),
-    "withdraw": Action("withdraw", OFFICE, _withdraw),
+    "progress": Action("progress", WORKER, (OPEN,), _progress),
+    "extension": Action("extension", WORKER, (OPEN, NO_REQUEST_WAITING), _extension),
+    "completion": Action("completion", WORKER, (OPEN,), _completion),
+    "decision": Action(
+        "decision", OFFICE, (A_REQUEST_WAITING, OPEN_OR_REPORTED, ANOTHERS_REQUEST), _decision
+    ),
+    "verify": Action("verify", OFFICE, (REPORTED, ANOTHERS_REPORT), _verify),
+    "reopen": Action("reopen", OFFICE, (REPORTED,), _reopen),
+    "press": Action("press", OFFICE, (OPEN,), _press, _mail_pressed),
+    "withdraw": Action("withdraw", OFFICE, (OPEN_OR_REPORTED,), _withdraw),
     # 回访: reached or not, the caller's verdict; dissatisfied may reopen (重办).
-    "callback": Action("callback", OFFICE, _callback),
+    "callback": Action("callback", OFFICE, (MET, A_PHONE), _callback),
     # 签收: the liaison's department has the item (scoped by the route's load).
-    "acknowledge": Action("acknowledge", DEPARTMENT, _acknowledge),
+    "acknowledge": Action("acknowledge", DEPARTMENT, (UNACKNOWLEDGED, UNDISPUTED), _acknowledge),
     # 派单异议: "not ours", with a public reason.
-    "dispute": Action("dispute", DEPARTMENT, _dispute),
-    "dispute_decision": Action("dispute-decision", OFFICE, _dispute_decision),
+    "dispute": Action("dispute", DEPARTMENT, (OPEN, DISPUTABLE), _dispute),
+    "dispute_decision": Action("dispute-decision", OFFICE, (DISPUTED,), _dispute_decision),
     # 并单: this item's call is the same problem as an earlier item's call.
-    "merge": Action("merge", OFFICE, _merge),
+    "merge": Action("merge", OFFICE, (NOT_WITHDRAWN, OF_A_CALL, UNLINKED), _merge),
 }
 # The actions whose form takes an evidence file.
 WITH_EVIDENCE = ("progress", "completion")
+
+
+def refusal(name: str, item: Commitment, user: User, day: date) -> str | None:
+    """Why `user` may not take action `name` on `item` on `day`, or None when
+    they may. The role is the route's to check (403); the item is in scope."""
+    for check in ACTIONS[name].checks:
+        if not check.holds(item, user, day):
+            return check.refusal
+    return None
+
+
+def allowed_actions(user: User, item: Commitment, day: date) -> list[str]:
+    """What `user` may do to `item` (loaded in their scope) on `day`: the forms
+    the follow-up page shows, and the only actions save() runs, for the page
+    and the API alike."""
+    return [
+        name
+        for name, action in ACTIONS.items()
+        if user.role in action.roles and refusal(name, item, user, day) is None
+    ]
 
 
 def add_routes(blueprint, view_for: Callable[[str], Callable]) -> None:
@@ -262,6 +363,9 @@ def save(
     action = ACTIONS[name]
     department_before = item.department_id
     try:
+        domain.check_version(item, form.version.data)  # a stale form: 409 before anything else
+        if (why := refusal(name, item, actor, day)) is not None:
+            raise domain.FollowupError("", why)
         files = []
         if "evidence" in form and (upload := uploads.read_upload(form.evidence.data)):
             files.append(upload)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..access import supervisor_required
+from ..access import scope_problems, supervisor_required
 from ..actions import desk as actions
 from ..changes import audit, limits, tokens
 from ..clock import today
@@ -216,16 +216,9 @@ def user_create():
     ):
         errors["username"] = _("This username is taken.")
     department = db.session.get(Department, department_id) if department_id else None
-    if role == Role.LIAISON and (department is None or not department.active):
-        errors["department_id"] = _("A liaison belongs to an active department.")
-    if role != Role.LIAISON and department is not None:
-        errors["department_id"] = _("Only a liaison belongs to a department.")
     deputy_id = form.deputy()
     deputy = db.session.get(Deputy, deputy_id) if deputy_id else None
-    if role == Role.DEPUTY and (deputy is None or not deputy.active):
-        errors["deputy_id"] = _("A deputy account belongs to an active deputy.")
-    if role != Role.DEPUTY and deputy is not None:
-        errors["deputy_id"] = _("Only a deputy account belongs to a deputy.")
+    errors.update(scope_problems(role, department, deputy))
     if errors:
         values = {"username": username, "display_name": form.display_name.data, "role": role}
         values["department_id"] = department_id

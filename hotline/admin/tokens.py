@@ -5,20 +5,21 @@ about changes, with their deliveries on the record."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..access import supervisor_required
+from ..access import scope_problems, supervisor_required
 from ..actions import desk as actions
 from ..changes import audit, tokens
 from ..clock import local_to_utc
 from ..extensions import db
+from ..forms.admin import TokenForm
 from ..integration import webhooks
-from ..models import Department, Role
+from ..models import Department, Deputy, Role
 from . import bp
 
 PAGE = "admin/tokens.html"
@@ -31,6 +32,9 @@ def tokens_page(status: int = 200, errors: dict | None = None, secret: str | Non
             tokens=tokens.all_tokens(),
             departments=db.session.scalars(
                 select(Department).where(Department.active).order_by(Department.id)
+            ).all(),
+            deputies=db.session.scalars(
+                select(Deputy).where(Deputy.active).order_by(Deputy.id)
             ).all(),
             roles=list(Role),
             errors=errors or {},
@@ -54,46 +58,35 @@ def tokens_index():
     return tokens_page()
 
 
-def _expiry(value: str) -> datetime | None:
+def _expiry(day: date) -> datetime:
     """The last local day the token works, as the UTC moment it stops."""
-    day = datetime.strptime(value, "%Y-%m-%d").date()
     return local_to_utc(datetime.combine(day, time.max))
 
 
 @bp.route("/tokens", methods=["POST"])
 @supervisor_required
 def token_create():
-    form = request.form
-    errors = {}
-    name = (form.get("name") or "").strip()
-    if not name or len(name) > 40:
-        errors["name"] = _("Give the token a name (at most 40 characters).")
-    elif db.session.scalar(select(tokens.ApiToken.id).where(tokens.ApiToken.name == name)):
+    form = TokenForm()
+    form.validate()
+    errors = {name: str(messages[0]) for name, messages in form.errors.items() if messages}
+    name, role = form.name.data, form.role.data
+    if "name" not in errors and db.session.scalar(
+        select(tokens.ApiToken.id).where(tokens.ApiToken.name == name)
+    ):
         errors["name"] = _("This name is taken.")
-    role = form.get("role", "")
-    if role not in [r.value for r in Role]:
-        errors["role"] = _("Choose a role.")
-    department_id = form.get("department_id") or None
-    department = (
-        db.session.get(Department, int(department_id))
-        if str(department_id or "").isdigit()
-        else None
-    )
-    if role == Role.LIAISON and (department is None or not department.active):
-        errors["department_id"] = _("A liaison belongs to an active department.")
-    expires_at = None
-    if form.get("expires"):
-        try:
-            expires_at = _expiry(form["expires"])
-        except ValueError:
-            errors["expires"] = _("Give the last day as a date.")
+    department_id, deputy_id = form.department(), form.deputy()
+    department = db.session.get(Department, department_id) if department_id else None
+    deputy = db.session.get(Deputy, deputy_id) if deputy_id else None
+    errors.update(scope_problems(role, department, deputy))
     if errors:
         return tokens_page(422, errors)
+    last_day = form.last_day()
     token, secret = tokens.create(
         name,
         role,
         department_id=department.id if department else None,
-        expires_at=expires_at,
+        deputy_id=deputy.id if deputy else None,
+        expires_at=_expiry(last_day) if last_day else None,
         actor=current_user,
     )
     if actions.save() != actions.SAVED:

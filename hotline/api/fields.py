@@ -9,7 +9,7 @@ from datetime import date, datetime
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from ..models import ShowKind, ShowStatus
+from ..models import ShowKind, ShowStatus, public_fields
 from ..queries.board import KINDS
 from ..rules.status import Code, State
 
@@ -156,17 +156,18 @@ def _source_fields(c) -> dict:
             "deputy_id": message.deputy_id,
             "deputy": message.deputy.name,
         }
+    public = public_fields(call)  # the same list as the API's and the webhooks'
     return {
         "source": "call",
-        "show_id": call.show_id,
+        "show_id": public["show_id"],
         "show_title": call.show.title,
         "show_starts_at": iso(call.show.starts_at),
-        "call_id": call.id,
-        "call_number": call.number,
-        "topic": call.topic,
-        "area": call.area,
-        "category": call.category,
-        "deputy_id": call.deputy_id,
+        "call_id": public["id"],
+        "call_number": public["number"],
+        "topic": public["topic"],
+        "area": public["area"],
+        "category": public["category"],
+        "deputy_id": public["deputy_id"],
         "deputy": call.deputy.name if call.deputy else None,
     }
 

@@ -239,7 +239,10 @@ SCHEMAS = {
     },
     "Call": {
         "type": "object",
-        "description": "A call's public fields; reference_code only when it was logged.",
+        "description": (
+            "A call's public fields (as in the webhooks' call.logged), the answer "
+            "as typed, its commitments and version; reference_code only when it was logged."
+        ),
         "properties": {
             "id": ID,
             "show_id": ID,
@@ -250,6 +253,8 @@ SCHEMAS = {
             "department_id": {"type": ["integer", "null"]},
             "deputy_id": {"type": ["integer", "null"]},
             "outcome": {"type": ["string", "null"]},
+            "answer_text": S,
+            "answered_by": S,
             "commitment_ids": {"type": "array", "items": ID},
             "version": {"type": "integer"},
             "reference_code": S,

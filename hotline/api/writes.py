@@ -15,7 +15,7 @@ from ..changes import audit, limits, onair
 from ..clock import today
 from ..extensions import db
 from ..forms.staff import AnswerForm, CallForm, CommitForm, PlacardForm, ReferForm
-from ..models import Call, OnAirKind, Role, ShowStatus
+from ..models import Call, OnAirKind, Role, ShowStatus, public_fields
 from ..queries.desk import active_departments, active_deputies, call_for
 from ..queries.onair import belongs_on_air
 from ..queries.shows import show_with_calls, show_with_panel
@@ -28,18 +28,10 @@ ANYONE = (Role.MODERATOR, Role.SUPERVISOR, Role.LIAISON)
 
 
 def call_record(call: Call, reference_code: str | None = None) -> dict:
-    """A call as the API returns it: its public fields and the outcome, never
+    """A call as the API answers the desk: its public fields and, for the staff
+    who wrote them, the answer as typed, its commitments and its version. Never
     the caller's name, phone or callback wish."""
-    record = {
-        "id": call.id,
-        "show_id": call.show_id,
-        "number": call.number,
-        "topic": call.topic,
-        "area": call.area,
-        "category": call.category,
-        "department_id": call.department_id,
-        "deputy_id": call.deputy_id,
-        "outcome": str(call.outcome) if call.outcome else None,
+    record = public_fields(call) | {
         "answer_text": call.answer_text,
         "answered_by": call.answered_by,
         "commitment_ids": [c.id for c in call.commitments],

@@ -1,7 +1,8 @@
 """API tokens: what a telephony system, a 12345 work-order system or a Stream
 Deck presents instead of a sign-in (docs/api.md, "Integration API").
 
-A token has a name and a scope (a role and, for a liaison, a department): the
+A token has a name and a scope (a role and, for a liaison, a department; for
+a deputy account, a deputy: access.scope_problems, as for a person): the
 same permissions as a staff account of that kind. Each token is backed by its
 own account (`api:<name>`, with a password nobody knows), so everything it
 writes is attributed to it in the record exactly as a person's work is, and the
@@ -16,8 +17,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..access import scope_problems
 from ..extensions import db
-from ..models import ApiToken, Role, User, digest, utcnow
+from ..models import ApiToken, Department, Deputy, Role, User, digest, utcnow
 from . import audit
 
 PREFIX = "hl_"  # so a leaked token is recognisable in logs and secret scanners
@@ -33,22 +35,24 @@ def create(
     role: str,
     *,
     department_id: int | None = None,
+    deputy_id: int | None = None,
     expires_at: datetime | None = None,
     actor: User | None = None,
 ) -> tuple[ApiToken, str]:
     """A new token and its secret (shown once). Not committed here."""
     if role not in set(Role):
         raise ValueError("unknown role")
-    if role == Role.LIAISON and department_id is None:
-        raise ValueError("a liaison token needs a department")
-    if role != Role.LIAISON:
-        department_id = None
+    department = db.session.get(Department, department_id) if department_id else None
+    deputy = db.session.get(Deputy, deputy_id) if deputy_id else None
+    if problems := scope_problems(role, department, deputy):
+        raise ValueError(f"the token's scope: {', '.join(problems)}")
     secret = PREFIX + secrets.token_urlsafe(32)
     user = User(
         username=account_name(name),
         display_name=name,
         role=role,
         department_id=department_id,
+        deputy_id=deputy_id,
     )
     # Its web password is random and never shown: the account cannot sign in,
     # and the admin's account screens do not offer it (token_users()).

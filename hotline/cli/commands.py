@@ -11,12 +11,13 @@ from flask_babel import force_locale
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from ..access import scope_problems
 from ..actions import reminders
 from ..changes import audit
 from ..clock import today
 from ..extensions import db
 from ..integration import mail
-from ..models import Department, Role, User
+from ..models import Department, Deputy, Role, User
 from ..realtime import live, pushes
 from . import backup, demo
 
@@ -66,29 +67,48 @@ def setup_command() -> None:
 user_group = AppGroup("user", help="Create and disable staff accounts.")
 
 
+# The form fields the account rule names, as this command's options.
+OPTIONS = {"department_id": "--department", "deputy_id": "--deputy"}
+
+
+def _named(model, name: str, what: str):
+    row = db.session.scalar(select(model).where(model.name == name).order_by(model.id).limit(1))
+    if row is None:
+        names = ", ".join(db.session.scalars(select(model.name).order_by(model.id)))
+        raise click.ClickException(f"No {what} {name!r}. Known: {names}")
+    return row
+
+
 @user_group.command("create")
 @click.argument("username")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--department", help="Department name (required for a liaison).")
+@click.option("--deputy", help="Deputy's name (required for a deputy account).")
 @click.option("--name", "display_name", default="", help="Name shown to other staff.")
 @click.password_option(help="Prompted for when not given.")
-def user_create(username, role, department, display_name, password) -> None:
+def user_create(username, role, department, deputy, display_name, password) -> None:
     """Create a staff account."""
     if db.session.scalar(select(User).where(User.username == username)):
         raise click.ClickException(f"User {username!r} already exists.")
-    dept = None
-    if role == Role.LIAISON:
-        if not department:
-            raise click.ClickException("A liaison needs --department.")
-        dept = db.session.scalar(select(Department).where(Department.name == department))
-        if dept is None:
-            names = ", ".join(db.session.scalars(select(Department.name)))
-            raise click.ClickException(f"No department {department!r}. Known: {names}")
-    elif department:
-        raise click.ClickException("Only a liaison belongs to a department.")
+    dept = _named(Department, department, "department") if department else None
+    person = _named(Deputy, deputy, "deputy") if deputy else None
+    # The same rule as the admin's account form; the command line speaks English.
+    with force_locale("en"):
+        problems = [
+            f"{OPTIONS[field]}: {message}"
+            for field, message in scope_problems(role, dept, person).items()
+        ]
+    if problems:
+        raise click.ClickException(" ".join(problems))
     if len(password) < 8:
         raise click.ClickException("The password needs at least 8 characters.")
-    user = User(username=username, role=role, display_name=display_name, department=dept)
+    user = User(
+        username=username,
+        role=role,
+        display_name=display_name,
+        department=dept,
+        deputy_id=person.id if person else None,
+    )
     user.set_password(password)
     db.session.add(user)
     detail = {"role": role, "department": dept.name if dept else ""}

@@ -15,7 +15,6 @@ from ..clock import today
 from ..forms.followup import FORMS, fresh_form
 from ..models import Commitment, Role
 from ..queries.followup import dashboard_data, work_item
-from ..rules.status import State
 from ..web import page_or_block
 from . import bp
 
@@ -44,33 +43,7 @@ def dashboard():
 
 def page(item: Commitment, status: int = 200, **forms):
     """The work page of one commitment, with the forms this user may use."""
-    pending = domain.pending_extension(item)
-    role = current_user.role
-    allowed = []
-    if role == Role.LIAISON and item.disputed_at is None:
-        if escalation.needs_acknowledgement(item):
-            allowed.append("acknowledge")
-        if escalation.can_dispute(item, today()):
-            allowed.append("dispute")
-    if role == Role.SUPERVISOR and item.disputed_at is not None:
-        allowed.append("dispute_decision")
-    if item.state == State.OPEN and role in (Role.LIAISON, Role.SUPERVISOR):
-        allowed += ["progress", "completion"]
-        if pending is None:
-            allowed.append("extension")
-    if role == Role.SUPERVISOR:
-        if pending is not None and pending.requested_by_id != current_user.id:
-            allowed.append("decision")
-        if item.state == State.REPORTED:
-            allowed += ["verify", "reopen"]
-        if item.state == State.OPEN:
-            allowed.append("press")
-        if item.state in (State.OPEN, State.REPORTED):
-            allowed.append("withdraw")
-        if item.state == State.MET and callbacks.can_call_back(item):
-            allowed.append("callback")
-        if item.state != State.WITHDRAWN and item.call and item.call.duplicate_of_id is None:
-            allowed.append("merge")
+    allowed = followup_actions.allowed_actions(current_user, item, today())
     shown = {name: forms.get(name) or fresh_form(name, item) for name in allowed}
     # Private, for the office's 回访 only: who left the phone (caller or sender).
     contact = callbacks.contact_of(item) if "callback" in allowed else None
@@ -79,7 +52,7 @@ def page(item: Commitment, status: int = 200, **forms):
             "followup/commitment.html",
             c=item,
             contact=contact,
-            pending=pending,
+            pending=domain.pending_extension(item),
             acknowledge_by=escalation.acknowledge_by(item),
             forms=shown,
             max_upload_mb=MAX_UPLOAD // (1024 * 1024),

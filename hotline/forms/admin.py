@@ -3,6 +3,8 @@ per row); these read and check them, like every other form on the site."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask import request
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, PasswordField, SelectField, StringField
@@ -72,35 +74,79 @@ class DeputyForm(AdminForm):
     title = _optional_text(200)
 
 
+def _known_role(form, field) -> None:
+    if field.data not in [r.value for r in Role]:
+        raise ValidationError(_l("Choose a role."))
+
+
+def _role():
+    return SelectField(
+        choices=[SelectChoice(r.value, r.value) for r in Role],
+        validate_choice=False,
+        validators=[_known_role],
+    )
+
+
+def _chosen_id(data) -> int | None:
+    """A select's chosen row id; one the database could not hold is none."""
+    try:
+        value = optional_id(data)
+    except ValueError:
+        return None
+    return value if value is not None and 0 < value <= MAX_ID else None
+
+
 class UserForm(AdminForm):
     username = _name(50, _l("Give a username."))
     display_name = _optional_text(100)
-    role = SelectField(
-        choices=[SelectChoice(r.value, r.value) for r in Role], validate_choice=False
-    )
+    role = _role()
     department_id = StringField(validators=[CleanText()], filters=[normalised()])
     deputy_id = StringField(validators=[CleanText()], filters=[normalised()])
     password = _password()
 
-    def validate_role(self, field) -> None:
-        if field.data not in [r.value for r in Role]:
-            raise ValidationError(_l("Choose a role."))
-
     def department(self) -> int | None:
-        """The chosen department's id; one the database could not hold is none."""
-        return self._id(self.department_id.data)
+        """The chosen department's id, or none."""
+        return _chosen_id(self.department_id.data)
 
     def deputy(self) -> int | None:
         """The chosen deputy's id (a deputy account), or none."""
-        return self._id(self.deputy_id.data)
+        return _chosen_id(self.deputy_id.data)
 
-    @staticmethod
-    def _id(data) -> int | None:
+
+class TokenForm(AdminForm):
+    """A new API token (admin/tokens.py): a name, a role, for a liaison its
+    department (for a deputy account its deputy), and optionally the last day
+    it works."""
+
+    name = StringField(
+        validators=[
+            DataRequired(_l("Give the token a name (at most 40 characters).")),
+            Length(max=40, message=_l("Give the token a name (at most 40 characters).")),
+            CleanText(),
+        ],
+        filters=[normalised()],
+    )
+    role = _role()
+    department_id = StringField(validators=[CleanText()], filters=[normalised()])
+    deputy_id = StringField(validators=[CleanText()], filters=[normalised()])
+    expires = StringField(validators=[Optional(), CleanText()], filters=[normalised()])
+
+    def validate_expires(self, field) -> None:
+        if self.last_day() is None:
+            raise ValidationError(_l("Give the last day as a date."))
+
+    def department(self) -> int | None:
+        return _chosen_id(self.department_id.data)
+
+    def deputy(self) -> int | None:
+        return _chosen_id(self.deputy_id.data)
+
+    def last_day(self) -> date | None:
+        """The last day the token works, a calendar date; none when not given."""
         try:
-            value = optional_id(data)
+            return datetime.strptime(self.expires.data or "", "%Y-%m-%d").date()
         except ValueError:
             return None
-        return value if value is not None and 0 < value <= MAX_ID else None
 
 
 class PasswordForm(AdminForm):

@@ -8,7 +8,8 @@ saved together or not at all. Nothing is sent inside the request: `flask
 signs it, records each attempt and retries with backoff. The rows are the
 queue; Redis, when configured, only wakes the worker (hotline/integration/webhook_queue.py).
 
-A payload carries public fields only. The caller's name and phone go only to an
+A payload carries public fields only (a call's are models.public_fields, the
+same as the API's and the open data's). The caller's name and phone go only to an
 endpoint the office marked as the department's own system, for a call of that
 department whose caller asked for a callback.
 """
@@ -42,6 +43,7 @@ from ..models import (
     EventKind,
     Webhook,
     WebhookDelivery,
+    public_fields,
     utcnow,
 )
 from . import webhook_queue
@@ -128,20 +130,6 @@ def emit_for_event(commitment: Commitment, event_kind) -> None:
         emit(kind, commitment, event=str(event_kind))
 
 
-def call_data(call: Call) -> dict:
-    return {
-        "id": call.id,
-        "show_id": call.show_id,
-        "number": call.number,
-        "topic": call.topic,
-        "area": call.area,
-        "category": call.category,
-        "department_id": call.department_id,
-        "deputy_id": call.deputy_id,
-        "outcome": str(call.outcome) if call.outcome else None,
-    }
-
-
 def commitment_data(item: Commitment) -> dict:
     return {
         "id": item.id,
@@ -173,7 +161,7 @@ def _contact(call: Call | None, department_id: int | None, hook: Webhook) -> dic
 
 def payload(kind: str, item, hook: Webhook, extra: dict) -> dict:
     if isinstance(item, Call):
-        data, call = call_data(item), item
+        data, call = public_fields(item), item
     else:
         data, call = commitment_data(item), item.call
     data = {**data, **extra}

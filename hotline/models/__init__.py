@@ -1,11 +1,13 @@
 """Every table, as typed SQLAlchemy 2 models, in one package (see docs/design.md, "Domain").
 
-`from hotline.models import X` finds any of them. Relationships across these
+`from hotline.models import X` finds any of them, and `public_fields` (public.py),
+the one list of what anyone may know about a call. Relationships across these
 files name their target by string, so no file here imports another but domain.
 """
 
 from .domain import *  # noqa: F403
 from .messages import *  # noqa: F403
+from .public import *  # noqa: F403
 from .system import *  # noqa: F403
 from .tokens import *  # noqa: F403
 from .topics import *  # noqa: F403

@@ -2,10 +2,13 @@
 missing, wrong, revoked and expired tokens are a JSON 401; cookies never
 authenticate the token API; the rate limit counts per token."""
 
+from datetime import date, datetime, time
+
 from api_support import api_post, make_token
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hotline.changes import tokens
+from hotline.clock import local_to_utc
 from hotline.extensions import db
 from hotline.models import AuditLog, Role
 
@@ -109,3 +112,41 @@ def test_a_token_account_is_not_managed_as_a_person(app, supervisor):
         f"/admin/users/{user_id}/password", {"password": "a-new-long-password-1"}
     )
     assert response.status_code == 404
+
+
+def test_the_token_form_refuses_each_bad_field_beside_it(app, supervisor):
+    make_token(app, "phones", "moderator")
+    cases = [
+        ({"name": "", "role": "moderator"}, "name", "Give the token a name"),
+        ({"name": "x" * 41, "role": "moderator"}, "name", "Give the token a name"),
+        ({"name": "phones", "role": "moderator"}, "name", "This name is taken."),
+        ({"name": "new", "role": "wizard"}, "role", "Choose a role."),
+        ({"name": "new", "role": "liaison"}, "department_id", "active department"),
+        ({"name": "new", "role": "moderator", "expires": "soon"}, "expires", "as a date"),
+    ]
+    supervisor.get("/admin/tokens?lang=en")
+    for data, field, message in cases:
+        response = supervisor.post_form("/admin/tokens", data)
+        assert response.status_code == 422, data
+        html = response.get_data(as_text=True)
+        assert f'id="{field}-error"' in html and message in html, data
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(tokens.ApiToken)) == 1
+
+
+def test_a_token_works_until_the_end_of_its_last_day(app, supervisor):
+    response = supervisor.post_form(
+        "/admin/tokens", {"name": "until", "role": "moderator", "expires": "2031-05-06"}
+    )
+    assert response.status_code == 201
+    with app.app_context():
+        token = db.session.scalar(select(tokens.ApiToken).where(tokens.ApiToken.name == "until"))
+        expected = local_to_utc(datetime.combine(date(2031, 5, 6), time.max))
+        assert token.expires_at == expected
+
+
+def test_the_token_form_needs_the_csrf_token(app, supervisor):
+    response = supervisor.post("/admin/tokens", data={"name": "forged", "role": "supervisor"})
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(tokens.ApiToken.id)) is None

@@ -100,7 +100,12 @@ def test_no_one_approves_their_own_extension(app, supervisor, login):
 def test_no_one_verifies_their_own_completion(app, supervisor, login):
     cid = make_commitment(app)
     submit(supervisor, cid, "completion", note="代部门报办结。")
-    r = submit(supervisor, cid, "verify")
+    # As for an extension: the form is not offered, and a post is refused.
+    page = supervisor.get(f"/followup/commitments/{cid}").get_data(as_text=True)
+    assert 'id="form-verify"' not in page and 'id="form-reopen"' in page
+    r = supervisor.post_form(
+        f"/followup/commitments/{cid}/verify", {"verify-version": load(app, cid).version}
+    )
     assert r.status_code == 422
     assert load(app, cid).state == "reported"
     other = _second_supervisor(app, login)

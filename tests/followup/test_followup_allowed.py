@@ -1,0 +1,246 @@
+"""One answer to "may this user do this to this item today?"
+(actions.followup.allowed_actions): the follow-up page shows exactly those
+forms, and the integration API accepts exactly those actions, for every role
+and every state an item can be in."""
+
+import secrets
+from datetime import timedelta
+
+import pytest
+from api_support import HOUSING, api_post, make_token
+from followup.test_duplicates import new_item
+from sqlalchemy import func, select
+
+from hotline.actions.followup import ACTIONS, allowed_actions
+from hotline.changes import commitments as domain
+from hotline.changes import escalation, messages
+from hotline.clock import today
+from hotline.extensions import db
+from hotline.models import (
+    CallerContact,
+    Commitment,
+    Deputy,
+    DeputyMessage,
+    Event,
+    User,
+    utcnow,
+)
+
+WORKER = {"progress", "extension", "completion"}
+OPEN_FOR_THE_OFFICE = WORKER | {"press", "withdraw", "merge"}
+NEW_FOR_THE_DEPARTMENT = WORKER | {"acknowledge", "dispute"}
+
+# state: (what the department's liaison may do, what the office may do). The
+# office ("me") is whoever acts as the supervisor: signed in, or a token.
+EXPECTED = {
+    "open": (NEW_FOR_THE_DEPARTMENT, OPEN_FOR_THE_OFFICE),
+    "open, acknowledged": (WORKER, OPEN_FOR_THE_OFFICE),
+    "open, disputed": (WORKER, OPEN_FOR_THE_OFFICE | {"dispute_decision"}),
+    "open, past the acknowledgement limit": (WORKER | {"acknowledge"}, OPEN_FOR_THE_OFFICE),
+    "open, extension asked by the department": (
+        NEW_FOR_THE_DEPARTMENT - {"extension"},
+        OPEN_FOR_THE_OFFICE - {"extension"} | {"decision"},
+    ),
+    "open, extension asked by me": (
+        NEW_FOR_THE_DEPARTMENT - {"extension"},
+        OPEN_FOR_THE_OFFICE - {"extension"},
+    ),
+    "reported by the department": (set(), {"verify", "reopen", "withdraw", "merge"}),
+    "reported by me": (set(), {"reopen", "withdraw", "merge"}),
+    "reported, extension waiting": (set(), {"decision", "verify", "reopen", "withdraw", "merge"}),
+    "met": (set(), {"merge"}),
+    "met, the caller left a phone": (set(), {"callback", "merge"}),
+    "met, extension still waiting": (set(), {"merge"}),
+    "withdrawn": (set(), set()),
+    "open, its call linked to an earlier one": (
+        NEW_FOR_THE_DEPARTMENT,
+        OPEN_FOR_THE_OFFICE - {"merge"},
+    ),
+    "open, from a 代表码 message": (NEW_FOR_THE_DEPARTMENT, OPEN_FOR_THE_OFFICE - {"merge"}),
+}
+STATES = list(EXPECTED)
+
+
+def account(username: str) -> User:
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def _from_a_message() -> Commitment:
+    deputy_id = db.session.scalar(select(Deputy.id).where(Deputy.active).limit(1))
+    text = f"代码留言：路灯不亮（{secrets.token_hex(4)}）"
+    messages.receive(deputy_id, text=text, area="东港村", name="", phone="")
+    db.session.flush()
+    message = db.session.scalar(select(DeputyMessage).where(DeputyMessage.text == text))
+    return messages.assign(
+        message,
+        actor=None,
+        summary="路灯不亮",
+        suggestion="请修复",
+        department_id=HOUSING,
+        deadline=today() + timedelta(days=10),
+    )
+
+
+def build(app, state: str, me: str) -> int:
+    """A fresh housing item in `state`; `me` is the office's username."""
+    with app.test_request_context("/"):
+        if state == "open, from a 代表码 message":
+            item = _from_a_message()
+            db.session.commit()
+            return item.id
+        item = db.session.get(Commitment, new_item(app, 0, f"{state}的问题"))
+        department, office = account("housing"), account(me)
+
+        def v() -> int:  # the item's version now: each step moves it on
+            db.session.flush()
+            return item.version
+
+        def ask(actor):
+            deadline = item.deadline + timedelta(days=30)
+            domain.request_extension(
+                item, actor=actor, new_deadline=deadline, reason="汛期", today=today(), version=v()
+            )
+
+        def report(actor):
+            domain.report_completion(item, actor=actor, note="已完成", on=today(), version=v())
+
+        if state == "open, acknowledged":
+            escalation.acknowledge(item, actor=department, version=v())
+        if state == "open, disputed":
+            escalation.dispute(
+                item, actor=department, reason="不属本部门", day=today(), version=v()
+            )
+        if state == "open, past the acknowledgement limit":
+            item.assigned_at = utcnow() - timedelta(days=40)
+        if state in (
+            "open, extension asked by the department",
+            "reported, extension waiting",
+            "met, extension still waiting",
+        ):
+            ask(department)
+        if state == "open, extension asked by me":
+            ask(office)
+        if state.startswith(("reported", "met")):
+            report(office if state == "reported by me" else department)
+        if state.startswith("met"):
+            domain.verify_completion(item, actor=office, version=v())
+        if state == "met, the caller left a phone":
+            db.session.add(CallerContact(call_id=item.call_id, phone="13711112222"))
+        if state == "withdrawn":
+            domain.withdraw(item, actor=office, reason="重复事项", version=v())
+        if state == "open, its call linked to an earlier one":
+            earlier = db.session.get(Commitment, new_item(app, 60, "更早的问题"))
+            item.call.duplicate_of_id = earlier.call_id
+        db.session.commit()
+        return item.id
+
+
+def allowed_for(app, username: str, cid: int) -> set[str]:
+    with app.test_request_context("/"):
+        item = db.session.get(Commitment, cid)
+        return set(allowed_actions(account(username), item, today()))
+
+
+def test_every_action_is_allowed_in_some_state_of_the_table():
+    assert {name for states in EXPECTED.values() for s in states for name in s} == set(ACTIONS)
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_allowed_actions_for_every_role(app, state):
+    """The table above, against the function: the department, the office, a
+    moderator and a deputy account."""
+    cid = build(app, state, "office")
+    department, office = EXPECTED[state]
+    assert allowed_for(app, "housing", cid) == department
+    assert allowed_for(app, "office", cid) == office
+    assert allowed_for(app, "host", cid) == set()  # a moderator reads
+    with app.test_request_context("/"):
+        item = db.session.get(Commitment, cid)
+        assert allowed_actions(User(username="a deputy", role="deputy"), item, today()) == []
+
+
+def forms_on_the_page(client, cid: int) -> set[str]:
+    html = client.get(f"/followup/commitments/{cid}").get_data(as_text=True)
+    return {name for name in ACTIONS if f'id="form-{name}"' in html}
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_the_page_shows_exactly_the_allowed_actions(app, login, state):
+    cid = build(app, state, "office")
+    for username in ("housing", "office", "host"):
+        assert forms_on_the_page(login(username), cid) == allowed_for(app, username, cid), username
+
+
+GOOD = {
+    "progress": {"note": "已清淤一半", "percent": 50},
+    "extension": {"reason": "汛期施工受限"},  # and a new deadline, below
+    "completion": {"note": "已完成"},
+    "decision": {"decision": "refuse", "reason": "不同意"},
+    "verify": {"note": "已核实"},
+    "reopen": {"reason": "照片不清"},
+    "press": {"note": "请加快"},
+    "withdraw": {"reason": "重复事项"},
+    "callback": {"reached": "yes", "verdict": "satisfied"},
+    "acknowledge": {},
+    "dispute": {"reason": "属交通部门"},
+    "dispute_decision": {"decision": "refuse", "reason": "属住建局职责"},
+    "merge": {"reason": "同一问题"},  # and the earlier item, below
+}
+
+
+def events_and_version(app, cid: int) -> tuple[int, int]:
+    with app.app_context():
+        count = select(func.count()).select_from(Event).where(Event.commitment_id == cid)
+        return db.session.scalar(count), db.session.get(Commitment, cid).version
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_the_api_accepts_exactly_the_allowed_actions(app, state):
+    """Each action the token's role may take, on a fresh item in this state:
+    saved when allowed, refused (422, naming the state, nothing written) when not."""
+    tokens = {
+        "api:office-token": make_token(app, "office-token", "supervisor"),
+        "api:housing-token": make_token(app, "housing-token", "liaison", department_id=HOUSING),
+    }
+    earlier = new_item(app, 90, "更早的同一问题")
+    with app.app_context():
+        later = (today() + timedelta(days=60)).isoformat()
+    for username, secret in tokens.items():
+        role = "supervisor" if username == "api:office-token" else "liaison"
+        refused_on = build(app, state, "api:office-token")  # a refusal writes nothing
+        allowed = allowed_for(app, username, refused_on)
+        for name, action in ACTIONS.items():
+            if role not in action.roles:
+                continue  # a 403 before anything is read (tests/test_api_followup.py)
+            cid = build(app, state, "api:office-token") if name in allowed else refused_on
+            before = events_and_version(app, cid)
+            body = {**GOOD[name], "version": before[1]}
+            body |= {"new_deadline": later} if name == "extension" else {}
+            body |= {"earlier": earlier} if name == "merge" else {}
+            response = api_post(app, f"/api/v1/commitments/{cid}/{action.path}", secret, body)
+            if name in allowed:
+                assert response.status_code == 200, (username, name, response.json)
+            else:
+                assert response.status_code == 422, (username, name, response.json)
+                assert list(response.json["errors"]) == ["state"], (username, name)
+                assert events_and_version(app, cid) == before, (username, name)
+
+
+def test_the_page_hides_and_the_api_refuses_a_merge_of_a_withdrawn_item(app, login):
+    """Before the one table, the page hid it while the API merged it."""
+    cid = build(app, "withdrawn", "office")
+    assert "merge" not in forms_on_the_page(login("office"), cid)
+    office = make_token(app, "office-token", "supervisor")
+    earlier = new_item(app, 90, "更早")
+    body = {"reason": "同一问题", "earlier": earlier, "version": events_and_version(app, cid)[1]}
+    response = api_post(app, f"/api/v1/commitments/{cid}/merge", office, body)
+    assert response.status_code == 422 and list(response.json["errors"]) == ["state"]
+
+
+def test_the_page_shows_and_the_api_takes_a_decision_on_a_waiting_request(app, login):
+    cid = build(app, "open, extension asked by the department", "office")
+    assert "decision" in forms_on_the_page(login("office"), cid)
+    office = make_token(app, "office-token", "supervisor")
+    body = {"decision": "grant", "reason": "同意", "version": events_and_version(app, cid)[1]}
+    response = api_post(app, f"/api/v1/commitments/{cid}/decision", office, body)
+    assert response.status_code == 200 and response.json["data"]["state"] == "open"
