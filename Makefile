@@ -6,13 +6,13 @@ FLASK := $(VENV)/bin/flask --app hotline
 PO := hotline/translations/zh_Hans_CN/LC_MESSAGES/messages.po
 MO := $(PO:.po=.mo)
 
-.PHONY: run test lint format translations extract services browser nginx bench audit clean fonts screenshots
+.PHONY: run test lint format translations extract services browser nginx oidc bench audit clean fonts screenshots
 
 run: $(VENV)/.installed $(MO)
 	$(FLASK) setup
 	$(PY) wsgi.py
 
-test: $(VENV)/.test-installed $(MO) services browser nginx
+test: $(VENV)/.test-installed $(MO) services browser nginx oidc
 	$(PY) -m ruff check .
 	$(PY) scripts/audit_deps.py
 	$(PY) -m pytest
@@ -59,6 +59,10 @@ fonts:
 # nginx for the deploy test (deploy/nginx.conf run for real).
 nginx:
 	bash scripts/ensure-nginx.sh
+
+# Node.js and the OpenID Connect provider the single sign-on tests sign in with.
+oidc:
+	bash scripts/ensure-oidc.sh
 
 lint: $(VENV)/.test-installed
 	$(PY) -m ruff check .

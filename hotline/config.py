@@ -122,4 +122,21 @@ def load(instance_path: str) -> dict:
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD"),
         # Where `flask remind` e-mails each department's reminder (the office).
         "HOTLINE_REMIND_TO": os.environ.get("HOTLINE_REMIND_TO"),
+        # Single sign-on with an OpenID Connect provider (docs/operating.md,
+        # "Single sign-on"): off unless the issuer, client id and secret are set.
+        "HOTLINE_OIDC_ISSUER": os.environ.get("HOTLINE_OIDC_ISSUER", "").rstrip("/"),
+        "HOTLINE_OIDC_DISCOVERY_URL": os.environ.get("HOTLINE_OIDC_DISCOVERY_URL", ""),
+        "HOTLINE_OIDC_CLIENT_ID": os.environ.get("HOTLINE_OIDC_CLIENT_ID", ""),
+        "HOTLINE_OIDC_CLIENT_SECRET": os.environ.get("HOTLINE_OIDC_CLIENT_SECRET", ""),
+        "HOTLINE_OIDC_SCOPE": os.environ.get("HOTLINE_OIDC_SCOPE", "openid profile"),
+        # The claim whose value the office links to an account.
+        "HOTLINE_OIDC_CLAIM": os.environ.get("HOTLINE_OIDC_CLAIM", "preferred_username"),
+        # The name on the button: "Sign in with <label>"; empty: "single sign-on".
+        "HOTLINE_OIDC_LABEL": os.environ.get("HOTLINE_OIDC_LABEL", ""),
+        # acr values the IdP gives only after a second factor (comma separated).
+        "HOTLINE_OIDC_MFA_ACR": [
+            v.strip() for v in os.environ.get("HOTLINE_OIDC_MFA_ACR", "").split(",") if v.strip()
+        ],
+        # A plain http://127.0.0.1 issuer, for tests only.
+        "HOTLINE_OIDC_ALLOW_LOCAL_HTTP": os.environ.get("HOTLINE_OIDC_ALLOW_LOCAL_HTTP") == "1",
     }

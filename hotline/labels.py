@@ -305,6 +305,8 @@ def audit_action_label(action: str) -> str:
         "deputy_deactivated": _("Deputy deactivated"),
         "withheld": _("Withheld from public view"),
         "limits_changed": _("Limits changed"),
+        "sso_linked": _("Single sign-on linked"),
+        "sso_unlinked": _("Single sign-on unlinked"),
         "api_token_created": _("API token created"),
         "api_token_revoked": _("API token revoked"),
     }.get(action) or _api_action_label(action)

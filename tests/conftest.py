@@ -21,8 +21,14 @@ ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI") == "true"
 DEMO_PASSWORD = "hotline-demo"
 
-# The other tiers, each a module of fixtures: databases, real servers, a real browser.
-pytest_plugins = ["fixtures.databases", "fixtures.servers", "fixtures.browsers"]
+# The other tiers, each a module of fixtures: databases, real servers, a real
+# browser, a real OpenID Connect provider.
+pytest_plugins = [
+    "fixtures.databases",
+    "fixtures.servers",
+    "fixtures.browsers",
+    "fixtures.oidc",
+]
 
 
 def need(condition: bool, reason: str) -> None:
@@ -129,12 +135,13 @@ def demo_today() -> date:
     return local_date(datetime.now().astimezone())
 
 
-def make_app(template: Path, tmp_path: Path):
+def make_app(template: Path, tmp_path: Path, settings: dict | None = None):
+    """An app on a copy of a template database; `settings` added to the test config."""
     from hotline import create_app
 
     db_path = tmp_path / "hotline.sqlite3"
     shutil.copy(template, db_path)
-    app = create_app(_test_config(db_path, tmp_path))
+    app = create_app({**_test_config(db_path, tmp_path), **(settings or {})})
     app.test_client_class = HotlineClient
     return app
 

@@ -1,7 +1,7 @@
-"""Staff sign-in: /auth/login and /auth/logout."""
+"""Staff sign-in: /auth/login and /auth/logout, and single sign-on (/auth/sso/...)."""
 
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
-from . import routes  # noqa: E402, F401
+from . import routes, sso  # noqa: E402, F401

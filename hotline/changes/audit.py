@@ -31,6 +31,8 @@ DEPUTY_ACTIVATED = "deputy_activated"
 DEPUTY_DEACTIVATED = "deputy_deactivated"
 WITHHELD = "withheld"
 LIMITS_CHANGED = "limits_changed"
+SSO_LINKED = "sso_linked"  # the office linked an account to a single sign-on identity
+SSO_UNLINKED = "sso_unlinked"
 
 ACTIONS = (
     SIGN_IN,
@@ -49,6 +51,8 @@ ACTIONS = (
     DEPUTY_DEACTIVATED,
     WITHHELD,
     LIMITS_CHANGED,
+    SSO_LINKED,
+    SSO_UNLINKED,
 )
 # Changes made with an API token: "api_" and what was done (api/writes.py;
 # api/writes_followup.py records one per follow-up action, api_action(name)).

@@ -1,1 +1,1 @@
-"""What talks to other systems: webhooks and mail."""
+"""What talks to other systems: webhooks, mail and the single sign-on IdP."""

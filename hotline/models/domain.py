@@ -176,8 +176,15 @@ class User(UserMixin, db.Model):
         String(64), unique=True, default=lambda: secrets.token_hex(32)
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Single sign-on (auth/sso.py): the identity provider and the value of its
+    # matching claim that the office linked to this account; both empty until
+    # it does. An IdP identity opens at most one account.
+    sso_issuer: Mapped[str | None] = mapped_column(String(255), default=None)
+    sso_subject: Mapped[str | None] = mapped_column(String(255), default=None)
 
     department: Mapped[Department | None] = relationship()
+
+    __table_args__ = (UniqueConstraint("sso_issuer", "sso_subject", name="uq_users_sso"),)
 
     def get_id(self) -> str:
         # The signed-in session's own token (see StaffSession), never the id.
