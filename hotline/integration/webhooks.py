@@ -7,6 +7,8 @@ saved together or not at all. Nothing is sent inside the request: `flask
 --app hotline deliver` (or the greenlet wsgi.py starts) sends what is due,
 signs it, records each attempt and retries with backoff. The rows are the
 queue; Redis, when configured, only wakes the worker (hotline/integration/webhook_queue.py).
+What may be reached, and how one POST keeps its deadline, is in
+hotline/integration/webhook_http.py.
 
 A payload carries public fields only. The caller's name and phone go only to an
 endpoint the office marked as the department's own system, for a call of that
@@ -21,13 +23,11 @@ import json
 import logging
 import secrets
 import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
@@ -44,7 +44,7 @@ from ..models import (
     WebhookDelivery,
     utcnow,
 )
-from . import webhook_queue
+from . import webhook_http, webhook_queue
 
 log = logging.getLogger("hotline.webhooks")
 
@@ -81,26 +81,42 @@ BY_EVENT_KIND = {
 
 MAX_ATTEMPTS = 8
 FIRST_RETRY = 30  # seconds; doubled after each failure, at most six hours
-TIMEOUT = 10
+TIMEOUT = 10  # seconds for a whole send: connect, TLS, body, the answer's head
 
 
 # --- registering ----------------------------------------------------------------------
 
 
-def url_allowed(url: str) -> bool:
+class AddressRefused(ValueError):
+    """The URL's host is this site, or has an address no delivery may go to."""
+
+
+def scheme_allowed(url: str) -> bool:
     """HTTPS only; plain http only to 127.0.0.1 when the setting allows (tests, dev)."""
     parts = urlsplit(url)
     if parts.scheme == "https" and parts.hostname:
         return True
-    local = parts.scheme == "http" and parts.hostname == "127.0.0.1"
-    return local and bool(current_app.config.get("HOTLINE_WEBHOOK_ALLOW_LOCAL_HTTP"))
+    return webhook_http.local_http(url, current_app.config)
+
+
+def address_allowed(url: str) -> bool:
+    """Not this site (nor the host this page was asked for), and no address
+    inside the network; checked again at every send (webhook_http.py)."""
+    own_host = urlsplit(f"//{request.host}").hostname if has_request_context() else None
+    return webhook_http.address_allowed(url, current_app.config, own_host)
+
+
+def url_allowed(url: str) -> bool:
+    return scheme_allowed(url) and address_allowed(url)
 
 
 def register(
     url: str, events, *, secret: str | None = None, department_id=None, own_system=False
 ) -> Webhook:
-    if not url_allowed(url):
+    if not scheme_allowed(url):
         raise ValueError("url")
+    if not address_allowed(url):
+        raise AddressRefused("url")
     chosen = [e for e in EVENT_TYPES if e in set(events)]
     if not chosen:
         raise ValueError("events")
@@ -263,23 +279,23 @@ def backoff(attempts: int) -> timedelta:
 def send(delivery: WebhookDelivery, now: datetime) -> bool:
     """One attempt at a delivery this worker has claimed (which counted it)."""
     timestamp = int(time.time())
-    # The URL was checked when registered: https (or the local test receiver).
-    request = urllib.request.Request(  # noqa: S310
+    url, body, headers = (
         delivery.webhook.url,
-        data=delivery.body.encode(),
-        headers=headers_for(delivery, timestamp),
-        method="POST",
+        delivery.body.encode(),
+        headers_for(delivery, timestamp),
     )
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
-            delivery.last_status_code = response.status
-        ok = 200 <= delivery.last_status_code < 300
-        delivery.last_error = ""
-    except urllib.error.HTTPError as failure:
-        delivery.last_status_code, delivery.last_error, ok = failure.code, "", False
-    except (urllib.error.URLError, OSError) as failure:
-        delivery.last_status_code, ok = None, False
-        delivery.last_error = str(failure)[:300]
+    # Nothing to write yet (the claim is committed): end the read, so no
+    # transaction and no pooled connection is held while the receiver answers.
+    db.session.commit()
+    status, error = webhook_http.post(
+        url,
+        body,
+        headers,
+        allow=webhook_http.allow_for(url, current_app.config),
+        timeout=TIMEOUT,
+    )
+    delivery.last_status_code, delivery.last_error = status, error
+    ok = not error and status is not None and 200 <= status < 300
     if ok:
         delivery.status, delivery.delivered_at = DELIVERED, now
     elif delivery.attempts >= MAX_ATTEMPTS:
