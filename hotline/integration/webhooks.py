@@ -7,8 +7,9 @@ saved together or not at all. Nothing is sent inside the request: `flask
 --app hotline deliver` (or the greenlet wsgi.py starts) sends what is due,
 signs it, records each attempt and retries with backoff. The rows are the
 queue; Redis, when configured, only wakes the worker (hotline/integration/webhook_queue.py).
-What may be reached, and how one POST keeps its deadline, is in
-hotline/integration/webhook_http.py.
+Each endpoint's deliveries go in a thread of their own, each send within a
+deadline, so a slow receiver holds up only itself; what may be reached, and
+how one POST keeps its deadline, is in hotline/integration/webhook_http.py.
 
 A payload carries public fields only. The caller's name and phone go only to an
 endpoint the office marked as the department's own system, for a call of that
@@ -22,6 +23,7 @@ import hmac
 import json
 import logging
 import secrets
+import threading
 import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -339,7 +341,9 @@ def claim(delivery_id: int, now: datetime) -> bool:
 class Stop:
     """A worker asked to stop (SIGTERM from systemd or `docker stop`) stops
     between sends, never in the middle of one: a send cut off after the
-    receiver got it stays pending and is sent a second time."""
+    receiver got it stays pending and is sent a second time. During a round
+    the lanes finish the sends they are in (each within its deadline), start
+    no other, and the worker exits once they are recorded."""
 
     def __init__(self):
         self.asked = False
@@ -361,25 +365,61 @@ class Stop:
             raise SystemExit(0)
 
 
+def _lane(app, ids: list[int], now: datetime | None, stop: Stop, until: float, results: list):
+    """One endpoint's due deliveries, in order, in a thread of its own. A lane
+    starts no send once the round has run TIMEOUT seconds (or a stop was
+    asked), so a round lasts at most two deadlines however slow an endpoint;
+    what is left is due again in the next round."""
+    with app.app_context():
+        try:
+            for delivery_id in ids:
+                if stop.asked or time.monotonic() > until:
+                    break
+                moment = now or utcnow()  # the lease starts when this one is claimed
+                if not claim(delivery_id, moment):
+                    continue
+                delivery = db.session.get(WebhookDelivery, delivery_id, populate_existing=True)
+                results.append(send(delivery, moment))
+                db.session.commit()  # each attempt is on the record at once
+        except Exception as failure:  # handed to the round, which logs it
+            db.session.rollback()
+            results.append(failure)
+        finally:
+            db.session.remove()
+
+
 def deliver_due(now: datetime | None = None, limit: int = 100, stop: Stop | None = None) -> int:
-    """Send every pending delivery that is due and not another worker's;
+    """Send every pending delivery that is due and not another worker's, one
+    thread per endpoint, so a slow endpoint never holds up the others;
     returns how many succeeded."""
-    now = now or utcnow()
     stop = stop or Stop()
-    due = db.session.scalars(
-        select(WebhookDelivery.id)
-        .where(WebhookDelivery.status == PENDING, WebhookDelivery.next_attempt_at <= now)
+    due = db.session.execute(
+        select(WebhookDelivery.id, WebhookDelivery.webhook_id)
+        .where(
+            WebhookDelivery.status == PENDING, WebhookDelivery.next_attempt_at <= (now or utcnow())
+        )
         .order_by(WebhookDelivery.id)
         .limit(limit)
     ).all()
-    sent = 0
-    for delivery_id in due:
-        with stop.sending():
-            if not claim(delivery_id, now):
-                continue
-            sent += send(db.session.get(WebhookDelivery, delivery_id, populate_existing=True), now)
-            db.session.commit()  # each attempt is on the record at once
-    return sent
+    db.session.commit()  # the lanes write these rows: hold no read open on them
+    by_endpoint: dict[int, list[int]] = {}
+    for delivery_id, webhook_id in due:
+        by_endpoint.setdefault(webhook_id, []).append(delivery_id)
+    app, results = current_app._get_current_object(), []
+    until = time.monotonic() + TIMEOUT
+    with stop.sending():
+        lanes = [
+            threading.Thread(target=_lane, args=(app, ids, now, stop, until, results))
+            for ids in by_endpoint.values()
+        ]
+        for lane in lanes:
+            lane.start()
+        for lane in lanes:
+            lane.join()
+        failures = [r for r in results if isinstance(r, Exception)]
+        if failures:
+            raise failures[0]
+    return sum(r is True for r in results)
 
 
 def seconds_to_next(now: datetime, interval: float) -> float:
