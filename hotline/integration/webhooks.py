@@ -256,21 +256,28 @@ def queue_overdue(today) -> int:
 # --- delivering (outside any request) ---------------------------------------------------
 
 
-def signature(secret: str, timestamp: int, body: bytes) -> str:
-    """HMAC-SHA256 over "<timestamp>.<body>", hex."""
-    mac = hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256)
-    return mac.hexdigest()
+def signature(secret: str, timestamp: int, body: bytes, delivery_uid: str | None = None) -> str:
+    """HMAC-SHA256, hex: v2 over "<timestamp>.<delivery id>.<body>"; without an
+    id, the older v1 over "<timestamp>.<body>"."""
+    signed = str(timestamp).encode() + b"."
+    if delivery_uid is not None:
+        signed += delivery_uid.encode() + b"."
+    return hmac.new(secret.encode(), signed + body, hashlib.sha256).hexdigest()
 
 
 def headers_for(delivery: WebhookDelivery, timestamp: int) -> dict:
-    body = delivery.body.encode()
-    signed = signature(delivery.webhook.secret, timestamp, body)
+    body, secret = delivery.body.encode(), delivery.webhook.secret
+    # v2 covers the delivery id too, so a captured delivery cannot be replayed
+    # under a fresh id past a receiver that drops the ids it has seen. v1 stays
+    # for receivers written before v2 (docs/api.md); check v2.
+    v1 = signature(secret, timestamp, body)
+    v2 = signature(secret, timestamp, body, delivery.uid)
     return {
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": "Hotline-Webhooks/1",
         "X-Hotline-Event": delivery.event,
         "X-Hotline-Delivery": delivery.uid,
-        "X-Hotline-Signature": f"t={timestamp},v1={signed}",
+        "X-Hotline-Signature": f"t={timestamp},v1={v1},v2={v2}",
     }
 
 

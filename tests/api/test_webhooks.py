@@ -7,12 +7,15 @@ import hashlib
 import hmac
 import json
 import threading
+import time
+import uuid
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from api_support import HOUSING, api_post, make_token
 from sqlalchemy import select
+from webhook_support import Receiver
 
 from hotline.extensions import db
 from hotline.integration import webhooks
@@ -190,3 +193,33 @@ def test_the_contact_follows_the_department_responsible_for_the_item(app, live_s
         rows = db.session.scalars(select(webhooks.WebhookDelivery)).all()
         told = [r.webhook.department_id for r in rows if "caller" in json.loads(r.body)["data"]]
     assert told == [2]
+
+
+def verify(secret: str, headers: dict, body: bytes, max_age: int = 300) -> bool:
+    """What docs/api.md tells a receiver to do: check v2, over the timestamp,
+    the delivery id and the raw body, and refuse an old timestamp."""
+    fields = dict(part.split("=", 1) for part in headers["X-Hotline-Signature"].split(","))
+    signed = f"{fields['t']}.{headers['X-Hotline-Delivery']}.".encode() + body
+    expected = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    fresh = abs(time.time() - int(fields["t"])) <= max_age
+    return hmac.compare_digest(fields["v2"], expected) and fresh
+
+
+def test_the_signature_covers_the_delivery_id_and_the_timestamp(app, live_show):
+    """A delivery replayed under a fresh id (past a receiver that drops the
+    ids it has seen) or with a new timestamp no longer verifies."""
+    receiver = Receiver(204)
+    app.config["HOTLINE_WEBHOOK_ALLOW_LOCAL_HTTP"] = True
+    secret = register(app, receiver.url, [webhooks.CALL_LOGGED])
+    desk = make_token(app, "phones", "moderator")
+    api_post(app, f"/api/v1/shows/{live_show}/calls", desk, CALL, key="1")
+    with app.app_context():
+        assert webhooks.deliver_due() == 1
+    ((headers, body),) = receiver.got
+    receiver.close()
+    assert verify(secret, headers, body)
+    assert not verify(secret, {**headers, "X-Hotline-Delivery": str(uuid.uuid4())}, body)
+    t = headers["X-Hotline-Signature"].split(",")[0]
+    later = headers["X-Hotline-Signature"].replace(t, f"t={int(t[2:]) + 1}")
+    assert not verify(secret, {**headers, "X-Hotline-Signature": later}, body)
+    assert not verify(secret, headers, body.replace(b"}", b" }", 1))
