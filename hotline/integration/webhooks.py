@@ -13,7 +13,9 @@ how one POST keeps its deadline, is in hotline/integration/webhook_http.py.
 
 A payload carries public fields only. The caller's name and phone go only to an
 endpoint the office marked as the department's own system, for a call of that
-department whose caller asked for a callback.
+department whose caller asked for a callback; once such a delivery is
+delivered or has failed for good, its stored body loses them (the queue is in
+every backup).
 """
 
 from __future__ import annotations
@@ -285,6 +287,15 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(FIRST_RETRY * 2 ** (attempts - 1), 6 * 3600))
 
 
+def without_contact(body: str) -> str:
+    """The stored payload without the caller's name and phone."""
+    payload = json.loads(body)
+    if "caller" not in payload.get("data", {}):
+        return body
+    del payload["data"]["caller"]
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True)
+
+
 def send(delivery: WebhookDelivery, now: datetime) -> bool:
     """One attempt at a delivery this worker has claimed (which counted it)."""
     timestamp = int(time.time())
@@ -311,6 +322,8 @@ def send(delivery: WebhookDelivery, now: datetime) -> bool:
         delivery.status = FAILED
     else:
         delivery.next_attempt_at = now + backoff(delivery.attempts)
+    if delivery.status != PENDING:  # sent or given up: the contact is no longer needed
+        delivery.body = without_contact(delivery.body)
     log.info(
         "webhook %s %s attempt=%s status=%s",
         delivery.event,
