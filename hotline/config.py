@@ -52,6 +52,11 @@ def load(instance_path: str) -> dict:
         # Plain http://127.0.0.1 endpoints, for tests and a local receiver only.
         "HOTLINE_WEBHOOK_ALLOW_LOCAL_HTTP": os.environ.get("HOTLINE_WEBHOOK_ALLOW_LOCAL_HTTP")
         == "1",
+        # Networks (CIDR) and host names a webhook may reach although they are
+        # not on the public internet, e.g. a 12345 system on the government network.
+        "HOTLINE_WEBHOOK_ALLOW": [
+            h.strip() for h in os.environ.get("HOTLINE_WEBHOOK_ALLOW", "").split(",") if h.strip()
+        ],
         # Public (/live) sockets one process accepts; beyond it viewers are told
         # to try again, so a crowd can never take the connections staff need.
         "HOTLINE_MAX_VIEWERS": max_viewers,

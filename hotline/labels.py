@@ -114,6 +114,16 @@ def on_air_kind_label(kind: str) -> str:
     }.get(kind, kind)
 
 
+def webhook_error_label(error: str) -> str:
+    """A failed webhook attempt in one generic word (hotline/integration/webhook_http.py):
+    anything else stored, from before, reads as a failed connection."""
+    return {
+        "timed out": _("timed out"),
+        "address not allowed": _("address not allowed"),
+        "redirect refused": _("redirect refused"),
+    }.get(error, _("connection failed"))
+
+
 def outcome_label(outcome: str) -> str:
     return {
         "pending": _("Waiting for an answer"),

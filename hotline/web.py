@@ -272,6 +272,7 @@ def init_app(app: Flask) -> None:
         rating_label=labels.rating_label,
         rundown_reason=labels.rundown_reason,
         on_air_kind_label=labels.on_air_kind_label,
+        webhook_error_label=labels.webhook_error_label,
         kind_label=labels.kind_label,
         callback_text=labels.callback_text,
         reference_code_notice=labels.reference_code_notice,

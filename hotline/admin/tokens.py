@@ -123,6 +123,13 @@ def webhook_create():
             department_id=department.id if department else None,
             own_system=form.get("own_system") == "1",
         )
+    except webhooks.AddressRefused:
+        message = _(
+            "This address is not allowed: it is this site, or on the loopback, private or "
+            "link-local network. Only addresses on the internet are reached, or those the "
+            "HOTLINE_WEBHOOK_ALLOW setting names."
+        )
+        return tokens_page(422, {"webhook-url": message})
     except ValueError as bad:
         field = str(bad)
         message = (

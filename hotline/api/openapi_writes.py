@@ -379,7 +379,10 @@ def webhooks() -> dict:
         "in": "header",
         "required": True,
         "schema": S,
-        "description": "t=<unix time>,v1=<hex HMAC-SHA256 of '<t>.<body>' with the secret>",
+        "description": (
+            "t=<unix time>,v1=<…>,v2=<hex HMAC-SHA256 of '<t>.<X-Hotline-Delivery>.<body>' "
+            "with the secret>; check v2 (v1, over '<t>.<body>' only, is kept for older receivers)"
+        ),
     }
     return {
         kind: {

@@ -7,11 +7,16 @@ saved together or not at all. Nothing is sent inside the request: `flask
 --app hotline deliver` (or the greenlet wsgi.py starts) sends what is due,
 signs it, records each attempt and retries with backoff. The rows are the
 queue; Redis, when configured, only wakes the worker (hotline/integration/webhook_queue.py).
+Each endpoint's deliveries go in a thread of their own, each send within a
+deadline, so a slow receiver holds up only itself; what may be reached, and
+how one POST keeps its deadline, is in hotline/integration/webhook_http.py.
 
 A payload carries public fields only (a call's are models.public_fields, the
 same as the API's and the open data's). The caller's name and phone go only to an
 endpoint the office marked as the department's own system, for a call of that
-department whose caller asked for a callback.
+department whose caller asked for a callback; once such a delivery is
+delivered or has failed for good, its stored body loses them (the queue is in
+every backup).
 """
 
 from __future__ import annotations
@@ -21,14 +26,13 @@ import hmac
 import json
 import logging
 import secrets
+import threading
 import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
@@ -46,7 +50,7 @@ from ..models import (
     public_fields,
     utcnow,
 )
-from . import webhook_queue
+from . import webhook_http, webhook_queue
 
 log = logging.getLogger("hotline.webhooks")
 
@@ -83,26 +87,42 @@ BY_EVENT_KIND = {
 
 MAX_ATTEMPTS = 8
 FIRST_RETRY = 30  # seconds; doubled after each failure, at most six hours
-TIMEOUT = 10
+TIMEOUT = 10  # seconds for a whole send: connect, TLS, body, the answer's head
 
 
 # --- registering ----------------------------------------------------------------------
 
 
-def url_allowed(url: str) -> bool:
+class AddressRefused(ValueError):
+    """The URL's host is this site, or has an address no delivery may go to."""
+
+
+def scheme_allowed(url: str) -> bool:
     """HTTPS only; plain http only to 127.0.0.1 when the setting allows (tests, dev)."""
     parts = urlsplit(url)
     if parts.scheme == "https" and parts.hostname:
         return True
-    local = parts.scheme == "http" and parts.hostname == "127.0.0.1"
-    return local and bool(current_app.config.get("HOTLINE_WEBHOOK_ALLOW_LOCAL_HTTP"))
+    return webhook_http.local_http(url, current_app.config)
+
+
+def address_allowed(url: str) -> bool:
+    """Not this site (nor the host this page was asked for), and no address
+    inside the network; checked again at every send (webhook_http.py)."""
+    own_host = urlsplit(f"//{request.host}").hostname if has_request_context() else None
+    return webhook_http.address_allowed(url, current_app.config, own_host)
+
+
+def url_allowed(url: str) -> bool:
+    return scheme_allowed(url) and address_allowed(url)
 
 
 def register(
     url: str, events, *, secret: str | None = None, department_id=None, own_system=False
 ) -> Webhook:
-    if not url_allowed(url):
+    if not scheme_allowed(url):
         raise ValueError("url")
+    if not address_allowed(url):
+        raise AddressRefused("url")
     chosen = [e for e in EVENT_TYPES if e in set(events)]
     if not chosen:
         raise ValueError("events")
@@ -226,21 +246,28 @@ def queue_overdue(today) -> int:
 # --- delivering (outside any request) ---------------------------------------------------
 
 
-def signature(secret: str, timestamp: int, body: bytes) -> str:
-    """HMAC-SHA256 over "<timestamp>.<body>", hex."""
-    mac = hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256)
-    return mac.hexdigest()
+def signature(secret: str, timestamp: int, body: bytes, delivery_uid: str | None = None) -> str:
+    """HMAC-SHA256, hex: v2 over "<timestamp>.<delivery id>.<body>"; without an
+    id, the older v1 over "<timestamp>.<body>"."""
+    signed = str(timestamp).encode() + b"."
+    if delivery_uid is not None:
+        signed += delivery_uid.encode() + b"."
+    return hmac.new(secret.encode(), signed + body, hashlib.sha256).hexdigest()
 
 
 def headers_for(delivery: WebhookDelivery, timestamp: int) -> dict:
-    body = delivery.body.encode()
-    signed = signature(delivery.webhook.secret, timestamp, body)
+    body, secret = delivery.body.encode(), delivery.webhook.secret
+    # v2 covers the delivery id too, so a captured delivery cannot be replayed
+    # under a fresh id past a receiver that drops the ids it has seen. v1 stays
+    # for receivers written before v2 (docs/api.md); check v2.
+    v1 = signature(secret, timestamp, body)
+    v2 = signature(secret, timestamp, body, delivery.uid)
     return {
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": "Hotline-Webhooks/1",
         "X-Hotline-Event": delivery.event,
         "X-Hotline-Delivery": delivery.uid,
-        "X-Hotline-Signature": f"t={timestamp},v1={signed}",
+        "X-Hotline-Signature": f"t={timestamp},v1={v1},v2={v2}",
     }
 
 
@@ -248,32 +275,43 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(FIRST_RETRY * 2 ** (attempts - 1), 6 * 3600))
 
 
+def without_contact(body: str) -> str:
+    """The stored payload without the caller's name and phone."""
+    payload = json.loads(body)
+    if "caller" not in payload.get("data", {}):
+        return body
+    del payload["data"]["caller"]
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True)
+
+
 def send(delivery: WebhookDelivery, now: datetime) -> bool:
     """One attempt at a delivery this worker has claimed (which counted it)."""
     timestamp = int(time.time())
-    # The URL was checked when registered: https (or the local test receiver).
-    request = urllib.request.Request(  # noqa: S310
+    url, body, headers = (
         delivery.webhook.url,
-        data=delivery.body.encode(),
-        headers=headers_for(delivery, timestamp),
-        method="POST",
+        delivery.body.encode(),
+        headers_for(delivery, timestamp),
     )
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
-            delivery.last_status_code = response.status
-        ok = 200 <= delivery.last_status_code < 300
-        delivery.last_error = ""
-    except urllib.error.HTTPError as failure:
-        delivery.last_status_code, delivery.last_error, ok = failure.code, "", False
-    except (urllib.error.URLError, OSError) as failure:
-        delivery.last_status_code, ok = None, False
-        delivery.last_error = str(failure)[:300]
+    # Nothing to write yet (the claim is committed): end the read, so no
+    # transaction and no pooled connection is held while the receiver answers.
+    db.session.commit()
+    status, error = webhook_http.post(
+        url,
+        body,
+        headers,
+        allow=webhook_http.allow_for(url, current_app.config),
+        timeout=TIMEOUT,
+    )
+    delivery.last_status_code, delivery.last_error = status, error
+    ok = not error and status is not None and 200 <= status < 300
     if ok:
         delivery.status, delivery.delivered_at = DELIVERED, now
     elif delivery.attempts >= MAX_ATTEMPTS:
         delivery.status = FAILED
     else:
         delivery.next_attempt_at = now + backoff(delivery.attempts)
+    if delivery.status != PENDING:  # sent or given up: the contact is no longer needed
+        delivery.body = without_contact(delivery.body)
     log.info(
         "webhook %s %s attempt=%s status=%s",
         delivery.event,
@@ -311,7 +349,9 @@ def claim(delivery_id: int, now: datetime) -> bool:
 class Stop:
     """A worker asked to stop (SIGTERM from systemd or `docker stop`) stops
     between sends, never in the middle of one: a send cut off after the
-    receiver got it stays pending and is sent a second time."""
+    receiver got it stays pending and is sent a second time. During a round
+    the lanes finish the sends they are in (each within its deadline), start
+    no other, and the worker exits once they are recorded."""
 
     def __init__(self):
         self.asked = False
@@ -333,25 +373,61 @@ class Stop:
             raise SystemExit(0)
 
 
+def _lane(app, ids: list[int], now: datetime | None, stop: Stop, until: float, results: list):
+    """One endpoint's due deliveries, in order, in a thread of its own. A lane
+    starts no send once the round has run TIMEOUT seconds (or a stop was
+    asked), so a round lasts at most two deadlines however slow an endpoint;
+    what is left is due again in the next round."""
+    with app.app_context():
+        try:
+            for delivery_id in ids:
+                if stop.asked or time.monotonic() > until:
+                    break
+                moment = now or utcnow()  # the lease starts when this one is claimed
+                if not claim(delivery_id, moment):
+                    continue
+                delivery = db.session.get(WebhookDelivery, delivery_id, populate_existing=True)
+                results.append(send(delivery, moment))
+                db.session.commit()  # each attempt is on the record at once
+        except Exception as failure:  # handed to the round, which logs it
+            db.session.rollback()
+            results.append(failure)
+        finally:
+            db.session.remove()
+
+
 def deliver_due(now: datetime | None = None, limit: int = 100, stop: Stop | None = None) -> int:
-    """Send every pending delivery that is due and not another worker's;
+    """Send every pending delivery that is due and not another worker's, one
+    thread per endpoint, so a slow endpoint never holds up the others;
     returns how many succeeded."""
-    now = now or utcnow()
     stop = stop or Stop()
-    due = db.session.scalars(
-        select(WebhookDelivery.id)
-        .where(WebhookDelivery.status == PENDING, WebhookDelivery.next_attempt_at <= now)
+    due = db.session.execute(
+        select(WebhookDelivery.id, WebhookDelivery.webhook_id)
+        .where(
+            WebhookDelivery.status == PENDING, WebhookDelivery.next_attempt_at <= (now or utcnow())
+        )
         .order_by(WebhookDelivery.id)
         .limit(limit)
     ).all()
-    sent = 0
-    for delivery_id in due:
-        with stop.sending():
-            if not claim(delivery_id, now):
-                continue
-            sent += send(db.session.get(WebhookDelivery, delivery_id, populate_existing=True), now)
-            db.session.commit()  # each attempt is on the record at once
-    return sent
+    db.session.commit()  # the lanes write these rows: hold no read open on them
+    by_endpoint: dict[int, list[int]] = {}
+    for delivery_id, webhook_id in due:
+        by_endpoint.setdefault(webhook_id, []).append(delivery_id)
+    app, results = current_app._get_current_object(), []
+    until = time.monotonic() + TIMEOUT
+    with stop.sending():
+        lanes = [
+            threading.Thread(target=_lane, args=(app, ids, now, stop, until, results))
+            for ids in by_endpoint.values()
+        ]
+        for lane in lanes:
+            lane.start()
+        for lane in lanes:
+            lane.join()
+        failures = [r for r in results if isinstance(r, Exception)]
+        if failures:
+            raise failures[0]
+    return sum(r is True for r in results)
 
 
 def seconds_to_next(now: datetime, interval: float) -> float:

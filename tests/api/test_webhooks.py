@@ -7,12 +7,15 @@ import hashlib
 import hmac
 import json
 import threading
+import time
+import uuid
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from api_support import HOUSING, api_post, make_token
 from sqlalchemy import select
+from webhook_support import Receiver
 
 from hotline.extensions import db
 from hotline.integration import webhooks
@@ -190,3 +193,125 @@ def test_the_contact_follows_the_department_responsible_for_the_item(app, live_s
         rows = db.session.scalars(select(webhooks.WebhookDelivery)).all()
         told = [r.webhook.department_id for r in rows if "caller" in json.loads(r.body)["data"]]
     assert told == [2]
+
+
+def verify(secret: str, headers: dict, body: bytes, max_age: int = 300) -> bool:
+    """What docs/api.md tells a receiver to do: check v2, over the timestamp,
+    the delivery id and the raw body, and refuse an old timestamp."""
+    fields = dict(part.split("=", 1) for part in headers["X-Hotline-Signature"].split(","))
+    signed = f"{fields['t']}.{headers['X-Hotline-Delivery']}.".encode() + body
+    expected = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    fresh = abs(time.time() - int(fields["t"])) <= max_age
+    return hmac.compare_digest(fields["v2"], expected) and fresh
+
+
+def test_the_signature_covers_the_delivery_id_and_the_timestamp(app, live_show):
+    """A delivery replayed under a fresh id (past a receiver that drops the
+    ids it has seen) or with a new timestamp no longer verifies."""
+    receiver = Receiver(204)
+    app.config["HOTLINE_WEBHOOK_ALLOW_LOCAL_HTTP"] = True
+    secret = register(app, receiver.url, [webhooks.CALL_LOGGED])
+    desk = make_token(app, "phones", "moderator")
+    api_post(app, f"/api/v1/shows/{live_show}/calls", desk, CALL, key="1")
+    with app.app_context():
+        assert webhooks.deliver_due() == 1
+    ((headers, body),) = receiver.got
+    receiver.close()
+    assert verify(secret, headers, body)
+    assert not verify(secret, {**headers, "X-Hotline-Delivery": str(uuid.uuid4())}, body)
+    t = headers["X-Hotline-Signature"].split(",")[0]
+    later = headers["X-Hotline-Signature"].replace(t, f"t={int(t[2:]) + 1}")
+    assert not verify(secret, {**headers, "X-Hotline-Signature": later}, body)
+    assert not verify(secret, headers, body.replace(b"}", b" }", 1))
+
+
+def test_no_delivered_or_failed_row_keeps_the_callers_contact(app, live_show, monkeypatch):
+    """The department's own system gets the contact; the queue (in every
+    backup) keeps it only while the delivery waits."""
+    monkeypatch.setattr(webhooks, "MAX_ATTEMPTS", 1)  # the failing one gives up at once
+    accepting, failing = Receiver(204), Receiver(500)
+    app.config["HOTLINE_WEBHOOK_ALLOW_LOCAL_HTTP"] = True
+    for receiver in (accepting, failing):
+        register(app, receiver.url, [webhooks.CALL_LOGGED], department_id=HOUSING, own_system=True)
+    desk = make_token(app, "phones", "moderator")
+    api_post(app, f"/api/v1/shows/{live_show}/calls", desk, CALL, key="1")
+
+    def table() -> str:
+        with app.app_context(), db.engine.connect() as connection:
+            return repr(connection.exec_driver_sql("SELECT * FROM webhook_deliveries").all())
+
+    assert CALL["caller_phone"] in table()  # waiting to be sent: it must be there
+    with app.app_context():
+        assert webhooks.deliver_due() == 1
+    assert json.loads(accepting.got[0][1])["data"]["caller"]["phone"] == CALL["caller_phone"]
+    accepting.close()
+    failing.close()
+    assert sorted(status for _e, status, _a, _c in deliveries(app)) == ["delivered", "failed"]
+    text = table()
+    assert CALL["caller_phone"] not in text and CALL["caller_name"] not in text
+    assert "caller" not in text and CALL["topic"] in text  # the rest of the payload stays
+
+
+def _upgrade_clears_what_earlier_versions_kept(url):
+    """Rows sent or given up before 0017 lose the contact; their detailed
+    socket errors become the one generic word."""
+    from pathlib import Path
+
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from hotline import create_app
+
+    migrations = str(Path(__file__).resolve().parents[2] / "migrations")
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": url})
+    contact = {"name": CALL["caller_name"], "phone": CALL["caller_phone"]}
+    with app.app_context():
+        upgrade(directory=migrations, revision="0016_assign")
+        with db.engine.begin() as conn:
+            hook = conn.execute(
+                text(
+                    "INSERT INTO webhooks (url, secret, events, own_system, active, created_at) "
+                    "VALUES ('https://x.example.gov.cn/', 's', '[]', true, true, "
+                    "'2030-01-01 00:00:00') RETURNING id"
+                )
+            ).scalar()
+            for n, (status, error) in enumerate(
+                [("delivered", ""), ("failed", "[Errno 111] Connection refused"), ("pending", "")]
+            ):
+                body = {"type": "call.logged", "data": {"id": n, "caller": contact}}
+                conn.execute(
+                    text(
+                        "INSERT INTO webhook_deliveries (uid, webhook_id, event, body, status, "
+                        "attempts, next_attempt_at, last_error, created_at) VALUES (:u, :h, "
+                        "'call.logged', :b, :s, 1, '2030-01-01 00:00:00', :e, "
+                        "'2030-01-01 00:00:00')"
+                    ),
+                    {
+                        "u": str(uuid.uuid4()),
+                        "h": hook,
+                        "b": json.dumps(body),
+                        "s": status,
+                        "e": error,
+                    },
+                )
+        upgrade(directory=migrations)
+        with db.engine.connect() as conn:
+            kept = conn.execute(
+                text("SELECT status, body, last_error FROM webhook_deliveries ORDER BY id")
+            ).all()
+        db.session.remove()
+        db.engine.dispose()
+    assert [(s, "caller" in json.loads(b)["data"], e) for s, b, e in kept] == [
+        ("delivered", False, ""),
+        ("failed", False, "connection failed"),
+        ("pending", True, ""),  # still to be sent to the department's own system
+    ]
+
+
+def test_the_upgrade_clears_what_earlier_versions_kept_on_sqlite(tmp_path):
+    _upgrade_clears_what_earlier_versions_kept(f"sqlite:///{tmp_path}/old.sqlite3")
+
+
+@pytest.mark.postgres
+def test_the_upgrade_clears_what_earlier_versions_kept_on_postgresql(postgres_database):
+    _upgrade_clears_what_earlier_versions_kept(postgres_database)
