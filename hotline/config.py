@@ -44,6 +44,10 @@ def load(instance_path: str) -> dict:
         "HOTLINE_TIMEZONE": os.environ.get("HOTLINE_TIMEZONE", "Asia/Shanghai"),
         # Integration API: writes per token, and webhooks (docs/api.md, "Integration API").
         "HOTLINE_API_RATE_LIMIT": os.environ.get("HOTLINE_API_RATE_LIMIT", "120 per minute"),
+        # Failed token attempts per address before a 429 (a working token is never held back).
+        "HOTLINE_API_TOKEN_FAILURE_LIMIT": os.environ.get(
+            "HOTLINE_API_TOKEN_FAILURE_LIMIT", "20 per minute"
+        ),
         "HOTLINE_WEBHOOK_WORKER": os.environ.get("HOTLINE_WEBHOOK_WORKER") == "1",
         # How long a worker holds a delivery it is sending before another may retry it.
         "HOTLINE_WEBHOOK_LEASE_SECONDS": float(

@@ -10,7 +10,7 @@ import time
 
 from flask import current_app
 from flask_limiter.util import get_remote_address
-from limits import parse
+from limits import RateLimitItemPerSecond, parse
 
 from .extensions import limiter
 
@@ -32,6 +32,15 @@ def address_wait(scope: str, setting: str, default: str) -> int | None:
     the attempt is counted)."""
     limit = parse(current_app.config.get(setting, default))
     return _wait((limit, scope, get_remote_address()))
+
+
+def first_refusal(scope: str, setting: str, default: str) -> bool:
+    """True the first time this address is refused for `scope` within one
+    window of its limit, so a refused burst makes one log line, not one a
+    request."""
+    limit = parse(current_app.config.get(setting, default))
+    once = RateLimitItemPerSecond(1, limit.get_expiry())
+    return limiter.limiter.hit(once, scope + "-refused", get_remote_address())
 
 
 def minutes(wait: int) -> int:
