@@ -29,8 +29,8 @@ from ..access import roles_required
 from ..changes import audit, callbacks, duplicates, escalation, uploads
 from ..changes import commitments as domain
 from ..extensions import db
-from ..models import Commitment, Department, Event, Role, User
-from ..queries.followup import event_done
+from ..models import Commitment, Department, Event, EventKind, Role, User
+from ..queries.followup import keyed_event
 from ..realtime import pushes
 from ..rules.text import for_log
 from . import reminders
@@ -38,7 +38,8 @@ from . import reminders
 log = logging.getLogger("hotline.followup")
 
 SAVED, REPEATED, INVALID, CONFLICT = "saved", "repeated", "invalid", "conflict"
-# The one-time key was spent on another item: refused, never "saved".
+# The one-time key was spent on another change (another item, or another
+# action on this one): refused, never "saved" nor "repeated".
 KEY_REUSED = "key_reused"
 
 WORKER = (Role.LIAISON, Role.SUPERVISOR)
@@ -199,27 +200,33 @@ class Action(NamedTuple):
     path: str  # the last part of its URL, on the page and in the API
     roles: tuple[str, ...]
     change: Callable
+    # The events it may write with its one-time key: a key found on any other
+    # event was spent on another action, and is refused rather than repeated.
+    kinds: tuple[EventKind, ...]
     after: Callable[[Commitment, object], list[str]] | None = None
 
 
+K = EventKind
 ACTIONS = {
-    "progress": Action("progress", WORKER, _progress),
-    "extension": Action("extension", WORKER, _extension),
-    "completion": Action("completion", WORKER, _completion),
-    "decision": Action("decision", OFFICE, _decision),
-    "verify": Action("verify", OFFICE, _verify),
-    "reopen": Action("reopen", OFFICE, _reopen),
-    "press": Action("press", OFFICE, _press, _mail_pressed),
-    "withdraw": Action("withdraw", OFFICE, _withdraw),
+    "progress": Action("progress", WORKER, _progress, (K.PROGRESS,)),
+    "extension": Action("extension", WORKER, _extension, (K.EXTENSION_REQUESTED,)),
+    "completion": Action("completion", WORKER, _completion, (K.COMPLETION_REPORTED,)),
+    "decision": Action("decision", OFFICE, _decision, (K.EXTENSION_GRANTED, K.EXTENSION_REFUSED)),
+    "verify": Action("verify", OFFICE, _verify, (K.VERIFIED,)),
+    "reopen": Action("reopen", OFFICE, _reopen, (K.REOPENED,)),
+    "press": Action("press", OFFICE, _press, (K.PRESSED,), _mail_pressed),
+    "withdraw": Action("withdraw", OFFICE, _withdraw, (K.WITHDRAWN,)),
     # 回访: reached or not, the caller's verdict; dissatisfied may reopen (重办).
-    "callback": Action("callback", OFFICE, _callback),
+    "callback": Action("callback", OFFICE, _callback, (K.CALLBACK,)),
     # 签收: the liaison's department has the item (scoped by the route's load).
-    "acknowledge": Action("acknowledge", DEPARTMENT, _acknowledge),
+    "acknowledge": Action("acknowledge", DEPARTMENT, _acknowledge, (K.ACKNOWLEDGED,)),
     # 派单异议: "not ours", with a public reason.
-    "dispute": Action("dispute", DEPARTMENT, _dispute),
-    "dispute_decision": Action("dispute-decision", OFFICE, _dispute_decision),
+    "dispute": Action("dispute", DEPARTMENT, _dispute, (K.DISPUTED,)),
+    "dispute_decision": Action(
+        "dispute-decision", OFFICE, _dispute_decision, (K.REASSIGNED, K.DISPUTE_REFUSED)
+    ),
     # 并单: this item's call is the same problem as an earlier item's call.
-    "merge": Action("merge", OFFICE, _merge),
+    "merge": Action("merge", OFFICE, _merge, (K.MERGED,)),
 }
 # The actions whose form takes an evidence file.
 WITH_EVIDENCE = ("progress", "completion")
@@ -242,6 +249,21 @@ def add_routes(blueprint, view_for: Callable[[str], Callable]) -> None:
 # --- the cycle ------------------------------------------------------------------------------
 
 
+def _spent(key: str | None, item: Commitment, kinds, event_id: int | None = None) -> str | None:
+    """Whether this one-time key was spent already: REPEATED when on this very
+    change (this item, this action, and for withholding this entry),
+    KEY_REUSED when on any other; None when it was not."""
+    done = keyed_event(key) if key else None
+    if done is None:
+        return None
+    same = done.commitment_id == item.id and done.kind in kinds
+    if event_id is not None:
+        same = same and done.data.get("event_id") == event_id
+    if not same:
+        log.warning("followup refused: one-time key reused, commitment=%s", item.id)
+    return REPEATED if same else KEY_REUSED
+
+
 def save(
     item: Commitment,
     name: str,
@@ -254,12 +276,11 @@ def save(
     """Run action `name` on `item` (already loaded in the actor's scope) with a
     submitted `form`. After anything but SAVED the session is rolled back and
     `item` is stale: the caller reloads it in its own scope."""
-    key = _key(form)
-    if key and event_done(key, item.id):
-        return Result(REPEATED, item)
+    key, action = _key(form), ACTIONS[name]
+    if spent := _spent(key, item, action.kinds):
+        return Result(spent, item)
     if not form.validate_on_submit():
         return Result(INVALID, item)
-    action = ACTIONS[name]
     department_before = item.department_id
     try:
         files = []
@@ -272,16 +293,14 @@ def save(
     except (domain.VersionConflict, StaleDataError):
         # StaleDataError: a twin request saved the same version a moment earlier.
         db.session.rollback()
-        return Result(REPEATED if key and event_done(key, item.id) else CONFLICT, item)
+        return Result(_spent(key, item, action.kinds) or CONFLICT, item)
     except domain.FollowupError as error:
         db.session.rollback()
         return Result(INVALID, item, error.field or "", str(error.message))
     except IntegrityError:
         db.session.rollback()
-        if key and event_done(key, item.id):  # the twin request won
-            return Result(REPEATED, item)
-        log.warning("followup %s refused: token reused, commitment=%s", name, item.id)
-        return Result(KEY_REUSED, item)
+        # The twin request won (REPEATED), or the key went elsewhere meanwhile.
+        return Result(_spent(key, item, action.kinds) or KEY_REUSED, item)
     log.info("followup %s: commitment=%s user=%s", name, item.id, for_log(actor.username))
     pushes.commitment_changed(item)
     pushes.dashboard_changed(item)
@@ -296,8 +315,8 @@ def withhold(
 ) -> Result:
     """The office takes an entry's note and files off public view, with a public reason."""
     item, key = event.commitment, _key(form)
-    if key and event_done(key, item.id):
-        return Result(REPEATED, item)
+    if spent := _spent(key, item, (EventKind.WITHHELD,), event.id):
+        return Result(spent, item)
     if not form.validate_on_submit():
         return Result(INVALID, item)
     try:
@@ -312,7 +331,7 @@ def withhold(
         return Result(INVALID, item, error.field or "", str(error.message))
     except IntegrityError:
         db.session.rollback()
-        return Result(REPEATED if key and event_done(key, item.id) else KEY_REUSED, item)
+        return Result(_spent(key, item, (EventKind.WITHHELD,), event.id) or KEY_REUSED, item)
     log.info("withheld event=%s by %s", event.id, for_log(actor.username))
     pushes.commitment_changed(item)
     return Result(SAVED, item)

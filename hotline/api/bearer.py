@@ -16,12 +16,13 @@ from datetime import timedelta
 
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
+from sqlalchemy import select, union_all
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 from werkzeug.exceptions import HTTPException
 
 from ..changes import audit, tokens
 from ..extensions import csrf, db, limiter
-from ..models import utcnow
+from ..models import Call, CallEvent, Commitment, Event, Show, utcnow
 from ..rules.text import for_log
 from ..throttle import address_wait, first_refusal
 from . import writes_bp
@@ -200,6 +201,25 @@ def key_reused():
     of the same change with its key is answered as the first one was."""
     message = _("This Idempotency-Key was already used for another change.")
     return error(422, "The request has invalid fields.", errors={"Idempotency-Key": [message]})
+
+
+# Each kind of write keeps its one-time key in one of these tables: a log call
+# in calls, a change to a call in call_events, a commitment in commitments, a
+# follow-up action in events (shows: the desk's web form only).
+KEYED = (Show, Call, CallEvent, Commitment, Event)
+
+
+def key_spent_elsewhere(kept_in) -> bool:
+    """The Idempotency-Key was already spent on a change of another kind (its
+    key is kept in another table than `kept_in`, where this write keeps its
+    own): answered key_reused() before anything runs. A key spent in the
+    same table is told apart by the action's own cycle (the same action on
+    the same target: a repeat; anything else: reused)."""
+    key = idempotency_key()
+    if key is None:
+        return False
+    found = [select(m.id).where(m.idempotency_key == key) for m in KEYED if m is not kept_in]
+    return db.session.execute(union_all(*found).limit(1)).first() is not None
 
 
 def conflict(current: dict):
