@@ -71,6 +71,23 @@ def upload_dir() -> Path:
     return path
 
 
+def inside(folder: Path, stored_name: str) -> Path | None:
+    """The file `stored_name` names in `folder`, or None when the name is
+    absolute or leads out of the folder once resolved ("..", a link). Hotline
+    stores random names only; anything else came from a tampered row (a
+    restored backup) and must never be read, however it was written."""
+    if not stored_name or "\0" in stored_name or Path(stored_name).is_absolute():
+        return None
+    base = folder.resolve()
+    path = (base / stored_name).resolve()
+    return path if path != base and path.is_relative_to(base) else None
+
+
+def stored_path(attachment: Attachment) -> Path | None:
+    """Where an attachment's file is, in the upload folder; None: see inside()."""
+    return inside(upload_dir(), attachment.stored_name)
+
+
 def commit_with(files: list[tuple[Attachment, bytes]]) -> None:
     """Write the files, then commit; a failed commit takes the files away again,
     so a file on disk always has its record and a record its file."""

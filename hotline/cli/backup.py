@@ -11,9 +11,12 @@ PATH ending in .tar.gz gives one archive; any other PATH is a new (or empty)
 folder. Either holds hotline.sqlite3, uploads/ and manifest.json.
 
 `flask --app hotline restore PATH` brings that back: it checks the copy,
-refuses to overwrite a database that has data unless --force, writes it into
-the configured database with the same backup API (safe even over a WAL file)
-and applies the migrations, so a backup from an older version comes up too.
+refuses to overwrite a database that has data unless --force, refuses a
+backup whose evidence rows point out of the upload folder or whose uploads
+hold links (a tampered backup: the site would serve whatever file they name),
+writes it into the configured database with the same backup API (safe even
+over a WAL file) and applies the migrations, so a backup from an older
+version comes up too.
 
 PostgreSQL is backed up with pg_dump / pg_restore (see docs/operating.md, "Backups").
 """
@@ -29,6 +32,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+
+from ..changes.uploads import inside
 
 DATABASE_NAME = "hotline.sqlite3"
 UPLOADS_NAME = "uploads"
@@ -135,6 +140,37 @@ def make(database_url: str, upload_dir: str, destination: str) -> dict:
     return manifest
 
 
+def _check_evidence(copy: Path, uploads: Path, upload_dir: str) -> None:
+    """Refuse a tampered backup before anything is written: every evidence row
+    names a file inside the upload folder, and its uploads are plain files
+    and folders (no link that would copy, then serve, a file from elsewhere)."""
+    conn = sqlite3.connect(copy)
+    try:
+        has_table = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'attachments'"
+        ).fetchone()
+        rows = (
+            conn.execute("SELECT id, stored_name FROM attachments").fetchall() if has_table else []
+        )
+    finally:
+        conn.close()
+    for row_id, stored_name in rows:
+        if inside(Path(upload_dir), str(stored_name or "")) is None:
+            raise BackupError(
+                f"Refused: evidence row {row_id} of the backup points outside the upload "
+                f"folder ({stored_name!r}). A backup made by Hotline never does; this one "
+                "was changed. Nothing was restored."
+            )
+    if uploads.is_dir():
+        for path in sorted(uploads.rglob("*")):
+            if path.is_symlink() or not (path.is_file() or path.is_dir()):
+                name = str(path.relative_to(uploads))
+                raise BackupError(
+                    f"Refused: {name!r} in the backup's uploads is a link or a special file, "
+                    "not an evidence file. Nothing was restored."
+                )
+
+
 def _has_data(path: Path) -> bool:
     if not path.exists() or path.stat().st_size == 0:
         return False
@@ -162,6 +198,7 @@ def restore(database_url: str, upload_dir: str, source: str, force: bool = False
         check = integrity(copy)
         if check != "ok":
             raise BackupError(f"The backup failed PRAGMA integrity_check: {check}")
+        _check_evidence(copy, folder / UPLOADS_NAME, upload_dir)
         if _has_data(target) and not force:
             raise BackupError(
                 f"The database {target} already has data; restoring would replace it. "
