@@ -34,6 +34,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from ..changes.uploads import inside
+from ..config import private_dir, private_file, private_tree, write_private
 
 DATABASE_NAME = "hotline.sqlite3"
 UPLOADS_NAME = "uploads"
@@ -110,10 +111,10 @@ def make(database_url: str, upload_dir: str, destination: str) -> dict:
         raise BackupError(f"{out} is not empty; give a new or empty folder.")
     with tempfile.TemporaryDirectory(prefix="hotline-backup-") as work:
         folder = Path(work) if archive else out
-        folder.mkdir(parents=True, exist_ok=True)
-        # A backup holds callers' names and phones: readable by its owner only.
-        folder.chmod(0o700)
-        copy = folder / DATABASE_NAME
+        # A backup holds callers' names and phones: readable by its owner only,
+        # every file in it (0600) whatever the umask, and so in the archive too.
+        private_dir(folder)
+        copy = private_file(folder / DATABASE_NAME)
         _snapshot(source, copy)
         check = integrity(copy)
         if check != "ok":
@@ -122,6 +123,7 @@ def make(database_url: str, upload_dir: str, destination: str) -> dict:
         files = 0
         if uploads.is_dir():
             shutil.copytree(uploads, folder / UPLOADS_NAME)
+            private_tree(folder / UPLOADS_NAME)
             files = sum(1 for p in (folder / UPLOADS_NAME).rglob("*") if p.is_file())
         manifest = {
             "made_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -130,10 +132,11 @@ def make(database_url: str, upload_dir: str, destination: str) -> dict:
             "tables": _table_counts(copy),
             "evidence_files": files,
         }
-        (folder / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+        text = json.dumps(manifest, indent=2, ensure_ascii=False)
+        write_private(folder / MANIFEST_NAME, text.encode())
         if archive:
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.touch(mode=0o600)
+            private_file(out)
             with tarfile.open(out, "w:gz") as tar:
                 for item in sorted(folder.iterdir()):
                     tar.add(item, arcname=item.name)
@@ -204,7 +207,8 @@ def restore(database_url: str, upload_dir: str, source: str, force: bool = False
                 f"The database {target} already has data; restoring would replace it. "
                 "Stop the site and run again with --force to replace it."
             )
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_file(target)  # before SQLite opens it: its -wal and -shm follow
         src = sqlite3.connect(copy)
         dst = sqlite3.connect(target, timeout=30)
         try:
@@ -214,6 +218,8 @@ def restore(database_url: str, upload_dir: str, source: str, force: bool = False
             src.close()
         files = 0
         if (folder / UPLOADS_NAME).is_dir():
+            private_dir(Path(upload_dir))
             shutil.copytree(folder / UPLOADS_NAME, upload_dir, dirs_exist_ok=True)
+            private_tree(Path(upload_dir))
             files = sum(1 for p in (folder / UPLOADS_NAME).rglob("*") if p.is_file())
     return {"database": str(target), "evidence_files": files, "integrity_check": integrity(target)}
