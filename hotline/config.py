@@ -159,6 +159,10 @@ def load(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Served over TLS: Secure cookies, and HSTS so browsers never use plain HTTP.
         "HOTLINE_HTTPS": os.environ.get("HOTLINE_HTTPS", "") == "1",
+        # Supports for topics per address, across topics (one per topic in any case).
+        "HOTLINE_TOPIC_SUPPORT_LIMIT": os.environ.get(
+            "HOTLINE_TOPIC_SUPPORT_LIMIT", "100 per hour"
+        ),
         # Sign-in attempts per address (Flask-Limiter syntax).
         "HOTLINE_LOGIN_LIMIT": os.environ.get("HOTLINE_LOGIN_LIMIT", "10 per minute"),
         "SESSION_COOKIE_SECURE": os.environ.get("HOTLINE_HTTPS", "") == "1",
