@@ -68,6 +68,7 @@ def _secret_key(instance_path: str) -> str:
         return key
     path = Path(instance_path) / "secret_key"
     if path.exists():
+        _tighten(path)  # a copy put there by hand may be readable by others
         return path.read_text().strip()
     private_dir(path.parent)
     key = secrets.token_hex(32)
