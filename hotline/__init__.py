@@ -30,14 +30,16 @@ class BoundedInt(IntegerConverter):
         super().__init__(url_map, **kwargs)
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
     app = Flask(
         __name__,
+        instance_path=instance_path,
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # The database, the secret key and the evidence live here: owner only (0700).
+    config.private_dir(Path(app.instance_path))
     app.config.from_mapping(config.load(app.instance_path))
     if test_config:
         app.config.update(test_config)

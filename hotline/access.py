@@ -30,7 +30,8 @@ def load_user(token: str) -> User | None:
 
 @login_manager.unauthorized_handler
 def unauthorized():
-    if request.blueprint in ("api",):
+    # The APIs answer JSON: never the sign-in page, nor the flash's cookie.
+    if request.blueprint in ("api", "api_write"):
         abort(401)
     flash(_("Please sign in to continue."), "info")
     target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)

@@ -1,11 +1,65 @@
 """Settings, read from the environment with safe defaults (see docs/operating.md, "Settings")."""
 
+import logging
 import os
 import secrets
+import stat
 from pathlib import Path
 
 # The site's languages, as templates and socket rooms name them; zh_CN is the default.
 LOCALES = ("zh_CN", "en")
+
+
+log = logging.getLogger("hotline.config")
+
+
+# --- private files: the database, its -wal and -shm, the evidence, the backups ---------
+# They hold callers' names and phones and withheld evidence: the service's own
+# account reads them, nobody else, whatever the process umask (modes given
+# explicitly; a folder or file found looser is tightened).
+
+
+def _tighten(path: Path) -> None:
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        try:
+            path.chmod(mode & 0o700)
+        except PermissionError:
+            log.warning("%s is readable by others and could not be made private", path)
+
+
+def private_dir(path: Path) -> Path:
+    """A folder only its owner may open (0700), made with its parents if missing."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _tighten(path)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Make sure `path` exists, empty if new, readable by its owner only (0600).
+    Done before SQLite opens a database: it gives its -wal and -shm files the
+    database file's own mode."""
+    os.close(os.open(path, os.O_RDONLY | os.O_CREAT, 0o600))
+    _tighten(path)
+    return path
+
+
+def write_private(path: Path, content: bytes) -> None:
+    """Write a new file readable by its owner only (0600)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(content)
+    _tighten(path)
+
+
+def private_tree(root: Path) -> None:
+    """Every folder under `root` 0700, every file 0600 (a copied tree keeps the
+    modes of its source)."""
+    for folder, _dirs, files in os.walk(root):
+        _tighten(Path(folder))
+        for name in files:
+            if not (Path(folder) / name).is_symlink():
+                _tighten(Path(folder) / name)
 
 
 def _secret_key(instance_path: str) -> str:
@@ -14,8 +68,9 @@ def _secret_key(instance_path: str) -> str:
         return key
     path = Path(instance_path) / "secret_key"
     if path.exists():
+        _tighten(path)  # a copy put there by hand may be readable by others
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     key = secrets.token_hex(32)
     # Created with 0600 so only the service account can read it.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -44,6 +99,10 @@ def load(instance_path: str) -> dict:
         "HOTLINE_TIMEZONE": os.environ.get("HOTLINE_TIMEZONE", "Asia/Shanghai"),
         # Integration API: writes per token, and webhooks (docs/api.md, "Integration API").
         "HOTLINE_API_RATE_LIMIT": os.environ.get("HOTLINE_API_RATE_LIMIT", "120 per minute"),
+        # Failed token attempts per address before a 429 (a working token is never held back).
+        "HOTLINE_API_TOKEN_FAILURE_LIMIT": os.environ.get(
+            "HOTLINE_API_TOKEN_FAILURE_LIMIT", "20 per minute"
+        ),
         "HOTLINE_WEBHOOK_WORKER": os.environ.get("HOTLINE_WEBHOOK_WORKER") == "1",
         # How long a worker holds a delivery it is sending before another may retry it.
         "HOTLINE_WEBHOOK_LEASE_SECONDS": float(
@@ -106,6 +165,10 @@ def load(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Served over TLS: Secure cookies, and HSTS so browsers never use plain HTTP.
         "HOTLINE_HTTPS": os.environ.get("HOTLINE_HTTPS", "") == "1",
+        # Supports for topics per address, across topics (one per topic in any case).
+        "HOTLINE_TOPIC_SUPPORT_LIMIT": os.environ.get(
+            "HOTLINE_TOPIC_SUPPORT_LIMIT", "100 per hour"
+        ),
         # Sign-in attempts per address (Flask-Limiter syntax).
         "HOTLINE_LOGIN_LIMIT": os.environ.get("HOTLINE_LOGIN_LIMIT", "10 per minute"),
         "SESSION_COOKIE_SECURE": os.environ.get("HOTLINE_HTTPS", "") == "1",

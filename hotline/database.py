@@ -18,14 +18,16 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
+from pathlib import Path
 
 from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import InternalServerError
 
+from .config import private_file
 from .extensions import db
 from .rules.text import for_log
 
@@ -100,6 +102,28 @@ def _use_green_connection(_dialect, _record, _cargs, cparams) -> None:
     cparams["factory"] = GreenConnection
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL; None in memory (or a file: URI)."""
+    name = make_url(url).database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name)
+
+
+def _keep_private(path: Path) -> None:
+    """Before SQLite opens (and may create) the database: the file exists with
+    mode 0600, so its -wal and -shm, which SQLite creates with the database
+    file's mode, are 0600 too; ones left looser by an older version are
+    tightened."""
+    if not path.parent.is_dir():
+        return  # SQLite will say it cannot open the file
+    private_file(path)
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            private_file(side)
+
+
 def is_locked(error: OperationalError) -> bool:
     orig = getattr(error, "orig", None)
     if isinstance(orig, sqlite3.OperationalError):
@@ -143,8 +167,15 @@ def init_app(app: Flask) -> None:
         def on_connect(dbapi_connection, _record) -> None:
             _sqlite_pragmas(dbapi_connection, busy_seconds)
 
+        path = sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+
+        def before_connect(*_args) -> None:
+            if path is not None:
+                _keep_private(path)
+
         with app.app_context():
             engine: Engine = db.engine
+            event.listen(engine, "do_connect", before_connect)
             event.listen(engine, "do_connect", _use_green_connection)
             event.listen(engine, "connect", on_connect)
     app.register_error_handler(OperationalError, busy_response)

@@ -1,7 +1,8 @@
 """The abuse limits citizens' submissions share: a question to a show, a
 message through a deputy's 代表码 and a topic proposed for a show count
 against the same per-address limit, and each target (a show, a deputy) has
-its own cap. Support for topics has a per-address limit of its own."""
+its own cap. Support for topics has a per-address limit of its own, and so
+have failed API token attempts (hotline/api/bearer.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import time
 
 from flask import current_app
 from flask_limiter.util import get_remote_address
-from limits import parse
+from limits import RateLimitItemPerSecond, parse
 
 from .extensions import limiter
 
@@ -32,6 +33,15 @@ def address_wait(scope: str, setting: str, default: str) -> int | None:
     the attempt is counted)."""
     limit = parse(current_app.config.get(setting, default))
     return _wait((limit, scope, get_remote_address()))
+
+
+def first_refusal(scope: str, setting: str, default: str) -> bool:
+    """True the first time this address is refused for `scope` within one
+    window of its limit, so a refused burst makes one log line, not one a
+    request."""
+    limit = parse(current_app.config.get(setting, default))
+    once = RateLimitItemPerSecond(1, limit.get_expiry())
+    return limiter.limiter.hit(once, scope + "-refused", get_remote_address())
 
 
 def minutes(wait: int) -> int:

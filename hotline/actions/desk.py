@@ -78,8 +78,22 @@ def save_new(
 # --- the desk's changes, as the desk and the integration API both make them -----------
 
 INVALID, REFUSED = "invalid", "refused"
-# The one-time key was spent on another call or show: refused, never "saved".
+# The one-time key was spent on another change (another call or show, or
+# another action on this call): refused, never "saved" nor "repeated".
 KEY_REUSED = "key_reused"
+
+# The call event each change to a call writes, carrying its one-time key.
+CALL_EVENT = {
+    "answer": "answered",
+    "refer": "referred",
+    "placard": "placard",
+    "correct": "corrected",
+}
+
+
+def _repeat_of(done, call: Call, kind: str) -> str:
+    """A key already spent: a repeat of this very change, or reused on another."""
+    return REPEATED if (done.call_id, done.kind) == (call.id, kind) else KEY_REUSED
 
 
 def change_call(
@@ -87,6 +101,7 @@ def change_call(
     key: str | None,
     apply: Callable[[list], bool | None],
     *,
+    kind: str,
     audit_row: Callable[[], None] | None = None,
 ) -> str:
     """One change to a logged call (answer, referral, placard vote, correction):
@@ -95,11 +110,13 @@ def change_call(
 
     `apply(made)` makes the change, appends any new item (a referral) to
     `made`, and returns False after putting an error on its form (INVALID).
+    `kind` is the call event it writes (CALL_EVENT): a key spent on another
+    kind of change to the same call is KEY_REUSED, not a repeat.
     REFUSED: the call has a commitment on the board and stays committed.
     """
     done = calls.already_done(key)
     if done is not None:
-        return REPEATED if done.call_id == call.id else KEY_REUSED
+        return _repeat_of(done, call, kind)
     old_department = call.department_id
     made: list[Commitment] = []
     try:
@@ -117,7 +134,7 @@ def change_call(
     outcome = save()
     if outcome == DUPLICATE:  # a twin submission with the same key saved first
         done = calls.already_done(key)
-        return REPEATED if done is not None and done.call_id == call.id else KEY_REUSED
+        return _repeat_of(done, call, kind) if done is not None else KEY_REUSED
     if outcome == CONFLICT:
         return CONFLICT
     pushes.call_changed(call, old_department_id=old_department)

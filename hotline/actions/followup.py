@@ -32,7 +32,7 @@ from ..changes import audit, callbacks, duplicates, escalation, uploads
 from ..changes import commitments as domain
 from ..extensions import db
 from ..models import Commitment, Department, Event, EventKind, Role, User
-from ..queries.followup import event_done
+from ..queries.followup import keyed_event
 from ..realtime import pushes
 from ..rules.status import State
 from ..rules.text import for_log
@@ -41,7 +41,8 @@ from . import reminders
 log = logging.getLogger("hotline.followup")
 
 SAVED, REPEATED, INVALID, CONFLICT = "saved", "repeated", "invalid", "conflict"
-# The one-time key was spent on another item: refused, never "saved".
+# The one-time key was spent on another change (another item, or another
+# action on this one): refused, never "saved" nor "repeated".
 KEY_REUSED = "key_reused"
 
 WORKER = (Role.LIAISON, Role.SUPERVISOR)
@@ -278,29 +279,47 @@ class Action(NamedTuple):
     roles: tuple[str, ...]
     checks: tuple[Check, ...]  # in order: the first that fails is the refusal
     change: Callable
+    # The events it may write with its one-time key: a key found on any other
+    # event was spent on another action, and is refused rather than repeated.
+    kinds: tuple[EventKind, ...]
     after: Callable[[Commitment, object], list[str]] | None = None
 
 
+K = EventKind
 ACTIONS = {
-    "progress": Action("progress", WORKER, (OPEN,), _progress),
-    "extension": Action("extension", WORKER, (OPEN, NO_REQUEST_WAITING), _extension),
-    "completion": Action("completion", WORKER, (OPEN,), _completion),
-    "decision": Action(
-        "decision", OFFICE, (A_REQUEST_WAITING, OPEN_OR_REPORTED, ANOTHERS_REQUEST), _decision
+    "progress": Action("progress", WORKER, (OPEN,), _progress, (K.PROGRESS,)),
+    "extension": Action(
+        "extension", WORKER, (OPEN, NO_REQUEST_WAITING), _extension, (K.EXTENSION_REQUESTED,)
     ),
-    "verify": Action("verify", OFFICE, (REPORTED, ANOTHERS_REPORT), _verify),
-    "reopen": Action("reopen", OFFICE, (REPORTED,), _reopen),
-    "press": Action("press", OFFICE, (OPEN,), _press, _mail_pressed),
-    "withdraw": Action("withdraw", OFFICE, (OPEN_OR_REPORTED,), _withdraw),
+    "completion": Action("completion", WORKER, (OPEN,), _completion, (K.COMPLETION_REPORTED,)),
+    "decision": Action(
+        "decision",
+        OFFICE,
+        (A_REQUEST_WAITING, OPEN_OR_REPORTED, ANOTHERS_REQUEST),
+        _decision,
+        (K.EXTENSION_GRANTED, K.EXTENSION_REFUSED),
+    ),
+    "verify": Action("verify", OFFICE, (REPORTED, ANOTHERS_REPORT), _verify, (K.VERIFIED,)),
+    "reopen": Action("reopen", OFFICE, (REPORTED,), _reopen, (K.REOPENED,)),
+    "press": Action("press", OFFICE, (OPEN,), _press, (K.PRESSED,), _mail_pressed),
+    "withdraw": Action("withdraw", OFFICE, (OPEN_OR_REPORTED,), _withdraw, (K.WITHDRAWN,)),
     # 回访: reached or not, the caller's verdict; dissatisfied may reopen (重办).
-    "callback": Action("callback", OFFICE, (MET, A_PHONE), _callback),
+    "callback": Action("callback", OFFICE, (MET, A_PHONE), _callback, (K.CALLBACK,)),
     # 签收: the liaison's department has the item (scoped by the route's load).
-    "acknowledge": Action("acknowledge", DEPARTMENT, (UNACKNOWLEDGED, UNDISPUTED), _acknowledge),
+    "acknowledge": Action(
+        "acknowledge", DEPARTMENT, (UNACKNOWLEDGED, UNDISPUTED), _acknowledge, (K.ACKNOWLEDGED,)
+    ),
     # 派单异议: "not ours", with a public reason.
-    "dispute": Action("dispute", DEPARTMENT, (OPEN, DISPUTABLE), _dispute),
-    "dispute_decision": Action("dispute-decision", OFFICE, (DISPUTED,), _dispute_decision),
+    "dispute": Action("dispute", DEPARTMENT, (OPEN, DISPUTABLE), _dispute, (K.DISPUTED,)),
+    "dispute_decision": Action(
+        "dispute-decision",
+        OFFICE,
+        (DISPUTED,),
+        _dispute_decision,
+        (K.REASSIGNED, K.DISPUTE_REFUSED),
+    ),
     # 并单: this item's call is the same problem as an earlier item's call.
-    "merge": Action("merge", OFFICE, (NOT_WITHDRAWN, OF_A_CALL, UNLINKED), _merge),
+    "merge": Action("merge", OFFICE, (NOT_WITHDRAWN, OF_A_CALL, UNLINKED), _merge, (K.MERGED,)),
 }
 # The actions whose form takes an evidence file.
 WITH_EVIDENCE = ("progress", "completion")
@@ -343,6 +362,21 @@ def add_routes(blueprint, view_for: Callable[[str], Callable]) -> None:
 # --- the cycle ------------------------------------------------------------------------------
 
 
+def _spent(key: str | None, item: Commitment, kinds, event_id: int | None = None) -> str | None:
+    """Whether this one-time key was spent already: REPEATED when on this very
+    change (this item, this action, and for withholding this entry),
+    KEY_REUSED when on any other; None when it was not."""
+    done = keyed_event(key) if key else None
+    if done is None:
+        return None
+    same = done.commitment_id == item.id and done.kind in kinds
+    if event_id is not None:
+        same = same and done.data.get("event_id") == event_id
+    if not same:
+        log.warning("followup refused: one-time key reused, commitment=%s", item.id)
+    return REPEATED if same else KEY_REUSED
+
+
 def save(
     item: Commitment,
     name: str,
@@ -355,12 +389,11 @@ def save(
     """Run action `name` on `item` (already loaded in the actor's scope) with a
     submitted `form`. After anything but SAVED the session is rolled back and
     `item` is stale: the caller reloads it in its own scope."""
-    key = _key(form)
-    if key and event_done(key, item.id):
-        return Result(REPEATED, item)
+    key, action = _key(form), ACTIONS[name]
+    if spent := _spent(key, item, action.kinds):
+        return Result(spent, item)
     if not form.validate_on_submit():
         return Result(INVALID, item)
-    action = ACTIONS[name]
     department_before = item.department_id
     try:
         domain.check_version(item, form.version.data)  # a stale form: 409 before anything else
@@ -376,16 +409,14 @@ def save(
     except (domain.VersionConflict, StaleDataError):
         # StaleDataError: a twin request saved the same version a moment earlier.
         db.session.rollback()
-        return Result(REPEATED if key and event_done(key, item.id) else CONFLICT, item)
+        return Result(_spent(key, item, action.kinds) or CONFLICT, item)
     except domain.FollowupError as error:
         db.session.rollback()
         return Result(INVALID, item, error.field or "", str(error.message))
     except IntegrityError:
         db.session.rollback()
-        if key and event_done(key, item.id):  # the twin request won
-            return Result(REPEATED, item)
-        log.warning("followup %s refused: token reused, commitment=%s", name, item.id)
-        return Result(KEY_REUSED, item)
+        # The twin request won (REPEATED), or the key went elsewhere meanwhile.
+        return Result(_spent(key, item, action.kinds) or KEY_REUSED, item)
     log.info("followup %s: commitment=%s user=%s", name, item.id, for_log(actor.username))
     pushes.commitment_changed(item)
     pushes.dashboard_changed(item)
@@ -400,8 +431,8 @@ def withhold(
 ) -> Result:
     """The office takes an entry's note and files off public view, with a public reason."""
     item, key = event.commitment, _key(form)
-    if key and event_done(key, item.id):
-        return Result(REPEATED, item)
+    if spent := _spent(key, item, (EventKind.WITHHELD,), event.id):
+        return Result(spent, item)
     if not form.validate_on_submit():
         return Result(INVALID, item)
     try:
@@ -416,7 +447,7 @@ def withhold(
         return Result(INVALID, item, error.field or "", str(error.message))
     except IntegrityError:
         db.session.rollback()
-        return Result(REPEATED if key and event_done(key, item.id) else KEY_REUSED, item)
+        return Result(_spent(key, item, (EventKind.WITHHELD,), event.id) or KEY_REUSED, item)
     log.info("withheld event=%s by %s", event.id, for_log(actor.username))
     pushes.commitment_changed(item)
     return Result(SAVED, item)

@@ -1,6 +1,7 @@
 """What every write endpoint shares: the Bearer token in front of it, JSON
-errors (401, 403, 404, 409, 422, 429), the rate limit per token, and forms fed
-from a JSON body so the API checks exactly what the web form checks.
+errors (401, 403, 404, 409, 422, 429), the rate limit per token, the limit on
+failed token attempts per address, and forms fed from a JSON body so the API
+checks exactly what the web form checks.
 
 The token blueprint is exempt from CSRF because it takes no cookie at all: a
 request without `Authorization: Bearer …` is refused before any view runs, and
@@ -15,18 +16,22 @@ from datetime import timedelta
 
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
+from sqlalchemy import select, union_all
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 from werkzeug.exceptions import HTTPException
 
 from ..changes import audit, tokens
 from ..extensions import csrf, db, limiter
-from ..models import utcnow
+from ..models import Call, CallEvent, Commitment, Event, Show, utcnow
 from ..rules.text import for_log
+from ..throttle import address_wait, first_refusal
 from . import writes_bp
 
 log = logging.getLogger("hotline.api")
 
 DEFAULT_RATE = "120 per minute"
+# Failed token attempts (unknown, revoked, expired, disabled) per address.
+FAILURE_SETTING, FAILURE_DEFAULT = "HOTLINE_API_TOKEN_FAILURE_LIMIT", "20 per minute"
 
 
 def bearer_secret() -> str:
@@ -65,9 +70,10 @@ def authenticate():
         return error(401, "An API token is required: Authorization: Bearer <token>.")
     token = tokens.by_secret(secret)
     now = utcnow()
-    if token is None or not token.usable(now):
-        log.warning("api token refused %s %s", request.method, for_log(request.path))
-        return error(401, "The API token is unknown, revoked or expired.")
+    # A token whose account was disabled is refused like a revoked one: a JSON
+    # 401 here, never the sign-in page's redirect (and its cookie) further on.
+    if token is None or not token.usable(now) or not token.user.active:
+        return refused_token()
     # "Last used" to the minute is enough: not a write before every request.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now
@@ -76,6 +82,33 @@ def authenticate():
     # Flask-Login's current_user for this request: the token's own account,
     # never a browser's session (the cookie is not read on this blueprint).
     g._login_user = token.user
+
+
+def refused_token():
+    """A token that does not work: 401, counted against the address. Past
+    HOTLINE_API_TOKEN_FAILURE_LIMIT the address is answered 429 with
+    Retry-After instead, and the burst is logged once, not per request. Only
+    failures count, and a working token is never refused here: an integration
+    is not locked out by someone else's guesses from the same address."""
+    wait = address_wait("api-token-failure", FAILURE_SETTING, FAILURE_DEFAULT)
+    if wait:
+        if first_refusal("api-token-failure", FAILURE_SETTING, FAILURE_DEFAULT):
+            log.warning(
+                "api token failures from %s: limited for %ss (%s %s)",
+                for_log(request.remote_addr or ""),
+                wait,
+                request.method,
+                for_log(request.path),
+            )
+        response = error(
+            429,
+            "Too many failed token attempts from this address: try again later.",
+            retry_after=wait,
+        )
+        response.headers["Retry-After"] = str(wait)
+        return response
+    log.warning("api token refused %s %s", request.method, for_log(request.path))
+    return error(401, "The API token is unknown, revoked or expired.")
 
 
 @writes_bp.errorhandler(HTTPException)
@@ -168,6 +201,25 @@ def key_reused():
     of the same change with its key is answered as the first one was."""
     message = _("This Idempotency-Key was already used for another change.")
     return error(422, "The request has invalid fields.", errors={"Idempotency-Key": [message]})
+
+
+# Each kind of write keeps its one-time key in one of these tables: a log call
+# in calls, a change to a call in call_events, a commitment in commitments, a
+# follow-up action in events (shows: the desk's web form only).
+KEYED = (Show, Call, CallEvent, Commitment, Event)
+
+
+def key_spent_elsewhere(kept_in) -> bool:
+    """The Idempotency-Key was already spent on a change of another kind (its
+    key is kept in another table than `kept_in`, where this write keeps its
+    own): answered key_reused() before anything runs. A key spent in the
+    same table is told apart by the action's own cycle (the same action on
+    the same target: a repeat; anything else: reused)."""
+    key = idempotency_key()
+    if key is None:
+        return False
+    found = [select(m.id).where(m.idempotency_key == key) for m in KEYED if m is not kept_in]
+    return db.session.execute(union_all(*found).limit(1)).first() is not None
 
 
 def conflict(current: dict):

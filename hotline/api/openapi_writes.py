@@ -214,12 +214,18 @@ WRITES = (
 )
 
 _ERRORS = {
-    "401": ("A missing, wrong, revoked or expired token", "Error"),
+    "401": ("A missing, wrong, revoked or expired token, or its account disabled", "Error"),
     "403": ("The token's role or department may not do this", "Error"),
     "404": ("Not found, or outside the token's department", "Error"),
     "409": ("The version is stale: the current record is in `current`", "Conflict"),
-    "422": ("Invalid fields: each is named in `errors`", "Invalid"),
-    "429": ("Too many requests with this token", "Error"),
+    "422": (
+        "Invalid fields: each is named in `errors` (`Idempotency-Key`: spent on another change)",
+        "Invalid",
+    ),
+    "429": (
+        "Too many requests with this token, or too many failed tokens from this address",
+        "Error",
+    ),
 }
 
 SCHEMAS = {
@@ -318,7 +324,8 @@ def _operation(path, op_id, summary, who, fields, required, versioned, idempoten
                 "in": "header",
                 "required": False,
                 "schema": {"type": "string", "maxLength": 200},
-                "description": "a retry with the same key changes nothing twice",
+                "description": "a retry with the same key changes nothing twice; "
+                "a key spent on another change (another item or action) is a 422",
             }
         )
     content = {"application/json": {"schema": _without_files(body)}}

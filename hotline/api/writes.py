@@ -15,13 +15,22 @@ from ..changes import audit, limits, onair
 from ..clock import today
 from ..extensions import db
 from ..forms.staff import AnswerForm, CallForm, CommitForm, PlacardForm, ReferForm
-from ..models import Call, OnAirKind, Role, ShowStatus, public_fields
+from ..models import Call, CallEvent, Commitment, OnAirKind, Role, ShowStatus, public_fields
 from ..queries.desk import active_departments, active_deputies, call_for
 from ..queries.onair import belongs_on_air
 from ..queries.shows import show_with_calls, show_with_panel
 from ..realtime import pushes
 from . import writes_bp
-from .bearer import attribute, body, conflict, error, form_from_json, invalid, key_reused
+from .bearer import (
+    attribute,
+    body,
+    conflict,
+    error,
+    form_from_json,
+    invalid,
+    key_reused,
+    key_spent_elsewhere,
+)
 
 DESK = (Role.MODERATOR, Role.SUPERVISOR)
 ANYONE = (Role.MODERATOR, Role.SUPERVISOR, Role.LIAISON)
@@ -82,6 +91,8 @@ def log_call(show_id: int):
         return error(409, "The show is not live: calls are logged on air.", show_status=show.status)
     if not form.validate():
         return invalid(form)
+    if key_spent_elsewhere(Call):
+        return key_reused()
     outcome, call, _show = actions.log_call(
         show,
         form,
@@ -99,13 +110,15 @@ def log_call(show_id: int):
     return jsonify({"data": call_record(call, call.reference_code)}), 201
 
 
-def _call_change(call_id: int, form_class, apply, action: str):
+def _call_change(call_id: int, name: str, form_class, apply, action: str):
     """validate → actions.change_call (repeated key, apply, save, push) → JSON."""
     call = _call(call_id)
     form = form_from_json(form_class, body())
     _choices(form)
     if not form.validate():
         return invalid(form)
+    if key_spent_elsewhere(CallEvent):
+        return key_reused()
     refusal = []
 
     def change(made):
@@ -115,7 +128,11 @@ def _call_change(call_id: int, form_class, apply, action: str):
         return None
 
     outcome = actions.change_call(
-        call, form.idem.data, change, audit_row=lambda: attribute(action, f"call {call.id}")
+        call,
+        form.idem.data,
+        change,
+        kind=actions.CALL_EVENT[name],
+        audit_row=lambda: attribute(action, f"call {call.id}"),
     )
     if outcome == actions.INVALID:
         return refusal[0]
@@ -145,7 +162,7 @@ def answer(call_id: int):
     def apply(call, form, _made):
         actions.answer_from(call, form, current_user)
 
-    return _call_change(call_id, AnswerForm, apply, audit.API_CALL_ANSWERED)
+    return _call_change(call_id, "answer", AnswerForm, apply, audit.API_CALL_ANSWERED)
 
 
 @writes_bp.route("/calls/<int:call_id>/refer", methods=["POST"])
@@ -156,7 +173,7 @@ def refer(call_id: int):
             return problem
         made.append(actions.refer_from(call, form, current_user, limits.referral_deadline(today())))
 
-    return _call_change(call_id, ReferForm, apply, audit.API_CALL_REFERRED)
+    return _call_change(call_id, "refer", ReferForm, apply, audit.API_CALL_REFERRED)
 
 
 @writes_bp.route("/calls/<int:call_id>/placard", methods=["POST"])
@@ -165,7 +182,7 @@ def placard(call_id: int):
     def apply(call, form, _made):
         actions.placard_from(call, form, current_user)
 
-    return _call_change(call_id, PlacardForm, apply, audit.API_PLACARD)
+    return _call_change(call_id, "placard", PlacardForm, apply, audit.API_PLACARD)
 
 
 @writes_bp.route("/calls/<int:call_id>/commitments", methods=["POST"])
@@ -184,6 +201,8 @@ def commit(call_id: int):
         return invalid(form)
     if problem := _own_department(form, "commit"):
         return problem
+    if key_spent_elsewhere(Commitment):
+        return key_reused()
     outcome, item = actions.make_commitment(
         call,
         lambda: _call(call_id),

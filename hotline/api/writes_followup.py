@@ -29,6 +29,7 @@ from .bearer import (
     form_from_request,
     invalid,
     key_reused,
+    key_spent_elsewhere,
 )
 
 
@@ -81,6 +82,8 @@ def _view(name: str):
         form, refused = form_from_request(FORMS[name], files)
         if refused is not None:
             return refused
+        if key_spent_elsewhere(Event):  # on a call or a commitment made: another change
+            return key_reused()
         result = actions.save(
             item,
             name,
@@ -106,6 +109,8 @@ def withhold(event_id: int):
     if event is None:
         not_found_for("event", event_id)
     commitment_id = event.commitment_id
+    if key_spent_elsewhere(Event):
+        return key_reused()
     form = form_from_json(WithholdForm, body())
     result = actions.withhold(
         event,

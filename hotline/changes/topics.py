@@ -247,9 +247,10 @@ def move(topic: Topic, *, actor: User, step: int) -> None:
     _event(topic.show_id, TopicEventKind.MOVED, actor, topic, **{"from": here + 1, "to": there + 1})
 
 
-def support(topic: Topic, *, browser_key: str, client_key: str) -> None:
+def support(topic: Topic, *, browser_key: str, address_key: str) -> None:
     """A citizen supports a published topic while collection is open: once per
-    browser (cookie) and once a day per connection (address and user agent)."""
+    browser (cookie) and once per address (`address_key`, a keyed hash of the
+    topic and the client's address; the database holds to it too)."""
     if not topic.is_public:
         raise Refused(_l("This topic is not published."), 404)
     if not is_collecting(topic.show, collection(topic.show)):
@@ -257,7 +258,11 @@ def support(topic: Topic, *, browser_key: str, client_key: str) -> None:
     mine = select(TopicSupport.id).where(TopicSupport.topic_id == topic.id)
     if db.session.scalar(mine.where(TopicSupport.browser_key == browser_key).limit(1)):
         raise Refused(_l("You have already supported this topic."))
-    if db.session.scalar(mine.where(TopicSupport.client_key == client_key).limit(1)):
-        # The cookie was cleared (or never kept): the server-side sign still holds.
-        raise Refused(_l("Support for this topic has already come from here today."))
-    db.session.add(TopicSupport(topic_id=topic.id, browser_key=browser_key, client_key=client_key))
+    if db.session.scalar(mine.where(TopicSupport.address_key == address_key).limit(1)):
+        # The cookie was cleared, the user agent changed: the address still counts once.
+        raise Refused(
+            _l("Support for this topic has already come from here: it counts once per connection.")
+        )
+    db.session.add(
+        TopicSupport(topic_id=topic.id, browser_key=browser_key, address_key=address_key)
+    )

@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
+from ..config import private_dir, write_private
 from ..extensions import db
 from ..models import Attachment
 from .commitments import FollowupError
@@ -66,9 +67,25 @@ def read_upload(
 
 
 def upload_dir() -> Path:
-    path = Path(current_app.config["HOTLINE_UPLOAD_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """The evidence folder, owner only (0700): withheld files are in it too."""
+    return private_dir(Path(current_app.config["HOTLINE_UPLOAD_DIR"]))
+
+
+def inside(folder: Path, stored_name: str) -> Path | None:
+    """The file `stored_name` names in `folder`, or None when the name is
+    absolute or leads out of the folder once resolved ("..", a link). Hotline
+    stores random names only; anything else came from a tampered row (a
+    restored backup) and must never be read, however it was written."""
+    if not stored_name or "\0" in stored_name or Path(stored_name).is_absolute():
+        return None
+    base = folder.resolve()
+    path = (base / stored_name).resolve()
+    return path if path != base and path.is_relative_to(base) else None
+
+
+def stored_path(attachment: Attachment) -> Path | None:
+    """Where an attachment's file is, in the upload folder; None: see inside()."""
+    return inside(upload_dir(), attachment.stored_name)
 
 
 def commit_with(files: list[tuple[Attachment, bytes]]) -> None:
@@ -76,7 +93,7 @@ def commit_with(files: list[tuple[Attachment, bytes]]) -> None:
     so a file on disk always has its record and a record its file."""
     written = [(upload_dir() / a.stored_name, content) for a, content in files]
     for path, content in written:
-        path.write_bytes(content)
+        write_private(path, content)  # 0600, whatever the umask
     try:
         db.session.commit()
     except BaseException:

@@ -11,9 +11,12 @@ PATH ending in .tar.gz gives one archive; any other PATH is a new (or empty)
 folder. Either holds hotline.sqlite3, uploads/ and manifest.json.
 
 `flask --app hotline restore PATH` brings that back: it checks the copy,
-refuses to overwrite a database that has data unless --force, writes it into
-the configured database with the same backup API (safe even over a WAL file)
-and applies the migrations, so a backup from an older version comes up too.
+refuses to overwrite a database that has data unless --force, refuses a
+backup whose evidence rows point out of the upload folder or whose uploads
+hold links (a tampered backup: the site would serve whatever file they name),
+writes it into the configured database with the same backup API (safe even
+over a WAL file) and applies the migrations, so a backup from an older
+version comes up too.
 
 PostgreSQL is backed up with pg_dump / pg_restore (see docs/operating.md, "Backups").
 """
@@ -29,6 +32,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+
+from ..changes.uploads import inside
+from ..config import private_dir, private_file, private_tree, write_private
 
 DATABASE_NAME = "hotline.sqlite3"
 UPLOADS_NAME = "uploads"
@@ -105,10 +111,10 @@ def make(database_url: str, upload_dir: str, destination: str) -> dict:
         raise BackupError(f"{out} is not empty; give a new or empty folder.")
     with tempfile.TemporaryDirectory(prefix="hotline-backup-") as work:
         folder = Path(work) if archive else out
-        folder.mkdir(parents=True, exist_ok=True)
-        # A backup holds callers' names and phones: readable by its owner only.
-        folder.chmod(0o700)
-        copy = folder / DATABASE_NAME
+        # A backup holds callers' names and phones: readable by its owner only,
+        # every file in it (0600) whatever the umask, and so in the archive too.
+        private_dir(folder)
+        copy = private_file(folder / DATABASE_NAME)
         _snapshot(source, copy)
         check = integrity(copy)
         if check != "ok":
@@ -117,6 +123,7 @@ def make(database_url: str, upload_dir: str, destination: str) -> dict:
         files = 0
         if uploads.is_dir():
             shutil.copytree(uploads, folder / UPLOADS_NAME)
+            private_tree(folder / UPLOADS_NAME)
             files = sum(1 for p in (folder / UPLOADS_NAME).rglob("*") if p.is_file())
         manifest = {
             "made_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -125,14 +132,46 @@ def make(database_url: str, upload_dir: str, destination: str) -> dict:
             "tables": _table_counts(copy),
             "evidence_files": files,
         }
-        (folder / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+        text = json.dumps(manifest, indent=2, ensure_ascii=False)
+        write_private(folder / MANIFEST_NAME, text.encode())
         if archive:
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.touch(mode=0o600)
+            private_file(out)
             with tarfile.open(out, "w:gz") as tar:
                 for item in sorted(folder.iterdir()):
                     tar.add(item, arcname=item.name)
     return manifest
+
+
+def _check_evidence(copy: Path, uploads: Path, upload_dir: str) -> None:
+    """Refuse a tampered backup before anything is written: every evidence row
+    names a file inside the upload folder, and its uploads are plain files
+    and folders (no link that would copy, then serve, a file from elsewhere)."""
+    conn = sqlite3.connect(copy)
+    try:
+        has_table = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'attachments'"
+        ).fetchone()
+        rows = (
+            conn.execute("SELECT id, stored_name FROM attachments").fetchall() if has_table else []
+        )
+    finally:
+        conn.close()
+    for row_id, stored_name in rows:
+        if inside(Path(upload_dir), str(stored_name or "")) is None:
+            raise BackupError(
+                f"Refused: evidence row {row_id} of the backup points outside the upload "
+                f"folder ({stored_name!r}). A backup made by Hotline never does; this one "
+                "was changed. Nothing was restored."
+            )
+    if uploads.is_dir():
+        for path in sorted(uploads.rglob("*")):
+            if path.is_symlink() or not (path.is_file() or path.is_dir()):
+                name = str(path.relative_to(uploads))
+                raise BackupError(
+                    f"Refused: {name!r} in the backup's uploads is a link or a special file, "
+                    "not an evidence file. Nothing was restored."
+                )
 
 
 def _has_data(path: Path) -> bool:
@@ -162,12 +201,14 @@ def restore(database_url: str, upload_dir: str, source: str, force: bool = False
         check = integrity(copy)
         if check != "ok":
             raise BackupError(f"The backup failed PRAGMA integrity_check: {check}")
+        _check_evidence(copy, folder / UPLOADS_NAME, upload_dir)
         if _has_data(target) and not force:
             raise BackupError(
                 f"The database {target} already has data; restoring would replace it. "
                 "Stop the site and run again with --force to replace it."
             )
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_file(target)  # before SQLite opens it: its -wal and -shm follow
         src = sqlite3.connect(copy)
         dst = sqlite3.connect(target, timeout=30)
         try:
@@ -177,6 +218,8 @@ def restore(database_url: str, upload_dir: str, source: str, force: bool = False
             src.close()
         files = 0
         if (folder / UPLOADS_NAME).is_dir():
+            private_dir(Path(upload_dir))
             shutil.copytree(folder / UPLOADS_NAME, upload_dir, dirs_exist_ok=True)
+            private_tree(Path(upload_dir))
             files = sum(1 for p in (folder / UPLOADS_NAME).rglob("*") if p.is_file())
     return {"database": str(target), "evidence_files": files, "integrity_check": integrity(target)}

@@ -285,7 +285,7 @@ def _topics(show: Show, users: dict[str, User]) -> None:
     for topic, n in zip(made, (12, 7, 9), strict=True):
         for i in range(n):  # stand-ins for the hashed browser ids of real supporters
             key = f"{topic.id:04d}{i:060d}"
-            db.session.add(TopicSupport(topic_id=topic.id, browser_key=key, client_key=key))
+            db.session.add(TopicSupport(topic_id=topic.id, browser_key=key, address_key=key))
     for topic in (made[0], made[2]):
         topics.choose(topic, actor=host)
         db.session.flush()

@@ -144,7 +144,9 @@ def _call_action(call_id: int, name: str, saved: str, apply, mine, after=None):
     form = forms[name]
     if not form.validate_on_submit():
         return _editor(call, forms, 422)
-    outcome = actions.change_call(call, form.idem.data, lambda made: apply(call, form, made))
+    outcome = actions.change_call(
+        call, form.idem.data, lambda made: apply(call, form, made), kind=actions.CALL_EVENT[name]
+    )
     if outcome == actions.KEY_REUSED:
         abort(400)
     if outcome == actions.INVALID:

@@ -3,6 +3,8 @@ by the office when an entry exposes a citizen."""
 
 from __future__ import annotations
 
+import logging
+
 from flask import abort, flash, redirect, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,11 +12,13 @@ from sqlalchemy import select
 
 from ..access import supervisor_required
 from ..actions import followup as followup_actions
-from ..changes.uploads import read_upload, upload_dir  # noqa: F401  (read_upload: the checks, for tests)
+from ..changes.uploads import read_upload, stored_path  # noqa: F401  (read_upload: the checks, for tests)
 from ..extensions import db
 from ..forms.followup import WithholdForm
 from ..models import Attachment, Event, Redaction, Role
 from . import bp
+
+log = logging.getLogger("hotline.followup")
 
 
 @bp.route("/evidence/<int:attachment_id>")
@@ -26,7 +30,11 @@ def evidence(attachment_id: int):
     withheld = db.session.scalar(select(Redaction.id).where(Redaction.event_id == item.event_id))
     if withheld and not (current_user.is_authenticated and current_user.role == Role.SUPERVISOR):
         abort(404)  # withheld by the office: not public any more
-    path = upload_dir() / item.stored_name
+    path = stored_path(item)
+    if path is None:
+        # A row pointing out of the upload folder (a tampered backup): never served.
+        log.warning("evidence %s refused: its stored path leaves the upload folder", item.id)
+        abort(404)
     if not path.is_file():
         abort(404)
     response = send_file(

@@ -6,8 +6,9 @@ A topic comes from a citizen (published only after moderation), from a
 message put forward through a deputy's 代表码 (its public summary), from a
 citizen's question to the show (the moderator's summary of it) or from the
 office. No proposer's name or contact is asked or kept: only the topic's
-text and an optional area. Support keeps no address, as ratings do: the hash
-of the browser's cookie and a keyed hash of the day, address and user agent.
+text and an optional area. Support keeps no address: the hash of the
+browser's cookie, and a keyed hash (HMAC with SECRET_KEY) of the topic and
+the client's address, which counts a support once per address.
 """
 
 from __future__ import annotations
@@ -103,16 +104,21 @@ class Topic(db.Model):
 
 
 class TopicSupport(db.Model):
-    """A citizen's support for a published topic: one per browser, and one a day
-    per connection, as for ratings."""
+    """A citizen's support for a published topic: one per browser, and one per
+    address (a new user agent or a cleared cookie does not count again)."""
 
     __tablename__ = "topic_supports"
-    __table_args__ = (UniqueConstraint("topic_id", "browser_key"),)
+    __table_args__ = (
+        UniqueConstraint("topic_id", "browser_key"),
+        UniqueConstraint("topic_id", "address_key", name="uq_topic_supports_address"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), index=True)
     browser_key: Mapped[str] = mapped_column(String(64))  # hash of the cookie's id
-    client_key: Mapped[str] = mapped_column(String(64), index=True)  # keyed, daily
+    # HMAC(SECRET_KEY, topic, client address), never the address itself; None
+    # for the supports given before it was kept (migration 0018).
+    address_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -1,7 +1,8 @@
 """How a public page knows a browser without knowing the person: a random id
-in a cookie (only its hash is stored) and, kept server-side, a keyed hash of
-the day, the address and the user agent. Ratings of a met commitment and
-support for a show's topics count once per browser with these."""
+in a cookie (only its hash is stored) and, kept server-side, keyed hashes of
+the client's address. Ratings of a met commitment count once per browser and
+once a day per connection (day, address and user agent); support for a
+show's topics once per browser and once per address."""
 
 from __future__ import annotations
 
@@ -35,10 +36,23 @@ def client_key() -> str:
     """The connection's sign for today: HMAC(secret, day, address, user agent).
     Keyed, so the stored value cannot be reversed to an address by trying them all."""
     agent = request.headers.get("User-Agent", "")
-    message = f"{today().isoformat()}\0{request.remote_addr or ''}\0{agent}".encode()
+    return _hmac(f"{today().isoformat()}\0{request.remote_addr or ''}\0{agent}")
+
+
+def _hmac(message: str) -> str:
     secret = current_app.config["SECRET_KEY"]
     secret = secret.encode() if isinstance(secret, str) else secret
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+    return hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()
+
+
+def address_key(purpose: str) -> str:
+    """HMAC(secret, purpose, the client's address): one sign per address for
+    `purpose` (e.g. one topic), whatever the cookie or the user agent. The
+    address is the one Flask sees, behind HOTLINE_PROXY_HOPS proxies (the
+    client's, from X-Forwarded-For). Keyed, so the stored value cannot be
+    turned back into the address by trying them all, and bound to `purpose`,
+    so two topics' supports from one address cannot be linked."""
+    return _hmac(f"{purpose}\0{request.remote_addr or ''}")
 
 
 def remember(response: Response, token: str) -> Response:

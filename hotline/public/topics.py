@@ -1,7 +1,8 @@
 """A show's topics (走访选民定议题): the public page listing the published
 topics by support, where citizens propose a topic (checked by the office
-before it appears) and support topics (once per browser, limited per
-address). Nothing about who proposed or supported is asked or shown."""
+before it appears) and support topics (once per browser and once per
+address, limited per address). Nothing about who proposed or supported is
+asked or shown."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from ..realtime import pushes
 from ..throttle import address_wait, minutes, retry_later, submission_wait
 from ..web import render_block
 from . import bp
-from .browser import browser_key, browser_token, client_key, key_of, remember
+from .browser import address_key, browser_key, browser_token, key_of, remember
 
 PAGE = "public/topics.html"
 
@@ -85,8 +86,8 @@ def topics_page(show_id: int):
 
 @bp.route("/shows/<int:show_id>/topics/<int:topic_id>/support", methods=["POST"])
 def support_topic(show_id: int, topic_id: int):
-    """Support a published topic: once per browser (cookie) and once a day per
-    connection (address and user agent, hashed), limited per address."""
+    """Support a published topic: once per browser (cookie) and once per
+    address (a keyed hash of it), limited per address."""
     topic = public_topic(show_id, topic_id) or abort(404)
     token = browser_token()
     error, status = None, 200
@@ -104,7 +105,11 @@ def support_topic(show_id: int, topic_id: int):
         )
     else:
         try:
-            topics.support(topic, browser_key=key_of(token), client_key=client_key())
+            topics.support(
+                topic,
+                browser_key=key_of(token),
+                address_key=address_key(f"topic-support:{topic.id}"),
+            )
             db.session.commit()
         except topics.Refused as refused:
             db.session.rollback()

@@ -51,16 +51,10 @@ def work_item(commitment_id: int, user: User) -> Commitment | None:
     )
 
 
-def event_done(key: str, commitment_id: int) -> bool:
-    """An earlier submission with this one-time key already wrote its event."""
-    return (
-        db.session.scalar(
-            select(Event.id).where(
-                Event.idempotency_key == key, Event.commitment_id == commitment_id
-            )
-        )
-        is not None
-    )
+def keyed_event(key: str) -> Event | None:
+    """The event an earlier submission with this one-time key wrote, on
+    whichever item and by whichever action."""
+    return db.session.scalar(select(Event).where(Event.idempotency_key == key))
 
 
 def dashboard_data(department: Department | None, day: date) -> dict:

@@ -269,6 +269,57 @@ def test_a_key_spent_on_another_item_is_refused_not_repeated(app):
     assert fine.status_code == 200
 
 
+def test_a_key_spent_on_another_action_on_the_same_item_is_refused(app, call_id):
+    """Progress saved with key "p"; the same key on a press, a withdrawal or a
+    withholding of the same item is a 422 naming the header, not a 200
+    "repeated" that saves nothing; nor is it an answer to a call."""
+    office = make_token(app, "office", "supervisor")
+    cid = make_commitment(app)
+    progress = {"note": "已清淤一半", "percent": 50, "version": version_of(app, cid)}
+    assert api_post(app, url(cid, "progress"), office, progress, key="p").status_code == 200
+    for name, data in (("press", {"note": "请加快"}), ("withdraw", {"reason": "重复事项"})):
+        reused = api_post(
+            app, url(cid, name), office, {**data, "version": version_of(app, cid)}, key="p"
+        )
+        assert reused.status_code == 422, (name, reused.json)
+        assert reused.json["status"] == 422 and list(reused.json["errors"]) == ["Idempotency-Key"]
+    assert events(app, cid, EventKind.PRESSED) == events(app, cid, EventKind.WITHDRAWN) == 0
+    with app.app_context():
+        first = db.session.scalar(
+            select(Event.id).where(Event.commitment_id == cid, Event.kind == EventKind.PROGRESS)
+        )
+        created = db.session.scalar(
+            select(Event.id).where(Event.commitment_id == cid, Event.kind == EventKind.CREATED)
+        )
+        from hotline.models import Call
+
+        call_version = db.session.get(Call, call_id).version
+    hide = {"reason": "照片里有电话号码"}
+    withheld = api_post(app, f"/api/v1/events/{first}/withhold", office, hide, key="w")
+    assert withheld.status_code == 200
+    # The same key on another entry of the same item: another change.
+    other = api_post(app, f"/api/v1/events/{created}/withhold", office, hide, key="w")
+    assert other.status_code == 422 and list(other.json["errors"]) == ["Idempotency-Key"]
+    again = api_post(app, f"/api/v1/events/{first}/withhold", office, hide, key="w")
+    assert again.status_code == 200 and again.json["repeated"]
+    with app.app_context():
+        from hotline.models import Redaction
+
+        assert db.session.scalar(select(Redaction.id).where(Redaction.event_id == created)) is None
+    # A follow-up's key is not a desk change's either, nor the other way round.
+    answer = {"answer_text": "本周内疏通", "answered_by": "周建华", "version": call_version}
+    desk = api_post(app, f"/api/v1/calls/{call_id}/answer", office, answer, key="p")
+    assert desk.status_code == 422 and list(desk.json["errors"]) == ["Idempotency-Key"]
+    assert (
+        api_post(app, f"/api/v1/calls/{call_id}/answer", office, answer, key="a").status_code == 200
+    )
+    pressed = api_post(
+        app, url(cid, "press"), office, {"note": "请加快", "version": version_of(app, cid)}, key="a"
+    )
+    assert pressed.status_code == 422 and list(pressed.json["errors"]) == ["Idempotency-Key"]
+    assert events(app, cid, EventKind.PRESSED) == 0
+
+
 def test_a_key_spent_on_another_call_is_refused_too(app, call_id, moderator, live_show):
     from desk_support import HOUSING as DESK_HOUSING
     from desk_support import calls_of, log

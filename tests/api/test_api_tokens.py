@@ -150,3 +150,47 @@ def test_the_token_form_needs_the_csrf_token(app, supervisor):
     assert response.status_code == 400
     with app.app_context():
         assert db.session.scalar(select(tokens.ApiToken.id)) is None
+
+
+def test_failed_token_attempts_are_limited_per_address_not_a_working_token(app, live_show, caplog):
+    """150 guessed tokens from one address: the first 20 (the default limit) are
+    401s, the rest 429s with Retry-After and one log line for the burst; a
+    working token from that address still works, and another address is not
+    held back."""
+    import secrets
+
+    url = f"/api/v1/shows/{live_show}/on-air/clear"
+    good = make_token(app, "desk", "moderator")
+    guesser = app.test_client()
+    guesser.environ_base["REMOTE_ADDR"] = "203.0.113.7"
+    caplog.set_level("WARNING", logger="hotline.api")
+    answers = [
+        guesser.post(url, headers={"Authorization": f"Bearer hl_{secrets.token_urlsafe(32)}"})
+        for _ in range(150)
+    ]
+    assert [r.status_code for r in answers] == [401] * 20 + [429] * 130
+    limited = answers[-1]
+    assert limited.is_json and limited.json["status"] == 429 and limited.json["error"]
+    assert int(limited.headers["Retry-After"]) > 0
+    lines = [r.getMessage() for r in caplog.records if r.name == "hotline.api"]
+    assert len([line for line in lines if "limited" in line]) == 1
+    assert len(lines) <= 21
+    # The integration behind the same address is not locked out by the guesses.
+    assert guesser.post(url, headers={"Authorization": f"Bearer {good}"}).status_code == 200
+    # Another address is counted on its own.
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "198.51.100.2"
+    assert other.post(url, headers={"Authorization": "Bearer hl_nope"}).status_code == 401
+
+
+def test_a_token_whose_account_is_disabled_is_a_json_401_without_a_cookie(app, live_show):
+    url = f"/api/v1/shows/{live_show}/on-air/clear"
+    secret = make_token(app, "desk", "moderator")
+    with app.app_context():
+        tokens.by_secret(secret).user.active = False
+        db.session.commit()
+    response = api_post(app, url, secret)
+    assert response.status_code == 401 and response.is_json
+    assert response.json["status"] == 401 and response.json["error"]
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert "Set-Cookie" not in response.headers

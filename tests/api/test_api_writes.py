@@ -162,6 +162,53 @@ def test_commit_idempotent_and_deadline_checked(app, call_id):
         )
 
 
+def test_a_key_spent_on_another_action_is_refused_not_repeated(app, call_id, live_show):
+    """An Idempotency-Key is one change: the same key on another action for the
+    same call (or on another kind of write altogether) is a 422 naming the
+    header, and nothing is saved, never a 200 "repeated"."""
+    desk = make_token(app, "desk", "moderator")
+
+    def version() -> int:
+        with app.app_context():
+            return db.session.get(Call, call_id).version
+
+    answer = {"answer_text": "本周内疏通", "answered_by": "周建华 局长", "version": version()}
+    assert (
+        api_post(app, f"/api/v1/calls/{call_id}/answer", desk, answer, key="k").status_code == 200
+    )
+    votes = {"satisfied": 30, "basic": 5, "dissatisfied": 1, "version": version()}
+    placard = api_post(app, f"/api/v1/calls/{call_id}/placard", desk, votes, key="k")
+    assert placard.status_code == 422, placard.json
+    assert placard.json["status"] == 422 and list(placard.json["errors"]) == ["Idempotency-Key"]
+    commit = {
+        "pledge": "30天内完成清淤",
+        "official_name": "周建华",
+        "department": HOUSING,
+        "deadline_preset": "30",
+    }
+    made = api_post(app, f"/api/v1/calls/{call_id}/commitments", desk, commit, key="k")
+    assert made.status_code == 422 and list(made.json["errors"]) == ["Idempotency-Key"]
+    logged = api_post(app, f"/api/v1/shows/{live_show}/calls", desk, CALL, key="k")
+    assert logged.status_code == 422 and list(logged.json["errors"]) == ["Idempotency-Key"]
+    with app.app_context():
+        call = db.session.get(Call, call_id)
+        assert call.placard_satisfied is None and call.commitments == []
+        assert call.outcome == "answered"
+    assert len(calls_of(app, live_show)) == 1
+    # A key spent on a call logged is not an answer's either.
+    first = api_post(app, f"/api/v1/shows/{live_show}/calls", desk, CALL, key="log-1")
+    other = first.json["data"]
+    answer = {**answer, "version": other["version"]}
+    reused = api_post(app, f"/api/v1/calls/{other['id']}/answer", desk, answer, key="log-1")
+    assert reused.status_code == 422 and list(reused.json["errors"]) == ["Idempotency-Key"]
+    # The same action again with its key is still the repeat it always was.
+    votes["version"] = version()
+    url = f"/api/v1/calls/{call_id}/placard"
+    assert api_post(app, url, desk, votes, key="v").status_code == 200
+    again = api_post(app, url, desk, votes, key="v")
+    assert again.status_code == 200 and again.json["repeated"]
+
+
 def test_on_air_from_the_api_reaches_the_overlay_like_the_console(
     app, call_id, live_show, socket_client
 ):

@@ -114,3 +114,95 @@ def test_restore_refuses_what_is_not_a_backup(empty_app, tmp_path):
     (tmp_path / "nothing").mkdir()
     result = empty_app.test_cli_runner().invoke(args=["restore", str(tmp_path / "nothing")])
     assert result.exit_code != 0 and "not a Hotline backup" in result.output
+
+
+def _backup_with_evidence(app, tmp_path, name: str):
+    """A real backup of a site with one evidence file."""
+    from hotline.models import Attachment
+
+    uploads = tmp_path / "uploads"
+    uploads.mkdir(exist_ok=True)
+    (uploads / "0123abcd.png").write_bytes(b"\x89PNG photo")
+    with app.app_context():
+        event_id = db.session.scalar(select(Event.id).limit(1))
+        attachment = Attachment(
+            event_id=event_id,
+            filename="现场照片.png",
+            content_type="image/png",
+            size=10,
+            sha256="0" * 64,
+            stored_name="0123abcd.png",
+        )
+        db.session.add(attachment)
+        db.session.commit()
+        attachment_id = attachment.id
+        db.session.remove()
+    result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / name)])
+    assert result.exit_code == 0, result.output
+    return attachment_id
+
+
+def _tamper_archive(archive, work, stored_name: str):
+    """Unpack the archive, point its evidence row at `stored_name`, pack it again."""
+    import tarfile
+
+    work.mkdir()
+    with tarfile.open(archive, "r:gz") as tar:
+        tar.extractall(work, filter="data")
+    conn = sqlite3.connect(work / "hotline.sqlite3")
+    conn.execute("UPDATE attachments SET stored_name = ?", (stored_name,))
+    conn.commit()
+    conn.close()
+    evil = work.parent / "evil.tar.gz"
+    with tarfile.open(evil, "w:gz") as tar:
+        for item in sorted(work.iterdir()):
+            tar.add(item, arcname=item.name)
+    return evil
+
+
+@pytest.mark.parametrize("stored_name", ["../../app/instance/secret_key", "/etc/passwd"])
+def test_restore_refuses_a_tampered_backup_and_changes_nothing(app, tmp_path, stored_name):
+    """A backup whose evidence row points out of the upload folder would have
+    the site serve that file (the secret key) as public evidence: refused with
+    a message, before anything is written."""
+    from hotline.models import Attachment
+
+    attachment_id = _backup_with_evidence(app, tmp_path, "backup.tar.gz")
+    evil = _tamper_archive(tmp_path / "backup.tar.gz", tmp_path / "tamper", stored_name)
+
+    # Into a new site: refused, and no database or evidence appears.
+    fresh = _app(tmp_path / "fresh")
+    result = fresh.test_cli_runner().invoke(args=["restore", str(evil)])
+    assert result.exit_code != 0
+    assert f"evidence row {attachment_id}" in result.output
+    assert "outside the upload folder" in result.output and "Nothing was restored" in result.output
+    target = tmp_path / "fresh" / "hotline.sqlite3"
+    if target.exists():
+        conn = sqlite3.connect(target)
+        assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+        conn.close()
+    uploads = tmp_path / "fresh" / "uploads"
+    assert not uploads.exists() or not any(uploads.iterdir())
+
+    # Over the running site, even with --force: refused, the site's rows unchanged.
+    before = _counts(app)
+    forced = app.test_cli_runner().invoke(args=["restore", "--force", str(evil)])
+    assert forced.exit_code != 0 and "outside the upload folder" in forced.output
+    assert _counts(app) == before
+    with app.app_context():
+        assert db.session.get(Attachment, attachment_id).stored_name == "0123abcd.png"
+
+
+def test_restore_refuses_links_in_a_backups_uploads(app, tmp_path):
+    """A folder backup whose uploads hold a link would copy the linked file
+    (anything the operator can read) into the served folder: refused."""
+    _backup_with_evidence(app, tmp_path, "backup-folder")
+    secret = tmp_path / "secret_key"
+    secret.write_text("the-server-secret")
+    photo = tmp_path / "backup-folder" / "uploads" / "0123abcd.png"
+    photo.unlink()
+    photo.symlink_to(secret)
+    fresh = _app(tmp_path / "fresh")
+    result = fresh.test_cli_runner().invoke(args=["restore", str(tmp_path / "backup-folder")])
+    assert result.exit_code != 0 and "link" in result.output
+    assert not (tmp_path / "fresh" / "uploads" / "0123abcd.png").exists()

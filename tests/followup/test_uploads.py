@@ -115,3 +115,29 @@ def test_unknown_or_unlinked_evidence_is_not_found(app, client):
         db.session.commit()
         orphan = db.session.scalar(select(func.max(Attachment.id)))
     assert client.get(f"/followup/evidence/{orphan}").status_code == 404
+
+
+def test_a_stored_path_leading_out_of_the_upload_folder_is_never_served(app, client, liaison):
+    """Defence in depth behind `flask restore`'s check: an evidence row whose
+    stored name leaves the upload folder (as a tampered backup could bring
+    back) is a 404, never the file it names."""
+    cid = make_commitment(app)
+    assert upload(liaison, cid, "progress", PNG, "现场照片.png").status_code == 302
+    (png,) = attachments(app)
+    uploads = Path(app.config["HOTLINE_UPLOAD_DIR"])
+    secret = uploads.parent / "secret_key"
+    secret.write_text("the-server-secret")
+    for stored_name in ("../secret_key", str(secret), "./../secret_key"):
+        with app.app_context():
+            db.session.get(Attachment, png.id).stored_name = stored_name
+            db.session.commit()
+        r = client.get(f"/followup/evidence/{png.id}")
+        assert r.status_code == 404, stored_name
+        assert b"the-server-secret" not in r.data
+    # A link inside the folder that points out of it is refused the same way.
+    (uploads / "link.png").symlink_to(secret)
+    with app.app_context():
+        db.session.get(Attachment, png.id).stored_name = "link.png"
+        db.session.commit()
+    r = client.get(f"/followup/evidence/{png.id}")
+    assert r.status_code == 404 and b"the-server-secret" not in r.data

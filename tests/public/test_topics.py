@@ -69,12 +69,12 @@ def test_support_is_counted_once_per_browser_and_a_second_browser_counts(app):
     again = support(a, show_id, tid)
     assert again.status_code == 409 and "You have already supported this topic" in again.text
     assert supports(app, tid) == before + 1
-    # The cookie cleared: the connection's sign for today still holds.
+    # The cookie cleared: the address still counts once.
     a.delete_cookie("hotline_browser")
     cleared = support(a, show_id, tid, htmx=False)
-    assert cleared.status_code == 409 and "already come from here today" in cleared.text
-    # Another phone on the same Wi-Fi counts; the page shows the count.
-    b = phone(app, PHONE_B)
+    assert cleared.status_code == 409 and "already come from here" in cleared.text
+    # Another phone, on another connection, counts; the page shows the count.
+    b = phone(app, PHONE_B, "10.0.0.2")
     assert support(b, show_id, tid).status_code == 200
     assert supports(app, tid) == before + 2
     page = b.get(f"/shows/{show_id}/topics?lang=en").text
@@ -82,24 +82,93 @@ def test_support_is_counted_once_per_browser_and_a_second_browser_counts(app):
     # Support keeps no address: hashes only.
     with app.app_context():
         rows = db.session.scalars(select(TopicSupport).where(TopicSupport.topic_id == tid)).all()
-        assert all("127.0.0.1" not in r.client_key and len(r.browser_key) == 64 for r in rows)
+        assert all("127.0.0.1" not in r.address_key and len(r.browser_key) == 64 for r in rows)
 
 
 def test_support_is_limited_per_address(app):
     app.config["HOTLINE_TOPIC_SUPPORT_LIMIT"] = "3 per hour"
     show_id = upcoming(app)
     tid = topic_id(app, "背街小巷路灯不亮，夜间出行不安全")
-    before = supports(app, tid)
-    statuses = [support(phone(app, f"Phone {n}"), show_id, tid).status_code for n in range(3)]
+    # One address counts once per topic: its three supports go to three topics.
+    tids = [
+        tid,
+        topic_id(app, "学校门口上下学时段交通拥堵"),
+        topic_id(app, "老旧小区冬季供暖温度不达标"),
+    ]
+    before = sum(supports(app, t) for t in tids)
+    statuses = [
+        support(phone(app, f"Phone {n}"), show_id, t).status_code for n, t in enumerate(tids)
+    ]
     assert statuses == [200, 200, 200]
     refused = support(phone(app, "Phone 4"), show_id, tid)
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
     assert "Many supports have come from your connection" in refused.text
     plain = support(phone(app, "Phone 5"), show_id, tid, htmx=False)
     assert plain.status_code == 429 and "Please try again in" in plain.text
-    assert supports(app, tid) == before + 3
+    assert sum(supports(app, t) for t in tids) == before + 3
     # Another address is not held back by this one.
     assert support(phone(app, "Phone 6", "10.0.0.9"), show_id, tid).status_code == 200
+
+
+def test_one_address_counts_once_whatever_the_cookie_or_user_agent(app):
+    """Dropping the cookie and changing the user agent before each press used
+    to count again every time (up to the hourly limit): one address now
+    counts once per topic, and only a keyed hash of it is stored."""
+    show_id = upcoming(app)
+    tid = topic_id(app, "学校门口上下学时段交通拥堵")
+    other = topic_id(app, "背街小巷路灯不亮，夜间出行不安全")
+    before = supports(app, tid)
+    first = support(phone(app, PHONE_A, "198.51.100.7"), show_id, tid)
+    assert first.status_code == 200
+    for n in range(5):  # a fresh browser (no cookie) and a new user agent each time
+        again = support(phone(app, f"Stuffer/{n}.0", "198.51.100.7"), show_id, tid)
+        assert again.status_code == 409 and "already come from here" in again.text
+    assert supports(app, tid) == before + 1
+    # The same address may still support another topic, once.
+    assert support(phone(app, PHONE_B, "198.51.100.7"), show_id, other).status_code == 200
+    with app.app_context():
+        rows = db.session.scalars(
+            select(TopicSupport).where(
+                TopicSupport.topic_id.in_((tid, other)), TopicSupport.address_key.is_not(None)
+            )
+        ).all()
+        keys = [r.address_key for r in rows if not r.address_key.isdigit()]  # not the demo's
+        assert len(keys) == 2 and len(set(keys)) == 2  # the two topics' keys cannot be linked
+        assert all(len(k) == 64 and "198.51.100.7" not in k for k in keys)
+        import hashlib
+        import hmac
+
+        secret = app.config["SECRET_KEY"].encode()
+        wanted = hmac.new(secret, f"topic-support:{tid}\x00198.51.100.7".encode(), hashlib.sha256)
+        assert wanted.hexdigest() in keys  # keyed with the secret, not a bare hash
+
+
+def test_behind_the_proxy_the_clients_address_counts(app, template_databases, tmp_path):
+    """Behind nginx (HOTLINE_PROXY_HOPS=1) every request comes from the proxy's
+    address: the client's own, from X-Forwarded-For, is the one counted."""
+    import shutil
+
+    from conftest import HotlineClient, _test_config
+
+    from hotline import create_app
+
+    db_path = tmp_path / "proxied.sqlite3"
+    shutil.copy(template_databases["demo"], db_path)
+    proxied = create_app({**_test_config(db_path, tmp_path), "HOTLINE_PROXY_HOPS": 1})
+    proxied.test_client_class = HotlineClient
+    show_id = upcoming(proxied)
+    tid = topic_id(proxied, "老旧小区冬季供暖温度不达标")
+    before = supports(proxied, tid)
+
+    def citizen(agent: str, address: str):
+        client = phone(proxied, agent)  # from the proxy, 127.0.0.1
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = address
+        return client
+
+    assert support(citizen(PHONE_A, "203.0.113.5"), show_id, tid).status_code == 200
+    assert support(citizen(PHONE_B, "203.0.113.6"), show_id, tid).status_code == 200
+    assert support(citizen("Another agent", "203.0.113.5"), show_id, tid).status_code == 409
+    assert supports(proxied, tid) == before + 2
 
 
 def test_a_proposal_is_public_only_once_published(app, client, moderator):

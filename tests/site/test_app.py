@@ -145,3 +145,75 @@ def test_async_mode_is_one_setting(tmp_path, mode):
     )
     assert app.extensions["socketio"].server.async_mode == mode
     assert socketio.server.async_mode == mode
+
+
+def test_private_files_have_no_group_or_other_bits_under_umask_0022(tmp_path, monkeypatch):
+    """With the common umask 0022, everything that holds callers' details or
+    withheld evidence is its owner's alone: instance/, the secret key, the
+    SQLite database and its -wal and -shm, the evidence folder and files, and
+    what `flask backup` writes (folder or archive, and what is in them) and
+    `flask restore` brings back."""
+    import os
+    import tarfile
+    from pathlib import Path
+
+    from flask_migrate import upgrade
+
+    from hotline.changes.uploads import commit_with
+    from hotline.extensions import db
+    from hotline.models import Attachment
+
+    migrations = str(Path(__file__).resolve().parents[2] / "migrations")
+    for name in ("SECRET_KEY", "DATABASE_URL", "HOTLINE_UPLOAD_DIR", "HOTLINE_MESSAGE_QUEUE"):
+        monkeypatch.delenv(name, raising=False)
+    settings = {"TESTING": True, "HOTLINE_ASYNC_MODE": "threading"}
+
+    def loose(*roots: Path) -> list[str]:
+        paths = [p for root in roots for p in (root, *root.rglob("*"))]
+        return [f"{p} {p.stat().st_mode & 0o777:o}" for p in paths if p.stat().st_mode & 0o077]
+
+    umask = os.umask(0o022)
+    try:
+        instance = tmp_path / "instance"
+        app = create_app(settings, instance_path=str(instance))
+        with app.app_context():
+            upgrade(directory=migrations)
+            with db.engine.connect() as conn:  # held open: the -wal and -shm are there
+                conn.exec_driver_sql("SELECT count(*) FROM users").scalar()
+                photo = Attachment(stored_name="0123abcd.png")
+                commit_with([(photo, b"\x89PNG withheld photo")])
+                names = {p.name for p in instance.iterdir()}
+                assert {"hotline.sqlite3", "hotline.sqlite3-wal", "hotline.sqlite3-shm"} <= names
+                assert {"secret_key", "uploads"} <= names
+                assert (instance / "uploads" / "0123abcd.png").is_file()
+                assert loose(instance) == []
+        runner = app.test_cli_runner()
+        for name in ("backup.tar.gz", "backup-folder"):
+            result = runner.invoke(args=["backup", str(tmp_path / name)])
+            assert result.exit_code == 0, result.output
+            assert loose(tmp_path / name) == []
+        with tarfile.open(tmp_path / "backup.tar.gz") as tar:
+            members = tar.getmembers()
+        assert len(members) >= 4 and [m.name for m in members if m.mode & 0o077] == []
+        with app.app_context():
+            db.engine.dispose()
+
+        other = tmp_path / "restored"
+        restored = create_app(settings, instance_path=str(other))
+        result = restored.test_cli_runner().invoke(
+            args=["restore", str(tmp_path / "backup.tar.gz")]
+        )
+        assert result.exit_code == 0, result.output
+        assert (other / "uploads" / "0123abcd.png").read_bytes() == b"\x89PNG withheld photo"
+        assert loose(other) == []
+        with restored.app_context():
+            db.engine.dispose()
+    finally:
+        os.umask(umask)
+
+
+def test_the_systemd_units_run_with_umask_0077():
+    from pathlib import Path
+
+    units = list((Path(__file__).resolve().parents[2] / "deploy").glob("*.service"))
+    assert units and all("\nUMask=0077\n" in unit.read_text() for unit in units)
