@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -20,13 +19,14 @@ from ..extensions import db, limiter
 from ..forms.staff import Form
 from ..models import StaffSession, User
 from ..realtime import live
+from ..rules import passwords
 from ..rules.text import for_log
 from . import bp
 
 log = logging.getLogger("hotline.auth")
 
 # Checked against when the username is unknown (same method, same cost).
-NO_SUCH_USER = generate_password_hash("no such user")
+NO_SUCH_USER = passwords.hash_password("no such user")
 
 
 class LoginForm(Form):
@@ -54,9 +54,12 @@ def login():
         user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
         # The same work whether or not the name exists, so the time a sign-in
         # takes never tells which usernames there are.
-        password_ok = check_password_hash(
+        password_ok = passwords.verify(
             user.password_hash if user else NO_SUCH_USER, form.password.data
         )
+        if user and user.active and password_ok and passwords.needs_rehash(user.password_hash):
+            # An older method or parameters: the new hash is saved with the sign-in.
+            user.password_hash = passwords.hash_password(form.password.data)
         if user and user.active and password_ok:
             # Recorded before the session is granted: no sign-in without its audit row.
             audit.record(user, audit.SIGN_IN)

@@ -1,0 +1,45 @@
+"""Passwords at the edge: the policy's reasons (hotline/rules/passwords.py)
+in words, and a validator for every form that sets a password (the office's
+new account and reset)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import PasswordField
+from wtforms.validators import ValidationError
+
+from ..rules import passwords
+from .staff import CleanText
+
+MESSAGES = {
+    passwords.TOO_SHORT: _l("The password needs at least 10 characters."),
+    passwords.TOO_LONG: _l("The password may have at most 200 characters."),
+    passwords.COMMON: _l(
+        "This password is too common (or a common one with digits or symbols added): "
+        "choose one that is harder to guess."
+    ),
+    passwords.HAS_USERNAME: _l("The password must not contain the username."),
+}
+
+
+def reasons_in_words(password: str, username: str = "") -> list[str]:
+    """Why a password is refused, as the user reads it ([] when it is fine)."""
+    return [str(MESSAGES[reason]) for reason in passwords.problems(password, username)]
+
+
+class StrongPassword:
+    """The password policy as a validator. The username is the form's own
+    field (a new account) or the account's, given to the form as
+    `account_username` (a reset, one's own change)."""
+
+    def __call__(self, form, field) -> None:
+        username = getattr(form, "account_username", "") or ""
+        if not username and "username" in form:
+            username = form.username.data or ""
+        found = reasons_in_words(field.data or "", username)
+        if found:
+            raise ValidationError(" ".join(found))
+
+
+def new_password_field(**kwargs) -> PasswordField:
+    return PasswordField(validators=[StrongPassword(), CleanText()], **kwargs)
