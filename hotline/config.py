@@ -103,6 +103,11 @@ def load(instance_path: str) -> dict:
         "HOTLINE_HTTPS": os.environ.get("HOTLINE_HTTPS", "") == "1",
         # Sign-in attempts per address (Flask-Limiter syntax).
         "HOTLINE_LOGIN_LIMIT": os.environ.get("HOTLINE_LOGIN_LIMIT", "10 per minute"),
+        # Per username, whatever the address (rules/lockout.py): so many failed
+        # sign-ins in a row lock it for the first minutes, doubling up to the cap.
+        "HOTLINE_LOCKOUT_FAILURES": int(os.environ.get("HOTLINE_LOCKOUT_FAILURES", "5")),
+        "HOTLINE_LOCKOUT_MINUTES": int(os.environ.get("HOTLINE_LOCKOUT_MINUTES", "15")),
+        "HOTLINE_LOCKOUT_MAX_MINUTES": int(os.environ.get("HOTLINE_LOCKOUT_MAX_MINUTES", "1440")),
         "SESSION_COOKIE_SECURE": os.environ.get("HOTLINE_HTTPS", "") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",

@@ -17,6 +17,8 @@ from ..rules.text import for_log
 # Every action recorded; labels.AUDIT_ACTIONS has the word shown for each.
 SIGN_IN = "sign_in"
 SIGN_IN_FAILED = "sign_in_failed"
+SIGN_IN_LOCKED = "sign_in_locked"  # failed sign-ins in a row locked the username
+ACCOUNT_UNLOCKED = "account_unlocked"
 USER_CREATED = "user_created"
 PASSWORD_RESET = "password_reset"  # noqa: S105 (an action name)
 USER_DISABLED = "user_disabled"
@@ -35,6 +37,8 @@ LIMITS_CHANGED = "limits_changed"
 ACTIONS = (
     SIGN_IN,
     SIGN_IN_FAILED,
+    SIGN_IN_LOCKED,
+    ACCOUNT_UNLOCKED,
     USER_CREATED,
     PASSWORD_RESET,
     USER_DISABLED,

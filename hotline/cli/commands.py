@@ -12,7 +12,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from ..actions import reminders
-from ..changes import audit
+from ..changes import audit, lockout
 from ..clock import today
 from ..extensions import db
 from ..forms.passwords import reasons_in_words
@@ -64,7 +64,7 @@ def setup_command() -> None:
         click.echo(f"Demo accounts, if you loaded the demo: password {demo.DEMO_PASSWORD}")
 
 
-user_group = AppGroup("user", help="Create, reset and disable staff accounts.")
+user_group = AppGroup("user", help="Create, reset, unlock and disable staff accounts.")
 
 
 def _check_password(password: str, username: str) -> None:
@@ -124,6 +124,15 @@ def user_password(username, password) -> None:
     db.session.commit()
     live.sign_out_everywhere(user.id)
     click.echo(f"New password set for {username}; their sessions have ended.")
+
+
+@user_group.command("unlock")
+@click.argument("username")
+def user_unlock(username) -> None:
+    """Lift the lock that failed sign-ins put on an account."""
+    until = lockout.unlock(username, audit.CLI)
+    db.session.commit()
+    click.echo(f"Unlocked {username}." if until else f"{username} was not locked.")
 
 
 @user_group.command("disable")

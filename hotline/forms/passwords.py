@@ -1,13 +1,17 @@
 """Passwords at the edge: the policy's reasons (hotline/rules/passwords.py)
-in words, and a validator for every form that sets a password (the office's
-new account and reset)."""
+and the sign-in lock in words, and a validator for every form that sets a
+password (the office's new account and reset)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField
 from wtforms.validators import ValidationError
 
+from .. import clock
 from ..rules import passwords
 from .staff import CleanText
 
@@ -25,6 +29,19 @@ MESSAGES = {
 def reasons_in_words(password: str, username: str = "") -> list[str]:
     """Why a password is refused, as the user reads it ([] when it is fine)."""
     return [str(MESSAGES[reason]) for reason in passwords.problems(password, username)]
+
+
+def lock_message(until: datetime) -> str:
+    """Refused while a lock holds: the same words whether or not the account
+    exists. The time is rounded up to the minute, so "try again at 15:38"
+    never names a minute the lock still holds."""
+    rounded = until.replace(second=0, microsecond=0)
+    if rounded < until:
+        rounded += timedelta(minutes=1)
+    local = clock.to_local(rounded)
+    same_day = local.date() == clock.to_local(clock.utcnow()).date()
+    when = clock.format_time(rounded) if same_day else clock.format_datetime(rounded)
+    return _("Too many failed sign-ins with this username. Try again at %(time)s.", time=when)
 
 
 class StrongPassword:

@@ -1,12 +1,12 @@
-"""The password policy and how passwords are stored (hotline/rules/passwords.py):
-pure functions, checked without the app."""
+"""The password policy and how passwords are stored (hotline/rules/passwords.py)
+and the lock schedule (rules/lockout.py): pure functions, checked without the app."""
 
 from __future__ import annotations
 
 import pytest
 from werkzeug.security import generate_password_hash
 
-from hotline.rules import passwords
+from hotline.rules import lockout, passwords
 from hotline.rules.passwords import COMMON, HAS_USERNAME, TOO_SHORT, problems
 
 DEMO_PASSWORD = "hotline-demo"
@@ -112,3 +112,17 @@ def test_argon2_with_other_parameters_asks_to_be_replaced():
     assert passwords.verify(weaker, DEMO_PASSWORD)
     assert passwords.needs_rehash(weaker)
     assert not passwords.verify("not a hash", DEMO_PASSWORD)
+
+
+def test_locks_double_up_to_the_cap():
+    policy = lockout.Policy(failures=5, first_minutes=15, max_minutes=240)
+    assert [lockout.lock_minutes(n, policy) for n in range(1, 8)] == [
+        15,
+        30,
+        60,
+        120,
+        240,
+        240,
+        240,
+    ]
+    assert lockout.lock_minutes(10**6, policy) == 240  # no overflow
