@@ -1,7 +1,8 @@
-"""Staff sign-in: /auth/login and /auth/logout."""
+"""Staff sign-in: /auth/login and /auth/logout; one's own password
+(/auth/password) and sessions (/auth/sessions)."""
 
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
-from . import routes  # noqa: E402, F401
+from . import passwords, routes, sessions  # noqa: E402, F401

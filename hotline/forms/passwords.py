@@ -1,6 +1,7 @@
 """Passwords at the edge: the policy's reasons (hotline/rules/passwords.py)
-and the sign-in lock in words, and a validator for every form that sets a
-password (the office's new account and reset)."""
+and the sign-in lock in words, a validator for every form that sets a
+password (the office's new account and reset, one's own change), and the
+change-password form."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField
-from wtforms.validators import ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from .. import clock
 from ..rules import passwords
-from .staff import CleanText
+from .staff import CleanText, Form
 
 MESSAGES = {
     passwords.TOO_SHORT: _l("The password needs at least 10 characters."),
@@ -60,3 +61,21 @@ class StrongPassword:
 
 def new_password_field(**kwargs) -> PasswordField:
     return PasswordField(validators=[StrongPassword(), CleanText()], **kwargs)
+
+
+class ChangePasswordForm(Form):
+    """One's own password: the current one, and the new one twice."""
+
+    current = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(_l("Give your current password.")), Length(max=200)],
+    )
+    new = PasswordField(_l("New password"), validators=[StrongPassword(), CleanText()])
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[EqualTo("new", message=_l("The two new passwords are not the same."))],
+    )
+
+    def __init__(self, username: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_username = username

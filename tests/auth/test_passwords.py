@@ -1,5 +1,6 @@
-"""Passwords where staff set them: the office's reset and new account, the
-command line; and hashes of an older method upgraded at the next sign-in."""
+"""Passwords where staff set them: one's own change (which ends the account's
+other sessions), the office's reset and new account, the command line; and
+hashes of an older method upgraded at the next sign-in."""
 
 from __future__ import annotations
 
@@ -24,6 +25,57 @@ def user(app, username) -> User:
 def actions(app) -> list[str]:
     with app.app_context():
         return list(db.session.scalars(select(AuditLog.action).order_by(AuditLog.id)))
+
+
+def change(client, current, new, confirm=None):
+    return client.post_form(
+        "/auth/password?lang=en",
+        {"current": current, "new": new, "confirm": new if confirm is None else confirm},
+    )
+
+
+def test_changing_ones_password_ends_the_other_sessions_only(app, login):
+    phone, laptop = login("housing"), login("housing")
+    response = change(laptop, DEMO_PASSWORD, NEW)
+    assert response.status_code == 302 and response.headers["Location"] == "/auth/sessions"
+    assert laptop.get("/desk/department").status_code == 200  # this session goes on
+    assert phone.get("/desk/department").status_code == 302  # the other one ended
+    assert audit.PASSWORD_CHANGED in actions(app)
+    fresh = app.test_client()
+    assert (
+        fresh.post_form("/auth/login", {"username": "housing", "password": NEW}).status_code == 302
+    )
+    refused = app.test_client().post_form(
+        "/auth/login", {"username": "housing", "password": DEMO_PASSWORD}
+    )
+    assert refused.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "current,new,confirm,message",
+    [
+        ("not-my-password", NEW, NEW, "This is not your current password."),
+        (DEMO_PASSWORD, "short-1", "short-1", "at least 10 characters"),
+        (DEMO_PASSWORD, "Woaini1314!", "Woaini1314!", COMMON_MESSAGE),
+        (DEMO_PASSWORD, "housing-2026-x", "housing-2026-x", "must not contain the username"),
+        (DEMO_PASSWORD, NEW, NEW + "x", "The two new passwords are not the same."),
+        (DEMO_PASSWORD, DEMO_PASSWORD, DEMO_PASSWORD, "other than the current one"),
+    ],
+)
+def test_a_refused_change_says_why_and_changes_nothing(app, login, current, new, confirm, message):
+    client = login("housing")
+    before = user(app, "housing").password_hash
+    response = change(client, current, new, confirm)
+    assert response.status_code == 400
+    assert message in response.text
+    assert new not in response.text  # a password is never written back into the page
+    assert user(app, "housing").password_hash == before
+    assert client.get("/desk/department").status_code == 200
+
+
+def test_the_change_page_needs_a_session(client):
+    response = client.get("/auth/password")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
 
 
 def test_the_office_reset_and_new_account_follow_the_policy(app, supervisor):

@@ -1,12 +1,15 @@
-"""The password policy and how passwords are stored (hotline/rules/passwords.py)
-and the lock schedule (rules/lockout.py): pure functions, checked without the app."""
+"""The password policy and how passwords are stored (hotline/rules/passwords.py),
+the lock schedule (rules/lockout.py) and session limits (rules/sessions.py):
+pure functions, checked without the app."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 import pytest
 from werkzeug.security import generate_password_hash
 
-from hotline.rules import lockout, passwords
+from hotline.rules import lockout, passwords, sessions
 from hotline.rules.passwords import COMMON, HAS_USERNAME, TOO_SHORT, problems
 
 DEMO_PASSWORD = "hotline-demo"
@@ -126,3 +129,50 @@ def test_locks_double_up_to_the_cap():
         240,
     ]
     assert lockout.lock_minutes(10**6, policy) == 240  # no overflow
+
+
+def test_a_session_ends_idle_or_old():
+    start = datetime(2026, 5, 1, 8, 0)
+    idle, life = timedelta(minutes=30), timedelta(hours=12)
+    assert sessions.expiry(start, start, start + timedelta(minutes=29), idle, life) is None
+    assert sessions.expiry(start, start, start + timedelta(minutes=30), idle, life) == "idle"
+    seen = start + timedelta(hours=11, minutes=50)
+    assert sessions.expiry(start, seen, seen + timedelta(minutes=5), idle, life) is None
+    assert sessions.expiry(start, seen, start + timedelta(hours=12), idle, life) == "lifetime"
+    assert sessions.idle_limit("moderator", 30, {"moderator": 240}) == timedelta(hours=4)
+    assert sessions.idle_limit("liaison", 30, {"moderator": 240}) == timedelta(minutes=30)
+
+
+@pytest.mark.parametrize(
+    "agent,words",
+    [
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/126.0.0.0 Safari/537.36",
+            "Chrome 126 · Windows",
+        ),
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/126.0.0.0 Safari/537.36 Edg/126.0.2592.56",
+            "Edge 126 · Windows",
+        ),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+            "(KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.49(0x18003137) NetType/WIFI",
+            "WeChat 8 · iOS",
+        ),
+        (
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like "
+            "Gecko) Version/17.5 Safari/605.1.15",
+            "Safari 17 · macOS",
+        ),
+        (
+            "Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0",
+            "Firefox 127 · Linux",
+        ),
+        ("", ""),
+        ("curl/8.5.0", ""),
+    ],
+)
+def test_the_browser_in_a_few_words(agent, words):
+    assert sessions.browser_of(agent) == words
