@@ -252,7 +252,7 @@ def user_password(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     if user.id in tokens.token_users():  # a token's account: managed as the token
         abort(404)
-    form = PasswordForm(user.username)
+    form = PasswordForm(username=user.username)
     if not form.validate():
         return page(422, {f"user-{user.id}": first_error(form)})
     user.set_password(form.password.data)  # also ends the account's sessions

@@ -21,7 +21,7 @@ from . import bp
 @limiter.limit("10 per minute", methods=["POST"])
 @login_required
 def change_password():
-    form = ChangePasswordForm(current_user.username)
+    form = ChangePasswordForm(username=current_user.username)
     if form.validate_on_submit():
         checked = lockout.attempt(current_user.username, form.current.data)
         if not checked.ok:

@@ -100,7 +100,7 @@ class PasswordForm(AdminForm):
 
     password = new_password_field()
 
-    def __init__(self, username: str, *args, **kwargs):
+    def __init__(self, *args, username: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.account_username = username
 

@@ -68,14 +68,21 @@ class ChangePasswordForm(Form):
 
     current = PasswordField(
         _l("Current password"),
-        validators=[DataRequired(_l("Give your current password.")), Length(max=200)],
+        validators=[
+            DataRequired(_l("Give your current password.")),
+            Length(max=200),
+            CleanText(),
+        ],
     )
     new = PasswordField(_l("New password"), validators=[StrongPassword(), CleanText()])
     confirm = PasswordField(
         _l("New password again"),
-        validators=[EqualTo("new", message=_l("The two new passwords are not the same."))],
+        validators=[
+            EqualTo("new", message=_l("The two new passwords are not the same.")),
+            CleanText(),
+        ],
     )
 
-    def __init__(self, username: str, *args, **kwargs):
+    def __init__(self, *args, username: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.account_username = username
