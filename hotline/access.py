@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import logging
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -30,10 +30,19 @@ def load_user(token: str) -> User | None:
 
 @login_manager.unauthorized_handler
 def unauthorized():
+    # A session that timed out says so (models/system.py sets the flag).
+    expired = g.get("session_expired", False)
+    message = (
+        _("Your session has expired. Please sign in again.")
+        if expired
+        else _("Please sign in to continue.")
+    )
     # The APIs answer JSON: never the sign-in page, nor the flash's cookie.
     if request.blueprint in ("api", "api_write"):
-        abort(401)
-    flash(_("Please sign in to continue."), "info")
+        abort(401, description=message)
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify({"error": message, "status": 401, "expired": expired}), 401
+    flash(message, "info")
     target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
     if request.headers.get("HX-Request"):
         return "", 401, {"HX-Redirect": target}

@@ -18,6 +18,12 @@ def _zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["HOTLINE_TIMEZONE"])
 
 
+def utcnow() -> datetime:
+    """Now, as times are stored (naive UTC). Sign-in locks and session limits
+    ask here (as `clock.utcnow()`), so a test can move the clock."""
+    return datetime.now(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
 def today() -> date:
     return local_date(datetime.now().astimezone(), current_app.config["HOTLINE_TIMEZONE"])
 

@@ -79,6 +79,18 @@ def _secret_key(instance_path: str) -> str:
     return key
 
 
+IDLE_PREFIX = "HOTLINE_IDLE_MINUTES_"
+
+
+def _idle_by_role() -> dict[str, int]:
+    """HOTLINE_IDLE_MINUTES_<ROLE> (e.g. _MODERATOR=240): a role's own idle timeout."""
+    return {
+        name[len(IDLE_PREFIX) :].lower(): int(value)
+        for name, value in os.environ.items()
+        if name.startswith(IDLE_PREFIX) and value.strip()
+    }
+
+
 def load(instance_path: str) -> dict:
     database_url = os.environ.get("DATABASE_URL") or (
         "sqlite:///" + str(Path(instance_path) / "hotline.sqlite3")
@@ -171,6 +183,16 @@ def load(instance_path: str) -> dict:
         ),
         # Sign-in attempts per address (Flask-Limiter syntax).
         "HOTLINE_LOGIN_LIMIT": os.environ.get("HOTLINE_LOGIN_LIMIT", "10 per minute"),
+        # Per username, whatever the address (rules/lockout.py): so many failed
+        # sign-ins in a row lock it for the first minutes, doubling up to the cap.
+        "HOTLINE_LOCKOUT_FAILURES": int(os.environ.get("HOTLINE_LOCKOUT_FAILURES", "5")),
+        "HOTLINE_LOCKOUT_MINUTES": int(os.environ.get("HOTLINE_LOCKOUT_MINUTES", "15")),
+        "HOTLINE_LOCKOUT_MAX_MINUTES": int(os.environ.get("HOTLINE_LOCKOUT_MAX_MINUTES", "1440")),
+        # A staff session ends after this long without a request (per role:
+        # HOTLINE_IDLE_MINUTES_<ROLE>), and in any case this long after sign-in.
+        "HOTLINE_IDLE_MINUTES": int(os.environ.get("HOTLINE_IDLE_MINUTES", "30")),
+        "HOTLINE_IDLE_MINUTES_BY_ROLE": _idle_by_role(),
+        "HOTLINE_SESSION_HOURS": float(os.environ.get("HOTLINE_SESSION_HOURS", "12")),
         "SESSION_COOKIE_SECURE": os.environ.get("HOTLINE_HTTPS", "") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",

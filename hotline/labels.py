@@ -301,6 +301,10 @@ def audit_action_label(action: str) -> str:
     return {
         "sign_in": _("Signed in"),
         "sign_in_failed": _("Sign-in failed"),
+        "sign_in_locked": _("Sign-in locked after failures"),
+        "account_unlocked": _("Sign-in lock lifted"),
+        "password_changed": _("Own password changed"),
+        "signed_out_everywhere": _("Signed out everywhere"),
         "user_created": _("Account created"),
         "password_reset": _("Password reset"),
         "user_disabled": _("Account disabled"),

@@ -18,6 +18,11 @@
     const last = Object.create(null); // room -> highest seq the DOM reflects
     let socket = null, everConnected = false, timer = null, catchUps = 0, audio = null;
     let retry = null; // a refused connection's next try
+    let beat = null; // the staff desk's heartbeat
+    // Staff pages tell the server every minute that they are open: a desk on a
+    // live show stays signed in through the broadcast, and an expired session
+    // is noticed (the page reloads to the sign-in page) instead of going quiet.
+    const HEARTBEAT_MS = 60000;
     // Refused because the server is full: socket.io never retries that by itself;
     // we do, at a random moment 20-60 s later, so the crowd does not come back at once.
     const RETRY_MIN_MS = 20000, RETRY_SPREAD_MS = 40000;
@@ -177,7 +182,7 @@
     // content, not its attributes); pages without it stay plain HTML.
     function boot() {
       if (socket) { socket.removeAllListeners(); socket.io.removeAllListeners(); socket.disconnect(); }
-      socket = null; everConnected = false; clearTimeout(timer); clearTimeout(retry);
+      socket = null; everConnected = false; clearTimeout(timer); clearTimeout(retry); clearInterval(beat);
       Object.keys(last).forEach((room) => { delete last[room]; });
       const holder = document.querySelector("[data-live-ns]");
       const ns = holder && holder.dataset.liveNs;
@@ -208,6 +213,15 @@
       // Signed out elsewhere or the account was disabled: reload, which shows the
       // sign-in page instead of a console that silently stopped updating.
       socket.on("signed_out", () => window.location.reload());
+      if (ns === "/desk") {
+        const mine = socket;
+        beat = setInterval(() => {
+          if (!mine.connected) return;
+          mine.timeout(10000).emit("heartbeat", {}, (err, answer) => {
+            if (!err && answer && answer.signed_in === false) window.location.reload();
+          });
+        }, HEARTBEAT_MS);
+      }
       window.hotlineLive = {socket};
     }
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from ..access import scope_problems, supervisor_required
 from ..actions import desk as actions
-from ..changes import audit, limits, tokens
+from ..changes import audit, limits, lockout, tokens
 from ..clock import today
 from ..extensions import db
 from ..forms.admin import ActiveForm, DepartmentForm, DeputyForm, LimitsForm, PasswordForm, UserForm
@@ -26,15 +26,16 @@ log = logging.getLogger("hotline.admin")
 
 def page(status: int = 200, errors: dict | None = None, values: dict | None = None):
     hidden = tokens.token_users()
+    # The accounts behind API tokens are listed under API tokens, not here.
+    users = [u for u in db.session.scalars(select(User).order_by(User.id)) if u.id not in hidden]
     return (
         render_template(
             "admin/index.html",
             departments=db.session.scalars(select(Department).order_by(Department.id)).all(),
             deputies=db.session.scalars(select(Deputy).order_by(Deputy.id)).all(),
-            # The accounts behind API tokens are listed under API tokens, not here.
-            users=[
-                u for u in db.session.scalars(select(User).order_by(User.id)) if u.id not in hidden
-            ],
+            users=users,
+            # Accounts that failed sign-ins have locked, and until when.
+            locks=lockout.locks_on(users),
             roles=list(Role),
             limits=limits.LIMITS,
             limit_values=limits.values(),
@@ -244,12 +245,23 @@ def user_password(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     if user.id in tokens.token_users():  # a token's account: managed as the token
         abort(404)
-    form = PasswordForm()
+    form = PasswordForm(username=user.username)
     if not form.validate():
         return page(422, {f"user-{user.id}": first_error(form)})
     user.set_password(form.password.data)  # also ends the account's sessions
     audit.record(current_user, audit.PASSWORD_RESET, user.username)
     return done(_("New password set for %(name)s.", name=user.username), f"user-{user.id}", user)
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@supervisor_required
+def user_unlock(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    if user.id in tokens.token_users():  # a token's account: managed as the token
+        abort(404)
+    lockout.unlock(user.username, current_user)  # audited when a lock held
+    message = _("Account %(name)s may sign in again.", name=user.username)
+    return done(message, f"user-{user.id}")
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])

@@ -9,24 +9,20 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..access import home_for
-from ..changes import audit
+from ..changes import audit, lockout
 from ..extensions import db, limiter
+from ..forms.passwords import lock_message
 from ..forms.staff import Form
-from ..models import StaffSession, User
+from ..models import StaffSession
 from ..realtime import live
 from ..rules.text import for_log
 from . import bp
 
 log = logging.getLogger("hotline.auth")
-
-# Checked against when the username is unknown (same method, same cost).
-NO_SUCH_USER = generate_password_hash("no such user")
 
 
 class LoginForm(Form):
@@ -51,12 +47,10 @@ def _safe_next(target: str | None) -> str | None:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
-        # The same work whether or not the name exists, so the time a sign-in
-        # takes never tells which usernames there are.
-        password_ok = check_password_hash(
-            user.password_hash if user else NO_SUCH_USER, form.password.data
-        )
+        # The same work whether the name exists, is locked or neither, so the
+        # answer and its time never tell which usernames there are.
+        checked = lockout.attempt(form.username.data, form.password.data)
+        user, password_ok = checked.user, checked.ok
         if user and user.active and password_ok:
             # Recorded before the session is granted: no sign-in without its audit row.
             audit.record(user, audit.SIGN_IN)
@@ -74,17 +68,14 @@ def login():
             for_log(form.username.data),
             for_log(request.remote_addr),
         )
-        audit.record(
-            form.username.data,
-            audit.SIGN_IN_FAILED,
-            detail={
-                "reason": "no such user"
-                if user is None
-                else ("disabled" if not user.active else "wrong password")
-            },
-        )
+        # Audited and counted; enough failures in a row lock the name, known or not.
+        locked_until = lockout.failed(form.username.data, checked)
         db.session.commit()
-        form.password.errors.append(_("Wrong username or password, or the account is disabled."))
+        form.password.errors.append(
+            lock_message(locked_until)
+            if locked_until
+            else _("Wrong username or password, or the account is disabled.")
+        )
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" else (
         400 if form.errors else 200
     )

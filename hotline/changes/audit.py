@@ -17,6 +17,10 @@ from ..rules.text import for_log
 # Every action recorded; labels.AUDIT_ACTIONS has the word shown for each.
 SIGN_IN = "sign_in"
 SIGN_IN_FAILED = "sign_in_failed"
+SIGN_IN_LOCKED = "sign_in_locked"  # failed sign-ins in a row locked the username
+ACCOUNT_UNLOCKED = "account_unlocked"
+PASSWORD_CHANGED = "password_changed"  # noqa: S105 (an action name; by the account itself)
+SIGNED_OUT_EVERYWHERE = "signed_out_everywhere"
 USER_CREATED = "user_created"
 PASSWORD_RESET = "password_reset"  # noqa: S105 (an action name)
 USER_DISABLED = "user_disabled"
@@ -37,6 +41,10 @@ SSO_UNLINKED = "sso_unlinked"
 ACTIONS = (
     SIGN_IN,
     SIGN_IN_FAILED,
+    SIGN_IN_LOCKED,
+    ACCOUNT_UNLOCKED,
+    PASSWORD_CHANGED,
+    SIGNED_OUT_EVERYWHERE,
     USER_CREATED,
     PASSWORD_RESET,
     USER_DISABLED,

@@ -13,9 +13,10 @@ from sqlalchemy import select
 
 from ..access import scope_problems
 from ..actions import reminders
-from ..changes import audit
+from ..changes import audit, lockout
 from ..clock import today
 from ..extensions import db
+from ..forms.passwords import reasons_in_words
 from ..integration import mail
 from ..models import Department, Deputy, Role, User
 from ..realtime import live, pushes
@@ -64,7 +65,22 @@ def setup_command() -> None:
         click.echo(f"Demo accounts, if you loaded the demo: password {demo.DEMO_PASSWORD}")
 
 
-user_group = AppGroup("user", help="Create and disable staff accounts.")
+user_group = AppGroup("user", help="Create, reset, unlock and disable staff accounts.")
+
+
+def _check_password(password: str, username: str) -> None:
+    """The policy the office's page applies, with the same messages (in English)."""
+    with current_app.test_request_context(), force_locale("en"):
+        found = reasons_in_words(password, username)
+    if found:
+        raise click.ClickException(" ".join(found))
+
+
+def _user(username: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"No user {username!r}.")
+    return user
 
 
 # The form fields the account rule names, as this command's options.
@@ -100,8 +116,7 @@ def user_create(username, role, department, deputy, display_name, password) -> N
         ]
     if problems:
         raise click.ClickException(" ".join(problems))
-    if len(password) < 8:
-        raise click.ClickException("The password needs at least 8 characters.")
+    _check_password(password, username)
     user = User(
         username=username,
         role=role,
@@ -117,13 +132,34 @@ def user_create(username, role, department, deputy, display_name, password) -> N
     click.echo(f"Created {role} {username}.")
 
 
+@user_group.command("password")
+@click.argument("username")
+@click.password_option(help="Prompted for when not given.")
+def user_password(username, password) -> None:
+    """Set a new password for an account and end all its sessions."""
+    user = _user(username)
+    _check_password(password, username)
+    user.set_password(password)
+    audit.record(audit.CLI, audit.PASSWORD_RESET, username)
+    db.session.commit()
+    live.sign_out_everywhere(user.id)
+    click.echo(f"New password set for {username}; their sessions have ended.")
+
+
+@user_group.command("unlock")
+@click.argument("username")
+def user_unlock(username) -> None:
+    """Lift the lock that failed sign-ins put on an account."""
+    until = lockout.unlock(username, audit.CLI)
+    db.session.commit()
+    click.echo(f"Unlocked {username}." if until else f"{username} was not locked.")
+
+
 @user_group.command("disable")
 @click.argument("username")
 def user_disable(username) -> None:
     """Disable an account and end all its sessions."""
-    user = db.session.scalar(select(User).where(User.username == username))
-    if user is None:
-        raise click.ClickException(f"No user {username!r}.")
+    user = _user(username)
     user.active = False
     user.rotate_sessions()
     audit.record(audit.CLI, audit.USER_DISABLED, username)

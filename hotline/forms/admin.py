@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from flask import request
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -22,9 +22,9 @@ from wtforms.validators import (
 
 from ..changes.limits import LIMITS
 from ..models import MAX_ID, Role
+from .passwords import new_password_field
 from .staff import CleanText, Form, normalised, optional_id
 
-MIN_PASSWORD = 8
 EMAIL = r"^[^@\s]+@[^@\s]+$"
 
 
@@ -39,15 +39,6 @@ def _optional_text(limit: int):
     return StringField(
         validators=[Optional(), CleanText()],
         filters=[normalised(), lambda v: v[:limit] if isinstance(v, str) else v],
-    )
-
-
-def _password():
-    return PasswordField(
-        validators=[
-            Length(min=MIN_PASSWORD, message=_l("The password needs at least 8 characters.")),
-            CleanText(),
-        ]
     )
 
 
@@ -102,7 +93,7 @@ class UserForm(AdminForm):
     role = _role()
     department_id = StringField(validators=[CleanText()], filters=[normalised()])
     deputy_id = StringField(validators=[CleanText()], filters=[normalised()])
-    password = _password()
+    password = new_password_field()  # the policy, with this form's username
 
     def department(self) -> int | None:
         """The chosen department's id, or none."""
@@ -150,7 +141,14 @@ class TokenForm(AdminForm):
 
 
 class PasswordForm(AdminForm):
-    password = _password()
+    """The office sets a new password for an account (give the form
+    `account_username`, which the password must not contain)."""
+
+    password = new_password_field()
+
+    def __init__(self, *args, username: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_username = username
 
 
 class ActiveForm(AdminForm):

@@ -23,9 +23,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from ..rules import passwords
 from ..rules.status import PublicStatus, State, public_status
 
 # Ids are 32-bit integers on PostgreSQL: a larger one in a URL or a form is no row.
@@ -195,11 +195,11 @@ class User(UserMixin, db.Model):
         return self.active
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = passwords.hash_password(password)
         self.rotate_sessions()
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return passwords.verify(self.password_hash, password)
 
     def rotate_sessions(self) -> None:
         """End every session of the account, on every copy of its cookie."""

@@ -19,12 +19,22 @@ from flask import Flask, current_app, g, request, session
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_socketio import ConnectionRefusedError, join_room
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .. import clock
 from ..config import LOCALES
 from ..extensions import db, socketio
-from ..models import LiveSequence, Role, User, get_user_by_token
+from ..models import (
+    LiveSequence,
+    Role,
+    Show,
+    ShowStatus,
+    StaffSession,
+    User,
+    get_user_by_token,
+    show_departments,
+)
 from ..rules.text import for_log
 from . import collector, fanout
 
@@ -294,9 +304,12 @@ def staff_may_join(user: User, room: str) -> bool:
 
 
 def _staff_user() -> User | None:
-    # Re-read the account on every event: a disabled account loses access at once.
+    # Re-read the account on every event: a disabled account loses access at
+    # once, an expired session too. An event alone does not keep the session
+    # alive (a reconnect is no one at the keyboard): only the heartbeat of a
+    # desk on air does (staff_heartbeat).
     token = session.get("_user_id")
-    user = get_user_by_token(token) if token else None
+    user = get_user_by_token(token, touch=False) if token else None
     return user if user and user.active else None
 
 
@@ -368,13 +381,16 @@ def staff_connect(auth=None):
         log.warning("desk socket refused from %s", for_log(request.remote_addr))
         return False
     join_room(f"user:{user.id}", namespace=STAFF)  # so sign-out can reach it
+    # ... and so can ending this one session (a password change ends the others).
+    join_room(_session_room(session.get("_user_id")), namespace=STAFF)
     return True
 
 
-def sign_out_everywhere(user_id: int) -> None:
-    """End an account's open desk connections (sign-out, disabled account):
-    the pushes to staff rooms must stop at once, not at the next reconnect."""
-    room = f"user:{user_id}"
+def _session_room(token: str) -> str:
+    return f"session:{StaffSession.key(token)}"
+
+
+def _end_connections(room: str) -> None:
     # Pages on other server processes hear this through the message queue and
     # reload, which takes them to the sign-in page.
     socketio.emit("signed_out", {}, to=room, namespace=STAFF)
@@ -383,6 +399,18 @@ def sign_out_everywhere(user_id: int) -> None:
         return
     for sid, _eio_sid in list(server.manager.get_participants(STAFF, room)):
         server.disconnect(sid, namespace=STAFF)
+
+
+def sign_out_everywhere(user_id: int) -> None:
+    """End an account's open desk connections (sign-out, disabled account):
+    the pushes to staff rooms must stop at once, not at the next reconnect."""
+    _end_connections(f"user:{user_id}")
+
+
+def sign_out_sessions(keys: list[str]) -> None:
+    """End the desk connections of these sessions only (StaffSession ids)."""
+    for key in keys:
+        _end_connections(f"session:{key}")
 
 
 @socketio.on("join", namespace=STAFF)
@@ -398,3 +426,40 @@ def staff_join(data=None):
         else:
             log.warning("desk room refused: user=%s room=%s", for_log(user.username), for_log(room))
     return _join(STAFF, rooms)
+
+
+@socketio.on("heartbeat", namespace=STAFF)
+def staff_heartbeat(data=None):
+    """Sent every minute by every /desk page (static/live.js). A session that
+    has ended or expired hears "signed_out" (the page reloads to the sign-in
+    page). A desk watching a show on air (its room, or a liaison's department
+    on that show's panel) keeps its session fresh, so nobody is signed out in
+    the middle of a broadcast; once the show ends the idle timeout runs again."""
+    token = session.get("_user_id")
+    user = _staff_user()
+    if user is None:
+        db.session.remove()
+        _end_connections(request.sid)
+        return {"signed_in": False}
+    on_air = _watching_a_live_show(request.sid)
+    if on_air:
+        StaffSession.touch(StaffSession.key(token), clock.utcnow())
+    db.session.remove()
+    return {"signed_in": True, "on_air": on_air}
+
+
+def _watching_a_live_show(sid: str) -> bool:
+    shows, departments = set(), set()
+    for name in socketio.server.manager.get_rooms(sid, STAFF):
+        match = STAFF_ROOM.match(str(name).split("|", 1)[0])
+        if match:
+            (shows if match.group(1) == "show" else departments).add(int(match.group(2)))
+    if not shows and not departments:
+        return False
+    panel = select(show_departments.c.show_id).where(
+        show_departments.c.department_id.in_(departments)
+    )
+    live = select(Show.id).where(
+        Show.status == ShowStatus.LIVE, or_(Show.id.in_(shows), Show.id.in_(panel))
+    )
+    return db.session.scalar(live.limit(1)) is not None

@@ -70,7 +70,7 @@ def test_staff_accounts_create_reset_disable(app, supervisor):
     assert bad.status_code == 422
     html = bad.get_data(as_text=True)
     assert "A liaison belongs to an active department." in html
-    assert "at least 8 characters" in html
+    assert "at least 10 characters" in html
     assert get(app, User, username="newone") is None
 
     r = supervisor.post_form(

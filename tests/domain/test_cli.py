@@ -75,7 +75,7 @@ def test_user_create_errors_are_clear(runner):
             ["user", "create", "host", "--role", "moderator", "--password", "longpassword"],
             "already exists",
         ),
-        (["user", "create", "x3", "--role", "moderator", "--password", "short"], "8 characters"),
+        (["user", "create", "x3", "--role", "moderator", "--password", "short"], "10 characters"),
         (["user", "create", "x4", "--role", "wizard", "--password", "longpassword"], "wizard"),
     ]
     for args, message in cases:
