@@ -305,6 +305,10 @@ def audit_action_label(action: str) -> str:
         "deputy_deactivated": _("Deputy deactivated"),
         "withheld": _("Withheld from public view"),
         "limits_changed": _("Limits changed"),
+        "second_factor_added": _("Second factor added"),
+        "second_factor_removed": _("Second factor removed"),
+        "second_factors_reset": _("Second factors reset"),
+        "recovery_codes_made": _("Recovery codes made"),
         "api_token_created": _("API token created"),
         "api_token_revoked": _("API token revoked"),
     }.get(action) or _api_action_label(action)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..access import supervisor_required
 from ..actions import desk as actions
-from ..changes import audit, limits, tokens
+from ..changes import audit, factors, limits, tokens
 from ..clock import today
 from ..extensions import db
 from ..forms.admin import ActiveForm, DepartmentForm, DeputyForm, LimitsForm, PasswordForm, UserForm
@@ -36,6 +36,8 @@ def page(status: int = 200, errors: dict | None = None, values: dict | None = No
                 u for u in db.session.scalars(select(User).order_by(User.id)) if u.id not in hidden
             ],
             roles=list(Role),
+            second_factors=factors.kinds_by_user(),
+            second_factor_roles=current_app.config["HOTLINE_2FA_ROLES"],
             limits=limits.LIMITS,
             limit_values=limits.values(),
             unknown_years=unknown_years(today()),

@@ -1,7 +1,8 @@
-"""Staff sign-in: /auth/login and /auth/logout."""
+"""Staff sign-in: /auth/login and /auth/logout, the second step after the
+password (/auth/verify) and setting up second factors (/auth/factors, /auth/enrol)."""
 
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
-from . import routes  # noqa: E402, F401
+from . import enrol, factors, routes  # noqa: E402, F401

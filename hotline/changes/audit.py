@@ -31,6 +31,11 @@ DEPUTY_ACTIVATED = "deputy_activated"
 DEPUTY_DEACTIVATED = "deputy_deactivated"
 WITHHELD = "withheld"
 LIMITS_CHANGED = "limits_changed"
+# Second factors (changes/factors.py); a wrong code is a SIGN_IN_FAILED.
+FACTOR_ADDED = "second_factor_added"
+FACTOR_REMOVED = "second_factor_removed"
+FACTORS_RESET = "second_factors_reset"
+RECOVERY_CODES_MADE = "recovery_codes_made"
 
 ACTIONS = (
     SIGN_IN,
@@ -49,6 +54,10 @@ ACTIONS = (
     DEPUTY_DEACTIVATED,
     WITHHELD,
     LIMITS_CHANGED,
+    FACTOR_ADDED,
+    FACTOR_REMOVED,
+    FACTORS_RESET,
+    RECOVERY_CODES_MADE,
 )
 # Changes made with an API token: "api_" and what was done (api/writes.py;
 # api/writes_followup.py records one per follow-up action, api_action(name)).
