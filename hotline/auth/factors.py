@@ -281,9 +281,9 @@ def _held_back(user: User):
     audit.record(user, audit.SIGN_IN_FAILED, detail={"reason": "too many wrong codes"})
     db.session.commit()
     form = CodeForm()
-    form.code.errors.append(
+    form.code.errors = [
         _("Too many wrong codes. Try again in %(n)d minutes.", n=throttle.minutes(wait))
-    )
+    ]
     return _verify_page(user, form, 429, {"Retry-After": str(wait)})
 
 
@@ -359,5 +359,5 @@ def verify_passkey():
             return _passed(user, "passkey", form.remember.data)
     _failed(user, "passkey refused")
     code_form = CodeForm()
-    code_form.code.errors.append(_("The passkey was not accepted. Try again, or use a code."))
+    code_form.code.errors = [_("The passkey was not accepted. Try again, or use a code.")]
     return _verify_page(user, code_form, 400)

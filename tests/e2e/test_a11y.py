@@ -62,11 +62,16 @@ def addresses(wsgi_server, browser):
             "desk console": "/desk" + show,
             "desk topics": "/desk" + show + "/topics",
         },
-        "housing": {"department console": "/desk/department"},
+        "housing": {
+            "department console": "/desk/department",
+            "sign-in security": "/auth/factors",
+            "authenticator app set-up": "/auth/factors/app",
+        },
         "office": {
             "follow-up dashboard": "/followup/",
             "follow-up item": "/followup" + commitment,
             "admin": "/admin/",
+            "sign-in security": "/auth/factors",
         },
     }
     return public, staff
