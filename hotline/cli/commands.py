@@ -43,14 +43,14 @@ def _print_second_factors() -> None:
     found = demo.second_factors()
     if not found:
         return
-    click.echo("Second factor (an authenticator app; the secrets are public, demo only):")
+    click.echo("Second factor, asked for after the password (demo only: these secrets are public):")
     for username, (secret, uri) in found.items():
-        click.echo(f"  {username:<10} secret {secret}")
+        click.echo(f"  {username:<10} authenticator app secret {secret}")
         click.echo(f"  {'':<10} {uri}")
-    click.echo(
-        "  Add the secret to any authenticator app, or print the current code with: "
-        "python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\""
-    )
+        click.echo(
+            f"  {'':<10} current code: .venv/bin/python -c "
+            f"\"import pyotp; print(pyotp.TOTP('{secret}').now())\""
+        )
 
 
 @click.command("demo")

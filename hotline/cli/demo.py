@@ -213,7 +213,7 @@ def load(today: date, tz: str = "Asia/Shanghai") -> dict[str, str]:
                 SecondFactor(
                     user_id=user.id,
                     kind=FactorKind.TOTP,
-                    name="Demo authenticator",
+                    name="演示身份验证器",
                     secret=secret,
                     confirmed_at=user.created_at,
                 )

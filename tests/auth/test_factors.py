@@ -69,7 +69,7 @@ def test_an_app_is_enrolled_from_a_qr_code_and_confirmed_with_a_code(app, modera
     assert len(codes) == 10 and len(set(codes)) == 10  # shown once, here
     with app.app_context():
         factor = db.session.scalar(
-            select(SecondFactor).where(SecondFactor.name != "Demo authenticator")
+            select(SecondFactor).where(SecondFactor.name != "演示身份验证器")
         )
         assert factor.confirmed_at and factor.kind == "totp" and factor.name == "身份验证器应用"
         # Kept encrypted; the recovery codes only as hashes.
@@ -344,3 +344,21 @@ def test_an_app_secret_needs_its_key(app, moderator):
 def test_the_second_step_without_a_password_first_goes_to_sign_in(client, url):
     response = client.get(url)
     assert response.status_code == 302 and response.headers["Location"] == "/auth/login"
+
+
+def test_the_set_up_prints_every_demo_login_and_the_offices_second_factor(empty_app):
+    result = empty_app.test_cli_runner().invoke(args=["setup"])
+    assert result.exit_code == 0, result.output
+    for username in ("office", "host", "housing", "transport", "citymgmt", "water"):
+        assert username in result.output
+    assert "hotline-demo" in result.output
+    secret = re.search(r"office +authenticator app secret ([A-Z2-7]{32})", result.output).group(1)
+    assert f"otpauth://totp/Hotline:office%40localhost?secret={secret}" in result.output
+    # What it printed is what a newcomer needs to get in.
+    client = empty_app.test_client()
+    assert password_only(client, "office").headers["Location"] == "/auth/verify"
+    signed_in = client.post_form("/auth/verify", {"code": pyotp.TOTP(secret).now()})
+    assert signed_in.headers["Location"] == "/followup/"
+    # Run again on the filled database, it still says how to sign in.
+    again = empty_app.test_cli_runner().invoke(args=["setup"])
+    assert "hotline-demo" in again.output and secret in again.output
