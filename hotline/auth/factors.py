@@ -4,8 +4,8 @@ a passkey or a recovery code; for a role that must have a factor and has none
 yet, setting one up first. Until then the session holds only the "password
 was right" mark below, which opens no staff page.
 
-login() calls finish_sign_in() once the password is right; the account page
-and enrolment are in auth/account.py.
+login() calls finish_sign_in() once the password is right; the page where
+factors are added (/auth/factors) and enrolment are in auth/enrol.py.
 """
 
 from __future__ import annotations
