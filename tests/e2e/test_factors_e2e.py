@@ -12,7 +12,7 @@ import re
 import pytest
 from conftest import DEMO_PASSWORD
 from fixtures.browsers import browser_login
-from fixtures.servers import next_demo_code
+from fixtures.servers import desk_session, next_demo_code
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -83,6 +83,7 @@ def test_a_passkey_is_added_and_signs_in(wsgi_server, contexts):
 
     # Sign out; the password alone is not enough any more.
     page.get_by_role("button", name="退出").click()
+    expect(page.locator(".flash")).to_contain_text("已退出登录")
     password_step(page, base, "water")
     page.wait_for_url(re.compile(r"/auth/verify$"))
     passkey = page.locator("#passkey-sign-in button[type=submit]")
@@ -120,3 +121,10 @@ def test_a_new_supervisor_sets_up_a_passkey_before_anything_else(wsgi_server, co
     page.click("#codes-saved")
     page.wait_for_url(re.compile(r"/followup/$"))
     expect(page.locator("h1")).to_be_visible()
+
+
+def test_the_served_sign_in_helper_passes_the_second_step(wsgi_server):
+    """desk_session (tests/fixtures/servers.py) signs the office in over HTTP."""
+    session, token = desk_session(wsgi_server, "office")
+    assert token
+    assert session.get(f"{wsgi_server}/admin/", timeout=10).status_code == 200
