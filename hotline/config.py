@@ -193,6 +193,26 @@ def load(instance_path: str) -> dict:
         "HOTLINE_IDLE_MINUTES": int(os.environ.get("HOTLINE_IDLE_MINUTES", "30")),
         "HOTLINE_IDLE_MINUTES_BY_ROLE": _idle_by_role(),
         "HOTLINE_SESSION_HOURS": float(os.environ.get("HOTLINE_SESSION_HOURS", "12")),
+        # Second factors (hotline/auth/factors.py; docs/operating.md, "Second factors").
+        # Roles that must enrol one (comma separated; "" for none).
+        "HOTLINE_2FA_ROLES": [
+            r.strip()
+            for r in os.environ.get("HOTLINE_2FA_ROLES", "supervisor").split(",")
+            if r.strip()
+        ],
+        # Days a browser may skip the second step after one; 0: never remembered.
+        "HOTLINE_2FA_REMEMBER_DAYS": int(os.environ.get("HOTLINE_2FA_REMEMBER_DAYS", "0")),
+        # Second-step attempts per address, and wrong ones per account.
+        "HOTLINE_2FA_LIMIT": os.environ.get("HOTLINE_2FA_LIMIT", "10 per minute"),
+        "HOTLINE_2FA_ACCOUNT_LIMIT": os.environ.get(
+            "HOTLINE_2FA_ACCOUNT_LIMIT", "5 per 15 minutes"
+        ),
+        # What encrypts authenticator-app secrets at rest (else derived from SECRET_KEY).
+        "HOTLINE_2FA_KEY": os.environ.get("HOTLINE_2FA_KEY") or None,
+        # Passkeys: the relying party (the site's domain) and the origin pages
+        # come from; by default the name and address the request came to.
+        "HOTLINE_WEBAUTHN_RP_ID": os.environ.get("HOTLINE_WEBAUTHN_RP_ID") or None,
+        "HOTLINE_WEBAUTHN_ORIGIN": os.environ.get("HOTLINE_WEBAUTHN_ORIGIN") or None,
         "SESSION_COOKIE_SECURE": os.environ.get("HOTLINE_HTTPS", "") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",

@@ -321,6 +321,10 @@ def audit_action_label(action: str) -> str:
         "limits_changed": _("Limits changed"),
         "sso_linked": _("Single sign-on linked"),
         "sso_unlinked": _("Single sign-on unlinked"),
+        "second_factor_added": _("Second factor added"),
+        "second_factor_removed": _("Second factor removed"),
+        "second_factors_reset": _("Second factors reset"),
+        "recovery_codes_made": _("Recovery codes made"),
         "api_token_created": _("API token created"),
         "api_token_revoked": _("API token revoked"),
     }.get(action) or _api_action_label(action)

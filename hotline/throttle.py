@@ -2,7 +2,8 @@
 message through a deputy's 代表码 and a topic proposed for a show count
 against the same per-address limit, and each target (a show, a deputy) has
 its own cap. Support for topics has a per-address limit of its own, and so
-have failed API token attempts (hotline/api/bearer.py)."""
+have failed API token attempts (hotline/api/bearer.py). Wrong second-factor
+codes are counted per account (failures_wait, count_failure)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,21 @@ def first_refusal(scope: str, setting: str, default: str) -> bool:
     limit = parse(current_app.config.get(setting, default))
     once = RateLimitItemPerSecond(1, limit.get_expiry())
     return limiter.limiter.hit(once, scope + "-refused", get_remote_address())
+
+
+def failures_wait(scope: str, key: str, setting: str, default: str) -> int | None:
+    """Seconds `key` (an account) must wait after too many failures at `scope`,
+    or None. Nothing is counted here: count_failure() counts only the wrong
+    attempts, so a staff member who gets it right is never held back."""
+    limit = parse(current_app.config.get(setting, default))
+    if limiter.limiter.test(limit, scope, key):
+        return None
+    reset = limiter.limiter.get_window_stats(limit, scope, key).reset_time
+    return max(1, math.ceil(reset - time.time()))
+
+
+def count_failure(scope: str, key: str, setting: str, default: str) -> None:
+    limiter.limiter.hit(parse(current_app.config.get(setting, default)), scope, key)
 
 
 def minutes(wait: int) -> int:

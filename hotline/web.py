@@ -155,6 +155,12 @@ def qr_response(url: str, scale: int = 6, xmldecl: bool = True) -> Response:
     return response
 
 
+def qr_data_uri(text: str) -> str:
+    """A QR code as an inline SVG image (data: URI) for a page that must not
+    leave it at an address of its own: an authenticator app's secret."""
+    return segno.make(text, error="m").svg_data_uri(scale=5, border=2)
+
+
 def neutralise(value) -> str:
     """A cell a spreadsheet would run as a formula gets a leading apostrophe."""
     if value is None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..access import scope_problems, supervisor_required
 from ..actions import desk as actions
-from ..changes import audit, limits, lockout, tokens
+from ..changes import audit, factors, limits, lockout, tokens
 from ..clock import today
 from ..extensions import db
 from ..forms.admin import ActiveForm, DepartmentForm, DeputyForm, LimitsForm, PasswordForm, UserForm
@@ -37,6 +37,8 @@ def page(status: int = 200, errors: dict | None = None, values: dict | None = No
             # Accounts that failed sign-ins have locked, and until when.
             locks=lockout.locks_on(users),
             roles=list(Role),
+            second_factors=factors.kinds_by_user(),
+            second_factor_roles=current_app.config["HOTLINE_2FA_ROLES"],
             limits=limits.LIMITS,
             limit_values=limits.values(),
             unknown_years=unknown_years(today()),

@@ -8,12 +8,11 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from ..access import home_for
-from ..changes import audit, lockout
+from ..changes import lockout
 from ..extensions import db, limiter
 from ..forms.passwords import lock_message
 from ..forms.staff import Form
@@ -21,6 +20,7 @@ from ..models import StaffSession
 from ..realtime import live
 from ..rules.text import for_log
 from . import bp
+from .factors import finish_sign_in
 
 log = logging.getLogger("hotline.auth")
 
@@ -52,17 +52,8 @@ def login():
         checked = lockout.attempt(form.username.data, form.password.data)
         user, password_ok = checked.user, checked.ok
         if user and user.active and password_ok:
-            # Recorded before the session is granted: no sign-in without its audit row.
-            audit.record(user, audit.SIGN_IN)
-            user.login_token = StaffSession.start(user)
-            db.session.commit()
-            lang = session.get("lang")
-            session.clear()  # a fresh session at sign-in
-            if lang:
-                session["lang"] = lang
-            login_user(user)
-            log.info("login: user=%s", for_log(user.username))
-            return redirect(_safe_next(request.args.get("next")) or home_for(user))
+            # Signed in now, or after the second factor (auth/factors.py).
+            return finish_sign_in(user, _safe_next(request.args.get("next")))
         log.warning(
             "login failed: username=%s from %s",
             for_log(form.username.data),

@@ -15,20 +15,19 @@ import logging
 
 import requests
 from authlib.common.errors import AuthlibBaseError
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_user
 from joserfc.errors import JoseError
 from sqlalchemy import select
 
-from ..access import home_for
 from ..changes import audit
 from ..extensions import db, limiter
 from ..integration import sso
-from ..models import StaffSession, User
+from ..models import User
 from ..rules.sso import second_factor_done
 from ..rules.text import for_log
 from . import bp
+from .factors import finish_sign_in, sign_in
 
 log = logging.getLogger("hotline.auth")
 
@@ -150,22 +149,13 @@ def _claim(client, token: dict, claims: dict) -> str | None:
 
 
 def _sign_in(user: User, second_factor_done: bool):
-    """Sign in the account the IdP's identity is linked to, as the password
-    sign-in's success does. `second_factor_done`: the IdP's own sign-in
-    already counted as two factors (hotline/rules/sso.py); where it did not,
-    Hotline's own second factor is still to be asked for."""
-    # Recorded before the session is granted: no sign-in without its audit row.
-    audit.record(
-        user,
-        audit.SIGN_IN,
-        detail={"via": "oidc", "second_factor_done": second_factor_done},
+    """Sign in the account the IdP's identity is linked to. `second_factor_done`:
+    the IdP's own sign-in already counted as two factors (hotline/rules/sso.py);
+    where it did not, Hotline's own second factor is asked for, exactly as after
+    a password (auth/factors.py)."""
+    log.info(
+        "sso: user=%s second factor at the IdP: %s", for_log(user.username), second_factor_done
     )
-    user.login_token = StaffSession.start(user)
-    db.session.commit()
-    lang = session.get("lang")
-    session.clear()  # a fresh session at sign-in
-    if lang:
-        session["lang"] = lang
-    login_user(user)
-    log.info("login: user=%s via oidc", for_log(user.username))
-    return redirect(home_for(user))
+    if second_factor_done:
+        return sign_in(user, None, "idp", detail={"via": "oidc", "second_factor_done": True})
+    return finish_sign_in(user, None, detail={"via": "oidc", "second_factor_done": False})

@@ -37,6 +37,11 @@ WITHHELD = "withheld"
 LIMITS_CHANGED = "limits_changed"
 SSO_LINKED = "sso_linked"  # the office linked an account to a single sign-on identity
 SSO_UNLINKED = "sso_unlinked"
+# Second factors (changes/factors.py); a wrong code is a SIGN_IN_FAILED.
+FACTOR_ADDED = "second_factor_added"
+FACTOR_REMOVED = "second_factor_removed"
+FACTORS_RESET = "second_factors_reset"
+RECOVERY_CODES_MADE = "recovery_codes_made"
 
 ACTIONS = (
     SIGN_IN,
@@ -61,6 +66,10 @@ ACTIONS = (
     LIMITS_CHANGED,
     SSO_LINKED,
     SSO_UNLINKED,
+    FACTOR_ADDED,
+    FACTOR_REMOVED,
+    FACTORS_RESET,
+    RECOVERY_CODES_MADE,
 )
 # Changes made with an API token: "api_" and what was done (api/writes.py;
 # api/writes_followup.py records one per follow-up action, api_action(name)).

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ..access import scope_problems
 from ..actions import reminders
-from ..changes import audit, lockout
+from ..changes import audit, factors, lockout
 from ..clock import today
 from ..extensions import db
 from ..forms.passwords import reasons_in_words
@@ -37,6 +37,22 @@ def _print_logins(accounts: dict[str, str]) -> None:
     click.echo(f"Demo staff accounts (password for all: {demo.DEMO_PASSWORD}):")
     for username, role in accounts.items():
         click.echo(f"  {username:<10} {role}")
+    _print_second_factors()
+
+
+def _print_second_factors() -> None:
+    """The demo's public authenticator-app secrets, for the accounts that have one."""
+    found = demo.second_factors()
+    if not found:
+        return
+    click.echo("Second factor, asked for after the password (demo only: these secrets are public):")
+    for username, (secret, uri) in found.items():
+        click.echo(f"  {username:<10} authenticator app secret {secret}")
+        click.echo(f"  {'':<10} {uri}")
+        click.echo(
+            f"  {'':<10} current code: .venv/bin/python -c "
+            f"\"import pyotp; print(pyotp.TOTP('{secret}').now())\""
+        )
 
 
 @click.command("demo")
@@ -63,6 +79,7 @@ def setup_command() -> None:
     else:
         click.echo("Database ready (existing data kept).")
         click.echo(f"Demo accounts, if you loaded the demo: password {demo.DEMO_PASSWORD}")
+        _print_second_factors()
 
 
 user_group = AppGroup("user", help="Create, reset, unlock and disable staff accounts.")
@@ -166,6 +183,20 @@ def user_disable(username) -> None:
     db.session.commit()
     live.sign_out_everywhere(user.id)  # reaches the servers through the message queue
     click.echo(f"Disabled {username}; their sessions have ended.")
+
+
+@user_group.command("reset-factors")
+@click.argument("username")
+def user_reset_factors(username) -> None:
+    """Remove an account's second factors and recovery codes (it sets one up
+    again at its next sign-in if its role requires one); ends its sessions."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"No user {username!r}.")
+    count = factors.reset(user, audit.CLI)
+    db.session.commit()
+    live.sign_out_everywhere(user.id)
+    click.echo(f"Removed {count} second factor(s) of {username}; their sessions have ended.")
 
 
 @click.command("remind")

@@ -4,12 +4,13 @@ awaiting verification, answered on air, referred, withdrawn."""
 
 from __future__ import annotations
 
+import base64
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from ..changes import topics
+from ..changes import factors, topics
 from ..changes.calls import record as record_call
 from ..changes.commitments import add_event
 from ..extensions import db
@@ -22,9 +23,11 @@ from ..models import (
     EventKind,
     ExtensionRequest,
     ExtensionStatus,
+    FactorKind,
     Outcome,
     Question,
     Role,
+    SecondFactor,
     Show,
     ShowKind,
     ShowStatus,
@@ -147,6 +150,28 @@ CALLERS = [
 ]
 
 
+def demo_totp_secret(username: str) -> str:
+    """The fixed, public authenticator-app secret of a demo account (base32)."""
+    return base64.b32encode(f"hotline demo {username}".encode().ljust(20)[:20]).decode()
+
+
+def second_factors() -> dict[str, tuple[str, str]]:
+    """{demo username: (its public secret, the otpauth:// address)} for the demo
+    accounts that sign in with an authenticator app."""
+    found = {}
+    for username, *_rest in STAFF:
+        user = db.session.scalar(select(User).where(User.username == username))
+        secret = demo_totp_secret(username)
+        has_it = user is not None and db.session.scalar(
+            select(SecondFactor.id).where(
+                SecondFactor.user_id == user.id, SecondFactor.secret == "plain:" + secret
+            )
+        )
+        if has_it:
+            found[username] = (secret, factors.provisioning_uri(user, secret))
+    return found
+
+
 def is_empty() -> bool:
     return not db.session.scalar(select(func.count(Department.id)))
 
@@ -179,6 +204,20 @@ def load(today: date, tz: str = "Asia/Shanghai") -> dict[str, str]:
         db.session.add(user)
         users[username] = user
     db.session.flush()
+    for user in users.values():
+        if factors.required_for(user):
+            # A public secret (README, `flask setup`), so kept as it is: a demo
+            # account must be usable by anyone trying the site.
+            secret = "plain:" + demo_totp_secret(user.username)
+            db.session.add(
+                SecondFactor(
+                    user_id=user.id,
+                    kind=FactorKind.TOTP,
+                    name="演示身份验证器",
+                    secret=secret,
+                    confirmed_at=user.created_at,
+                )
+            )
 
     caller_no = 0
     for number, (title, kind, offset, calls) in enumerate(SHOWS):

@@ -6,6 +6,7 @@ files name their target by string, so no file here imports another but domain.
 """
 
 from .domain import *  # noqa: F403
+from .factors import *  # noqa: F403
 from .lockout import *  # noqa: F403
 from .messages import *  # noqa: F403
 from .public import *  # noqa: F403

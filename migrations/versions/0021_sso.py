@@ -1,7 +1,7 @@
 """Single sign-on: the identity provider's identity the office links to an account.
 
 Revision ID: 0021_sso
-Revises: 0019_sign_in_limits
+Revises: 0020_second_factors
 """
 
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 
 revision = "0021_sso"
 # Chained after 0016 on its branch; re-chained after 0017–0020 when merged.
-down_revision = "0019_sign_in_limits"
+down_revision = "0020_second_factors"
 branch_labels = None
 depends_on = None
 

@@ -9,8 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_PASSWORD
-from fixtures.browsers import close_in_time
+from fixtures.browsers import browser_login, close_in_time
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -63,25 +62,25 @@ def addresses(wsgi_server, browser):
             "desk console": "/desk" + show,
             "desk topics": "/desk" + show + "/topics",
         },
-        "housing": {"department console": "/desk/department"},
+        "housing": {
+            "department console": "/desk/department",
+            "sign-in security": "/auth/factors",
+            "authenticator app set-up": "/auth/factors/app",
+        },
         "office": {
             "follow-up dashboard": "/followup/",
             "follow-up item": "/followup" + commitment,
             "admin": "/admin/",
+            "sign-in security": "/auth/factors",
         },
     }
     return public, staff
 
 
 def signed_in(context, base: str, username: str | None):
-    page = context.new_page()
     if username:
-        page.goto(f"{base}/auth/login")
-        page.fill("#username", username)
-        page.fill("#password", DEMO_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(lambda url: "/auth/login" not in url)
-    return page
+        return browser_login(context, base, username)  # the office's second step too
+    return context.new_page()
 
 
 def serious_violations(page) -> list[str]:

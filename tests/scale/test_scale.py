@@ -15,7 +15,7 @@ import pytest
 import requests
 import socketio as socketio_client
 from fixtures.databases import fresh_postgres_database
-from fixtures.servers import at_sign_in
+from fixtures.servers import signed_in_session
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -96,14 +96,7 @@ def _cluster(database_url: str, redis_url: str):
 
 
 def signed_in(base: str, username: str) -> requests.Session:
-    session, token = at_sign_in(base)
-    response = session.post(
-        f"{base}/auth/login",
-        data={"username": username, "password": "hotline-demo", "csrf_token": token},
-        allow_redirects=False,
-    )
-    assert response.status_code == 302
-    return session
+    return signed_in_session(base, username)  # the office's second step too
 
 
 def test_call_logged_on_one_process_reaches_a_viewer_on_the_other(cluster):
