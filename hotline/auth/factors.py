@@ -77,7 +77,9 @@ def grant(user: User, factor: str | None = None, detail: dict | None = None) -> 
     """Sign the account in: its audit row, its server-side session, the cookie."""
     # Recorded before the session is granted: no sign-in without its audit row.
     audit.record(
-        user, audit.SIGN_IN, detail={"factor": factor, **(detail or {})} if factor else None
+        user,
+        audit.SIGN_IN,
+        detail={**({"factor": factor} if factor else {}), **(detail or {})} or None,
     )
     user.login_token = StaffSession.start(user)
     db.session.commit()

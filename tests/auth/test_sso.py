@@ -136,7 +136,7 @@ def test_linked_account_signs_in_after_the_idps_two_factors(sso):
     assert client.get("/desk/").status_code == 200
     [row] = audit_rows(sso, "sign_in")
     assert row.actor_name == "host"
-    assert row.detail == {"via": "oidc", "second_factor_done": True}
+    assert row.detail == {"factor": "idp", "via": "oidc", "second_factor_done": True}
 
 
 def test_a_password_alone_at_the_idp_is_not_a_second_factor(sso, monkeypatch):
@@ -157,6 +157,26 @@ def test_a_password_alone_at_the_idp_is_not_a_second_factor(sso, monkeypatch):
     assert received == [("housing", False)]
     [row] = audit_rows(sso, "sign_in")
     assert row.detail == {"via": "oidc", "second_factor_done": False}
+
+
+def test_without_two_factors_at_the_idp_hotline_asks_for_its_own(sso):
+    """The office must sign in with two factors: a password alone at the IdP
+    leads to Hotline's own second step, not to the desk; two factors at the
+    IdP sign in at once."""
+    link(sso, "office", "li.na")
+    client = sso.test_client()
+    response = idp_login(client, "li.na")
+    assert response.headers["Location"] in ("/auth/verify", "/auth/enrol")
+    assert client.get("/admin/").status_code == 302  # not signed in yet
+    assert audit_rows(sso, "sign_in") == []
+
+    link(sso, "office", "zhang.wei")
+    client = sso.test_client()
+    response = idp_login(client, "zhang.wei")
+    assert response.headers["Location"] not in ("/auth/verify", "/auth/enrol")
+    assert client.get("/admin/").status_code == 200
+    [row] = audit_rows(sso, "sign_in")
+    assert row.detail == {"factor": "idp", "via": "oidc", "second_factor_done": True}
 
 
 def test_an_acr_counts_only_when_the_office_configured_it(sso_app, provider):
