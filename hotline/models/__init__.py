@@ -8,6 +8,7 @@ files name their target by string, so no file here imports another but domain.
 from .domain import *  # noqa: F403
 from .messages import *  # noqa: F403
 from .public import *  # noqa: F403
+from .radar import *  # noqa: F403
 from .system import *  # noqa: F403
 from .tokens import *  # noqa: F403
 from .topics import *  # noqa: F403
