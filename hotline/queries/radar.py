@@ -58,6 +58,17 @@ def similarity(a: set[str], b: set[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b))
 
 
+def score(wanted: set[str], text: str) -> float:
+    """similarity(wanted, grams(text)), near enough, without building the text's
+    pairs: a pair of `wanted` is shared when the text contains it. Per keystroke
+    this runs for every candidate, so it stays a handful of substring searches."""
+    if not wanted or not text:
+        return 0.0
+    text = text.lower()
+    shared = sum(1 for gram in wanted if gram in text)
+    return 2 * shared / (len(wanted) + max(len(text) - 1, 1))
+
+
 @dataclass
 class Hit:
     """One earlier item, as the desk lists it."""
@@ -207,20 +218,14 @@ def radar(
     def bonus(same_department: bool, same_area: bool) -> float:
         return 0.1 * same_department + 0.05 * same_area
 
+    statuses = {}  # a board item's status, worked out only for the items shown
     for row in _items(department_id, area, show_id):
         (cid, kind, pledge, state, deadline, original, completed, reason, created, dept_id,
          dept, topic_, call_area, show_title, summary, message_area, deputy) = row  # fmt: skip
+        # The problem as the call or the message put it (the pledge is the answer).
         text = topic_ if topic_ is not None else summary or ""
-        score = max(similarity(wanted, grams(text)), similarity(wanted, grams(pledge)))
         item_area = call_area if call_area is not None else message_area or ""
-        status = public_status(
-            state=state,
-            deadline=deadline,
-            original_deadline=original,
-            completed_on=completed,
-            today=today,
-            withdrawn_reason=reason,
-        )
+        statuses[cid] = (state, deadline, original, completed, reason)
         hits.append(
             Hit(
                 RepeatKind.COMMITMENT,
@@ -231,9 +236,9 @@ def radar(
                 show_title or "",
                 deputy or "",
                 created,
-                score + bonus(dept_id == department_id, bool(area) and item_area == area),
+                score(wanted, text or pledge)
+                + bonus(dept_id == department_id, bool(area) and item_area == area),
                 item_kind=kind,
-                status=status,
             )
         )
     for cid, topic_, call_area, outcome, received, dept_id, dept, show_title in _calls(
@@ -241,7 +246,6 @@ def radar(
     ):
         if cid == call_id:
             continue
-        score = similarity(wanted, grams(topic_))
         same = department_id is not None and dept_id == department_id
         hits.append(
             Hit(
@@ -253,13 +257,13 @@ def radar(
                 show_title,
                 "",
                 received,
-                score + bonus(same, bool(area) and call_area == area),
+                score(wanted, topic_) + bonus(same, bool(area) and call_area == area),
                 outcome=outcome,
             )
         )
     for mid, text, summary, message_area, status, created, deputy in _messages(area):
         # Matched on what the sender wrote; only the public summary is shown.
-        score = max(similarity(wanted, grams(text)), similarity(wanted, grams(summary)))
+        matched = max(score(wanted, text), score(wanted, summary))
         hits.append(
             Hit(
                 RepeatKind.MESSAGE,
@@ -270,7 +274,7 @@ def radar(
                 "",
                 deputy,
                 created,
-                score + bonus(False, bool(area) and message_area == area),
+                matched + bonus(False, bool(area) and message_area == area),
                 message_status=status,
             )
         )
@@ -280,4 +284,14 @@ def radar(
     linked = _linked(call_id)
     for h in hits:
         h.linked = (h.kind.value, h.id) in linked
+        if h.kind == RepeatKind.COMMITMENT:
+            state, deadline, original, completed, reason = statuses[h.id]
+            h.status = public_status(
+                state=state,
+                deadline=deadline,
+                original_deadline=original,
+                completed_on=completed,
+                today=today,
+                withdrawn_reason=reason,
+            )
     return hits

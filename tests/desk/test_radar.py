@@ -295,3 +295,50 @@ def test_the_radar_runs_a_constant_number_of_queries(app, moderator, live_show, 
     with app.app_context():  # the query itself, without the request around it
         hits = radar(DRAIN, "凤凰街道", _citymgmt(app), show_id=live_show, today=local_today())
         assert len(hits) == 8 and all(h.score >= 0.2 for h in hits)
+
+
+@pytest.mark.postgres
+def test_the_radar_and_a_link_on_postgresql(postgres_database):
+    """The same queries, the link and both events, on PostgreSQL."""
+    from flask_migrate import upgrade
+
+    from hotline import create_app
+    from hotline.changes import radar as links
+    from hotline.cli import demo
+    from hotline.models import RepeatKind, Show, ShowStatus
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "SQLALCHEMY_DATABASE_URI": postgres_database,
+            "HOTLINE_ASYNC_MODE": "threading",
+            "HOTLINE_MESSAGE_QUEUE": None,
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+    with app.app_context():
+        upgrade()
+        demo.load(local_today(), app.config["HOTLINE_TIMEZONE"])
+        show = db.session.scalar(select(Show).where(Show.status == ShowStatus.SCHEDULED))
+        dept = db.session.scalar(select(Department.id).where(Department.name == "市城市管理执法局"))
+        hits = radar(DRAIN, "凤凰街道", dept, show_id=show.id, today=local_today())
+        earlier = db.session.scalar(
+            select(Commitment)
+            .join(Call, Commitment.call_id == Call.id)
+            .where(Call.topic == EARLIER)
+        )
+        assert hits and (hits[0].kind, hits[0].id) == ("commitment", earlier.id)
+        assert hits[0].status.code == "overdue"
+        call = Call(show_id=show.id, number=1, topic=DRAIN, area="凤凰街道", department_id=dept)
+        db.session.add(call)
+        db.session.flush()
+        links.link_repeat(call, RepeatKind.COMMITMENT, earlier, None)
+        db.session.commit()
+        assert db.session.scalar(select(Event.id).where(Event.kind == "repeated"))
+        again = radar(
+            DRAIN, "凤凰街道", dept, show_id=show.id, today=local_today(), call_id=call.id
+        )
+        assert again[0].linked
+        db.session.remove()
+        db.engine.dispose()
