@@ -63,13 +63,16 @@ def _call_radar(call, status: int = 200, **extra):
         call_id=call.id,
     )
     context = {"show": call.show, "hits": hits, "call": call, "asked": True, **extra}
+    context["console"] = (request.values.get("place") == "console") and is_fragment_request()
     return _answer(**context), status
 
 
 @bp.route("/calls/<int:call_id>/radar")
 @roles_required(*DESK)
 def call_radar(call_id: int):
-    """The radar for a logged call (its editor loads it): with a button to link it."""
+    """The radar for a logged call, with a button to link it: its editor loads
+    it, and so does the console once the call is logged there (place=console:
+    in the console's own radar region)."""
     return _call_radar(call_or_404(call_id))
 
 

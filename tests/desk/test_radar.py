@@ -342,3 +342,30 @@ def test_the_radar_and_a_link_on_postgresql(postgres_database):
         assert again[0].linked
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_logged_call_brings_its_link_buttons_to_the_console(app, moderator, live_show):
+    earlier = _earlier(app)
+    response = moderator.htmx_post(
+        f"/desk/shows/{live_show}/calls",
+        {"topic": DRAIN, "area": "凤凰街道", "department": str(_citymgmt(app)), "idem": "r1"},
+    )
+    assert response.status_code == 200
+    call = calls_of(app, live_show)[0]
+    html = response.get_data(as_text=True)
+    # The save's answer only names the request to make; the radar runs on that one.
+    loader = re.search(r'<div id="radar-logged"[^>]*>', html).group(0)
+    assert f'hx-get="/desk/calls/{call.id}/radar?place=console"' in loader
+    assert 'hx-trigger="load"' in loader and 'hx-target="#radar"' in loader
+    assert "radar-hit" not in html
+    html = moderator.get(
+        f"/desk/calls/{call.id}/radar?place=console", headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
+    assert '<section id="radar"' in html  # the console's region, not the editor's
+    assert f'data-radar-link="commitment-{earlier.id}"' in html
+    response = moderator.post_form(
+        f"/desk/calls/{call.id}/repeats",
+        {"kind": "commitment", "item": earlier.id, "place": "console"},
+        headers={"HX-Request": "true"},
+    )
+    assert '<section id="radar"' in response.get_data(as_text=True)

@@ -57,15 +57,19 @@ def test_the_radar_by_keyboard_alone(wsgi_server, contexts, sign_in):
     expect(card).to_contain_text(re.compile(r"这个问题在.*承诺过：已逾期\d+天"))
     assert not [s for s in CALLERS if s in overlay.content()]
 
-    # Log the call (Enter in the topic), open it, link it to the earlier promise.
+    # Log the call (Enter in the topic): the radar beside the form now offers to
+    # link the call just logged; Tab to the button, Enter.
     topic.focus()
     page.keyboard.press("Enter")
     row = page.locator("#desk-calls li").first
     expect(row).to_contain_text("菜市场排水沟又堵了")
-    row.locator("a.handle").focus()
+    expect(page.locator("#radar [data-radar-link^=commitment-]").first).to_be_visible()
+    topic.focus()
+    _tab_to(page, "#radar [data-radar-link^=commitment-]")
     page.keyboard.press("Enter")
-    expect(page.locator("#call-radar li.radar-hit").first).to_be_visible()
-    _tab_to(page, "#call-radar [data-radar-link^=commitment-]")
+    expect(page.locator("#radar")).to_contain_text("已关联为重复反映")
+    # The call's editor shows it linked too.
+    row.locator("a.handle").focus()
     page.keyboard.press("Enter")
     expect(page.locator("#call-radar")).to_contain_text("已关联为重复反映")
 
