@@ -8,8 +8,9 @@ they need no tokenizer. SQL narrows the candidates first (the same department
 or the same area, newest first, at most CANDIDATES of each kind), so the work
 per keystroke is bounded whatever the size of the archive, and the same code
 runs on SQLite and PostgreSQL. SQLite's FTS5 trigram tokenizer finds nothing
-for a two-character query (一个词 is often two characters) and PostgreSQL's
-pg_trgm needs an extension; bench/RESULTS.md has the measurements.
+for a two-character query (a Chinese word is often two characters), and
+PostgreSQL's pg_trgm (an extension) scores short Chinese topics of the same
+problem at a third of what pairs give; bench/RESULTS.md has the measurements.
 
 Three queries (items, calls, messages) whatever the number of rows: public
 fields only, never a caller's or a sender's details, nor a message's text."""
