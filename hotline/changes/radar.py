@@ -51,16 +51,14 @@ def link_repeat(call: Call, kind: RepeatKind, item, actor: User | None) -> Repea
     db.session.add(link)
     show = call.show
     calls.record(call, "repeat", actor, data={"kind": kind.value, "item": item.id})
+    later = {"call_id": call.id, "number": call.number, "show_id": show.id, "show": show.title}
+    if kind == RepeatKind.CALL:  # the earlier call's own record says it came back
+        calls.record(item, "repeated", actor, data=later)
     if kind == RepeatKind.COMMITMENT:
         add_event(
             item,
             EventKind.REPEATED,
             actor,
-            data={
-                "call_id": call.id,
-                "number": call.number,
-                "show_id": show.id,
-                "show": show.title,
-            },
+            data=later,
         )
     return link

@@ -393,3 +393,25 @@ def test_a_logged_call_brings_its_link_buttons_to_the_console(app, moderator, li
         headers={"HX-Request": "true"},
     )
     assert '<section id="radar"' in response.get_data(as_text=True)
+
+
+def test_linking_to_an_earlier_call_writes_on_both_calls(app, moderator, live_show):
+    with app.app_context():
+        earlier = db.session.scalar(select(Call).where(Call.topic == "背街小巷垃圾桶满溢"))
+        earlier_id = earlier.id
+    log(moderator, live_show, topic="背街小巷的垃圾桶又满了", area="西山街道")
+    call = calls_of(app, live_show)[0]
+    html = moderator.get(f"/desk/calls/{call.id}/radar", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
+    assert f'data-radar-link="call-{earlier_id}"' in html
+    moderator.post_form(f"/desk/calls/{call.id}/repeats", {"kind": "call", "item": earlier_id})
+    with app.app_context():
+        mine = db.session.scalar(
+            select(CallEvent).where(CallEvent.call_id == call.id, CallEvent.kind == "repeat")
+        )
+        theirs = db.session.scalar(
+            select(CallEvent).where(CallEvent.call_id == earlier_id, CallEvent.kind == "repeated")
+        )
+        assert mine.data == {"kind": "call", "item": earlier_id}
+        assert theirs.data["call_id"] == call.id
