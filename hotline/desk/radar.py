@@ -33,7 +33,9 @@ def _answer(**context) -> str:
 
 def _department_id() -> int | None:
     value = request.args.get("department", "")
-    return int(value) if value.isdigit() and 0 < int(value) <= MAX_ID else None
+    if not (value.isascii() and value.isdigit()):  # "²" is a digit to isdigit()
+        return None
+    return int(value) if 0 < int(value) <= MAX_ID else None
 
 
 @bp.route("/shows/<int:show_id>/radar")

@@ -88,6 +88,8 @@ def test_unrelated_text_finds_nothing_and_short_text_waits(app, moderator, live_
     assert 'data-hits="0"' in html and "Nothing earlier on this problem" in html
     html = _radar(moderator, live_show, topic="菜", lang="en").get_data(as_text=True)
     assert 'data-hits="0"' in html
+    for odd in ("²", "-1", "x", "99999999999"):  # a department that is no id: none
+        assert _radar(moderator, live_show, topic=DRAIN, department=odd).status_code == 200
 
 
 def test_the_console_asks_the_radar_beside_the_call_form(app, moderator, live_show):
