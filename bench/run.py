@@ -132,6 +132,19 @@ def board_sizes(tiny: bool) -> list[str]:
     return (done.stdout or done.stderr).strip().splitlines()
 
 
+def radar_times(tiny: bool) -> list[str]:
+    """bench/radar_bench.py (the desk's radar at 10,000 items, in-process), as it prints."""
+    args = ["--items", "20", "--rounds", "2"] if tiny else ["--items", "10000", "--rounds", "60"]
+    done = subprocess.run(
+        [sys.executable, str(HERE / "radar_bench.py"), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    print(done.stdout, flush=True)
+    return (done.stdout or "failed").strip().splitlines()
+
+
 WRITE_SHAPES = (  # (watched, offered calls/s or 0 for the closed loop)
     ("0", ""),
     ("1", ""),
@@ -213,6 +226,7 @@ def main() -> None:
         board = board_sizes(args.tiny)
         print("== writes on SQLite: moderators logging calls", flush=True)
         write_rows = writes(args.tiny)
+        radar_rows = radar_times(args.tiny)
 
     load_after = os.getloadavg()
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -310,6 +324,12 @@ def main() -> None:
         "call reaches, in both languages (their sockets run in the client process).",
         "",
         *write_rows,
+        "",
+        "## The desk's radar (上次承诺): 10,000 earlier items (Flask test client, in-process)",
+        "",
+        "```",
+        *radar_rows,
+        "```",
         "",
         *by_hand(Path(args.out)),
     ]

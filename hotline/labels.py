@@ -6,6 +6,8 @@ CSV exports and reminders all read the words from here.
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -92,6 +94,7 @@ def event_label(kind: str) -> str:
         "dispute_refused": _("Dispute refused: the department keeps the item"),
         "merged": _("Linked to the same problem (并单)"),
         "assigned": _("Given to the department through the deputy code (代表码交办)"),
+        "repeated": _("Raised again (重复反映)"),
     }.get(kind, kind)
 
 
@@ -111,6 +114,7 @@ def on_air_kind_label(kind: str) -> str:
         "call": _("Call"),
         "commitment": _("Commitment"),
         "rundown": _("Follow-up on air"),
+        "promise": _("Promised before (上次承诺)"),
     }.get(kind, kind)
 
 
@@ -221,6 +225,44 @@ def source_text(item) -> str:
     if item.call is None:
         return _("Deputy code (代表码) of %(name)s", name=item.message.deputy.name)
     return _("%(show)s, call #%(n)d", show=item.call.show.title, n=item.call.number)
+
+
+def show_short(title: str) -> str:
+    """A show as the radar names it: "第141期" when its title numbers it, else the title."""
+    found = re.search(r"第\s*\d+\s*期", title or "")
+    return found.group(0) if found else title
+
+
+def radar_status(hit) -> str:
+    """An earlier item in the radar, in words: "第141期承诺，已逾期40天"."""
+    show = show_short(hit.show_title)
+    if hit.kind == "commitment":
+        status = status_text(hit.status)
+        if not hit.show_title:
+            return _("Deputy code (代表码) of %(name)s, %(status)s", name=hit.deputy, status=status)
+        if hit.item_kind == "referral":
+            return _("Referred on %(show)s, %(status)s", show=show, status=status)
+        return _("Promised on %(show)s, %(status)s", show=show, status=status)
+    if hit.kind == "call":
+        return _(
+            "Called in on %(show)s, %(outcome)s", show=show, outcome=outcome_label(hit.outcome)
+        )
+    return _(
+        "Deputy code (代表码) message to %(name)s, %(status)s",
+        name=hit.deputy,
+        status=message_status_label(hit.message_status),
+    )
+
+
+def promise_card_text(item, status: PublicStatus) -> str:
+    """The overlay's card for an earlier promise: "这个问题在第141期承诺过：已逾期40天"."""
+    words = status_text(status)
+    if item.call is None:
+        return _("This problem came in through a deputy code (代表码): %(status)s", status=words)
+    show = show_short(item.call.show.title)
+    if item.kind == "referral":
+        return _("This problem was referred on %(show)s: %(status)s", show=show, status=words)
+    return _("This problem was promised on %(show)s: %(status)s", show=show, status=words)
 
 
 def reference_code_notice(number: int, code: str) -> str:

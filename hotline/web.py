@@ -290,6 +290,9 @@ def init_app(app: Flask) -> None:
         topic_status_label=labels.topic_status_label,
         topic_event_label=labels.topic_event_label,
         status_filter_label=labels.status_filter_label,
+        radar_status=labels.radar_status,
+        show_short=labels.show_short,
+        promise_card_text=labels.promise_card_text,
         under_notice=under_notice,
         today=today,
         # The locale a block is rendered in (under force_locale for pushes too).

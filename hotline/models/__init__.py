@@ -10,6 +10,7 @@ from .factors import *  # noqa: F403
 from .lockout import *  # noqa: F403
 from .messages import *  # noqa: F403
 from .public import *  # noqa: F403
+from .radar import *  # noqa: F403
 from .system import *  # noqa: F403
 from .tokens import *  # noqa: F403
 from .topics import *  # noqa: F403

@@ -95,6 +95,7 @@ class EventKind(StrEnum):
     DISPUTE_REFUSED = "dispute_refused"
     MERGED = "merged"  # 并单: its call is the same problem as an earlier call's
     ASSIGNED = "assigned"  # 交办: a 代表码 message's first event (its "created")
+    REPEATED = "repeated"  # 重复反映: a later call raised the same problem (the radar)
 
 
 class RatingValue(StrEnum):
@@ -107,6 +108,7 @@ class OnAirKind(StrEnum):
     CALL = "call"
     COMMITMENT = "commitment"
     RUNDOWN = "rundown"  # a commitment of an earlier show, in the 回音壁 segment
+    PROMISE = "promise"  # 上次承诺: the earlier promise the radar found for this call
 
 
 class QuestionStatus(StrEnum):

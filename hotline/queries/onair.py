@@ -19,8 +19,9 @@ LAYOUTS = ("lower-third", "ticker", "totals", "rundown")
 
 @dataclass
 class Card:
-    """The item on air: a call of the show, a commitment made on it, or a
-    commitment of an earlier show read out in the 回音壁 segment."""
+    """The item on air: a call of the show, a commitment made on it, a
+    commitment of an earlier show read out in the 回音壁 segment, or an earlier
+    promise on the problem of a call (上次承诺, found by the desk's radar)."""
 
     kind: str
     since: object  # naive UTC datetime
@@ -46,6 +47,8 @@ def on_air_card(show: Show, today: date) -> Card | None:
         return None
     if row.kind == OnAirKind.COMMITMENT:
         return Card(row.kind, row.since, call=item.call, commitment=item)
+    if row.kind == OnAirKind.PROMISE:  # 上次承诺: the overlay reads its status
+        return Card(row.kind, row.since, commitment=item)
     return Card(row.kind, row.since, commitment=item, rundown=rundown_card(show, item, today))
 
 
@@ -85,7 +88,9 @@ def shows_showing(commitment: Commitment) -> list[int]:
     on_air = db.session.scalars(
         select(OnAir.show_id).where(
             OnAir.item_id == commitment.id,
-            OnAir.kind.in_([OnAirKind.COMMITMENT.value, OnAirKind.RUNDOWN.value]),
+            OnAir.kind.in_(
+                [OnAirKind.COMMITMENT.value, OnAirKind.RUNDOWN.value, OnAirKind.PROMISE.value]
+            ),
         )
     ).all()
     own = [commitment.call.show_id] if commitment.call is not None else []  # none: 代表码
@@ -93,8 +98,12 @@ def shows_showing(commitment: Commitment) -> list[int]:
 
 
 def belongs_on_air(show: Show, kind: OnAirKind, item_id: int, today: date) -> bool:
-    """Only this show's calls and commitments, or an item of its own rundown
-    (the desk's form and the API ask the same question)."""
+    """Only this show's calls and commitments, an item of its own rundown, or
+    an earlier promise the radar found: a board item of another show or from a
+    代表码 message (the desk's form and the API ask the same question)."""
+    if kind == OnAirKind.PROMISE:
+        item = db.session.get(Commitment, item_id)
+        return item is not None and (item.call is None or item.call.show_id != show.id)
     if kind == OnAirKind.CALL:
         return any(c.id == item_id for c in show.calls)
     if kind == OnAirKind.COMMITMENT:

@@ -189,3 +189,9 @@ def test_servers_under_test_get_a_core_the_harness_does_not_use():
     server, harness_cpus, unpinned = json.loads(out)
     assert len(server) == 1 and server[0] not in harness_cpus
     assert sorted(server + harness_cpus) == unpinned  # a cluster's servers run anywhere
+
+
+def test_radar_bench_runs_beside_its_baseline():
+    out = bench("bench/radar_bench.py", "--items", "20", "--rounds", "2")
+    assert "radar GET /radar" in out and "baseline GET /header" in out
+    assert "ratio radar / baseline p95" in out and "FTS5 trigram" in out
