@@ -10,7 +10,7 @@ import re
 
 import pyotp
 import pytest
-from conftest import DEMO_PASSWORD, app_code, demo_code
+from client_support import DEMO_PASSWORD, app_code, demo_code
 from sqlalchemy import select
 
 from hotline.changes import audit

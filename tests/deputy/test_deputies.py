@@ -3,7 +3,7 @@ queue → answered, put forward or declined, with a reference code; deputy
 accounts see only their own items; the sender's name and phone stay private."""
 
 import pytest
-from conftest import DEMO_PASSWORD
+from client_support import DEMO_PASSWORD
 from sqlalchemy import select
 
 from hotline.extensions import db

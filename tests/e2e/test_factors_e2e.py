@@ -10,7 +10,7 @@ passkey tests use http://localhost (a secure context, as 127.0.0.1 is)."""
 import re
 
 import pytest
-from conftest import DEMO_PASSWORD
+from client_support import DEMO_PASSWORD
 from fixtures.browsers import browser_login
 from fixtures.servers import desk_session, next_demo_code
 from playwright.sync_api import expect

@@ -148,7 +148,8 @@ def test_behind_the_proxy_the_clients_address_counts(app, template_databases, tm
     address: the client's own, from X-Forwarded-For, is the one counted."""
     import shutil
 
-    from conftest import HotlineClient, _test_config
+    from client_support import HotlineClient
+    from conftest import _test_config
 
     from hotline import create_app
 
@@ -264,7 +265,7 @@ def test_only_the_office_moderates(app, client, login, liaison):
     show_id = upcoming(app)
     propose(client, show_id, "社区医院挂号难")
     tid = topic_id(app, "社区医院挂号难")
-    from conftest import DEMO_PASSWORD
+    from client_support import DEMO_PASSWORD
 
     from hotline.models import Deputy, Role, User
 
@@ -346,7 +347,7 @@ def test_choosing_pushes_the_agenda_to_the_show_page(app, client, moderator, soc
 
 
 def test_a_message_put_forward_and_a_question_become_topics(app, client, moderator, login):
-    from conftest import DEMO_PASSWORD
+    from client_support import DEMO_PASSWORD
 
     from hotline.models import Deputy, DeputyMessage, Role, User
 
