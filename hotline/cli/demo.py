@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from ..changes import factors, topics
 from ..changes.calls import record as record_call
-from ..changes.commitments import add_event
+from ..changes.commitments import add_event, create_referral
 from ..extensions import db
 from ..models import (
     Call,
@@ -266,6 +266,7 @@ def load(today: date, tz: str = "Asia/Shanghai") -> dict[str, str]:
             elif story == "referred":
                 call.outcome = Outcome.REFERRED
                 call.answer_text = "情况需现场核实，转线下核实后答复。"
+                _referral(call, departments[dept], show_day, today, users)
             elif story == "pending":
                 call.outcome = Outcome.PENDING
             else:
@@ -340,6 +341,37 @@ def _topics(show: Show, users: dict[str, User]) -> None:
     for topic in (made[0], made[2]):
         topics.choose(topic, actor=host)
         db.session.flush()
+
+
+def _referral(call, department, show_day, today, users) -> None:
+    """转线下核实: the referred call is a board item of kind referral, followed up
+    like a commitment. An older one was answered and verified; a recent one is
+    still open within its 15 days."""
+    liaison = next(
+        (u for u in users.values() if u.department_id == department.id),
+        users["office"],
+    )
+    created = call.received_at + timedelta(minutes=3)
+    deadline = show_day + timedelta(days=15)
+    item = create_referral(
+        call,
+        department_id=department.id,
+        note=f"转{department.name}现场核实“{call.topic}”，15日内答复群众。",
+        deadline=deadline,
+        actor=users["host"],
+    )
+    item.created_at = created
+    item.events[-1].created_at = created
+    if deadline < today:
+        done = deadline - timedelta(days=3)
+        for kind, actor, note, days in (
+            (EventKind.COMPLETION_REPORTED, liaison, "已现场核实并答复群众，整改方案已公示。", 0),
+            (EventKind.VERIFIED, users["office"], "经电话回访群众，答复属实。", 2),
+        ):
+            offset = timedelta(days=(done - show_day).days + days)
+            add_event(item, kind, actor, note=note).created_at = created + offset
+        item.completed_on = done
+        item.state = State.MET
 
 
 def _commitment(call, department, official, story, show_day, today, tz, users) -> None:

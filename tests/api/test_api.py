@@ -43,7 +43,7 @@ def test_commitments_json_matches_the_documentation(client):
     response = client.get("/api/v1/commitments")
     assert response.status_code == 200 and response.mimetype == "application/json"
     body = response.get_json()
-    assert body["total"] == len(body["data"]) == 18
+    assert body["total"] == len(body["data"]) == 21  # 18 commitments, 3 referrals
     assert sum(body["totals"].values()) == body["total"]
     types = {
         "id": int,
@@ -80,7 +80,7 @@ def test_filters_and_pages_match_the_board(client):
 
     seen, url = [], "/api/v1/commitments?per_page=5&sort=newest"
     first = client.get(url).get_json()
-    assert (first["page"], first["per_page"], first["pages"]) == (1, 5, 4)
+    assert (first["page"], first["per_page"], first["pages"]) == (1, 5, 5)
     assert "prev" not in first["links"]
     body = first
     while True:
@@ -88,7 +88,7 @@ def test_filters_and_pages_match_the_board(client):
         if "next" not in body["links"]:
             break
         body = client.get(body["links"]["next"]).get_json()
-    assert len(seen) == len(set(seen)) == 18
+    assert len(seen) == len(set(seen)) == 21
     # A page size over the limit is refused like any out-of-range filter (it was
     # silently cut to 100 before).
     too_big = client.get("/api/v1/commitments?per_page=1000")
@@ -96,14 +96,14 @@ def test_filters_and_pages_match_the_board(client):
     assert client.get("/api/v1/commitments?per_page=100").get_json()["per_page"] == 100
     # A page past the end is empty and still gives the total (not the last page again).
     past = client.get("/api/v1/commitments?per_page=5&page=9").get_json()
-    assert (past["data"], past["total"], past["page"], past["pages"]) == ([], 18, 9, 4)
-    assert "next" not in past["links"] and "page=4&" in past["links"]["prev"]
+    assert (past["data"], past["total"], past["page"], past["pages"]) == ([], 21, 9, 5)
+    assert "next" not in past["links"] and "page=5&" in past["links"]["prev"]
 
 
 def test_shows_and_departments_json(client):
     shows = client.get("/api/v1/shows").get_json()["data"]
     assert shows and all(set(s) == set(SHOW_FIELDS) for s in shows)
-    assert sum(s["commitments"] for s in shows) == 18
+    assert sum(s["commitments"] for s in shows) == 21
     onsite = client.get("/api/v1/shows?kind=onsite").get_json()["data"]
     assert onsite and {s["kind"] for s in onsite} == {"onsite"}
     assert client.get("/api/v1/shows?year=2001").get_json()["data"] == []
@@ -166,3 +166,18 @@ def test_csv_neutralises_formula_cells(app, client):
 )
 def test_neutralise(value, cell):
     assert neutralise(value) == cell
+
+
+def test_the_demo_referrals_are_on_the_board(client):
+    """Each call the demo shows referred for offline verification (转线下核实) is
+    a referral item on the board: the older ones answered and verified, the
+    recent one still open within its deadline."""
+    body = client.get("/api/v1/commitments?kind=referral").get_json()
+    referrals = body["data"]
+    assert len(referrals) == 3
+    assert {item["kind"] for item in referrals} == {"referral"}
+    statuses = sorted(item["status"] for item in referrals)
+    assert statuses.count("met_on_time") == 2
+    assert set(statuses) - {"met_on_time"} <= {"open", "due"}  # the recent one, not yet due
+    assert all(item["official_name"] == "" for item in referrals)
+    assert all("现场核实" in item["pledge"] for item in referrals)

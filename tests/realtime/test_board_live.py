@@ -97,7 +97,7 @@ def test_a_new_commitment_lands_where_the_sort_puts_it(app, client, socket_clien
     html = next(s["html"] for s in swaps(received(sock), "board") if "default" in s["target"])
     first_row = re.search(r'<tr id="commitment-(\d+)"', html).group(1)
     assert int(first_row) == cid
-    assert 'data-count="total" data-n="19"' in html  # 18 demo + 1
+    assert 'data-count="total" data-n="22"' in html  # 21 demo items + 1
 
 
 def test_a_rating_updates_the_counts_for_everyone(app, client, socket_client):
