@@ -71,22 +71,26 @@ def _topics_from_private_sources() -> list[str]:
 
 
 def add_loop_items(app) -> list[str]:
-    """A referral (转办事项) on a referred demo call, and reference codes for a
+    """Referrals (转办事项): the demo's, and one made today; reference codes for a
     call and for a question (/track pages): their public pages are scanned too."""
     from datetime import timedelta
 
     from hotline.changes import refcodes
-    from hotline.changes.calls import refer_call
     from hotline.clock import today
 
     with app.test_request_context("/"):
         call = db.session.scalar(select(Call).where(Call.outcome == "referred").limit(1))
+        assert call.commitments, "the demo's referred call is a referral on the board"
+        # And one referred today, recent enough for the department to dispute below.
+        from hotline.changes.calls import refer_call
+
+        pending = db.session.scalar(select(Call).where(Call.outcome == "pending").limit(1))
         refer_call(
-            call,
-            department_id=call.department_id,
+            pending,
+            department_id=pending.department_id,
             note="核实情况",
             deadline=today() + timedelta(days=20),
-            version=call.version,
+            version=pending.version,
             actor=None,
         )
         codes = [refcodes.issue(call=call)]
