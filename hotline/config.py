@@ -181,6 +181,16 @@ def load(instance_path: str) -> dict:
         "HOTLINE_TOPIC_SUPPORT_LIMIT": os.environ.get(
             "HOTLINE_TOPIC_SUPPORT_LIMIT", "100 per hour"
         ),
+        # Citizens' questions per address, and per show whatever the addresses;
+        # topics proposed per show; /track look-ups per address.
+        "HOTLINE_QUESTION_LIMIT": os.environ.get("HOTLINE_QUESTION_LIMIT", "20 per hour"),
+        "HOTLINE_QUESTION_SHOW_LIMIT": os.environ.get(
+            "HOTLINE_QUESTION_SHOW_LIMIT", "30 per minute"
+        ),
+        "HOTLINE_TOPIC_SHOW_LIMIT": os.environ.get("HOTLINE_TOPIC_SHOW_LIMIT", "30 per minute"),
+        "HOTLINE_TRACK_LIMIT": os.environ.get("HOTLINE_TRACK_LIMIT", "30 per minute"),
+        # Scorecards rank a department only with this many items behind it.
+        "HOTLINE_RANK_MIN_SAMPLE": int(os.environ.get("HOTLINE_RANK_MIN_SAMPLE", "3")),
         # Sign-in attempts per address (Flask-Limiter syntax).
         "HOTLINE_LOGIN_LIMIT": os.environ.get("HOTLINE_LOGIN_LIMIT", "10 per minute"),
         # Per username, whatever the address (rules/lockout.py): so many failed
