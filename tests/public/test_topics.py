@@ -6,12 +6,11 @@ the show page and the rundown show. Nothing about a proposer is kept."""
 import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import DatabaseError
+from topics_support import agenda_order, topic_id, upcoming
 
 from hotline.extensions import db
 from hotline.models import (
     Question,
-    Show,
-    ShowStatus,
     Topic,
     TopicCollection,
     TopicEvent,
@@ -20,17 +19,6 @@ from hotline.models import (
 
 PHONE_A = "Mozilla/5.0 (Linux; Android 14; Phone A)"
 PHONE_B = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0; Phone B)"
-
-
-def upcoming(app) -> int:
-    """The demo's scheduled show: collection open, three published topics."""
-    with app.app_context():
-        return db.session.scalar(select(Show.id).where(Show.status == ShowStatus.SCHEDULED))
-
-
-def topic_id(app, text: str) -> int:
-    with app.app_context():
-        return db.session.scalar(select(Topic.id).where(Topic.text == text))
 
 
 def supports(app, tid: int) -> int:
@@ -293,12 +281,6 @@ def test_only_the_office_moderates(app, client, login, liaison):
         assert db.session.get(Topic, tid).status == "proposed"
         assert db.session.get(TopicCollection, show_id).is_open
     assert login("office").get(f"/desk/shows/{show_id}/topics").status_code == 200
-
-
-def agenda_order(html: str, marker: str) -> list[int]:
-    import re
-
-    return [int(n) for n in re.findall(marker + r"(\d+)", html)]
 
 
 def test_chosen_topics_are_on_the_show_page_and_the_rundown(app, client, moderator):

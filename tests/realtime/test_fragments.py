@@ -146,7 +146,7 @@ def test_going_live_shows_the_banner_on_a_cached_board(app, client, moderator, c
 def test_a_cached_show_page_follows_its_agenda_and_a_missing_show_stays_missing(
     app, client, moderator, cache
 ):
-    from public.test_topics import agenda_order, topic_id, upcoming
+    from topics_support import agenda_order, topic_id, upcoming
 
     show_id = upcoming(app)
     school = topic_id(app, "学校门口上下学时段交通拥堵")

@@ -161,3 +161,24 @@ def test_the_tables_import_nothing_but_the_domain_beside_them():
             assert {d for d in deps if d.startswith("hotline.models")} <= {
                 "hotline.models.domain"
             }, name
+
+
+def test_test_modules_import_each_other_by_unshadowed_names():
+    """Tests import shared helpers as `followup.test_uploads` or `desk_support`:
+    the folder or module name must not also be an installed package (aiosmtpd's
+    dependency atpublic installs a top-level `public`), or the import finds it."""
+    import importlib.util
+
+    tests = Path(__file__).resolve().parents[1]
+    imported = set()
+    for path in tests.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                top = node.module.split(".")[0]
+                if (tests / top).is_dir() or (tests / f"{top}.py").is_file():
+                    imported.add(top)
+    assert imported, "the walk found the tests' own imports"
+    for top in sorted(imported):
+        spec = importlib.util.find_spec(top)
+        origin = spec.origin or next(iter(spec.submodule_search_locations or []), "")
+        assert str(tests) in str(origin), f"{top} is found at {origin}, not in tests/"
