@@ -146,7 +146,7 @@ def test_an_unknown_code_is_a_404_that_says_how_codes_are_written(client):
     assert "未找到" in chinese
 
 
-def test_every_rundown_item_carries_its_code(app, client):
+def test_every_rundown_item_carries_its_code(app, client, moderator):
     with app.app_context():
         show_id = db.session.scalar(select(Show.id).where(Show.status == ShowStatus.SCHEDULED))
     html = client.get(f"/shows/{show_id}/rundown?lang=en").get_data(as_text=True)
@@ -159,6 +159,14 @@ def test_every_rundown_item_carries_its_code(app, client):
         page = version_page(client, code)
         assert f'href="/commitments/{commitment_id}"' in page
         assert field(page, "status")  # the status read out, as it stood
+    # On air as the follow-up card, the item carries the same code as on the sheet.
+    first = re.search(r'id="rundown-(\d+)"', items[0]).group(1)
+    moderator.post_form(
+        f"/desk/shows/{show_id}/on-air", {"kind": "rundown", "item": first, "back": "rundown"}
+    )
+    overlay = client.get(f"/shows/{show_id}/overlay?layout=rundown").get_data(as_text=True)
+    echo = re.search(r'<section id="rundown-card".*?</section>', overlay, re.S).group(0)
+    assert CODE.findall(echo) == [CODE.search(items[0]).group(1)]
 
 
 def _on_air(moderator, show_id, kind, item):
