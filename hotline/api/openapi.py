@@ -7,10 +7,21 @@ from __future__ import annotations
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from ..models import MAX_ID, ShowKind, ShowStatus
+from ..models import MAX_ID, ClaimKind, Outcome, ShowKind, ShowStatus
 from ..queries.board import SORTS, STATUS_FILTERS
 from . import openapi_writes as writes
-from .fields import COMMITMENT_SPEC, DATE, DEPARTMENT_SPEC, SHOW_SPEC, STATUS_CODES, URL
+from .fields import (
+    COMMITMENT_SPEC,
+    DATE,
+    DEPARTMENT_SPEC,
+    INTEGER,
+    SHOW_SPEC,
+    STATUS_CODES,
+    STRING,
+    URL,
+    UTC_TIME,
+    nullable,
+)
 from .filters import ID_LIST_PATTERN, MAX_PER_PAGE, MAX_Q, SERVICE_CODE_PATTERN, YEARS
 
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
@@ -137,6 +148,17 @@ ENDPOINTS = (
         (404,),
     ),
     (
+        "/api/v1/versions/{code}",
+        "version",
+        _l(
+            "a verification code (核验码) from the overlay, a rundown or a printed list: "
+            "the record as it was shown with it, and whether it has changed since"
+        ),
+        (),
+        ("json", "Version"),
+        (404,),
+    ),
+    (
         "/api/v1/openapi.json",
         "openapi",
         _l("this description, OpenAPI 3.1"),
@@ -176,6 +198,54 @@ OPEN311_REQUEST = {
     "long": {"type": ["number", "null"]},
     "media_url": {"type": [_S, "null"]},
 }
+
+
+# A call as kept with a verification code: models/public.public_fields, with
+# the names a page shows and the answer while public pages show it.
+CALL_VERSION = {
+    "id": INTEGER,
+    "show_id": INTEGER,
+    "number": INTEGER,
+    "topic": STRING,
+    "area": STRING,
+    "category": STRING,
+    "department_id": nullable(INTEGER),
+    "deputy_id": nullable(INTEGER),
+    "outcome": {"type": [_S, "null"], "enum": [o.value for o in Outcome] + [None]},
+    "show_title": STRING,
+    "show_starts_at": UTC_TIME,
+    "department": nullable(STRING),
+    "deputy": nullable(STRING),
+    "answer": STRING,
+    "answered_by": STRING,
+}
+
+
+def _version() -> dict:
+    """A verification code's answer: the record as it was shown (a board item's
+    open-data fields but its page's address, or a call's public fields)."""
+    kept = {name: schema for name, schema, _text in COMMITMENT_SPEC if name != "url"}
+    return _object(
+        {
+            "code": {"type": _S, "pattern": r"^[0-9A-HJKMNP-TV-Z]{3}-[0-9A-HJKMNP-TV-Z]{4}$"},
+            "url": {**URL, "description": "the page of the version, /v/<code>"},
+            "kind": {"type": _S, "enum": [k.value for k in ClaimKind]},
+            "item_id": INTEGER,
+            "version": {**INTEGER, "description": "the record's version number then"},
+            "first_shown_at": UTC_TIME,
+            "record": {
+                "oneOf": [_object(kept), _object(CALL_VERSION)],
+                "description": "the public fields as they were shown",
+            },
+            "changed_since": {
+                "type": "boolean",
+                "description": "the record's public fields differ now (or it is gone)",
+            },
+            "changed_fields": {"type": "array", "items": {"type": _S}},
+            "current_url": {**nullable(URL), "description": "the record as it is now"},
+            "as_of": {**DATE, "description": "the local date it was compared on"},
+        }
+    )
 
 
 def _object(properties: dict) -> dict:
@@ -252,6 +322,7 @@ def _schemas() -> dict:
         ),
         "ServiceList": {"type": "array", "items": _object(OPEN311_SERVICE)},
         "ServiceRequestList": {"type": "array", "items": _object(OPEN311_REQUEST)},
+        "Version": _version(),
         "Error": error,
         "Open311Error": open311_error,
     }
@@ -325,6 +396,16 @@ def _operation(path, operation_id, summary, params, body, errors) -> dict:
     if "{request_id}" in path:
         operation["parameters"].append(
             {"name": "request_id", "in": "path", "required": True, "schema": ID}
+        )
+    if "{code}" in path:
+        operation["parameters"].append(
+            {
+                "name": "code",
+                "in": "path",
+                "required": True,
+                "schema": {"type": _S, "minLength": 1, "maxLength": 20},
+                "description": "the code as shown (K7Q-M2XD); any case, dash optional",
+            }
         )
     return {"get": operation}
 

@@ -1,15 +1,20 @@
 """The three lists (三张清单: suggestions, assignments, results) and the period
-report, posted publicly: pages, CSV and QR codes. No caller details are loaded."""
+report, posted publicly: pages, CSV and QR codes. No caller details are loaded.
+Each row of a list ends with its verification code (核验码): /v/<code> shows
+the row's record as it was printed."""
 
 from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..changes.versions import codes_for
 from ..clock import format_datetime, today
 from ..labels import list_title, outcome_label, report_column_label, source_text, status_text
+from ..models import ClaimKind
 from ..queries.lists import calls_in, commitments_in, online_votes, report_rows, votes_of
 from ..rules import reports
+from ..rules.versions import display
 from ..web import csv_download, qr_response
 from . import lists_bp as lists
 
@@ -44,10 +49,17 @@ def index():
     )
 
 
-def _suggestions(period):
+def _codes(kind: ClaimKind, items, day) -> list[str]:
+    """Each row's verification code, issued at once for the whole list."""
+    codes = codes_for([(kind, item) for item in items], day)
+    return [codes[(kind.value, item.id)] for item in items]
+
+
+def _suggestions(period, day):
     calls = calls_in(period)
+    codes = _codes(ClaimKind.CALL, calls, day)
     header = [_("Show"), _("Date"), _("Call"), _("Area"), _("Topic"), _("Department"),
-              _("Outcome")]  # fmt: skip
+              _("Outcome"), _("Verification code")]  # fmt: skip
     rows = [
         [
             c.show.title,
@@ -57,17 +69,20 @@ def _suggestions(period):
             c.topic,
             c.department.name if c.department else "",
             outcome_label(c.outcome),
+            display(code),
         ]
-        for c in calls
+        for c, code in zip(calls, codes, strict=True)
     ]
-    return header, rows, [url_for("public.show", show_id=c.show_id) for c in calls]
+    return header, rows, [url_for("public.show", show_id=c.show_id) for c in calls], codes
 
 
 def _commitment_list(kind, period, day):
     items = commitments_in(period)
+    codes = _codes(ClaimKind.COMMITMENT, items, day)
     if kind == "assignments":
         header = [_("Department"), _("Commitment"), _("Official"), _("Source"),
-                  _("Original deadline"), _("Deadline"), _("Status")]  # fmt: skip
+                  _("Original deadline"), _("Deadline"), _("Status"),
+                  _("Verification code")]  # fmt: skip
         rows = [
             [
                 c.department.name,
@@ -77,13 +92,15 @@ def _commitment_list(kind, period, day):
                 c.original_deadline.isoformat(),
                 c.deadline.isoformat(),
                 status_text(c.status(day)),
+                display(code),
             ]
-            for c in items
+            for c, code in zip(items, codes, strict=True)
         ]
     else:
         online = online_votes([c.id for c in items])
         header = [_("Department"), _("Commitment"), _("Status"), _("Reported done on"),
-                  _("Satisfied"), _("Basically satisfied"), _("Dissatisfied")]  # fmt: skip
+                  _("Satisfied"), _("Basically satisfied"), _("Dissatisfied"),
+                  _("Verification code")]  # fmt: skip
         rows = [
             [
                 c.department.name,
@@ -91,10 +108,12 @@ def _commitment_list(kind, period, day):
                 status_text(c.status(day)),
                 c.completed_on.isoformat() if c.completed_on else "",
                 *votes_of(c, online),
+                display(code),
             ]
-            for c in items
+            for c, code in zip(items, codes, strict=True)
         ]
-    return header, rows, [url_for("public.commitment", commitment_id=c.id) for c in items]
+    links = [url_for("public.commitment", commitment_id=c.id) for c in items]
+    return header, rows, links, codes
 
 
 @lists.route("/<any(suggestions, assignments, results):kind>")
@@ -102,9 +121,9 @@ def show_list(kind: str):
     period = asked_period()
     day = today()
     if kind == "suggestions":
-        header, rows, links = _suggestions(period)
+        header, rows, links, codes = _suggestions(period, day)
     else:
-        header, rows, links = _commitment_list(kind, period, day)
+        header, rows, links, codes = _commitment_list(kind, period, day)
     if request.args.get("format") == "csv":
         return csv_download(f"{kind}-{period.key}", header, rows)
     return render_template(
@@ -114,7 +133,7 @@ def show_list(kind: str):
         period=period,
         choices=period_choices(day),
         header=header,
-        rows=list(zip(rows, links, strict=True)),
+        rows=list(zip(rows, links, codes, strict=True)),
     )
 
 

@@ -28,7 +28,7 @@ def calls_in(period: reports.Period) -> list[Call]:
     return db.session.scalars(
         select(Call)
         .join(Show, Call.show_id == Show.id)
-        .options(selectinload(Call.department), selectinload(Call.show))
+        .options(selectinload(Call.department), selectinload(Call.show), selectinload(Call.deputy))
         .where(Show.starts_at >= start, Show.starts_at < end)
         .order_by(Show.starts_at, Call.number)
     ).all()
@@ -41,6 +41,7 @@ def commitments_in(period: reports.Period) -> list[Commitment]:
         .options(
             selectinload(Commitment.department),
             selectinload(Commitment.call).selectinload(Call.show),
+            selectinload(Commitment.call).selectinload(Call.deputy),  # verification codes
             selectinload(Commitment.message).selectinload(DeputyMessage.deputy),
         )
         .where(Commitment.created_at >= start, Commitment.created_at < end)

@@ -9,8 +9,9 @@ from datetime import date
 
 from sqlalchemy import select
 
+from ..changes.versions import code_for
 from ..extensions import db
-from ..models import Call, Commitment, OnAir, OnAirKind, Outcome, Show
+from ..models import Call, ClaimKind, Commitment, OnAir, OnAirKind, Outcome, Show
 from .board import public_commitments
 from .rundown import RundownItem, in_rundown, rundown_card
 
@@ -28,6 +29,16 @@ class Card:
     call: Call | None = None
     commitment: Commitment | None = None
     rundown: RundownItem | None = None
+    code: str | None = None  # its verification code (核验码), set by overlay_context
+
+    def claim(self) -> tuple[ClaimKind, Call | Commitment]:
+        """The record the card's code verifies: a call's latest board item when
+        it has one (its pledge and deadline are on the card), else the call."""
+        if self.kind == OnAirKind.CALL:
+            if self.call.commitments:
+                return ClaimKind.COMMITMENT, self.call.commitments[-1]
+            return ClaimKind.CALL, self.call
+        return ClaimKind.COMMITMENT, self.commitment
 
 
 def on_air_row(show_id: int) -> OnAir | None:
@@ -74,10 +85,15 @@ def show_commitments(show_id: int) -> list[Commitment]:
 
 
 def overlay_context(show: Show, today: date) -> dict:
-    """What the overlay block renders, for the page and for the push alike."""
+    """What the overlay block renders, for the page and for the push alike.
+    The card's code is issued here if it is new (committed at once, in a
+    transaction of its own, so a push may render it too)."""
+    card = on_air_card(show, today)
+    if card is not None:
+        card.code = code_for(*card.claim(), today)
     return {
         "show": show,
-        "card": on_air_card(show, today),
+        "card": card,
         "totals": show_totals(show),
         "ticker": show_commitments(show.id),
     }

@@ -300,7 +300,9 @@ def on_air_changed(show: Show) -> None:
 def _overlay(show_id: int, loaded: Callable[[], Show] | None = None) -> None:
     """The overlay's one region holds every layout: one render per locale for
     all. `loaded`: returns the show with its calls, if the caller has it (else
-    it is loaded if anyone watches)."""
+    it is loaded if anyone watches). A card's verification code that is new
+    (the item just changed) is committed by overlay_context in a transaction
+    of its own before the block goes out, never in this session."""
     loaded = _once(loaded or (lambda: show_with_calls(show_id)))
     context = _once(lambda: overlay_context(loaded(), today()))
     live.publish(

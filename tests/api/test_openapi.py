@@ -52,6 +52,8 @@ CASES = [
     "/open311/v2/requests.json?service_request_id=1,,2",
     "/open311/v2/requests/1.json",
     "/open311/v2/requests/999.json",
+    "/api/v1/versions/ZZZZZZZ",
+    "/api/v1/versions/not-a-code",
 ]
 
 

@@ -40,6 +40,8 @@ def addresses(wsgi_server, browser):
     show = first_link(page, "/shows/", r"/shows/\d+")
     page.goto(f"{wsgi_server}/deputies")
     deputy = first_link(page, "/deputies/", r"/deputies/\d+")
+    page.goto(f"{wsgi_server}/lists/results")
+    code = page.locator("[data-version-code]").first.get_attribute("data-version-code")
     close_in_time(context)
     public = {
         "board": "/",
@@ -54,6 +56,8 @@ def addresses(wsgi_server, browser):
         "report": "/lists/report",
         "track": "/track",
         "overlay": f"{show}/overlay",
+        "verification code": f"/v/{code}",
+        "verification code lookup": "/v/",
         "topics": f"{show}/topics",
     }
     staff = {

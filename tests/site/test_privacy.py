@@ -368,3 +368,39 @@ def test_the_overlay_never_carries_the_callers_details(app, client, socket_clien
             assert 'data-state="on"' in event["args"][0]["html"]
             assert_clean(repr(event["args"]), secrets, "an overlay socket frame")
     assert frames >= len(items) > 2
+
+
+def test_no_private_caller_data_on_verification_pages(app, client):
+    """Every verification code (核验码) the lists, the rundowns and the overlay
+    issue keeps and shows public fields only: its page (both languages), its
+    JSON and the stored version itself carry no caller's or sender's details."""
+    from hotline.models import ClaimVersion
+
+    code_secrets, _tracked = add_code_messages(app)  # 交办 items, from senders with names
+    secrets = seed_private_data(app) + code_secrets
+    with app.app_context():
+        shows = db.session.scalars(select(Show.id)).all()
+        on_air = [(c.show_id, c.id) for c in db.session.scalars(select(Call))]
+        years = {s.starts_at.year for s in db.session.scalars(select(Show))}
+    for year in years:
+        for kind in ("suggestions", "assignments", "results"):
+            client.get(f"/lists/{kind}?period={year}")
+    for show_id in shows:
+        client.get(f"/shows/{show_id}/rundown")
+    for show_id, call_id in on_air:  # every call on air: its card's code
+        with app.test_request_context("/"):
+            onair.put_on_air(show_id, OnAirKind.CALL, call_id, None)
+            db.session.commit()
+        client.get(f"/shows/{show_id}/overlay")
+    with app.app_context():
+        versions = db.session.scalars(select(ClaimVersion)).all()
+        kinds = {v.kind for v in versions}
+        sources = {v.snapshot.get("source") for v in versions}
+        assert_clean(repr([v.snapshot for v in versions]), secrets, "a kept version")
+        codes = [v.code for v in versions]
+    assert kinds == {"call", "commitment"} and "deputy_code" in sources and len(codes) > 30
+    for code in codes:
+        for url in (f"/v/{code}", f"/v/{code}?lang=en", f"/api/v1/versions/{code}"):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert_clean(response.get_data(as_text=True), secrets, url)
