@@ -416,3 +416,52 @@ def test_the_dossier_prints_on_a4_one_department_a_page(browser, live_server):
     chrome = ("承诺公示", "跳到正文", "节目中作出的每一项承诺", "上屏", "返回直播台")
     for absent in (*chrome, CALLER, PHONE):
         assert absent not in everything, absent
+
+
+@pytest.mark.postgres
+def test_the_dossier_on_postgresql(postgres_database):
+    """The same queries (the status twin, the window over the panels) on PostgreSQL."""
+    from flask_migrate import upgrade
+
+    from hotline import create_app
+    from hotline.cli import demo
+    from hotline.models import User
+    from hotline.queries.dossier import dossier
+    from hotline.queries.shows import show_with_panel
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "SQLALCHEMY_DATABASE_URI": postgres_database,
+            "HOTLINE_ASYNC_MODE": "threading",
+            "HOTLINE_MESSAGE_QUEUE": None,
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+    with app.app_context():
+        upgrade()
+        demo.load(today_in(app), app.config["HOTLINE_TIMEZONE"])
+    world = _seed(app)
+    with app.app_context():
+        host = db.session.scalar(select(User).where(User.username == "host"))
+        found = dossier(show_with_panel(world["show"]), host, today_in(app))
+        first, second = found.sections
+        assert [first.count(g) for g in ("overdue", "open", "reported", "met")] == [1, 1, 1, 1]
+        assert [o.name for o in first.officials] == ["王建", "李敏"]
+        assert first.last_show.title == "第165期" and len(first.last_pledges) == 4
+        assert sorted(x.request.status for x in first.extensions) == [
+            "granted",
+            "pending",
+            "refused",
+        ]
+        assert [x.reason for x in first.extensions if x.request.status == "pending"] == [""]
+        assert [line.on_air for line in first.officials[0].lines] == ["rundown", "promise"]
+        assert [t.topic.text for t in found.topics] == [
+            "学校门口拥堵",
+            "公厕长期关闭",
+            "冬季供暖不达标",
+        ]
+        assert second.last_pledges[0].commitment.pledge == "乙局的承诺：加装护栏"
+        db.session.remove()
+        db.engine.dispose()
