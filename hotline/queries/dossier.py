@@ -130,13 +130,16 @@ def dossier(
     show: Show, user: User, today: date, department_id: int | None = None
 ) -> Dossier | None:
     """The show's dossier as `user` may read it; None when nothing of the panel
-    is theirs (a liaison of a department not on it, or another department)."""
+    is theirs (a liaison of a department not on it, or another department).
+    A show without a panel yet has its topics alone."""
     panel = panel_in_scope(show, user, department_id)
+    recent_since = today - timedelta(days=RECENT_DAYS)
     if not panel:
-        return None
+        if user.role == Role.LIAISON or department_id is not None:
+            return None
+        return Dossier(show, [], ranking(show.id)[:TOP_TOPICS], recent_since, today)
     ids = [d.id for d in panel]
     aired = _on_air_kinds(show, today)
-    recent_since = today - timedelta(days=RECENT_DAYS)
     sections = {d.id: Section(d) for d in panel}
 
     officials: dict[tuple[int, str, str], Official] = {}

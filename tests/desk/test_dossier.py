@@ -465,3 +465,17 @@ def test_the_dossier_on_postgresql(postgres_database):
         assert second.last_pledges[0].commitment.pledge == "乙局的承诺：加装护栏"
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_show_without_a_panel_has_its_topics_alone(app, moderator, liaison):
+    with app.app_context():
+        show = Show(title="第181期", starts_at=utcnow() + timedelta(days=20))
+        db.session.add(show)
+        db.session.flush()
+        db.session.add(Topic(show=show, text="无人认领的议题", source="staff", status="published"))
+        db.session.commit()
+        show_id = show.id
+    html = moderator.get(f"/desk/shows/{show_id}/dossier?lang=en").get_data(as_text=True)
+    assert "无人认领的议题" in html and 'id="dossier-no-panel"' in html
+    assert 'class="dossier-department"' not in html
+    assert liaison.get(f"/desk/shows/{show_id}/dossier").status_code == 404
