@@ -479,3 +479,33 @@ def test_a_show_without_a_panel_has_its_topics_alone(app, moderator, liaison):
     assert "无人认领的议题" in html and 'id="dossier-no-panel"' in html
     assert 'class="dossier-department"' not in html
     assert liaison.get(f"/desk/shows/{show_id}/dossier").status_code == 404
+
+
+@pytest.mark.browser
+def test_a_line_goes_on_air_from_the_keyboard(browser, live_server):
+    """Tab reaches the first 上屏 button (the top topic), Enter puts it on air:
+    the page's on-air box says so and the overlay shows it."""
+    from fixtures.browsers import browser_login
+    from playwright.sync_api import expect
+
+    world = _seed(live_server.app)
+    context = browser.new_context()
+    try:
+        page = browser_login(context, live_server, "host")
+        page.goto(f"{live_server}/desk/shows/{world['show']}/dossier")
+        focused = page.locator(":focus")
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            if focused.count() and focused.get_attribute("data-on-air-put"):
+                break
+        assert (focused.get_attribute("data-on-air-put") or "").startswith("topic-")
+        page.keyboard.press("Enter")
+        expect(page.locator("#on-air")).to_have_attribute("data-on-air", "topic")
+        expect(page.locator("#on-air .on-air-now")).to_contain_text("学校门口拥堵")
+        overlay = context.new_page()
+        overlay.goto(f"{live_server}/shows/{world['show']}/overlay")
+        card = overlay.locator("#lower-third")
+        expect(card).to_have_attribute("data-kind", "topic")
+        expect(card).to_contain_text("学校门口拥堵")
+    finally:
+        context.close()
