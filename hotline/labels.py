@@ -115,6 +115,7 @@ def on_air_kind_label(kind: str) -> str:
         "commitment": _("Commitment"),
         "rundown": _("Follow-up on air"),
         "promise": _("Promised before (上次承诺)"),
+        "topic": _("Voters' topic"),
     }.get(kind, kind)
 
 

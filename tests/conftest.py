@@ -38,6 +38,20 @@ def need(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def cjk_font_families() -> list[str]:
+    """The installed fonts that cover Chinese (fontconfig), names without spaces."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("fc-list"):
+        return []
+    listed = subprocess.run(
+        ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False
+    ).stdout
+    names = {n.strip() for line in listed.splitlines() for n in line.split(",")}
+    return sorted(n.replace(" ", "") for n in names if n and n.isascii())
+
+
 def port_open(port: int) -> bool:
     with socket.socket() as s:
         s.settimeout(0.5)

@@ -224,7 +224,7 @@ def commit(call_id: int):
 @writes_bp.route("/shows/<int:show_id>/on-air", methods=["POST"])
 @roles_required(*DESK)
 def put_on_air(show_id: int):
-    """`{"kind": "call" | "commitment" | "rundown" | "promise", "item": id}`; putting the
+    """`{"kind": "call" | "commitment" | "rundown" | "promise" | "topic", "item": id}`; putting the
     same thing on air again changes nothing, so no Idempotency-Key is needed."""
     show = _show(show_id)
     data = body()

@@ -31,6 +31,8 @@ ON_AIR = "desk/_on_air.html"
 def _back(show_id: int):
     if request.form.get("back") == "rundown":
         return redirect(url_for("public.rundown_page", show_id=show_id), 303)
+    if request.form.get("back") == "dossier":
+        return redirect(url_for("desk.dossier_page", show_id=show_id), 303)
     return redirect(url_for("desk.console", show_id=show_id), 303)
 
 

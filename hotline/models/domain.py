@@ -109,6 +109,7 @@ class OnAirKind(StrEnum):
     COMMITMENT = "commitment"
     RUNDOWN = "rundown"  # a commitment of an earlier show, in the 回音壁 segment
     PROMISE = "promise"  # 上次承诺: the earlier promise the radar found for this call
+    TOPIC = "topic"  # a topic the voters chose for the show (models/topics.py)
 
 
 class QuestionStatus(StrEnum):

@@ -11,9 +11,20 @@ from sqlalchemy import select
 
 from ..changes.versions import code_for
 from ..extensions import db
-from ..models import Call, ClaimKind, Commitment, OnAir, OnAirKind, Outcome, Show
+from ..models import (
+    Call,
+    ClaimKind,
+    Commitment,
+    OnAir,
+    OnAirKind,
+    Outcome,
+    Show,
+    Topic,
+    TopicStatus,
+)
 from .board import public_commitments
 from .rundown import RundownItem, in_rundown, rundown_card
+from .topics import RankedTopic, supports_of
 
 LAYOUTS = ("lower-third", "ticker", "totals", "rundown")
 
@@ -22,13 +33,15 @@ LAYOUTS = ("lower-third", "ticker", "totals", "rundown")
 class Card:
     """The item on air: a call of the show, a commitment made on it, a
     commitment of an earlier show read out in the 回音壁 segment, or an earlier
-    promise on the problem of a call (上次承诺, found by the desk's radar)."""
+    promise on the problem of a call (上次承诺, found by the desk's radar), or
+    a topic the voters chose for the show, with its support."""
 
     kind: str
     since: object  # naive UTC datetime
     call: Call | None = None
     commitment: Commitment | None = None
     rundown: RundownItem | None = None
+    topic: RankedTopic | None = None
     code: str | None = None  # its verification code (核验码), set by overlay_context
 
     def claim(self) -> tuple[ClaimKind, Call | Commitment]:
@@ -53,6 +66,10 @@ def on_air_card(show: Show, today: date) -> Card | None:
     if row.kind == OnAirKind.CALL:
         call = next((c for c in show.calls if c.id == row.item_id), None)
         return Card(row.kind, row.since, call=call) if call else None
+    if row.kind == OnAirKind.TOPIC:
+        topic = show_topic(show.id, row.item_id)
+        ranked = RankedTopic(topic, supports_of(topic.id)) if topic else None
+        return Card(row.kind, row.since, topic=ranked) if ranked else None
     item = db.session.scalar(public_commitments().where(Commitment.id == row.item_id))
     if item is None:
         return None
@@ -89,7 +106,7 @@ def overlay_context(show: Show, today: date) -> dict:
     The card's code is issued here if it is new (committed at once, in a
     transaction of its own, so a push may render it too)."""
     card = on_air_card(show, today)
-    if card is not None:
+    if card is not None and card.kind != OnAirKind.TOPIC:  # a topic is no record's claim
         card.code = code_for(*card.claim(), today)
     return {
         "show": show,
@@ -113,10 +130,22 @@ def shows_showing(commitment: Commitment) -> list[int]:
     return sorted({*own, *on_air})
 
 
+def show_topic(show_id: int, topic_id: int) -> Topic | None:
+    """A published topic of the show (what may go on its air)."""
+    return db.session.scalar(
+        select(Topic).where(
+            Topic.id == topic_id, Topic.show_id == show_id, Topic.status == TopicStatus.PUBLISHED
+        )
+    )
+
+
 def belongs_on_air(show: Show, kind: OnAirKind, item_id: int, today: date) -> bool:
-    """Only this show's calls and commitments, an item of its own rundown, or
-    an earlier promise the radar found: a board item of another show or from a
-    代表码 message (the desk's form and the API ask the same question)."""
+    """Only this show's calls and commitments, an item of its own rundown, an
+    earlier promise the radar found (a board item of another show or from a
+    代表码 message), or a published topic of the show (the desk's form and the
+    API ask the same question)."""
+    if kind == OnAirKind.TOPIC:
+        return show_topic(show.id, item_id) is not None
     if kind == OnAirKind.PROMISE:
         item = db.session.get(Commitment, item_id)
         return item is not None and (item.call is None or item.call.show_id != show.id)

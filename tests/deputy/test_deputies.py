@@ -172,27 +172,13 @@ def test_a_topic_for_a_show_that_is_over_says_so(app, client, pair):
         assert db.session.get(DeputyMessage, three).status == "new"
 
 
-def cjk_font_families() -> list[str]:
-    """The installed fonts that cover Chinese (fontconfig), names without spaces."""
-    import shutil
-    import subprocess
-
-    if not shutil.which("fc-list"):
-        return []
-    listed = subprocess.run(
-        ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False
-    ).stdout
-    names = {n.strip() for line in listed.splitlines() for n in line.split(",")}
-    return sorted(n.replace(" ", "") for n in names if n and n.isascii())
-
-
 @pytest.mark.browser
 def test_the_poster_prints_on_one_a4_page_in_chinese(browser, live_server):
     """Chromium prints the poster to PDF: one A4 page whose text holds the
     deputy's name and 代表码, set in an installed CJK font (not boxes)."""
     import io
 
-    from conftest import need
+    from conftest import cjk_font_families, need
     from pypdf import PdfReader
 
     families = cjk_font_families()

@@ -65,6 +65,7 @@ def addresses(wsgi_server, browser):
             "desk": "/desk/",
             "desk console": "/desk" + show,
             "desk topics": "/desk" + show + "/topics",
+            "desk dossier": "/desk" + show + "/dossier",
         },
         "housing": {
             "department console": "/desk/department",

@@ -39,11 +39,17 @@ def pages_by_role(app) -> dict[str | None, list[str]]:
             "/desk/shows/new",
             "/desk/shows/4",
             "/desk/shows/4/edit",
+            "/desk/shows/4/dossier",
             "/desk/calls/1",
             f"/desk/commitments/{cid}/correct",
             "/followup/",
         ],
-        "housing": ["/desk/department", "/followup/", f"/followup/commitments/{cid}"],
+        "housing": [
+            "/desk/department",
+            "/desk/shows/4/dossier",
+            "/followup/",
+            f"/followup/commitments/{cid}",
+        ],
         "office": ["/followup/", f"/followup/commitments/{cid}", "/admin/"],
     }
 
