@@ -19,8 +19,9 @@ def test_a_citizen_reports_not_fixed_with_a_photo_and_the_office_accepts(
 ):
     citizen = contexts().new_page()
     citizen.goto(f"{wsgi_server}/?status=met")
-    citizen.locator("a[href^='/commitments/']").first.click()
-    commitment_id = re.search(r"/commitments/(\d+)", citizen.url).group(1)
+    href = citizen.locator("a[href^='/commitments/']").first.get_attribute("href")
+    commitment_id = re.fullmatch(r"/commitments/(\d+)", href).group(1)
+    citizen.goto(f"{wsgi_server}{href}")
     form = citizen.locator("#notfixed form")
     expect(form).to_be_visible()
     expect(form).not_to_contain_text("电话")  # no name, no phone asked
