@@ -95,6 +95,7 @@ def event_label(kind: str) -> str:
         "merged": _("Linked to the same problem (并单)"),
         "assigned": _("Given to the department through the deputy code (代表码交办)"),
         "repeated": _("Raised again (重复反映)"),
+        "not_fixed": _("A citizen reported it is not fixed"),
     }.get(kind, kind)
 
 
@@ -106,6 +107,7 @@ def rundown_reason(reason: str) -> str:
         "extended": _("Extended since the previous show"),
         "verified": _("Verified as met since the previous show"),
         "withdrawn": _("Withdrawn since the previous show"),
+        "reopened": _("Reopened since the previous show (重办)"),
     }.get(reason, reason)
 
 
@@ -368,6 +370,9 @@ def audit_action_label(action: str) -> str:
         "second_factor_removed": _("Second factor removed"),
         "second_factors_reset": _("Second factors reset"),
         "recovery_codes_made": _("Recovery codes made"),
+        "notfixed_accepted": _('Citizen\'s "not fixed" report accepted'),
+        "notfixed_rejected": _('Citizen\'s "not fixed" report rejected'),
+        "notfixed_reopened": _("Reopened from a citizen's report (重办)"),
         "api_token_created": _("API token created"),
         "api_token_revoked": _("API token revoked"),
     }.get(action) or _api_action_label(action)

@@ -1,9 +1,10 @@
 """The abuse limits citizens' submissions share: a question to a show, a
-message through a deputy's 代表码 and a topic proposed for a show count
-against the same per-address limit, and each target (a show, a deputy) has
-its own cap. Support for topics has a per-address limit of its own, and so
-have failed API token attempts (hotline/api/bearer.py). Wrong second-factor
-codes are counted per account (failures_wait, count_failure)."""
+message through a deputy's 代表码, a topic proposed for a show and a "not
+fixed" report on an item count against the same per-address limit, and each
+target (a show, a deputy, an item) has its own cap. Support for topics has a
+per-address limit of its own, and so have failed API token attempts
+(hotline/api/bearer.py). Wrong second-factor codes are counted per account
+(failures_wait, count_failure)."""
 
 from __future__ import annotations
 

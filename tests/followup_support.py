@@ -106,3 +106,37 @@ def public_status(client, cid: int) -> str:
 
 def public_page(client, cid):
     return client.get(f"/commitments/{cid}").get_data(as_text=True)
+
+
+def gps_jpeg(width: int = 40, height: int = 30) -> bytes:
+    """A phone's photo: EXIF with the camera, GPS coordinates and an orientation
+    (turn 90° to stand upright), and a comment. Built with Pillow's Exif API."""
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # Make
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to view
+    exif.get_ifd(0x8825).update({1: "N", 2: (31.0, 14.0, 5.0), 3: "E", 4: (121.0, 28.0, 1.0)})
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "red").save(out, "JPEG", exif=exif, comment=b"SecretComment")
+    return out.getvalue()
+
+
+def reported_item(app, *, verified: bool) -> int:
+    """A fresh commitment reported done by the housing liaison (and verified by
+    the office when `verified`)."""
+    from hotline.changes.commitments import report_completion, verify_completion
+    from hotline.models import User
+
+    cid = make_commitment(app)
+    with app.test_request_context("/"):
+        item = db.session.get(Commitment, cid)
+        liaison = db.session.scalar(select(User).where(User.username == "housing"))
+        office = db.session.scalar(select(User).where(User.username == "office"))
+        report_completion(item, actor=liaison, note="已修复", on=today(), version=item.version)
+        if verified:
+            verify_completion(item, actor=office, version=item.version)
+        db.session.commit()
+    return cid

@@ -42,6 +42,10 @@ FACTOR_ADDED = "second_factor_added"
 FACTOR_REMOVED = "second_factor_removed"
 FACTORS_RESET = "second_factors_reset"
 RECOVERY_CODES_MADE = "recovery_codes_made"
+# Citizens' "not fixed" reports (changes/notfixed.py).
+NOTFIXED_ACCEPTED = "notfixed_accepted"
+NOTFIXED_REJECTED = "notfixed_rejected"
+NOTFIXED_REOPENED = "notfixed_reopened"
 
 ACTIONS = (
     SIGN_IN,
@@ -70,6 +74,9 @@ ACTIONS = (
     FACTOR_REMOVED,
     FACTORS_RESET,
     RECOVERY_CODES_MADE,
+    NOTFIXED_ACCEPTED,
+    NOTFIXED_REJECTED,
+    NOTFIXED_REOPENED,
 )
 # Changes made with an API token: "api_" and what was done (api/writes.py;
 # api/writes_followup.py records one per follow-up action, api_action(name)).

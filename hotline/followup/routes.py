@@ -15,6 +15,7 @@ from ..clock import today
 from ..forms.followup import FORMS, fresh_form
 from ..models import Commitment, Role
 from ..queries.followup import dashboard_data, work_item
+from ..queries.notfixed import office_queue
 from ..web import page_or_block
 from . import bp
 
@@ -38,7 +39,12 @@ def dashboard():
             abort(404)
     else:
         department = None
-    return page_or_block(DASHBOARD, "items", **dashboard_data(department, today()))
+    return page_or_block(
+        DASHBOARD,
+        "items",
+        notfixed=office_queue(current_user),
+        **dashboard_data(department, today()),
+    )
 
 
 def page(item: Commitment, status: int = 200, **forms):

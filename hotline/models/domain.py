@@ -96,6 +96,7 @@ class EventKind(StrEnum):
     MERGED = "merged"  # 并单: its call is the same problem as an earlier call's
     ASSIGNED = "assigned"  # 交办: a 代表码 message's first event (its "created")
     REPEATED = "repeated"  # 重复反映: a later call raised the same problem (the radar)
+    NOT_FIXED = "not_fixed"  # a citizen's "not fixed" report, accepted by the office
 
 
 class RatingValue(StrEnum):

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..clock import today
 from ..extensions import db, limiter
+from ..forms.notfixed import NotFixedForm
 from ..models import Commitment, Rating, RatingValue
 from ..queries.board import (
     commitment_context,
@@ -41,7 +42,13 @@ def commitment(commitment_id: int):
     if is_fragment_request():
         return render_block(PAGE, "timeline", **context)
     share_url = url_for("public.commitment", commitment_id=item.id, _external=True)
-    return render_template(PAGE, share_url=share_url, my_rating=_already_rated(item.id), **context)
+    return render_template(
+        PAGE,
+        share_url=share_url,
+        my_rating=_already_rated(item.id),
+        notfixed_form=NotFixedForm(prefix="notfixed"),
+        **context,
+    )
 
 
 @bp.route("/commitments/<int:commitment_id>/rating")

@@ -8,7 +8,9 @@ is in the rundown when, since the previous show of the same kind:
 - it is overdue now (open and past its deadline, however long ago), or
 - an extension was granted, or it was verified as met, or
 - it was withdrawn (a withdrawal is read out once, with its reason; one
-  withdrawn before the previous show is not in the rundown).
+  withdrawn before the previous show is not in the rundown), or
+- it was reopened (重办: sent back, or reopened from a citizens' "not fixed"
+  report or a dissatisfied callback).
 Without a previous show, "since" means since ever.
 """
 
@@ -27,13 +29,15 @@ from ..rules.status import Code, PublicStatus, State, local_date
 from .board import public_commitments
 
 # Reasons an item is in the rundown, as codes (labels.rundown_reason words them).
-FELL_DUE, OVERDUE, EXTENDED, VERIFIED, WITHDRAWN = (
+FELL_DUE, OVERDUE, EXTENDED, VERIFIED, WITHDRAWN, REOPENED = (
     "fell_due",
     "overdue",
     "extended",
     "verified",
     "withdrawn",
+    "reopened",
 )
+REOPENINGS = (EventKind.REOPENED, EventKind.REDONE)
 # The order a host reads a department's items in: the worst news first.
 READING_ORDER = {
     Code.OVERDUE: 0,
@@ -67,10 +71,11 @@ def previous_show(show: Show) -> Show | None:
     )
 
 
-def _event_since(kind: EventKind, since):
+def _event_since(kind: EventKind | tuple[EventKind, ...], since):
+    kinds = [k.value for k in kind] if isinstance(kind, tuple) else [kind.value]
     return exists().where(
         Event.commitment_id == Commitment.id,
-        Event.kind == kind.value,
+        Event.kind.in_(kinds),
         Event.created_at >= since if since is not None else true(),
     )
 
@@ -97,6 +102,7 @@ def rundown(show: Show, today: date, zone: str | None = None) -> list[RundownIte
                 overdue,
                 _event_since(EventKind.EXTENSION_GRANTED, since),
                 _event_since(EventKind.VERIFIED, since),
+                _event_since(REOPENINGS, since),
             ),
         ),
         and_(
@@ -133,8 +139,8 @@ def rundown(show: Show, today: date, zone: str | None = None) -> list[RundownIte
 def _item(c: Commitment, today: date, since, since_day) -> RundownItem:
     status = c.status(today)
 
-    def happened(kind: EventKind) -> bool:
-        return any(e.kind == kind and (since is None or e.created_at >= since) for e in c.events)
+    def happened(*kinds: EventKind) -> bool:
+        return any(e.kind in kinds and (since is None or e.created_at >= since) for e in c.events)
 
     reasons = []
     if c.state == State.WITHDRAWN:
@@ -148,6 +154,8 @@ def _item(c: Commitment, today: date, since, since_day) -> RundownItem:
             reasons.append(EXTENDED)
         if happened(EventKind.VERIFIED):
             reasons.append(VERIFIED)
+        if happened(*REOPENINGS):
+            reasons.append(REOPENED)
     public = [e for e in c.events if e.redaction is None]
     progress = [e for e in public if e.kind in (EventKind.PROGRESS, EventKind.COMPLETION_REPORTED)]
     return RundownItem(

@@ -188,6 +188,40 @@ def add_code_messages(app) -> tuple[list[str], list[str]]:
     return secrets, urls
 
 
+def add_notfixed_reports(app) -> list[str]:
+    """Citizens' "not fixed" reports on a verified item: one accepted (public:
+    its place and words), one waiting and one rejected, whose words must reach
+    no public page. Returns the private ones."""
+    from hotline.changes import notfixed
+    from hotline.clock import today
+    from hotline.models import Attachment, User
+
+    private = ["待审核地点甲栋", "未审核的描述文字", "不予采纳地点乙栋", "不予采纳的描述文字"]
+    with app.test_request_context("/"):
+        office = db.session.scalar(select(User).where(User.username == "office"))
+        met = db.session.scalars(select(Commitment).where(Commitment.state == "met")).all()
+        reports = []
+        for n, (place, note) in enumerate(
+            [("公开地点丙栋", "公开的描述"), (private[0], private[1]), (private[2], private[3])]
+        ):
+            photo = Attachment(
+                filename="photo.jpg",
+                content_type="image/jpeg",
+                size=1,
+                sha256="0" * 64,
+                stored_name=f"notfixed{n:028d}.jpg",
+            )
+            item = met[n % len(met)]
+            reports.append(
+                notfixed.receive(item, place=place, seen_on=today(), note=note, photo=photo)
+            )
+        db.session.flush()
+        notfixed.accept(reports[0], actor=office)
+        notfixed.reject(reports[2], actor=office, note="不实")
+        db.session.commit()
+    return private
+
+
 def public_urls(app) -> list[str]:
     with app.app_context():
         commitments = db.session.scalars(select(Commitment.id)).all()
@@ -254,7 +288,7 @@ def assert_clean(text: str, secrets: list[str], where: str) -> None:
 def test_no_private_caller_data_in_any_public_response(app, client, caplog):
     tracked = add_loop_items(app)
     code_secrets, code_tracked = add_code_messages(app)
-    secrets = seed_private_data(app) + code_secrets
+    secrets = seed_private_data(app) + code_secrets + add_notfixed_reports(app)
     tracked += code_tracked
     app.config["HOTLINE_TRACK_LIMIT"] = "1000 per minute"  # every code is looked up twice
     assert len(secrets) > 60
@@ -275,6 +309,9 @@ def test_no_private_caller_data_in_any_public_response(app, client, caplog):
     with app.app_context():
         upcoming = db.session.scalar(select(Show.id).where(Show.status == "scheduled"))
     topics_page = client.get(f"/shows/{upcoming}/topics").get_data(as_text=True)
+    # The accepted "not fixed" report is public, on its item's page.
+    pages = [u for u in urls if re.fullmatch(r"/commitments/\d+", u)]
+    assert any("公开地点丙栋" in client.get(url).get_data(as_text=True) for url in pages)
     assert "代表码转来的议题" in topics_page and "提问转来的议题" in topics_page
     # The phone numbers are not there in a split form either (e.g. 199-0000-0001).
     digits = re.compile(r"1[789]\d{9}")
