@@ -9,7 +9,9 @@ from flask_babel import gettext as _
 from ..clock import format_datetime, today
 from ..labels import list_title, outcome_label, report_column_label, source_text, status_text
 from ..queries.lists import calls_in, commitments_in, online_votes, report_rows, votes_of
-from ..rules import reports
+from ..queries.milestones import due_in
+from ..queries.openness import by_name
+from ..rules import milestones, openness, reports
 from ..web import csv_download, qr_response
 from . import lists_bp as lists
 
@@ -136,6 +138,10 @@ def qr():
 def report():
     period = asked_period()
     lines, total = reports.build(report_rows(period), period, today())
+    found = by_name(today(), period)  # openness of the items made in the period
+    for line in lines:
+        line.openness = found[line.department].score if line.department in found else None
+    total.openness = openness.overall(found).score
     if request.args.get("format") == "csv":
         header = [_("Department")] + [report_column_label(col) for col in reports.COLUMNS]
         rows = [[line.department] + [reports.cell(line, col) for col in reports.COLUMNS]
@@ -155,4 +161,5 @@ def report():
         chart=list(zip(lines, bars, strict=True)),
         top=top,
         chart_width=CHART_WIDTH,
+        checks=milestones.period_checks(due_in(period, today()), period.start, period.end),
     )
