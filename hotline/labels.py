@@ -96,7 +96,41 @@ def event_label(kind: str) -> str:
         "assigned": _("Given to the department through the deputy code (代表码交办)"),
         "repeated": _("Raised again (重复反映)"),
         "not_fixed": _("A citizen reported it is not fixed"),
+        "milestone_set": _("Milestone set"),
+        "milestone_met": _("Milestone met"),
+        "milestone_moved": _("Milestone moved to a new date"),
+        "milestone_missed": _("Milestone missed"),
     }.get(kind, kind)
+
+
+def milestone_standing_label(standing: str) -> str:
+    return {
+        "upcoming": _("Ahead"),
+        "missed": _("Missed"),
+        "met": _("Met on time"),
+        "met_late": _("Met late"),
+    }.get(standing, standing)
+
+
+def year_check_label(check: str) -> str:
+    """The standing committee's three checks of the year."""
+    return {
+        "start": _("Start of the year: is the work started? (年初查开工)"),
+        "progress": _("Midyear: how far has it got? (年中看进度)"),
+        "results": _("End of the year: what was achieved? (年底问绩效)"),
+    }.get(check, check)
+
+
+def openness_part_label(part: str) -> str:
+    """The parts of the openness score (rules/openness.py)."""
+    return {
+        "acknowledged": _("Acknowledged (签收) on time"),
+        "progress": _("Progress posted before the deadline"),
+        "evidence": _("Evidence attached at completion"),
+        "extensions": _("Extensions asked before the deadline"),
+        "presses": _("Presses (督办) answered in time"),
+        "milestones": _("Milestones met on time"),
+    }[part]
 
 
 def rundown_reason(reason: str) -> str:
@@ -189,6 +223,8 @@ def report_column_label(column: str) -> str:
         "median_days": _("Median days to report"),
         "satisfaction": _("Satisfaction"),
         "result_satisfaction": _("Satisfaction with the result (follow-up placards)"),
+        "openness": _("Openness"),
+        "milestones_missed": _("Milestones missed"),
     }[column]
 
 
@@ -405,6 +441,9 @@ def _api_action_label(action: str) -> str:
             "dispute": _("Dispute: not this department's (派单异议)"),
             "dispute_decision": _("Dispute decided"),
             "merge": _("Linked to the same problem (并单)"),
+            "milestone": _("Milestone set"),
+            "milestone_met": _("Milestone met"),
+            "milestone_move": _("Milestone moved to a new date"),
         }.get(done)
         if done != action
         else None

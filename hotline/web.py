@@ -293,6 +293,9 @@ def init_app(app: Flask) -> None:
         radar_status=labels.radar_status,
         show_short=labels.show_short,
         promise_card_text=labels.promise_card_text,
+        milestone_standing_label=labels.milestone_standing_label,
+        year_check_label=labels.year_check_label,
+        openness_part_label=labels.openness_part_label,
         under_notice=under_notice,
         today=today,
         # The locale a block is rendered in (under force_locale for pushes too).

@@ -31,12 +31,12 @@ from ..access import roles_required
 from ..changes import audit, callbacks, duplicates, escalation, uploads
 from ..changes import commitments as domain
 from ..extensions import db
-from ..models import Commitment, Department, Event, EventKind, Role, User
+from ..models import Commitment, Department, Event, EventKind, MilestoneKind, Role, User
 from ..queries.followup import keyed_event
 from ..realtime import pushes
 from ..rules.status import State
 from ..rules.text import for_log
-from . import reminders
+from . import milestones, reminders
 
 log = logging.getLogger("hotline.followup")
 
@@ -320,9 +320,23 @@ ACTIONS = {
     ),
     # 并单: this item's call is the same problem as an earlier item's call.
     "merge": Action("merge", OFFICE, (NOT_WITHDRAWN, OF_A_CALL, UNLINKED), _merge, (K.MERGED,)),
-}
+    # Milestones of a long item (年初查开工、年中看进度、年底问绩效), set by the
+    # department or the office; a passed date cannot be moved.
+    "milestone": Action(
+        "milestone", WORKER, (OPEN, Check(*milestones.CAN_CARRY)), milestones.set_one,
+        (MilestoneKind.SET,),
+    ),
+    "milestone_met": Action(
+        "milestone-met", WORKER, (OPEN, Check(*milestones.AN_OPEN_MILESTONE)), milestones.meet,
+        (MilestoneKind.MET,),
+    ),
+    "milestone_move": Action(
+        "milestone-move", WORKER, (OPEN, Check(*milestones.A_MOVABLE_MILESTONE)),
+        milestones.move, (MilestoneKind.MOVED,),
+    ),
+}  # fmt: skip
 # The actions whose form takes an evidence file.
-WITH_EVIDENCE = ("progress", "completion")
+WITH_EVIDENCE = ("progress", "completion", "milestone_met")
 
 
 def refusal(name: str, item: Commitment, user: User, day: date) -> str | None:

@@ -40,6 +40,12 @@ def reminder_text(name: str, overdue: list, due: list, day, within: int = DUE_SO
             f"  #{c.id} [{status_text(c.status(day))}] {_('Deadline')} {c.deadline.isoformat()}"
             f" · {c.pledge}"
         )
+        for m in escalation.missed_milestones(c, day):
+            lines.append(
+                "      "
+                + _("Milestone missed: %(title)s (due %(date)s)", title=m.title,
+                    date=m.due_on.isoformat())
+            )  # fmt: skip
         pressed = escalation._latest(c, EventKind.PRESSED)
         if pressed:
             lines.append("      " + _("Pressed: %(note)s", note=pressed.note))

@@ -95,6 +95,15 @@ SHOW_SPEC = (
     ("commitments", COUNT, _l("commitments made")),
     ("met", COUNT, _l("of those, verified as met")),
 )
+RATE = nullable({"type": "number", "minimum": 0, "maximum": 1})
+OPENNESS_PARTS = (
+    ("acknowledged", _l("share of items acknowledged (签收) within the limit")),
+    ("progress", _l("share of items with progress posted by the deadline")),
+    ("evidence", _l("share of completion reports with evidence attached")),
+    ("extensions", _l("share of extension requests made before the deadline expired")),
+    ("presses", _l("share of presses (督办) answered within the limit")),
+    ("milestones", _l("share of milestones met by their date")),
+)
 DEPARTMENT_SPEC = (
     ("id", INTEGER, _l("department id")),
     ("name", STRING, _l("department name")),
@@ -124,6 +133,16 @@ DEPARTMENT_SPEC = (
     ("ratings_satisfied", COUNT, _l("online ratings: satisfied")),
     ("ratings_basic", COUNT, _l("online ratings: basically satisfied")),
     ("ratings_dissatisfied", COUNT, _l("online ratings: dissatisfied")),
+    ("milestones_missed", COUNT, _l("milestones not met by their date (missed or met late)")),
+    ("milestones_due", COUNT, _l("milestones met, or past their date")),
+    ("openness", RATE, _l("openness score: the mean of the parts below that have cases (0–1)")),
+    (
+        "openness_rank",
+        nullable({"type": "integer", "minimum": 1}),
+        _l("rank by openness score; null when the sample is too small"),
+    ),
+    ("openness_items", COUNT, _l("items the openness score counts (the ranking's sample)")),
+    *((f"openness_{part}", RATE, text) for part, text in OPENNESS_PARTS),
 )
 
 COMMITMENT_FIELDS = tuple(name for name, _schema, _text in COMMITMENT_SPEC)
@@ -242,4 +261,14 @@ def department_record(card) -> dict:
         "ratings_satisfied": card.ratings.get("satisfied", 0),
         "ratings_basic": card.ratings.get("basic", 0),
         "ratings_dissatisfied": card.ratings.get("dissatisfied", 0),
+        "milestones_missed": card.milestones_missed,
+        "milestones_due": card.milestones_due,
+        "openness": _round(card.openness.score),
+        "openness_rank": card.openness.rank,
+        "openness_items": card.openness.items,
+        **{f"openness_{part}": _round(card.openness.rate(part)) for part, _t in OPENNESS_PARTS},
     }
+
+
+def _round(rate: float | None) -> float | None:
+    return round(rate, 4) if rate is not None else None

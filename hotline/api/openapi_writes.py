@@ -89,6 +89,23 @@ FOLLOWUP = {
         {"earlier": ID, "reason": S},
         ["earlier", "reason"],
     ),
+    "milestone": (
+        "Set a milestone of an item due more than 60 days after it was made: a date on or "
+        "before the deadline and what will be shown by then (年初查开工、年中看进度、年底问绩效).",
+        {"title": S, "due_on": DATE, "shows": S},
+        ["title", "due_on", "shows"],
+    ),
+    "milestone_met": (
+        "Mark a milestone met, with what was shown and an optional evidence file "
+        "(multipart/form-data); after its date it stays met late.",
+        {"milestone": ID, "note": S, "evidence": EVIDENCE},
+        ["milestone", "note"],
+    ),
+    "milestone_move": (
+        "Move a milestone to a new date, with a public reason; refused once its date has passed.",
+        {"milestone": ID, "due_on": DATE, "reason": S},
+        ["milestone", "due_on", "reason"],
+    ),
 }
 
 # path, operationId, summary, who, {field: schema}, required, versioned, idempotent, answers

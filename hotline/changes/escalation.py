@@ -4,7 +4,9 @@
   `acknowledge_days` working days (counted from the day it was given, i.e. made
   or reassigned); past that, the follow-up dashboard flags it to the office.
 - 催办: `flask remind` writes a reminder on the timeline of an open item
-  `remind_days` working days past its deadline, once per deadline.
+  `remind_days` working days past its deadline, once per deadline; a missed
+  milestone (its date passed unmet, changes/milestones.py) is said on the
+  timeline at once and pressed the same way: its own 催办, then 督办 and 通报.
 - 督办: the office presses (commitments.press); an item still overdue
   `press_days` working days after its 催办 is listed to the office for it.
 - 通报: `flask remind` publishes a notice for an item still overdue
@@ -23,14 +25,15 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Commitment, Department, Event, EventKind, User, utcnow
+from ..models import Commitment, Department, Event, EventKind, Milestone, User, utcnow
+from ..rules import milestones as milestone_rules
 from ..rules.status import State, local_date
 from ..rules.workdays import add_working_days
-from . import limits
+from . import limits, milestones
 from .commitments import FollowupError, _need_state, _need_text, _touch, add_event, check_version
 
 
@@ -171,6 +174,19 @@ def remind_key(item: Commitment) -> str:
     return f"remind:{item.id}:{item.deadline.isoformat()}"
 
 
+def milestone_remind_key(item: Commitment, m: Milestone) -> str:
+    return f"remind:{item.id}:milestone:{m.id}:{m.due_on.isoformat()}"
+
+
+def missed_milestones(item: Commitment, day: date) -> list[Milestone]:
+    return [m for m in item.milestones if milestone_rules.missed(m.due_on, m.met_on, day)]
+
+
+def behind(item: Commitment, day: date) -> bool:
+    """Open and past its deadline, or with a milestone missed: pressed alike."""
+    return item.state == State.OPEN and (item.deadline < day or bool(missed_milestones(item, day)))
+
+
 def notice_key(item: Commitment, pressed: Event) -> str:
     return f"notice:{item.id}:{pressed.id}"
 
@@ -180,17 +196,21 @@ def _latest(item: Commitment, kind: EventKind) -> Event | None:
     return found[-1] if found else None
 
 
-def reminded_on(item: Commitment) -> date | None:
-    """The day of the 催办 for the current deadline, if written."""
-    key = remind_key(item)
-    event = next((e for e in item.events if e.idempotency_key == key), None)
-    return _local(event.created_at) if event else None
+def reminded_on(item: Commitment, day: date | None = None) -> date | None:
+    """The day of the latest 催办 for the current deadline or (given `day`) for a
+    milestone missed on that day, if written."""
+    keys = {remind_key(item)}
+    if day is not None:
+        keys |= {milestone_remind_key(item, m) for m in missed_milestones(item, day)}
+    found = [e for e in item.events if e.idempotency_key in keys]
+    return _local(found[-1].created_at) if found else None
 
 
 def due_for_press(item: Commitment, day: date, days: int | None = None) -> bool:
-    """Still overdue `press_days` working days after its 催办, and not pressed since."""
-    reminded = reminded_on(item)
-    if item.state != State.OPEN or item.deadline >= day or reminded is None:
+    """Still overdue (or a milestone still missed) `press_days` working days
+    after its 催办, and not pressed since."""
+    reminded = reminded_on(item, day)
+    if not behind(item, day) or reminded is None:
         return False
     pressed = _latest(item, EventKind.PRESSED)
     if pressed is not None and _local(pressed.created_at) >= reminded:
@@ -201,18 +221,38 @@ def due_for_press(item: Commitment, day: date, days: int | None = None) -> bool:
 
 
 def apply(day: date) -> list[tuple[str, Commitment]]:
-    """Write the 催办 and 通报 due on `day`; returns (event kind, item) written."""
+    """Write the 催办 and 通报 due on `day`, and the milestones missed by then;
+    returns (event kind, item) written."""
     remind_days, notice_days = limits.get("remind_days"), limits.get("notice_days")
+    missed = select(Milestone.commitment_id).where(
+        Milestone.met_on.is_(None), Milestone.due_on < day
+    )
     overdue = db.session.scalars(
         select(Commitment)
-        .options(selectinload(Commitment.events), selectinload(Commitment.department))
-        .where(Commitment.state == State.OPEN, Commitment.deadline < day)
+        .options(
+            selectinload(Commitment.events),
+            selectinload(Commitment.department),
+            selectinload(Commitment.milestones),
+        )
+        .where(
+            Commitment.state == State.OPEN,
+            or_(Commitment.deadline < day, Commitment.id.in_(missed)),
+        )
         .order_by(Commitment.id)
     ).all()
     keys = {e.idempotency_key for c in overdue for e in c.events if e.idempotency_key}
     written = []
     for item in overdue:
-        if add_working_days(item.deadline, remind_days).day <= day:
+        for m in missed_milestones(item, day):
+            if milestones.missed_key(m) not in keys:
+                milestones.record_missed(item, m)
+                written.append((milestones.MilestoneKind.MISSED.value, item))
+            key = milestone_remind_key(item, m)
+            if key not in keys and add_working_days(m.due_on, remind_days).day <= day:
+                _touch(item)
+                add_event(item, EventKind.REMINDED, None, data=milestones.detail(m), key=key)
+                written.append((EventKind.REMINDED.value, item))
+        if item.deadline < day and add_working_days(item.deadline, remind_days).day <= day:
             if (key := remind_key(item)) not in keys:
                 _touch(item)
                 add_event(

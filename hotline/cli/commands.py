@@ -221,7 +221,8 @@ def remind_command(days) -> None:
         kinds = [kind for kind, _item in written]
         click.echo(
             f"Wrote {kinds.count('reminded')} reminders (催办) and "
-            f"{kinds.count('noticed')} public notices (通报) for {day.isoformat()}."
+            f"{kinds.count('noticed')} public notices (通报) for {day.isoformat()}; "
+            f"{kinds.count('milestone_missed')} milestones newly missed."
         )
         found = reminders.reminders(day, days)
         if not found:

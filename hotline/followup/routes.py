@@ -12,7 +12,7 @@ from ..changes import callbacks, escalation
 from ..changes import commitments as domain
 from ..changes.uploads import MAX_UPLOAD
 from ..clock import today
-from ..forms.followup import FORMS, fresh_form
+from ..forms.followup import FORMS, for_item, fresh_form
 from ..models import Commitment, Role
 from ..queries.followup import dashboard_data, work_item
 from ..queries.notfixed import office_queue
@@ -50,7 +50,7 @@ def dashboard():
 def page(item: Commitment, status: int = 200, **forms):
     """The work page of one commitment, with the forms this user may use."""
     allowed = followup_actions.allowed_actions(current_user, item, today())
-    shown = {name: forms.get(name) or fresh_form(name, item) for name in allowed}
+    shown = {name: for_item(forms.get(name) or fresh_form(name, item), item) for name in allowed}
     # Private, for the office's 回访 only: who left the phone (caller or sender).
     contact = callbacks.contact_of(item) if "callback" in allowed else None
     return (

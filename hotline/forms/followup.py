@@ -12,6 +12,7 @@ from wtforms.validators import DateRange, InputRequired, NumberRange, Optional
 
 from ..extensions import db
 from ..models import Commitment, Department
+from .milestones import FORMS as MILESTONE_FORMS
 from .staff import LATEST_DEADLINE, KeyedForm, VersionedForm, optional_id, text
 
 
@@ -145,9 +146,17 @@ FORMS = {
     "dispute": DisputeForm,
     "dispute_decision": DisputeDecisionForm,
     "merge": MergeForm,
+    **MILESTONE_FORMS,
 }
+
+
+def for_item(form, item: Commitment):
+    """Fill the choices that depend on the item (which of its milestones)."""
+    if hasattr(form, "choices_for"):
+        form.milestone.choices = [("", "—"), *form.choices_for(item)]
+    return form
 
 
 def fresh_form(name: str, commitment: Commitment) -> VersionedForm:
     """An unsubmitted form with the item's current version and a new key."""
-    return FORMS[name](formdata=None, prefix=name, version=commitment.version)
+    return for_item(FORMS[name](formdata=None, prefix=name, version=commitment.version), commitment)

@@ -13,7 +13,9 @@ from ..clock import format_datetime, today
 from ..labels import list_title, outcome_label, report_column_label, source_text, status_text
 from ..models import ClaimKind
 from ..queries.lists import calls_in, commitments_in, online_votes, report_rows, votes_of
-from ..rules import reports
+from ..queries.milestones import due_in
+from ..queries.openness import by_name
+from ..rules import milestones, openness, reports
 from ..rules.versions import display
 from ..web import csv_download, qr_response
 from . import lists_bp as lists
@@ -155,6 +157,10 @@ def qr():
 def report():
     period = asked_period()
     lines, total = reports.build(report_rows(period), period, today())
+    found = by_name(today(), period)  # openness of the items made in the period
+    for line in lines:
+        line.openness = found[line.department].score if line.department in found else None
+    total.openness = openness.overall(found).score
     if request.args.get("format") == "csv":
         header = [_("Department")] + [report_column_label(col) for col in reports.COLUMNS]
         rows = [[line.department] + [reports.cell(line, col) for col in reports.COLUMNS]
@@ -174,4 +180,5 @@ def report():
         chart=list(zip(lines, bars, strict=True)),
         top=top,
         chart_width=CHART_WIDTH,
+        checks=milestones.period_checks(due_in(period, today()), period.start, period.end),
     )

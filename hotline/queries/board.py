@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from ..changes.duplicates import counted
 from ..clock import to_local, utc_year_bounds
+from ..clock import today as local_today
 from ..extensions import db
 from ..labels import kind_filter_label, sort_label, status_filter_label
 from ..models import (
@@ -33,6 +34,7 @@ from ..models import (
 )
 from ..rules.status import Code, State
 from .lists import result_votes
+from .milestones import progress_line
 
 PER_PAGE = 50
 MET_CODES = (Code.MET_ON_TIME, Code.MET_AFTER_EXTENSION, Code.MET_LATE)
@@ -301,6 +303,7 @@ def public_commitment(commitment_id: int) -> Commitment | None:
         .options(
             selectinload(Commitment.events).selectinload(Event.attachments),
             selectinload(Commitment.events).selectinload(Event.redaction),
+            selectinload(Commitment.milestones),
         )
         .where(Commitment.id == commitment_id)
     )
@@ -340,4 +343,5 @@ def commitment_context(item: Commitment) -> dict:
         "ratings": rating_counts(item.id),
         "rating_values": list(RatingValue),
         "result_votes": result_votes([item.id]).get(item.id),
+        "milestones": progress_line(item, local_today()),
     }

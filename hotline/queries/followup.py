@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..changes import escalation, limits
@@ -18,6 +18,7 @@ from ..models import (
     EventKind,
     ExtensionRequest,
     ExtensionStatus,
+    Milestone,
     Role,
     User,
 )
@@ -44,6 +45,7 @@ def work_item(commitment_id: int, user: User) -> Commitment | None:
                 selectinload(Commitment.message).selectinload(DeputyMessage.deputy),
                 selectinload(Commitment.events).selectinload(Event.attachments),
                 selectinload(Commitment.events).selectinload(Event.actor),
+                selectinload(Commitment.milestones),
             )
             .where(Commitment.id == commitment_id),
             user,
@@ -76,6 +78,7 @@ def dashboard_data(department: Department | None, day: date) -> dict:
                 selectinload(Commitment.department),
                 selectinload(Commitment.call).selectinload(Call.show),
                 selectinload(Commitment.events),
+                selectinload(Commitment.milestones),
             )
             .where(Commitment.state.in_([State.OPEN, State.REPORTED]))
             .order_by(Commitment.deadline, Commitment.id)
@@ -134,15 +137,23 @@ def due_for_reminder(day: date, within: int = DUE_SOON_DAYS) -> list[tuple[str, 
     """Per active department: (name, overdue items, items due within `within` days).
 
     Only open items; the status is computed for `day`, so no job is needed to
-    move an item from "due" to "overdue" at midnight.
+    move an item from "due" to "overdue" at midnight. An item with a missed
+    milestone is listed with the overdue ones, however far its deadline.
     """
+    missed = select(Milestone.commitment_id).where(
+        Milestone.met_on.is_(None), Milestone.due_on < day
+    )
     items = db.session.scalars(
         select(Commitment)
         .join(Commitment.department)
-        .options(selectinload(Commitment.department), selectinload(Commitment.events))
+        .options(
+            selectinload(Commitment.department),
+            selectinload(Commitment.events),
+            selectinload(Commitment.milestones),
+        )
         .where(
             Commitment.state == State.OPEN,
-            Commitment.deadline <= day + timedelta(days=within),
+            or_(Commitment.deadline <= day + timedelta(days=within), Commitment.id.in_(missed)),
         )
         .order_by(Commitment.department_id, Commitment.deadline, Commitment.id)
     ).all()
@@ -150,5 +161,6 @@ def due_for_reminder(day: date, within: int = DUE_SOON_DAYS) -> list[tuple[str, 
     for c in items:
         name = c.department.name
         entry = result.setdefault(name, (name, [], []))
-        (entry[1] if c.status(day).code == Code.OVERDUE else entry[2]).append(c)
+        behind = c.status(day).code == Code.OVERDUE or escalation.missed_milestones(c, day)
+        (entry[1] if behind else entry[2]).append(c)
     return list(result.values())

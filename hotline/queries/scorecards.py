@@ -13,8 +13,11 @@ from ..changes.duplicates import counted
 from ..clock import to_local
 from ..extensions import db
 from ..models import Call, Commitment, Department, Event, EventKind, ItemKind, Rating
+from ..rules import openness
 from ..rules.status import State
 from .board import status_code
+from .milestones import missed_by_department
+from .openness import tallies
 
 # A department needs this many commitments that fell due before it is ranked,
 # so one lucky item cannot put it on top (HOTLINE_RANK_MIN_SAMPLE overrides).
@@ -36,6 +39,10 @@ class Scorecard:
     days_to_complete: list[int] = field(default_factory=list)
     ratings: dict[str, int] = field(default_factory=dict)
     notices: int = 0  # 通报: open items still overdue after a public notice
+    # Milestones not met by their date (missed, or met late), of those fallen due.
+    milestones_missed: int = 0
+    milestones_due: int = 0
+    openness: openness.Openness = field(default_factory=openness.Openness)
     rank: int | None = None
 
     def __getitem__(self, code: str) -> int:
@@ -71,6 +78,11 @@ class Scorecard:
     @property
     def ranked(self) -> bool:
         return self.fell_due >= min_sample()
+
+    @property
+    def behind(self) -> int:
+        """Missed deadlines and missed milestones alike: the ranking's tie-break."""
+        return self["overdue"] + self.milestones_missed
 
 
 def scorecards(today: date) -> list[Scorecard]:
@@ -157,9 +169,19 @@ def scorecards(today: date) -> list[Scorecard]:
         if dept in cards:
             cards[dept].notices = n
 
+    for dept, (missed, due) in missed_by_department(today).items():
+        if dept in cards:
+            cards[dept].milestones_missed, cards[dept].milestones_due = missed, due
+    # Openness, beside the results: ranked by the same small-sample rule.
+    found = tallies(today)
+    openness.rank(found, min_sample())
+    for dept, tally in found.items():
+        if dept in cards:
+            cards[dept].openness = tally
+
     ranked = sorted(
         (c for c in cards.values() if c.ranked),
-        key=lambda c: (-c.on_time_rate, c["overdue"], -c.fell_due, c.department.id),
+        key=lambda c: (-c.on_time_rate, c.behind, -c.fell_due, c.department.id),
     )
     for position, card in enumerate(ranked, start=1):
         card.rank = position

@@ -93,6 +93,9 @@ class Line:
     days: list[int] = field(default_factory=list)
     votes: list[int] = field(default_factory=lambda: [0, 0, 0])
     result_votes: list[int] = field(default_factory=lambda: [0, 0, 0])
+    # The openness score (rules/openness.py) of the items made in the period,
+    # set beside the line by whoever reads the record; None without cases.
+    openness: float | None = None
 
     @property
     def met(self) -> int:
@@ -180,6 +183,7 @@ COLUMNS = (
     "median_days",
     "satisfaction",
     "result_satisfaction",
+    "openness",
 )
 
 
@@ -187,7 +191,7 @@ def cell(line: Line, column: str) -> str:
     value = getattr(line, column)
     if value is None:
         return ""
-    if column in ("satisfaction", "result_satisfaction"):
+    if column in ("satisfaction", "result_satisfaction", "openness"):
         return f"{value * 100:.1f}%"
     if column == "median_days":
         return f"{value:g}"

@@ -17,10 +17,19 @@ from sqlalchemy import func, select, update
 
 from hotline.actions import followup as followup_actions
 from hotline.changes import commitments as domain
-from hotline.changes import escalation, tokens
+from hotline.changes import escalation, milestones, tokens
 from hotline.clock import today
 from hotline.extensions import db
-from hotline.models import Attachment, AuditLog, CallerContact, Commitment, Event, EventKind, User
+from hotline.models import (
+    Attachment,
+    AuditLog,
+    CallerContact,
+    Commitment,
+    Event,
+    EventKind,
+    MilestoneKind,
+    User,
+)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -35,11 +44,23 @@ def prepared(app, name: str) -> tuple[int, dict]:
     if name == "merge":
         extra["earlier"] = new_item(app, 90, "更早的同一问题")
         cid = new_item(app, 5, "后来的同一问题")
+    elif name.startswith("milestone"):
+        cid = make_commitment(app, days=200)  # long enough to carry milestones
     else:
         cid = make_commitment(app)
     with app.app_context():
         item = db.session.get(Commitment, cid)
         housing, office = account("housing"), account("office")
+        if name in ("milestone_met", "milestone_move"):
+            extra["milestone"] = milestones.set_milestone(
+                item,
+                actor=housing,
+                title="开工",
+                shows="施工围挡和开工照片",
+                due_on=today() + timedelta(days=20),
+                today=today(),
+                version=item.version,
+            ).id
         if name == "decision":
             domain.request_extension(
                 item,
@@ -137,6 +158,27 @@ CASES = {
         {"earlier"},
         EventKind.MERGED,
     ),
+    "milestone": (
+        "worker",
+        {"title": "开工", "due_on": 30, "shows": "施工围挡和开工照片"},
+        {"title": "开工", "due_on": "soon", "shows": "照片"},
+        {"due_on"},
+        MilestoneKind.SET,
+    ),
+    "milestone_met": (
+        "worker",
+        {"note": "已开工，附现场照片"},
+        {"note": ""},
+        {"note"},
+        MilestoneKind.MET,
+    ),
+    "milestone_move": (
+        "worker",
+        {"due_on": 40, "reason": "雨季推迟开工"},
+        {"due_on": "x", "reason": "推迟"},
+        {"due_on"},
+        MilestoneKind.MOVED,
+    ),
 }
 
 
@@ -148,6 +190,8 @@ def good_body(app, name: str, extra: dict) -> dict:
     body = {**CASES[name][1], **extra}
     if name == "extension":
         body["new_deadline"] = later(app, body["new_deadline"])
+    if name in ("milestone", "milestone_move"):
+        body["due_on"] = later(app, body["due_on"])
     return body
 
 

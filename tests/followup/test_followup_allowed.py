@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from hotline.actions.followup import ACTIONS, allowed_actions
 from hotline.changes import commitments as domain
-from hotline.changes import escalation, messages
+from hotline.changes import escalation, messages, milestones
 from hotline.clock import today
 from hotline.extensions import db
 from hotline.models import (
@@ -22,6 +22,7 @@ from hotline.models import (
     Deputy,
     DeputyMessage,
     Event,
+    Milestone,
     User,
     utcnow,
 )
@@ -29,6 +30,7 @@ from hotline.models import (
 WORKER = {"progress", "extension", "completion"}
 OPEN_FOR_THE_OFFICE = WORKER | {"press", "withdraw", "merge"}
 NEW_FOR_THE_DEPARTMENT = WORKER | {"acknowledge", "dispute"}
+MILESTONES = {"milestone", "milestone_met", "milestone_move"}
 
 # state: (what the department's liaison may do, what the office may do). The
 # office ("me") is whoever acts as the supervisor: signed in, or a token.
@@ -57,6 +59,21 @@ EXPECTED = {
         OPEN_FOR_THE_OFFICE - {"merge"},
     ),
     "open, from a 代表码 message": (NEW_FOR_THE_DEPARTMENT, OPEN_FOR_THE_OFFICE - {"merge"}),
+    # Due more than 60 days after it was made: it may carry milestones.
+    "open, due far ahead": (
+        NEW_FOR_THE_DEPARTMENT | {"milestone"},
+        OPEN_FOR_THE_OFFICE | {"milestone"},
+    ),
+    "open, far ahead, a milestone ahead": (
+        NEW_FOR_THE_DEPARTMENT | MILESTONES,
+        OPEN_FOR_THE_OFFICE | MILESTONES,
+    ),
+    # Its date passed: it can be met (late), never moved; made 40 days ago,
+    # so past the acknowledgement limit and the dispute's.
+    "open, far ahead, a milestone passed": (
+        WORKER | {"acknowledge", "milestone", "milestone_met"},
+        OPEN_FOR_THE_OFFICE | {"milestone", "milestone_met"},
+    ),
 }
 STATES = list(EXPECTED)
 
@@ -128,11 +145,30 @@ def build(app, state: str, me: str) -> int:
             db.session.add(CallerContact(call_id=item.call_id, phone="13711112222"))
         if state == "withdrawn":
             domain.withdraw(item, actor=office, reason="重复事项", version=v())
+        if "far ahead" in state:
+            item.deadline = item.original_deadline = today() + timedelta(days=200)
+        if state == "open, far ahead, a milestone ahead":
+            set_one(item, department, today() + timedelta(days=20), today(), v())
+        if state == "open, far ahead, a milestone passed":
+            item.created_at = utcnow() - timedelta(days=40)
+            set_one(item, department, today() - timedelta(days=5), today() - timedelta(30), v())
         if state == "open, its call linked to an earlier one":
             earlier = db.session.get(Commitment, new_item(app, 60, "更早的问题"))
             item.call.duplicate_of_id = earlier.call_id
         db.session.commit()
         return item.id
+
+
+def set_one(item, actor, due_on, day, version) -> None:
+    milestones.set_milestone(
+        item, actor=actor, title="开工", shows="开工照片", due_on=due_on, today=day,
+        version=version,
+    )  # fmt: skip
+
+
+def first_milestone(app, cid: int) -> int | None:
+    with app.app_context():
+        return db.session.scalar(select(Milestone.id).where(Milestone.commitment_id == cid))
 
 
 def allowed_for(app, username: str, cid: int) -> set[str]:
@@ -185,6 +221,9 @@ GOOD = {
     "dispute": {"reason": "属交通部门"},
     "dispute_decision": {"decision": "refuse", "reason": "属住建局职责"},
     "merge": {"reason": "同一问题"},  # and the earlier item, below
+    "milestone": {"title": "过半", "shows": "管网铺设一半"},  # and a date, below
+    "milestone_met": {"note": "已开工"},  # and the milestone, below
+    "milestone_move": {"reason": "雨季推迟"},  # and the milestone and a date
 }
 
 
@@ -205,6 +244,7 @@ def test_the_api_accepts_exactly_the_allowed_actions(app, state):
     earlier = new_item(app, 90, "更早的同一问题")
     with app.app_context():
         later = (today() + timedelta(days=60)).isoformat()
+        beyond = (today() + timedelta(days=260)).isoformat()  # after a far deadline
     for username, secret in tokens.items():
         role = "supervisor" if username == "api:office-token" else "liaison"
         refused_on = build(app, state, "api:office-token")  # a refusal writes nothing
@@ -215,8 +255,12 @@ def test_the_api_accepts_exactly_the_allowed_actions(app, state):
             cid = build(app, state, "api:office-token") if name in allowed else refused_on
             before = events_and_version(app, cid)
             body = {**GOOD[name], "version": before[1]}
-            body |= {"new_deadline": later} if name == "extension" else {}
+            if name == "extension":
+                body["new_deadline"] = beyond if "far ahead" in state else later
             body |= {"earlier": earlier} if name == "merge" else {}
+            body |= {"due_on": later} if name in ("milestone", "milestone_move") else {}
+            if name in ("milestone_met", "milestone_move"):
+                body["milestone"] = first_milestone(app, cid)
             response = api_post(app, f"/api/v1/commitments/{cid}/{action.path}", secret, body)
             if name in allowed:
                 assert response.status_code == 200, (username, name, response.json)
