@@ -9,6 +9,7 @@ from .domain import *  # noqa: F403
 from .factors import *  # noqa: F403
 from .lockout import *  # noqa: F403
 from .messages import *  # noqa: F403
+from .notifications import *  # noqa: F403
 from .public import *  # noqa: F403
 from .radar import *  # noqa: F403
 from .system import *  # noqa: F403

@@ -19,6 +19,7 @@ from . import (  # noqa: E402, F401
     directory,
     feeds,
     lists,
+    notifications,
     overlay,
     rundown,
     shows,
