@@ -367,6 +367,7 @@ def audit_action_label(action: str) -> str:
         "second_factor_removed": _("Second factor removed"),
         "second_factors_reset": _("Second factors reset"),
         "recovery_codes_made": _("Recovery codes made"),
+        "contact_corrected": _("Caller's contact corrected"),
         "api_token_created": _("API token created"),
         "api_token_revoked": _("API token revoked"),
     }.get(action) or _api_action_label(action)
