@@ -261,4 +261,31 @@ def load(instance_path: str) -> dict:
         ],
         # A plain http://127.0.0.1 issuer, for tests only.
         "HOTLINE_OIDC_ALLOW_LOCAL_HTTP": os.environ.get("HOTLINE_OIDC_ALLOW_LOCAL_HTTP") == "1",
+        **_notifications(),
+    }
+
+
+def _notifications() -> dict:
+    """Telling callers and followers (docs/operating.md, "Notifications")."""
+    env = os.environ.get
+    return {
+        # The site's public address, for the links in messages sent outside a request.
+        "HOTLINE_PUBLIC_URL": env("HOTLINE_PUBLIC_URL", "http://localhost:5000").rstrip("/"),
+        "HOTLINE_NOTIFY_PER_HOUR": int(env("HOTLINE_NOTIFY_PER_HOUR", "6")),  # per recipient
+        "HOTLINE_NOTIFY_LEASE_SECONDS": float(env("HOTLINE_NOTIFY_LEASE_SECONDS", "120")),
+        "HOTLINE_NOTIFY_FOLLOW_LIMIT": env("HOTLINE_NOTIFY_FOLLOW_LIMIT", "10 per hour"),
+        # No text message in these local hours (e-mail is not held back).
+        "HOTLINE_SMS_QUIET_FROM": int(env("HOTLINE_SMS_QUIET_FROM", "21")),
+        "HOTLINE_SMS_QUIET_UNTIL": int(env("HOTLINE_SMS_QUIET_UNTIL", "8")),
+        # "" (no text messages), "gateway" (the city's own) or "aliyun".
+        "HOTLINE_SMS_PROVIDER": env("HOTLINE_SMS_PROVIDER", ""),
+        "HOTLINE_SMS_SIGN_NAME": env("HOTLINE_SMS_SIGN_NAME", ""),  # 签名, as approved
+        "HOTLINE_SMS_TEMPLATE": env("HOTLINE_SMS_TEMPLATE", ""),  # 短信模板 code, as approved
+        "HOTLINE_SMS_GATEWAY_URL": env("HOTLINE_SMS_GATEWAY_URL", ""),
+        "HOTLINE_SMS_GATEWAY_SECRET": env("HOTLINE_SMS_GATEWAY_SECRET", ""),
+        "HOTLINE_SMS_ALIYUN_ENDPOINT": env(
+            "HOTLINE_SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com/"
+        ),
+        "HOTLINE_SMS_ALIYUN_KEY_ID": env("HOTLINE_SMS_ALIYUN_KEY_ID", ""),
+        "HOTLINE_SMS_ALIYUN_KEY_SECRET": env("HOTLINE_SMS_ALIYUN_KEY_SECRET", ""),
     }

@@ -226,6 +226,8 @@ def log_call(
             caller_name=form.caller_name.data or "",
             caller_phone=form.caller_phone.data or "",
             callback=form.callback.data,
+            caller_email=form.caller_email.data or "",
+            notify=bool(form.notify.data),
             actor=actor,
             key=key,
         )

@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..extensions import db
 from ..integration import webhooks
 from ..models import Call, CallerContact, CallEvent, Commitment, Outcome, Show, User, utcnow
-from . import refcodes
+from . import notifications, refcodes
 from .commitments import check_version, create_referral
 
 CORRECTABLE = ("topic", "area", "category", "department_id", "deputy_id")
@@ -67,6 +67,8 @@ def log_call(
     caller_name: str = "",
     caller_phone: str = "",
     callback: bool = False,
+    caller_email: str = "",
+    notify: bool = False,
     actor: User | None = None,
     key: str | None = None,
     issue_code: bool = True,
@@ -92,10 +94,15 @@ def log_call(
     # make the show part of the flush, its panel's relationships and all.
     set_committed_value(call, "show", show)
     db.session.add(call)
-    if caller_name or caller_phone:
-        db.session.add(
-            CallerContact(call=call, name=caller_name, phone=caller_phone, callback=callback)
+    if caller_name or caller_phone or caller_email:
+        contact = CallerContact(
+            call=call, name=caller_name, phone=caller_phone, callback=callback, email=caller_email
         )
+        db.session.add(contact)
+        # 希望收到办理进展通知: told of each change, if there is somewhere to tell them.
+        if notify and (caller_phone or caller_email):
+            contact.notify = True
+            notifications.consent_for_call(call)
     record(call, "logged", actor, {"number": call.number})
     webhooks.emit(webhooks.CALL_LOGGED, call)
     call.reference_code = refcodes.issue(call=call) if issue_code else None

@@ -25,6 +25,7 @@ from ..models import (
     utcnow,
 )
 from ..rules.status import State, local_date
+from . import notifications
 
 
 class VersionConflict(Exception):
@@ -61,6 +62,7 @@ def add_event(
     )
     db.session.add(event)
     webhooks.emit_for_event(commitment, kind)
+    notifications.note(event)
     return event
 
 

@@ -27,7 +27,7 @@ from ..models import (
     User,
 )
 from ..rules.status import State
-from . import refcodes, topics
+from . import notifications, refcodes, topics
 from .commitments import _touch, add_event
 
 
@@ -46,13 +46,30 @@ def _event(message: DeputyMessage, kind: str, actor: User | None, note: str = ""
     db.session.add(MessageEvent(message=message, kind=kind, actor=actor, note=note, data=data))
 
 
-def receive(deputy_id: int, *, text: str, area: str, name: str, phone: str) -> str:
-    """A citizen's message to a deputy; returns its reference code."""
+def receive(
+    deputy_id: int,
+    *,
+    text: str,
+    area: str,
+    name: str,
+    phone: str,
+    email: str = "",
+    notify: bool = False,
+) -> str:
+    """A citizen's message to a deputy; returns its reference code. With
+    `notify` (and a phone or an e-mail), the sender is told of each change of
+    the board item it may become."""
     message = DeputyMessage(deputy_id=deputy_id, text=text, area=area, summary="")
     db.session.add(message)
     db.session.flush()
-    if name or phone:
-        db.session.add(MessageSender(message_id=message.id, name=name, phone=phone))
+    if name or phone or email:
+        notify = bool(notify and (phone or email))
+        sender = MessageSender(
+            message_id=message.id, name=name, phone=phone, email=email, notify=notify
+        )
+        db.session.add(sender)
+        if notify:
+            notifications.consent_for_message(message)
     _event(message, MessageEventKind.RECEIVED, None)
     return refcodes.issue(message_id=message.id)
 

@@ -21,6 +21,7 @@ from ..integration import mail
 from ..models import Department, Deputy, Role, User
 from ..realtime import live, pushes
 from . import backup, demo
+from .notifications import notify_command
 
 
 def init_app(app: Flask) -> None:
@@ -31,6 +32,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(deliver_command)
+    app.cli.add_command(notify_command)
 
 
 def _print_logins(accounts: dict[str, str]) -> None:

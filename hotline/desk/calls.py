@@ -10,13 +10,14 @@ from sqlalchemy import select
 
 from ..access import may_act_for, roles_required
 from ..actions import desk as actions
-from ..changes import calls, limits
+from ..changes import calls, limits, notifications
 from ..changes.commitments import VersionConflict, correct_commitment
 from ..clock import to_local, today
 from ..extensions import db
 from ..forms.staff import (
     AnswerForm,
     CommitForm,
+    ContactForm,
     CorrectCallForm,
     CorrectCommitmentForm,
     PlacardForm,
@@ -46,6 +47,10 @@ def _editor_forms(call: Call, formdata_for: str | None = None) -> dict:
     refer = make("refer", ReferForm)
     placard = make("placard", PlacardForm)
     correct = make("correct", CorrectCallForm)
+    contact = make("contact", ContactForm)
+    if formdata_for != "contact" and (known := caller_contact_for(call, current_user)):
+        contact.phone.data, contact.email.data = known.phone, known.email
+        contact.notify.data = known.notify
     show = call.show
     for form in (commit, refer, correct):
         # No silent default: an unrouted call must have its department chosen.
@@ -76,6 +81,7 @@ def _editor_forms(call: Call, formdata_for: str | None = None) -> dict:
         "refer": refer,
         "placard": placard,
         "correct": correct,
+        "contact": contact,
     }
 
 
@@ -230,6 +236,27 @@ def correct(call_id: int):
     return _call_action(
         call_id, "correct", _("Correction saved."), apply, lambda f: {"text": f.topic.data}
     )
+
+
+@bp.route("/calls/<int:call_id>/contact", methods=["POST"])
+@roles_required(*DESK)
+def contact(call_id: int):
+    """A wrong number or address, or the consent, fixed by staff: private, on
+    the audit trail (which fields, never the values), pushed nowhere."""
+    call = call_or_404(call_id)
+    forms = _editor_forms(call, "contact")
+    form = forms["contact"]
+    if not form.validate_on_submit():
+        return _editor(call, forms, 422)
+    notifications.correct_contact(
+        call,
+        phone=form.phone.data or "",
+        email=form.email.data or "",
+        notify=bool(form.notify.data),
+        actor=current_user,
+    )
+    db.session.commit()
+    return _after_change(call, _("The caller's contact is saved."))
 
 
 @bp.route("/calls/<int:call_id>/commit", methods=["POST"])

@@ -43,6 +43,9 @@ from ..rules import text as text_rule
 
 LATEST_DEADLINE = date(2100, 12, 31)
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,19}$")
+# An e-mail address as people type it (the mail server has the last word).
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
+EMAIL = re.compile(rf"^[^@\s<>\"',;]{{1,64}}@{_LABEL}(?:\.{_LABEL})+$")
 
 
 class CleanText:
@@ -150,6 +153,22 @@ def phone_field(label):
     )
 
 
+def email_field(label, required: bool = False):
+    return StringField(
+        label,
+        validators=[
+            InputRequired() if required else Optional(),
+            Length(max=254),
+            Regexp(EMAIL, message=_l("Enter an e-mail address, e.g. name@example.cn.")),
+            CleanText(),
+        ],
+        filters=[normalised()],
+    )
+
+
+NOTIFY_LABEL = _l("Wants to be told of each change (希望收到办理进展通知)")
+
+
 def deputy_choice():
     return SelectField(_l("Deputy who took it"), coerce=optional_id, validators=[Optional()])
 
@@ -211,6 +230,16 @@ class CallForm(KeyedForm):
     caller_name = text(_l("Caller's name (private)"), 100)
     caller_phone = phone_field(_l("Caller's phone (private)"))
     callback = BooleanField(_l("Caller wants a callback (share the phone with the department)"))
+    caller_email = email_field(_l("Caller's e-mail (private)"))
+    notify = BooleanField(NOTIFY_LABEL)
+
+
+class ContactForm(KeyedForm):
+    """Staff correct a caller's number or address, or the consent (the call editor)."""
+
+    phone = phone_field(_l("Caller's phone (private)"))
+    email = email_field(_l("Caller's e-mail (private)"))
+    notify = BooleanField(NOTIFY_LABEL)
 
 
 class AirQuestionForm(KeyedForm):
@@ -367,3 +396,7 @@ class MessageForm(KeyedForm):
     area = text(_l("Community or street"), 100)
     name = text(_l("Your name (optional, never published)"), 100)
     phone = phone_field(_l("Phone for a callback (optional, never published)"))
+    email = email_field(_l("E-mail (optional, never published)"))
+    notify = BooleanField(
+        _l("Tell me of each change by text message or e-mail (希望收到办理进展通知)")
+    )

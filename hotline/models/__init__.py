@@ -11,6 +11,7 @@ from .lockout import *  # noqa: F403
 from .messages import *  # noqa: F403
 from .milestones import *  # noqa: F403
 from .notfixed import *  # noqa: F403
+from .notifications import *  # noqa: F403
 from .public import *  # noqa: F403
 from .radar import *  # noqa: F403
 from .system import *  # noqa: F403

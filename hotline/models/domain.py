@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     update,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -327,7 +328,8 @@ class CallerContact(db.Model):
     phone: Mapped[str] = mapped_column(String(40), default="")
     # Shared with the routed department only when the caller wants a callback.
     callback: Mapped[bool] = mapped_column(default=False)
-
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    notify: Mapped[bool] = mapped_column(default=False, server_default=false())  # 要通知
     call: Mapped[Call] = relationship()
 
 

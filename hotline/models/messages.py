@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -78,6 +78,9 @@ class MessageSender(db.Model):
     message_id: Mapped[int] = mapped_column(ForeignKey("deputy_messages.id"), primary_key=True)
     name: Mapped[str] = mapped_column(String(100), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    # The sender asked to be told of each change of the item it became.
+    notify: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class MessageEvent(db.Model):

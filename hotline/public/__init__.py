@@ -20,6 +20,7 @@ from . import (  # noqa: E402, F401
     feeds,
     lists,
     notfixed,
+    notifications,
     overlay,
     rundown,
     shows,

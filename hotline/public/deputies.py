@@ -64,6 +64,8 @@ def message(deputy_id: int):
             area=form.area.data or "",
             name=form.name.data or "",
             phone=form.phone.data or "",
+            email=form.email.data or "",
+            notify=bool(form.notify.data),
         )
         db.session.commit()
         return redirect(url_for("public.track", code=code, sent=1), 303)

@@ -195,3 +195,9 @@ def test_radar_bench_runs_beside_its_baseline():
     out = bench("bench/radar_bench.py", "--items", "20", "--rounds", "2")
     assert "radar GET /radar" in out and "baseline GET /header" in out
     assert "ratio radar / baseline p95" in out and "FTS5 trigram" in out
+
+
+def test_notifications_bench_runs_beside_its_baseline():
+    out = bench("bench/notifications_bench.py", "--followers", "3", "--rounds", "2")
+    assert "0 followers" in out and "3 followers" in out
+    assert "ratio followed / not followed" in out and "expanded to 3 follower rows" in out

@@ -28,18 +28,20 @@ def seed_private_data(app) -> list[str]:
         calls = db.session.scalars(select(Call.id)).all()
         for call_id in calls:
             name, phone = f"私密姓名{call_id:04d}甲", f"1990{call_id:07d}"
+            email = f"caller{call_id:04d}@private.test"
             db.session.execute(
                 update(CallerContact)
                 .where(CallerContact.call_id == call_id)
-                .values(name=name, phone=phone)
+                .values(name=name, phone=phone, email=email, notify=True)
             )
-            secrets += [name, phone]
+            secrets += [name, phone, email]
         for show_id in db.session.scalars(select(Show.id)):
             name, phone = f"提问人{show_id:04d}乙", f"1880{show_id:07d}"
             db.session.add(Question(show_id=show_id, text="问题", name=name, phone=phone))
             secrets += [name, phone]
         db.session.commit()
         secrets += _topics_from_private_sources()
+        secrets.append("fan@private.test")  # a follower's address (follow_urls)
     return secrets
 
 
@@ -277,6 +279,29 @@ def public_urls(app) -> list[str]:
     urls += ["/?q=%E8%B7%AF%E7%81%AF", "/api/v1/commitments?q=%E8%B7%AF%E7%81%AF"]
     urls += [f"/departments/{d}/feed.atom" for d in departments]
     urls += [f"/open311/v2/requests/{cid}.json" for cid in commitments]
+    urls += follow_urls(app, commitments, deputies, departments)
+    return urls
+
+
+def follow_urls(app, commitments, deputies, departments) -> list[str]:
+    """The follow pages, and the stop pages of consenting callers and followers."""
+    from hotline.changes import notifications
+
+    with app.app_context():
+        tokens = []
+        for call in db.session.scalars(select(Call).limit(5)):
+            tokens.append(notifications.consent_for_call(call).token)
+        tokens.append(
+            notifications.follow(
+                "commitment", email="fan@private.test", target_id=commitments[0]
+            ).token
+        )
+        db.session.commit()
+    urls = [f"/follow?kind=commitment&target={c}" for c in commitments[:3]]
+    urls += [f"/follow?kind=deputy&target={d}" for d in deputies]
+    urls += [f"/follow?kind=department&target={d}" for d in departments]
+    urls += ["/follow?kind=area&area=%E5%87%A4%E5%87%B0%E8%A1%97%E9%81%93"]
+    urls += [f"/notifications/stop/{t}" for t in tokens] + [f"/unsubscribe/{t}" for t in tokens]
     return urls
 
 
