@@ -36,7 +36,9 @@ def test_each_code_replaces_the_latest_in_one_box_with_the_address_to_read_out(
         latest = LATEST.search(answer)
         assert 'hx-swap-oob="true"' in latest.group(0)  # replaces the one before
         code = CODE.search(latest.group(1)).group(0)
-        assert _text(latest.group(1)) == f"#{number} 查询码 {code} · 打开 http://localhost/track 输入"
+        assert (
+            _text(latest.group(1)) == f"#{number} 查询码 {code} · 打开 http://localhost/track 输入"
+        )
         added = _text(ADDED.search(answer).group(1))  # to the top of the list
         assert added == f"#{number} {code} {topic}"
         assert answer.count(code) == 2 and "flash" not in answer  # no notice that piles up
