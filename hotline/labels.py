@@ -304,13 +304,15 @@ def promise_card_text(item, status: PublicStatus) -> str:
     return _("This problem was promised on %(show)s: %(status)s", show=show, status=words)
 
 
-def reference_code_notice(number: int, code: str) -> str:
-    """What the desk reads out to the caller (shown once: the code is not stored)."""
+def reference_code_notice(number: int, code: str, address: str) -> str:
+    """What the desk reads out to the caller (shown once: the code is not stored),
+    with the whole address of the page to type it in (/track)."""
     return _(
         "Reference code for call #%(n)d: %(code)s. Read it to the caller now: it is shown "
-        "only once. They can follow the call at /track with it.",
+        "only once. They can follow the call by opening %(address)s and typing it in.",
         n=number,
         code=code,
+        address=address,
     )
 
 

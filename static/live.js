@@ -144,6 +144,28 @@
       if (alerts.length && body.dataset.liveSound === "on") beep();
     }
 
+    // A desk's own save in flight (its form marked data-keeps-typing): pushes
+    // wait for the answer, so the new row never shows before the form is fresh
+    // (the moderator takes the row for "saved" and types on). Bounded, in case
+    // the answer never comes; forms.js keeps whatever is typed meanwhile.
+    const HOLD_MS = 5000;
+    let held = null, holdTimer = null;
+    const saving = () => document.querySelector("form.htmx-request[data-keeps-typing]") !== null;
+    function release() {
+      clearTimeout(holdTimer);
+      const waiting = held || [];
+      held = null;
+      waiting.forEach(onSwap);
+    }
+    function receive(msg) {
+      if (held) return void held.push(msg);
+      if (!saving()) return onSwap(msg);
+      held = [msg];
+      holdTimer = setTimeout(release, HOLD_MS);
+    }
+    ["htmx:afterRequest", "htmx:afterSettle", "htmx:sendError", "htmx:responseError", "htmx:timeout"]
+      .forEach((name) => document.addEventListener(name, () => { if (held && !saving()) release(); }));
+
     // Fetched or pushed fragments carry fresh data-live-seq values: learn them.
     body.addEventListener("htmx:afterSettle", (evt) => {
       const el = evt.target;
@@ -183,6 +205,7 @@
     function boot() {
       if (socket) { socket.removeAllListeners(); socket.io.removeAllListeners(); socket.disconnect(); }
       socket = null; everConnected = false; clearTimeout(timer); clearTimeout(retry); clearInterval(beat);
+      clearTimeout(holdTimer); held = null;
       Object.keys(last).forEach((room) => { delete last[room]; });
       const holder = document.querySelector("[data-live-ns]");
       const ns = holder && holder.dataset.liveNs;
@@ -209,7 +232,7 @@
         }, RETRY_MIN_MS + Math.random() * RETRY_SPREAD_MS);
       });
       socket.io.on("reconnect_attempt", () => setState("connecting"));
-      socket.on("swap", onSwap);
+      socket.on("swap", receive);
       // Signed out elsewhere or the account was disabled: reload, which shows the
       // sign-in page instead of a console that silently stopped updating.
       socket.on("signed_out", () => window.location.reload());

@@ -25,9 +25,11 @@
       htmx.ajax("GET", el.dataset.liveRefetch, {source: el, target: el, swap: "outerHTML"})
         .catch(() => {}); // failures are reported through htmx events (csrf.js)
     });
-    // A page without live regions (scorecard, lists, report) reloads whole,
-    // unless the reader is in the middle of typing.
-    if (!regions.length && !typing()) window.location.reload();
+    // A page without live regions of its own (scorecard, lists, report; the
+    // site's on-air banner is on every page) reloads whole, unless the reader
+    // is in the middle of typing.
+    const own = Array.from(regions).filter((el) => el.id !== "on-air-banner");
+    if (!own.length && !typing()) window.location.reload();
   }
 
   function schedule(at) {

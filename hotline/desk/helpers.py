@@ -16,6 +16,7 @@ DESK = (Role.MODERATOR, Role.SUPERVISOR)
 ANYONE = (Role.MODERATOR, Role.SUPERVISOR, Role.LIAISON)
 CONSOLE = "desk/console.html"
 CALL_PAGE = "desk/call.html"
+REFCODES = "desk/_refcodes.html"
 DEPARTMENT_PAGE = "desk/department.html"
 
 

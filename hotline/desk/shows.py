@@ -22,10 +22,10 @@ from ..queries.desk import active_departments, active_deputies, desk_shows, queu
 from ..queries.onair import on_air_card
 from ..queries.shows import calls_count, show_with_panel
 from ..queries.topics import desk_summary
-from ..realtime import pushes
+from ..realtime import live, pushes
 from ..web import is_fragment_request, page_or_block, render_block, render_stamped
 from . import bp
-from .helpers import CONSOLE, DESK, department_choices, deputy_choices, show_or_404
+from .helpers import CONSOLE, DESK, REFCODES, department_choices, deputy_choices, show_or_404
 
 
 @bp.route("/")
@@ -193,6 +193,7 @@ def _console(show: Show, form: CallForm | None = None, status: int = 200):
 @bp.route("/shows/<int:show_id>")
 @roles_required(*DESK)
 def console(show_id: int):
+    live.pin(f"show:{show_id}", live.STAFF)  # before the show is read: see live.pin
     return _console(show_or_404(show_id))
 
 
@@ -253,14 +254,17 @@ def log_call(show_id: int):
         ]
         return _call_form_again(show_id, show_with_panel(show_id) or abort(404), form, 409)
     issued = None
-    if outcome == actions.SAVED:
-        issued = {"number": call.number, "code": call.reference_code}
+    if outcome == actions.SAVED and call.reference_code:
+        issued = {"number": call.number, "code": call.reference_code, "topic": call.topic}
     if request.htmx:
         # A fresh form, the new row and the count; not the whole list. The row
         # goes where the pushed copy goes: whichever arrives second replaces
         # the first (live.js), so one row shows, in either order.
-        # The reference code is in this response only (never pushed, never stored).
-        answer = render_block(CONSOLE, "issued", issued=issued) + _blank_call_form(show, form)
+        # The reference code is in this response only (never pushed, never
+        # stored): out of band, into the desk's one box of codes.
+        answer = _blank_call_form(show, form)
+        if issued:
+            answer = render_block(REFCODES, "issued", issued=issued) + answer
         if outcome != actions.SAVED:  # a repeated submission (its answer was lost?): the list
             return answer + render_block(CONSOLE, "calls", show=with_calls(), oob=True)
         # The heading's count: from the calls if a push read them, else one COUNT
@@ -271,6 +275,7 @@ def log_call(show_id: int):
         )
     message = _("Call logged.")
     if issued:  # one message: the code belongs with the call just logged
-        message += " " + reference_code_notice(issued["number"], issued["code"])
+        address = url_for("public.track_form", _external=True)
+        message += " " + reference_code_notice(issued["number"], issued["code"], address)
     flash(message, "success")
     return redirect(url_for("desk.console", show_id=show_id), 303)

@@ -14,7 +14,7 @@ from ..forms.staff import QuestionForm
 from ..models import Question, QuestionStatus, Show, ShowStatus
 from ..queries.shows import show_counts, show_with_panel, with_calls
 from ..queries.topics import on_show_page
-from ..realtime import fragments, pushes
+from ..realtime import fragments, live, pushes
 from ..throttle import minutes, retry_later, submission_wait
 from ..web import is_fragment_request, qr_response, render_block
 from . import bp
@@ -32,6 +32,7 @@ def show(show_id: int):
     # show's room (its calls, status, agenda and on-air banner all go there),
     # locale and date; the show is read only then.
     room = f"show:{show_id}"
+    live.pin(room)  # before the show is read: see live.pin
 
     def calls(item: Show) -> str:
         return fragments.cached(
@@ -49,6 +50,18 @@ def show(show_id: int):
         )
 
     return fragments.page(room, "", page)
+
+
+@bp.route("/shows/<int:show_id>/status")
+def show_status(show_id: int):
+    """The show's status line (直播中) alone, for live.js to fetch again."""
+    room = f"show:{show_id}"
+    live.pin(room)
+    return fragments.cached(
+        room,
+        "status",
+        lambda: render_block("public/show.html", "show_status", show=_show_or_404(show_id)),
+    )
 
 
 def _show_or_404(show_id: int) -> Show:

@@ -57,14 +57,31 @@ _SEQ = select(LiveSequence.seq).where(LiveSequence.room == bindparam("room"))
 
 def current_seq(room: str, namespace: str = PUBLIC) -> int:
     """The room's last sequence number; pages embed it so live.js can spot a gap.
-    While a batched message renders, its own room reads the message's number."""
+    While a batched message renders, its own room reads the message's number;
+    a room pinned by this request (pin()) reads the number it was pinned at."""
+    key = _key(namespace, room)
     rendering = g.get("live_rendering")
-    if rendering and rendering[0] == _key(namespace, room):
+    if rendering and rendering[0] == key:
         return rendering[1]
+    pinned = g.get("live_pinned")
+    if pinned and key in pinned:
+        return pinned[key]
     # Every public page asks (its cache key has the number): a Core statement
     # built once, on the session's connection, skips the ORM's per-query work.
     seq = db.session.connection().execute(_SEQ, {"room": _key(namespace, room)}).scalar()
     return seq or 0
+
+
+def pin(room: str, namespace: str = PUBLIC) -> int:
+    """Read the room's number before the page reads what it shows, and embed
+    that one: a change committed meanwhile (a show going live) leaves the page
+    behind its room, so live.js, joining, fetches its regions again. Read after
+    the data, the number could count a change the page does not show."""
+    key = _key(namespace, room)
+    pinned = g.live_pinned = g.get("live_pinned") or {}
+    if key not in pinned:
+        pinned[key] = current_seq(room, namespace)
+    return pinned[key]
 
 
 def _bump(counts: dict[str, int]) -> dict[str, int]:
@@ -75,10 +92,21 @@ def _bump(counts: dict[str, int]) -> dict[str, int]:
     row lock makes each room's numbers strictly increasing across processes."""
     statement = _upsert_seq(db.engine.dialect.name)
     if statement is None:  # pragma: no cover - the engines the project runs on have one
-        return {key: _next_seq(key, n) for key, n in sorted(counts.items())}
+        seqs = {key: _next_seq(key, n) for key, n in sorted(counts.items())}
+        _repin(seqs)
+        return seqs
     rows = [{"room": key, "seq": n} for key, n in sorted(counts.items())]
     with db.engine.begin() as conn:
-        return {room: seq for room, seq in conn.execute(statement, rows)}
+        seqs = {room: seq for room, seq in conn.execute(statement, rows)}
+    _repin(seqs)
+    return seqs
+
+
+def _repin(seqs: dict[str, int]) -> None:
+    """The request's own change moved these rooms on, and what it renders next shows it."""
+    pinned = g.get("live_pinned") or {}
+    for key in pinned.keys() & seqs.keys():
+        pinned[key] = seqs[key]
 
 
 @functools.cache
@@ -331,6 +359,8 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals["live_seq"] = current_seq
     app.jinja_env.globals["pushing"] = pushing
+    # Pins are one request's (an outer app context, as in tests, outlives it).
+    app.teardown_request(lambda _error=None: g.pop("live_pinned", None))
 
 
 # Public sockets open on this process (their sids), against HOTLINE_MAX_VIEWERS.
