@@ -95,6 +95,31 @@ def event_label(kind: str) -> str:
         "merged": _("Linked to the same problem (并单)"),
         "assigned": _("Given to the department through the deputy code (代表码交办)"),
         "repeated": _("Raised again (重复反映)"),
+        "terms": _("Terms of the pledge added (承诺要素补充)"),
+        "criterion_requested": _("Acceptance criterion requested (催补验收标准)"),
+    }.get(kind, kind)
+
+
+def term_label(name: str) -> str:
+    """A term of a pledge: how it will be checked (the commitment's columns)."""
+    return {
+        "deliverable": _("What will be delivered"),
+        "place": _("Where"),
+        "measure": _("How much / how many"),
+        "criterion": _("Acceptance criterion (验收标准)"),
+    }.get(name, name)
+
+
+def vague_hint(kind: str) -> str:
+    """What a vague phrase leaves unsaid (rules/pledges.py), said to the desk."""
+    return {
+        "no_date": _("no date: say by when"),
+        "effort": _("an effort, not a result: say what will be done"),
+        "study": _("a study or a meeting, not a result: say what comes of it"),
+        "hedge": _("a hope, not a promise: say what will be done"),
+        "gradual": _("no end point: say how much, by when"),
+        "undefined": _("no one can check it: say what it means here"),
+        "office": _("on the office's list of vague phrases"),
     }.get(kind, kind)
 
 
@@ -361,6 +386,8 @@ def audit_action_label(action: str) -> str:
         "deputy_deactivated": _("Deputy deactivated"),
         "withheld": _("Withheld from public view"),
         "limits_changed": _("Limits changed"),
+        "vague_phrase_added": _("Vague phrase added"),
+        "vague_phrase_removed": _("Vague phrase removed"),
         "sso_linked": _("Single sign-on linked"),
         "sso_unlinked": _("Single sign-on unlinked"),
         "second_factor_added": _("Second factor added"),
@@ -399,6 +426,8 @@ def _api_action_label(action: str) -> str:
             "dispute": _("Dispute: not this department's (派单异议)"),
             "dispute_decision": _("Dispute decided"),
             "merge": _("Linked to the same problem (并单)"),
+            "terms": _("Terms of the pledge added (承诺要素补充)"),
+            "request_criterion": _("Acceptance criterion requested (催补验收标准)"),
         }.get(done)
         if done != action
         else None

@@ -293,6 +293,8 @@ def init_app(app: Flask) -> None:
         radar_status=labels.radar_status,
         show_short=labels.show_short,
         promise_card_text=labels.promise_card_text,
+        term_label=labels.term_label,
+        vague_hint=labels.vague_hint,
         under_notice=under_notice,
         today=today,
         # The locale a block is rendered in (under force_locale for pushes too).

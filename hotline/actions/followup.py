@@ -28,10 +28,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..access import roles_required
-from ..changes import audit, callbacks, duplicates, escalation, uploads
+from ..changes import audit, callbacks, duplicates, escalation, pledges, uploads
 from ..changes import commitments as domain
 from ..extensions import db
-from ..models import Commitment, Department, Event, EventKind, Role, User
+from ..models import Commitment, Department, Event, EventKind, ItemKind, Role, User
 from ..queries.followup import keyed_event
 from ..realtime import pushes
 from ..rules.status import State
@@ -191,12 +191,32 @@ def _merge(item, f, actor, _day, _files):
     )
 
 
+def _terms(item, f, actor, _day, _files):
+    # Only the terms sent (the API may send some): one left out is kept as it is.
+    terms = {name: f[name].data for name in pledges.TERMS if f[name].raw_data}
+    pledges.set_terms(item, terms, actor=actor, version=f.version.data, key=_key(f))
+
+
+def _request_criterion(item, f, actor, _day, _files):
+    pledges.request_criterion(
+        item, actor=actor, note=f.note.data, version=f.version.data, key=_key(f)
+    )
+
+
 def _mail_pressed(item: Commitment, form) -> list[str]:
     """督办 reaches the department by e-mail at once; a failure never undoes it."""
     link = url_for("followup.commitment", commitment_id=item.id, _external=True)
     if reminders.notify_pressed(item, form.note.data, link):
         return []
     return [_("The press is saved, but the e-mail to the department could not be sent.")]
+
+
+def _mail_criterion_requested(item: Commitment, form) -> list[str]:
+    """催补验收标准 reaches the department by e-mail at once, like a 督办."""
+    link = url_for("followup.commitment", commitment_id=item.id, _external=True)
+    if reminders.notify_criterion_requested(item, form.note.data or "", link):
+        return []
+    return [_("The request is saved, but the e-mail to the department could not be sent.")]
 
 
 # --- when each action is possible -----------------------------------------------------------
@@ -268,6 +288,14 @@ OF_A_CALL = Check(
     lambda item, _user, _day: item.call is not None,
     _l("Only the items of calls can be linked (并单)."),
 )
+A_PLEDGE = Check(
+    lambda item, _user, _day: item.kind == ItemKind.COMMITMENT,
+    _l("Only a pledge made on air has terms to add."),
+)
+NO_CRITERION = Check(
+    lambda item, _user, _day: not item.criterion,
+    _l("This pledge already has an acceptance criterion."),
+)
 UNLINKED = Check(
     lambda item, _user, _day: item.call.duplicate_of_id is None,
     _l("This call is already linked to an earlier call."),
@@ -320,6 +348,17 @@ ACTIONS = {
     ),
     # 并单: this item's call is the same problem as an earlier item's call.
     "merge": Action("merge", OFFICE, (NOT_WITHDRAWN, OF_A_CALL, UNLINKED), _merge, (K.MERGED,)),
+    # How the pledge will be checked: its terms, added or completed (承诺要素).
+    "terms": Action("terms", WORKER, (OPEN, A_PLEDGE), _terms, (K.TERMS,)),
+    # 催补验收标准: the office asks the department for the missing criterion.
+    "request_criterion": Action(
+        "request-criterion",
+        OFFICE,
+        (OPEN, A_PLEDGE, NO_CRITERION),
+        _request_criterion,
+        (K.CRITERION_REQUESTED,),
+        _mail_criterion_requested,
+    ),
 }
 # The actions whose form takes an evidence file.
 WITH_EVIDENCE = ("progress", "completion")

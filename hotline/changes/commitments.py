@@ -74,7 +74,11 @@ def create_commitment(
     deadline: date,
     actor: User | None,
     key: str | None = None,
+    terms: dict | None = None,
 ) -> Commitment:
+    """`terms`: what, where, how much, the acceptance criterion, as given on air
+    (any may be missing; the department completes them later)."""
+    terms = terms or {}
     commitment = Commitment(
         call=call,
         department_id=department_id,
@@ -85,6 +89,7 @@ def create_commitment(
         original_deadline=deadline,
         state=State.OPEN,
         idempotency_key=key,
+        **terms,
     )
     db.session.add(commitment)
     call.outcome = Outcome.COMMITTED
@@ -93,7 +98,7 @@ def create_commitment(
         EventKind.CREATED,
         actor,
         note=pledge,
-        data={"deadline": deadline.isoformat(), "official": official_name},
+        data={"deadline": deadline.isoformat(), "official": official_name, **terms},
     )
     return commitment
 
@@ -378,7 +383,11 @@ def verify_completion(
         EventKind.VERIFIED,
         actor,
         note=(note or "").strip(),
-        data={"completed_on": commitment.completed_on.isoformat()},
+        # What it was verified against, as stated then ("" when none was).
+        data={
+            "completed_on": commitment.completed_on.isoformat(),
+            "criterion": commitment.criterion or "",
+        },
         key=key,
     )
 

@@ -10,4 +10,4 @@ from flask import Blueprint
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
-from . import calls, department, onair, questions, radar, shows, topics  # noqa: E402, F401
+from . import calls, department, onair, pledges, questions, radar, shows, topics  # noqa: E402, F401

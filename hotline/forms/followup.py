@@ -12,7 +12,7 @@ from wtforms.validators import DateRange, InputRequired, NumberRange, Optional
 
 from ..extensions import db
 from ..models import Commitment, Department
-from .staff import LATEST_DEADLINE, KeyedForm, VersionedForm, optional_id, text
+from .staff import LATEST_DEADLINE, KeyedForm, PledgeTerms, VersionedForm, optional_id, text
 
 
 class ProgressForm(VersionedForm):
@@ -125,6 +125,14 @@ class MergeForm(VersionedForm):
     reason = text(_l("Why it is the same problem (public)"), 2000, area=True)
 
 
+class TermsForm(PledgeTerms, VersionedForm):
+    """The pledge's terms, added or completed by the department (all public)."""
+
+
+class CriterionRequestForm(VersionedForm):
+    note = text(_l("Note to the department (optional, public)"), 2000, area=True)
+
+
 class WithholdForm(KeyedForm):
     """Withhold a timeline entry (an event, not the commitment: no version)."""
 
@@ -145,9 +153,13 @@ FORMS = {
     "dispute": DisputeForm,
     "dispute_decision": DisputeDecisionForm,
     "merge": MergeForm,
+    "terms": TermsForm,
+    "request_criterion": CriterionRequestForm,
 }
 
 
 def fresh_form(name: str, commitment: Commitment) -> VersionedForm:
-    """An unsubmitted form with the item's current version and a new key."""
-    return FORMS[name](formdata=None, prefix=name, version=commitment.version)
+    """An unsubmitted form with the item's current version and a new key (the
+    terms' form shows the terms as they are)."""
+    obj = commitment if name == "terms" else None
+    return FORMS[name](formdata=None, obj=obj, prefix=name, version=commitment.version)
