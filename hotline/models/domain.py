@@ -381,8 +381,10 @@ class Commitment(db.Model):
 
     @property
     def criterion_missing(self) -> bool:
-        """A pledge made on air without its acceptance criterion (验收标准待补充)."""
-        return self.kind == ItemKind.COMMITMENT and not self.criterion
+        """A pledge made on air, still being worked on, without its acceptance
+        criterion: "验收标准待补充" until the department adds one."""
+        pending = self.state in (State.OPEN, State.REPORTED)
+        return self.kind == ItemKind.COMMITMENT and pending and not self.criterion
 
     def status(self, today: date) -> PublicStatus:
         return public_status(
