@@ -378,17 +378,11 @@ def verify_completion(
         raise FollowupError("", _l("You cannot verify a completion you reported yourself."))
     commitment.state = State.MET
     _touch(commitment)
+    data = {"completed_on": commitment.completed_on.isoformat()}
+    if commitment.kind == ItemKind.COMMITMENT:  # a pledge: against its criterion ("": none)
+        data["criterion"] = commitment.criterion or ""
     return add_event(
-        commitment,
-        EventKind.VERIFIED,
-        actor,
-        note=(note or "").strip(),
-        # What it was verified against, as stated then ("" when none was).
-        data={
-            "completed_on": commitment.completed_on.isoformat(),
-            "criterion": commitment.criterion or "",
-        },
-        key=key,
+        commitment, EventKind.VERIFIED, actor, note=(note or "").strip(), data=data, key=key
     )
 
 

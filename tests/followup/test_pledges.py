@@ -5,6 +5,7 @@ criterion (催补验收标准, by e-mail too), and verifies the completion again
 the criterion, which the public page then says."""
 
 import re
+from datetime import timedelta
 from email.header import decode_header, make_header
 
 from followup.test_followup_remind import smtp_sink  # noqa: F401 (fixture)
@@ -18,8 +19,10 @@ from followup_support import (
 )
 from sqlalchemy import select
 
+from hotline.changes.commitments import create_referral
+from hotline.clock import today
 from hotline.extensions import db
-from hotline.models import Event, EventKind
+from hotline.models import Commitment, Event, EventKind
 
 CRITERION = "由街道办会同居民代表现场验收"
 
@@ -148,3 +151,26 @@ def test_verifying_without_a_criterion_says_so(app, client, liaison, supervisor)
     public = public_page(client, cid)
     assert "核验时未载明验收标准" in timeline_entry(public, "verified")
     assert "验收标准待补充" not in public and '<span class="muted">未载明。</span>' in public
+
+
+def test_a_referral_has_no_pledge_terms_to_check(app, client, liaison, supervisor):
+    """转线下核实: what is verified is its own note, not an official's pledge."""
+    with app.app_context():
+        call = db.session.get(Commitment, make_commitment(app)).call
+        item = create_referral(
+            call, department_id=call.department_id, note="核实路面破损情况",
+            deadline=today() + timedelta(days=15), actor=None,
+        )  # fmt: skip
+        db.session.commit()
+        cid = item.id
+    assert "验收标准" not in public_page(client, cid)
+    page = liaison.get(f"/followup/commitments/{cid}").get_data(as_text=True)
+    assert 'id="form-terms"' not in page
+    submit(liaison, cid, "completion", note="已核实：路面已修复。")
+    assert submit(supervisor, cid, "verify").status_code == 302
+    with app.app_context():
+        verified = db.session.scalar(
+            select(Event).where(Event.commitment_id == cid, Event.kind == EventKind.VERIFIED)
+        )
+        assert "criterion" not in verified.data
+    assert "验收标准" not in public_page(client, cid)
