@@ -100,6 +100,31 @@ def event_label(kind: str) -> str:
         "milestone_met": _("Milestone met"),
         "milestone_moved": _("Milestone moved to a new date"),
         "milestone_missed": _("Milestone missed"),
+        "terms": _("Terms of the pledge added (承诺要素补充)"),
+        "criterion_requested": _("Acceptance criterion requested (催补验收标准)"),
+    }.get(kind, kind)
+
+
+def term_label(name: str) -> str:
+    """A term of a pledge: how it will be checked (the commitment's columns)."""
+    return {
+        "deliverable": _("What will be delivered"),
+        "place": _("Where"),
+        "measure": _("How much / how many"),
+        "criterion": _("Acceptance criterion (验收标准)"),
+    }.get(name, name)
+
+
+def vague_hint(kind: str) -> str:
+    """What a vague phrase leaves unsaid (rules/pledges.py), said to the desk."""
+    return {
+        "no_date": _("no date: say by when"),
+        "effort": _("an effort, not a result: say what will be done"),
+        "study": _("a study or a meeting, not a result: say what comes of it"),
+        "hedge": _("a hope, not a promise: say what will be done"),
+        "gradual": _("no end point: say how much, by when"),
+        "undefined": _("no one can check it: say what it means here"),
+        "office": _("on the office's list of vague phrases"),
     }.get(kind, kind)
 
 
@@ -402,6 +427,8 @@ def audit_action_label(action: str) -> str:
         "deputy_deactivated": _("Deputy deactivated"),
         "withheld": _("Withheld from public view"),
         "limits_changed": _("Limits changed"),
+        "vague_phrase_added": _("Vague phrase added"),
+        "vague_phrase_removed": _("Vague phrase removed"),
         "sso_linked": _("Single sign-on linked"),
         "sso_unlinked": _("Single sign-on unlinked"),
         "second_factor_added": _("Second factor added"),
@@ -447,6 +474,8 @@ def _api_action_label(action: str) -> str:
             "milestone": _("Milestone set"),
             "milestone_met": _("Milestone met"),
             "milestone_move": _("Milestone moved to a new date"),
+            "terms": _("Terms of the pledge added (承诺要素补充)"),
+            "request_criterion": _("Acceptance criterion requested (催补验收标准)"),
         }.get(done)
         if done != action
         else None

@@ -296,6 +296,8 @@ def init_app(app: Flask) -> None:
         milestone_standing_label=labels.milestone_standing_label,
         year_check_label=labels.year_check_label,
         openness_part_label=labels.openness_part_label,
+        term_label=labels.term_label,
+        vague_hint=labels.vague_hint,
         under_notice=under_notice,
         today=today,
         # The locale a block is rendered in (under force_locale for pushes too).

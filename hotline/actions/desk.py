@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..changes import calls, limits
+from ..changes import calls, limits, pledges
 from ..changes.commitments import VersionConflict, create_commitment
 from ..extensions import db
 from ..models import Call, Commitment, Show, User
@@ -178,6 +178,7 @@ def make_commitment(
             deadline=deadline,
             actor=actor,
             key=key,
+            terms=pledges.given_terms({name: form[name].data for name in pledges.TERMS}),
         )
         calls.record(target, "committed", actor, {"deadline": deadline.isoformat()})
         if audit_row is not None:

@@ -21,17 +21,24 @@ from dataclasses import field as default
 from datetime import date
 from typing import NamedTuple
 
-from flask import url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..access import roles_required
-from ..changes import audit, callbacks, duplicates, escalation, uploads
+from ..changes import audit, callbacks, duplicates, escalation, pledges, uploads
 from ..changes import commitments as domain
 from ..extensions import db
-from ..models import Commitment, Department, Event, EventKind, MilestoneKind, Role, User
+from ..models import (
+    Commitment,
+    Department,
+    Event,
+    EventKind,
+    ItemKind,
+    MilestoneKind,
+    Role,
+    User,
+)
 from ..queries.followup import keyed_event
 from ..realtime import pushes
 from ..rules.status import State
@@ -191,12 +198,16 @@ def _merge(item, f, actor, _day, _files):
     )
 
 
-def _mail_pressed(item: Commitment, form) -> list[str]:
-    """督办 reaches the department by e-mail at once; a failure never undoes it."""
-    link = url_for("followup.commitment", commitment_id=item.id, _external=True)
-    if reminders.notify_pressed(item, form.note.data, link):
-        return []
-    return [_("The press is saved, but the e-mail to the department could not be sent.")]
+def _terms(item, f, actor, _day, _files):
+    # Only the terms sent (the API may send some): one left out is kept as it is.
+    terms = {name: f[name].data for name in pledges.TERMS if f[name].raw_data}
+    pledges.set_terms(item, terms, actor=actor, version=f.version.data, key=_key(f))
+
+
+def _request_criterion(item, f, actor, _day, _files):
+    pledges.request_criterion(
+        item, actor=actor, note=f.note.data, version=f.version.data, key=_key(f)
+    )
 
 
 # --- when each action is possible -----------------------------------------------------------
@@ -268,6 +279,14 @@ OF_A_CALL = Check(
     lambda item, _user, _day: item.call is not None,
     _l("Only the items of calls can be linked (并单)."),
 )
+A_PLEDGE = Check(
+    lambda item, _user, _day: item.kind == ItemKind.COMMITMENT,
+    _l("Only a pledge made on air has terms to add."),
+)
+NO_CRITERION = Check(
+    lambda item, _user, _day: not item.criterion,
+    _l("This pledge already has an acceptance criterion."),
+)
 UNLINKED = Check(
     lambda item, _user, _day: item.call.duplicate_of_id is None,
     _l("This call is already linked to an earlier call."),
@@ -301,7 +320,7 @@ ACTIONS = {
     ),
     "verify": Action("verify", OFFICE, (REPORTED, ANOTHERS_REPORT), _verify, (K.VERIFIED,)),
     "reopen": Action("reopen", OFFICE, (REPORTED,), _reopen, (K.REOPENED,)),
-    "press": Action("press", OFFICE, (OPEN,), _press, (K.PRESSED,), _mail_pressed),
+    "press": Action("press", OFFICE, (OPEN,), _press, (K.PRESSED,), reminders.mail_pressed),
     "withdraw": Action("withdraw", OFFICE, (OPEN_OR_REPORTED,), _withdraw, (K.WITHDRAWN,)),
     # 回访: reached or not, the caller's verdict; dissatisfied may reopen (重办).
     "callback": Action("callback", OFFICE, (MET, A_PHONE), _callback, (K.CALLBACK,)),
@@ -333,6 +352,17 @@ ACTIONS = {
     "milestone_move": Action(
         "milestone-move", WORKER, (OPEN, Check(*milestones.A_MOVABLE_MILESTONE)),
         milestones.move, (MilestoneKind.MOVED,),
+    ),
+    # How the pledge will be checked: its terms, added or completed (承诺要素).
+    "terms": Action("terms", WORKER, (OPEN, A_PLEDGE), _terms, (K.TERMS,)),
+    # 催补验收标准: the office asks the department for the missing criterion.
+    "request_criterion": Action(
+        "request-criterion",
+        OFFICE,
+        (OPEN, A_PLEDGE, NO_CRITERION),
+        _request_criterion,
+        (K.CRITERION_REQUESTED,),
+        reminders.mail_criterion_requested,
     ),
 }  # fmt: skip
 # The actions whose form takes an evidence file.

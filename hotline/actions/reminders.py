@@ -11,6 +11,7 @@ import logging
 import smtplib
 from datetime import date
 
+from flask import url_for
 from flask_babel import gettext as _
 
 from ..changes import escalation
@@ -52,6 +53,8 @@ def reminder_text(name: str, overdue: list, due: list, day, within: int = DUE_SO
         if c.noticed_on:
             notice = _("Public notice (通报) on %(date)s", date=c.noticed_on.isoformat())
             lines.append("      " + notice)
+        if c.criterion_missing:
+            lines.append("      " + _("Acceptance criterion to be added"))
     return "\n".join(lines)
 
 
@@ -92,12 +95,27 @@ def notify_pressed(item: Commitment, note: str, link: str) -> bool:
     """督办 reaches the department at once by e-mail (when SMTP is set up), not
     only at the next reminder. False when the mail could not be sent; a mail
     failure never undoes the saved press."""
+    subject = _("[Hotline] Pressed: commitment #%(id)d", id=item.id)
+    headline = _("The standing committee office pressed this commitment (督办):")
+    return _notify(item, subject, headline, note, link)
+
+
+def notify_criterion_requested(item: Commitment, note: str, link: str) -> bool:
+    """催补验收标准, sent at once like a 督办: say who will check the pledge, and how."""
+    subject = _("[Hotline] Acceptance criterion requested: commitment #%(id)d", id=item.id)
+    headline = _(
+        "The standing committee office asks for this pledge's acceptance criterion "
+        "(验收标准: who checks it, and how). Add it on the follow-up page:"
+    )
+    return _notify(item, subject, headline, note, link)
+
+
+def _notify(item: Commitment, subject: str, headline: str, note: str, link: str) -> bool:
     to = mail.recipients_for(item.department)
     if not mail.configured() or not to:
         return True
-    subject = _("[Hotline] Pressed: commitment #%(id)d", id=item.id)
     body = "\n\n".join([
-        _("The standing committee office pressed this commitment (督办):"),
+        headline,
         item.pledge,
         note.strip(),
         _("Deadline: %(date)s", date=item.deadline.isoformat()),
@@ -106,6 +124,22 @@ def notify_pressed(item: Commitment, note: str, link: str) -> bool:
     try:
         mail.send([(to, subject, body)])
     except (OSError, smtplib.SMTPException):
-        log.exception("press notice for commitment %s not sent", item.id)
+        log.exception("notice for commitment %s not sent", item.id)
         return False
     return True
+
+
+def mail_pressed(item: Commitment, form) -> list[str]:
+    """督办 reaches the department by e-mail at once; a failure never undoes it."""
+    link = url_for("followup.commitment", commitment_id=item.id, _external=True)
+    if notify_pressed(item, form.note.data, link):
+        return []
+    return [_("The press is saved, but the e-mail to the department could not be sent.")]
+
+
+def mail_criterion_requested(item: Commitment, form) -> list[str]:
+    """催补验收标准 reaches the department by e-mail at once, like a 督办."""
+    link = url_for("followup.commitment", commitment_id=item.id, _external=True)
+    if notify_criterion_requested(item, form.note.data or "", link):
+        return []
+    return [_("The request is saved, but the e-mail to the department could not be sent.")]

@@ -16,7 +16,9 @@ from ..clock import today
 from ..extensions import db
 from ..forms.admin import ActiveForm, DepartmentForm, DeputyForm, LimitsForm, PasswordForm, UserForm
 from ..models import Department, Deputy, Role, User
+from ..queries.pledges import office_phrases
 from ..realtime import live
+from ..rules import pledges as vague
 from ..rules.text import for_log
 from ..rules.workdays import unknown_years
 from . import bp
@@ -41,6 +43,8 @@ def page(status: int = 200, errors: dict | None = None, values: dict | None = No
             second_factor_roles=current_app.config["HOTLINE_2FA_ROLES"],
             limits=limits.LIMITS,
             limit_values=limits.values(),
+            reviewed_phrases=vague.VAGUE,
+            office_phrases=office_phrases(),
             unknown_years=unknown_years(today()),
             errors=errors or {},
             values=values or {},

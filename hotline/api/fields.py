@@ -55,6 +55,17 @@ COMMITMENT_SPEC = (
     ("department", STRING, _l("department name")),
     ("official_name", STRING, _l("official who made the commitment on air")),
     ("official_title", STRING, _l("the official's title")),
+    ("deliverable", STRING, _l("what will be delivered (empty until given)")),
+    ("place", STRING, _l("where (empty until given)")),
+    ("measure", STRING, _l("how much or how many, where one applies (empty until given)")),
+    (
+        "criterion",
+        STRING,
+        _l(
+            "the acceptance criterion (验收标准: who checks, and how); empty until the "
+            "department adds it, and the public page then says it is to be added"
+        ),
+    ),
     ("show_id", nullable(INTEGER), _l("show the commitment was made on")),
     ("show_title", nullable(STRING), _l("the show's title")),
     ("show_starts_at", nullable(UTC_TIME), _l("when the show started")),
@@ -204,6 +215,10 @@ def commitment_record(c, today: date) -> dict:
         "department": c.department.name,
         "official_name": c.official_name,
         "official_title": c.official_title,
+        "deliverable": c.deliverable,
+        "place": c.place,
+        "measure": c.measure,
+        "criterion": c.criterion,
         **source,
         "created_at": iso(c.created_at),
         "deadline": iso(c.deadline),

@@ -28,6 +28,13 @@ EVIDENCE = {
         f"{MAX_UPLOAD // (1024 * 1024)} MB; public on the timeline unless the office withholds it"
     ),
 }
+# How a pledge will be checked: each term, optional on air, completed later.
+TERM_MEANINGS = {
+    "deliverable": "what will be delivered",
+    "place": "where",
+    "measure": "how much or how many, where one applies",
+    "criterion": "the acceptance criterion (验收标准): who checks, and how",
+}
 # The follow-up actions (hotline/actions/followup.py, ACTIONS): summary, fields, required.
 FOLLOWUP = {
     "progress": (
@@ -106,6 +113,17 @@ FOLLOWUP = {
         {"milestone": ID, "due_on": DATE, "reason": S},
         ["milestone", "due_on", "reason"],
     ),
+    "terms": (
+        "Add or complete the pledge's terms (a field left out is kept; a term once given "
+        "is changed, never removed). Old and new go on the public timeline.",
+        {name: {**S, "description": text} for name, text in TERM_MEANINGS.items()},
+        [],
+    ),
+    "request_criterion": (
+        "Ask the department for the pledge's missing acceptance criterion (催补验收标准).",
+        {"note": S},
+        [],
+    ),
 }
 
 # path, operationId, summary, who, {field: schema}, required, versioned, idempotent, answers
@@ -150,6 +168,7 @@ WRITES = (
             "pledge": S,
             "official_name": S,
             "official_title": S,
+            **{name: {**S, "description": text} for name, text in TERM_MEANINGS.items()},
             "department": ID,
             "deadline": DATE,
             "deadline_preset": {"type": "string", "enum": ["7", "30", "90", "year_end", "date"]},
@@ -285,7 +304,14 @@ SCHEMAS = {
     },
     "Commitment": {
         "type": "object",
-        "properties": {"id": ID, "call_id": ID, "department_id": ID, "deadline": DATE},
+        "properties": {
+            "id": ID,
+            "call_id": ID,
+            "department_id": ID,
+            "deadline": DATE,
+            **{name: S for name in TERM_MEANINGS},
+            "version": {"type": "integer"},
+        },
     },
     "CommitmentState": {
         "type": "object",
@@ -294,6 +320,7 @@ SCHEMAS = {
             "state": S,
             "deadline": DATE,
             "original_deadline": DATE,
+            **{name: S for name in TERM_MEANINGS},
             "version": {"type": "integer"},
         },
     },

@@ -20,6 +20,7 @@ from ..queries.desk import active_departments, active_deputies, call_for
 from ..queries.onair import belongs_on_air
 from ..queries.shows import show_with_calls, show_with_panel
 from ..realtime import pushes
+from ..rules.pledges import TERMS
 from . import writes_bp
 from .bearer import (
     attribute,
@@ -218,6 +219,7 @@ def commit(call_id: int):
     repeated = outcome == actions.REPEATED
     record = {"id": item.id, "call_id": item.call_id, "department_id": item.department_id}
     record |= {"deadline": item.deadline.isoformat(), "version": item.version}
+    record |= {name: getattr(item, name) for name in TERMS}
     return jsonify({"data": record, "repeated": repeated}), 200 if repeated else 201
 
 

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..forms.followup import FORMS, WithholdForm
 from ..models import Commitment, Event
 from ..queries.followup import work_item
+from ..rules.pledges import TERMS
 from ..rules.status import State
 from . import writes_bp
 from .bearer import (
@@ -41,6 +42,7 @@ def commitment_record(item: Commitment) -> dict:
         "state": str(State(item.state)) if item.state else None,
         "deadline": item.deadline.isoformat(),
         "original_deadline": item.original_deadline.isoformat(),
+        **{name: getattr(item, name) for name in TERMS},
         "acknowledged": item.acknowledged_at is not None,
         "disputed": item.disputed_at is not None,
         "version": item.version,

@@ -35,6 +35,8 @@ DEPUTY_ACTIVATED = "deputy_activated"
 DEPUTY_DEACTIVATED = "deputy_deactivated"
 WITHHELD = "withheld"
 LIMITS_CHANGED = "limits_changed"
+VAGUE_PHRASE_ADDED = "vague_phrase_added"  # the office's list (changes/pledges.py)
+VAGUE_PHRASE_REMOVED = "vague_phrase_removed"
 SSO_LINKED = "sso_linked"  # the office linked an account to a single sign-on identity
 SSO_UNLINKED = "sso_unlinked"
 # Second factors (changes/factors.py); a wrong code is a SIGN_IN_FAILED.
@@ -68,6 +70,8 @@ ACTIONS = (
     DEPUTY_DEACTIVATED,
     WITHHELD,
     LIMITS_CHANGED,
+    VAGUE_PHRASE_ADDED,
+    VAGUE_PHRASE_REMOVED,
     SSO_LINKED,
     SSO_UNLINKED,
     FACTOR_ADDED,

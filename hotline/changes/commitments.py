@@ -76,7 +76,11 @@ def create_commitment(
     deadline: date,
     actor: User | None,
     key: str | None = None,
+    terms: dict | None = None,
 ) -> Commitment:
+    """`terms`: what, where, how much, the acceptance criterion, as given on air
+    (any may be missing; the department completes them later)."""
+    terms = terms or {}
     commitment = Commitment(
         call=call,
         department_id=department_id,
@@ -87,6 +91,7 @@ def create_commitment(
         original_deadline=deadline,
         state=State.OPEN,
         idempotency_key=key,
+        **terms,
     )
     db.session.add(commitment)
     call.outcome = Outcome.COMMITTED
@@ -95,7 +100,7 @@ def create_commitment(
         EventKind.CREATED,
         actor,
         note=pledge,
-        data={"deadline": deadline.isoformat(), "official": official_name},
+        data={"deadline": deadline.isoformat(), "official": official_name, **terms},
     )
     return commitment
 
@@ -375,13 +380,11 @@ def verify_completion(
         raise FollowupError("", _l("You cannot verify a completion you reported yourself."))
     commitment.state = State.MET
     _touch(commitment)
+    data = {"completed_on": commitment.completed_on.isoformat()}
+    if commitment.kind == ItemKind.COMMITMENT:  # a pledge: against its criterion ("": none)
+        data["criterion"] = commitment.criterion or ""
     return add_event(
-        commitment,
-        EventKind.VERIFIED,
-        actor,
-        note=(note or "").strip(),
-        data={"completed_on": commitment.completed_on.isoformat()},
-        key=key,
+        commitment, EventKind.VERIFIED, actor, note=(note or "").strip(), data=data, key=key
     )
 
 

@@ -34,7 +34,9 @@ from ..models import (
     TopicSupport,
     User,
 )
+from ..rules.pledges import TERMS
 from ..rules.status import State
+from .demo_pledges import pledge_for
 
 DEMO_PASSWORD = "hotline-demo"
 
@@ -383,16 +385,18 @@ def _commitment(call, department, official, story, show_day, today, tz, users) -
     created = call.received_at + timedelta(minutes=3)
     span = {"overdue": 25, "open": 30, "extended_open": 20, "reported": 30}.get(story, 30)
     deadline = show_day + timedelta(days=span)
+    pledge, terms, later = pledge_for(call.topic, department.name, deadline)
     item = Commitment(
         call=call,
         department_id=department.id,
-        pledge=f"{department.name}承诺：针对“{call.topic}”，{span}天内完成整改并向群众反馈。",
+        pledge=pledge,
         official_name=official[0],
         official_title=f"{department.name}{official[1]}",
         deadline=deadline,
         original_deadline=deadline,
         state=State.OPEN,
         created_at=created,
+        **dict.fromkeys(TERMS, "") | terms,
     )
     db.session.add(item)
 
@@ -406,8 +410,13 @@ def _commitment(call, department, official, story, show_day, today, tz, users) -
         0,
         users["host"],
         note=item.pledge,
-        data={"deadline": deadline.isoformat(), "official": official[0]},
+        data={"deadline": deadline.isoformat(), "official": official[0], **terms},
     )
+    if later:  # 催补验收标准, then the department adds it: both on the timeline
+        event(EventKind.CRITERION_REQUESTED, 2, office, note="请明确由谁验收、如何验收。")
+        event(EventKind.TERMS, 3, liaison, data={"changes": {k: ["", v] for k, v in later.items()}})
+        for name, value in later.items():
+            setattr(item, name, value)
     event(EventKind.PROGRESS, 5, liaison, note="已组织人员现场查看，制定整改方案。", percent=30)
 
     def complete(done: date, verified: bool = True):
@@ -415,8 +424,9 @@ def _commitment(call, department, official, story, show_day, today, tz, users) -
         item.state = State.MET if verified else State.REPORTED
         offset = (done - show_day).days
         event(EventKind.COMPLETION_REPORTED, offset, liaison, note="整改已完成，已电话回访群众。")
-        if verified:
-            event(EventKind.VERIFIED, offset + 2, office, note="经现场核实，已办结。")
+        if verified:  # against the criterion as stated then, as verify_completion records it
+            data = {"completed_on": done.isoformat(), "criterion": item.criterion}
+            event(EventKind.VERIFIED, offset + 2, office, note="经现场核实，已办结。", data=data)
 
     def extend(new_deadline: date, requested_day: int):
         old = item.deadline

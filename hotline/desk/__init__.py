@@ -10,4 +10,14 @@ from flask import Blueprint
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
-from . import calls, department, dossier, onair, questions, radar, shows, topics  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    calls,
+    department,
+    dossier,
+    onair,
+    pledges,
+    questions,
+    radar,
+    shows,
+    topics,
+)

@@ -30,6 +30,7 @@ from ..realtime import pushes
 from ..web import page_or_block
 from . import bp
 from .helpers import ANYONE, CALL_PAGE, DESK, call_or_404, department_choices, deputy_choices
+from .pledges import flags_for
 
 
 def _editor_forms(call: Call, formdata_for: str | None = None) -> dict:
@@ -94,6 +95,8 @@ def _editor(call: Call, forms: dict | None = None, status: int = 200, **extra):
         forms=forms,
         contact=caller_contact_for(call, current_user),
         may_correct=current_user.role in DESK,
+        # A pledge sent back (a refusal, a conflict) shows its flags at once.
+        pledge_flags=flags_for(forms["commit"].pledge.data),
         **extra,
     ), status
 

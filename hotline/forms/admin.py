@@ -22,6 +22,7 @@ from wtforms.validators import (
 
 from ..changes.limits import LIMITS
 from ..models import MAX_ID, Role
+from ..rules.pledges import MAX_PHRASE
 from .passwords import new_password_field
 from .staff import CleanText, Form, normalised, optional_id
 
@@ -58,6 +59,12 @@ class DepartmentForm(AdminForm):
         ],
         filters=[normalised(), lambda v: v[:200] if isinstance(v, str) else v],
     )
+
+
+class VaguePhraseForm(AdminForm):
+    """A phrase for the desk to flag in pledges (rules/pledges.py)."""
+
+    phrase = _name(MAX_PHRASE, _l("Give the phrase."))
 
 
 class DeputyForm(AdminForm):

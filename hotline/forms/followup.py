@@ -13,7 +13,7 @@ from wtforms.validators import DateRange, InputRequired, NumberRange, Optional
 from ..extensions import db
 from ..models import Commitment, Department
 from .milestones import FORMS as MILESTONE_FORMS
-from .staff import LATEST_DEADLINE, KeyedForm, VersionedForm, optional_id, text
+from .staff import LATEST_DEADLINE, KeyedForm, PledgeTerms, VersionedForm, optional_id, text
 
 
 class ProgressForm(VersionedForm):
@@ -126,6 +126,14 @@ class MergeForm(VersionedForm):
     reason = text(_l("Why it is the same problem (public)"), 2000, area=True)
 
 
+class TermsForm(PledgeTerms, VersionedForm):
+    """The pledge's terms, added or completed by the department (all public)."""
+
+
+class CriterionRequestForm(VersionedForm):
+    note = text(_l("Note to the department (optional, public)"), 2000, area=True)
+
+
 class WithholdForm(KeyedForm):
     """Withhold a timeline entry (an event, not the commitment: no version)."""
 
@@ -147,6 +155,8 @@ FORMS = {
     "dispute_decision": DisputeDecisionForm,
     "merge": MergeForm,
     **MILESTONE_FORMS,
+    "terms": TermsForm,
+    "request_criterion": CriterionRequestForm,
 }
 
 
@@ -158,5 +168,8 @@ def for_item(form, item: Commitment):
 
 
 def fresh_form(name: str, commitment: Commitment) -> VersionedForm:
-    """An unsubmitted form with the item's current version and a new key."""
-    return for_item(FORMS[name](formdata=None, prefix=name, version=commitment.version), commitment)
+    """An unsubmitted form with the item's current version and a new key (the
+    terms' form shows the terms as they are)."""
+    obj = commitment if name == "terms" else None
+    form = FORMS[name](formdata=None, obj=obj, prefix=name, version=commitment.version)
+    return for_item(form, commitment)

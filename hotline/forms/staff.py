@@ -347,7 +347,17 @@ class DeadlineChoice:
         return None
 
 
-class CommitForm(DeadlineChoice, KeyedForm):
+class PledgeTerms:
+    """How a pledge will be checked (a form's mixin): all optional on air, so
+    the moment is never lost; the department completes them later."""
+
+    deliverable = text(_l("What will be delivered"), 500)
+    place = text(_l("Where"), 200)
+    measure = text(_l("How much / how many"), 200)
+    criterion = text(_l("Acceptance criterion (验收标准)"), 500)
+
+
+class CommitForm(PledgeTerms, DeadlineChoice, KeyedForm):
     pledge = text(_l("The pledge, in the official's words"), 2000, required=True, area=True)
     official_name = text(_l("Official's name"), 50, required=True)
     official_title = text(_l("Official's title"), 100)

@@ -50,6 +50,7 @@ from ..models import (
     public_fields,
     utcnow,
 )
+from ..rules import pledges
 from . import webhook_http, webhook_queue
 
 log = logging.getLogger("hotline.webhooks")
@@ -161,6 +162,8 @@ def commitment_data(item: Commitment) -> dict:
         "pledge": item.pledge,
         "official_name": item.official_name,
         "official_title": item.official_title,
+        # How the pledge will be checked (public; "" until given).
+        **{name: getattr(item, name) or "" for name in pledges.TERMS},
         "state": str(item.state),
         "deadline": item.deadline.isoformat(),
         "original_deadline": item.original_deadline.isoformat(),

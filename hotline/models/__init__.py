@@ -12,8 +12,10 @@ from .messages import *  # noqa: F403
 from .milestones import *  # noqa: F403
 from .notfixed import *  # noqa: F403
 from .notifications import *  # noqa: F403
+from .pledges import *  # noqa: F403
 from .public import *  # noqa: F403
 from .radar import *  # noqa: F403
+from .ratings import *  # noqa: F403
 from .system import *  # noqa: F403
 from .tokens import *  # noqa: F403
 from .topics import *  # noqa: F403

@@ -98,12 +98,8 @@ class EventKind(StrEnum):
     ASSIGNED = "assigned"  # 交办: a 代表码 message's first event (its "created")
     REPEATED = "repeated"  # 重复反映: a later call raised the same problem (the radar)
     NOT_FIXED = "not_fixed"  # a citizen's "not fixed" report, accepted by the office
-
-
-class RatingValue(StrEnum):
-    SATISFIED = "satisfied"
-    BASIC = "basic"
-    DISSATISFIED = "dissatisfied"
+    TERMS = "terms"  # the pledge's terms added or completed (old and new, side by side)
+    CRITERION_REQUESTED = "criterion_requested"  # the office asks for the 验收标准
 
 
 class OnAirKind(StrEnum):
@@ -351,6 +347,13 @@ class Commitment(db.Model):
     pledge: Mapped[str] = mapped_column(Text)
     official_name: Mapped[str] = mapped_column(String(50))
     official_title: Mapped[str] = mapped_column(String(100), default="")
+    # The pledge's terms (how it will be checked), public, "" until given: what
+    # is delivered, where, how much, and the acceptance criterion (验收标准: who
+    # checks, and how). Added on air or later by the department, with an event.
+    deliverable: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    place: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    measure: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    criterion: Mapped[str] = mapped_column(String(500), default="", server_default="")
     deadline: Mapped[date] = mapped_column(index=True)
     original_deadline: Mapped[date]
     state: Mapped[str] = mapped_column(String(20), default=State.OPEN, index=True)
@@ -379,6 +382,13 @@ class Commitment(db.Model):
     @property
     def is_referral(self) -> bool:
         return self.kind == ItemKind.REFERRAL
+
+    @property
+    def criterion_missing(self) -> bool:
+        """A pledge made on air, still being worked on, without its acceptance
+        criterion: "验收标准待补充" until the department adds one."""
+        pending = self.state in (State.OPEN, State.REPORTED)
+        return self.kind == ItemKind.COMMITMENT and pending and not self.criterion
 
     def status(self, today: date) -> PublicStatus:
         return public_status(
@@ -459,25 +469,6 @@ class ExtensionRequest(db.Model):
     decided_at: Mapped[datetime | None]
 
     commitment: Mapped[Commitment] = relationship()
-
-
-class Rating(db.Model):
-    """A citizen's online rating of a met commitment: one per browser, and one a
-    day per connection."""
-
-    __tablename__ = "ratings"
-    __table_args__ = (UniqueConstraint("commitment_id", "browser_key"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
-    value: Mapped[str] = mapped_column(String(20))
-    # Hash of the browser's random id cookie; never the address itself.
-    browser_key: Mapped[str] = mapped_column(String(64))
-    # A second sign, kept server-side: a keyed hash of the day, the address and
-    # the user agent (never the address itself; unlinkable from one day to the
-    # next). One rating per commitment per day from the same connection.
-    client_key: Mapped[str | None] = mapped_column(String(64), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Question(db.Model):

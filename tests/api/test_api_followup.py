@@ -179,6 +179,21 @@ CASES = {
         {"due_on"},
         MilestoneKind.MOVED,
     ),
+    # The pledge's terms, completed later; a field left out is kept.
+    "terms": (
+        "worker",
+        {"measure": "约300平方米", "criterion": "街道办会同居民代表现场验收"},
+        {"criterion": "街道办\x07验收"},
+        {"criterion"},
+        EventKind.TERMS,
+    ),
+    "request_criterion": (
+        "office",
+        {"note": "请明确由谁验收、如何验收"},
+        {"note": "请\x07补充"},
+        {"note"},
+        EventKind.CRITERION_REQUESTED,
+    ),
 }
 
 

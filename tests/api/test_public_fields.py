@@ -55,6 +55,11 @@ COMMITMENT_OWN = {
     "department",
     "official_name",
     "official_title",
+    # How the pledge will be checked: public pledge terms, not private.
+    "deliverable",
+    "place",
+    "measure",
+    "criterion",
     "created_at",
     "deadline",
     "original_deadline",

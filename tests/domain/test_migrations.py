@@ -40,6 +40,8 @@ TABLES = {
     "topics",
     "topic_supports",
     "topic_events",
+    "repeats",
+    "vague_phrases",
 }
 
 

@@ -32,20 +32,31 @@ OPEN_FOR_THE_OFFICE = WORKER | {"press", "withdraw", "merge"}
 NEW_FOR_THE_DEPARTMENT = WORKER | {"acknowledge", "dispute"}
 MILESTONES = {"milestone", "milestone_met", "milestone_move"}
 
+# An open pledge made on air: its terms may be completed (the department, the
+# office), and the office may ask for its missing acceptance criterion.
+TERMS, NO_CRITERION = {"terms"}, {"terms", "request_criterion"}
+
 # state: (what the department's liaison may do, what the office may do). The
 # office ("me") is whoever acts as the supervisor: signed in, or a token.
 EXPECTED = {
-    "open": (NEW_FOR_THE_DEPARTMENT, OPEN_FOR_THE_OFFICE),
-    "open, acknowledged": (WORKER, OPEN_FOR_THE_OFFICE),
-    "open, disputed": (WORKER, OPEN_FOR_THE_OFFICE | {"dispute_decision"}),
-    "open, past the acknowledgement limit": (WORKER | {"acknowledge"}, OPEN_FOR_THE_OFFICE),
+    "open": (NEW_FOR_THE_DEPARTMENT | TERMS, OPEN_FOR_THE_OFFICE | NO_CRITERION),
+    "open, with its acceptance criterion": (
+        NEW_FOR_THE_DEPARTMENT | TERMS,
+        OPEN_FOR_THE_OFFICE | TERMS,
+    ),
+    "open, acknowledged": (WORKER | TERMS, OPEN_FOR_THE_OFFICE | NO_CRITERION),
+    "open, disputed": (WORKER | TERMS, OPEN_FOR_THE_OFFICE | NO_CRITERION | {"dispute_decision"}),
+    "open, past the acknowledgement limit": (
+        WORKER | {"acknowledge"} | TERMS,
+        OPEN_FOR_THE_OFFICE | NO_CRITERION,
+    ),
     "open, extension asked by the department": (
-        NEW_FOR_THE_DEPARTMENT - {"extension"},
-        OPEN_FOR_THE_OFFICE - {"extension"} | {"decision"},
+        NEW_FOR_THE_DEPARTMENT - {"extension"} | TERMS,
+        OPEN_FOR_THE_OFFICE - {"extension"} | {"decision"} | NO_CRITERION,
     ),
     "open, extension asked by me": (
-        NEW_FOR_THE_DEPARTMENT - {"extension"},
-        OPEN_FOR_THE_OFFICE - {"extension"},
+        NEW_FOR_THE_DEPARTMENT - {"extension"} | TERMS,
+        OPEN_FOR_THE_OFFICE - {"extension"} | NO_CRITERION,
     ),
     "reported by the department": (set(), {"verify", "reopen", "withdraw", "merge"}),
     "reported by me": (set(), {"reopen", "withdraw", "merge"}),
@@ -55,9 +66,10 @@ EXPECTED = {
     "met, extension still waiting": (set(), {"merge"}),
     "withdrawn": (set(), set()),
     "open, its call linked to an earlier one": (
-        NEW_FOR_THE_DEPARTMENT,
-        OPEN_FOR_THE_OFFICE - {"merge"},
+        NEW_FOR_THE_DEPARTMENT | TERMS,
+        OPEN_FOR_THE_OFFICE - {"merge"} | NO_CRITERION,
     ),
+    # 交办: a referral, no pledge of an official's to add terms to.
     "open, from a 代表码 message": (NEW_FOR_THE_DEPARTMENT, OPEN_FOR_THE_OFFICE - {"merge"}),
     # Due more than 60 days after it was made: it may carry milestones.
     "open, due far ahead": (
@@ -121,6 +133,8 @@ def build(app, state: str, me: str) -> int:
         def report(actor):
             domain.report_completion(item, actor=actor, note="已完成", on=today(), version=v())
 
+        if state == "open, with its acceptance criterion":
+            item.criterion = "街道办现场验收"
         if state == "open, acknowledged":
             escalation.acknowledge(item, actor=department, version=v())
         if state == "open, disputed":
@@ -224,6 +238,8 @@ GOOD = {
     "milestone": {"title": "过半", "shows": "管网铺设一半"},  # and a date, below
     "milestone_met": {"note": "已开工"},  # and the milestone, below
     "milestone_move": {"reason": "雨季推迟"},  # and the milestone and a date
+    "terms": {"criterion": "街道办会同居民代表现场验收", "measure": "2盏"},
+    "request_criterion": {"note": "请补充验收标准"},
 }
 
 
