@@ -4,12 +4,12 @@ the human page, so none of them can drift from the others."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from ..models import ShowKind, ShowStatus, public_fields
+from ..models import ShowKind, ShowStatus, iso, item_fields
 from ..queries.board import KINDS
 from ..rules.status import Code, State
 
@@ -161,75 +161,10 @@ SHOW_FIELDS = tuple(name for name, _schema, _text in SHOW_SPEC)
 DEPARTMENT_FIELDS = tuple(name for name, _schema, _text in DEPARTMENT_SPEC)
 
 
-def iso(value) -> str | None:
-    """Dates as YYYY-MM-DD; stored (naive UTC) times as YYYY-MM-DDTHH:MM:SSZ."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.replace(microsecond=0).isoformat() + "Z"
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def _source_fields(c) -> dict:
-    """The call's public fields, or the 代表码 message's (no show, no call)."""
-    call = c.call
-    if call is None:
-        message = c.message
-        return {
-            "source": "deputy_code",
-            **dict.fromkeys(("show_id", "show_title", "show_starts_at", "call_id", "call_number")),
-            "topic": message.summary,
-            "area": message.area,
-            "category": "",
-            "deputy_id": message.deputy_id,
-            "deputy": message.deputy.name,
-        }
-    public = public_fields(call)  # the same list as the API's and the webhooks'
-    return {
-        "source": "call",
-        "show_id": public["show_id"],
-        "show_title": call.show.title,
-        "show_starts_at": iso(call.show.starts_at),
-        "call_id": public["id"],
-        "call_number": public["number"],
-        "topic": public["topic"],
-        "area": public["area"],
-        "category": public["category"],
-        "deputy_id": public["deputy_id"],
-        "deputy": call.deputy.name if call.deputy else None,
-    }
-
-
 def commitment_record(c, today: date) -> dict:
-    st = c.status(today)
-    source = _source_fields(c)
-    return {
-        "id": c.id,
-        "kind": c.kind,
-        "source": source.pop("source"),
-        "url": url_for("public.commitment", commitment_id=c.id, _external=True),
-        "pledge": c.pledge,
-        "department_id": c.department_id,
-        "department": c.department.name,
-        "official_name": c.official_name,
-        "official_title": c.official_title,
-        "deliverable": c.deliverable,
-        "place": c.place,
-        "measure": c.measure,
-        "criterion": c.criterion,
-        **source,
-        "created_at": iso(c.created_at),
-        "deadline": iso(c.deadline),
-        "original_deadline": iso(c.original_deadline),
-        "extended": st.extended,
-        "state": c.state,
-        "status": st.code.value,
-        "status_days": st.days,
-        "completed_on": iso(c.completed_on),
-        "withdrawn_reason": c.withdrawn_reason,
-    }
+    record = item_fields(c, today)
+    url = url_for("public.commitment", commitment_id=c.id, _external=True)
+    return {**dict(list(record.items())[:3]), "url": url, **record}
 
 
 def show_record(row) -> dict:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from flask import abort, jsonify, url_for
 
-from ..changes.versions import iso
 from ..clock import today
+from ..models import iso
 from ..queries.versions import shown
 from ..rules.versions import display
 from . import bp

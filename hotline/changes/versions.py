@@ -25,13 +25,23 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Call, ClaimKind, ClaimVersion, Commitment, Outcome, public_fields, utcnow
+from ..models import (
+    Call,
+    ClaimKind,
+    ClaimVersion,
+    Commitment,
+    Outcome,
+    iso,
+    item_fields,
+    public_fields,
+    utcnow,
+)
 from ..rules.status import Code
 from ..rules.versions import new_code
 
@@ -43,69 +53,13 @@ ATTEMPTS = 3
 DAILY_COUNTS = (Code.DUE, Code.OVERDUE)
 
 
-def iso(value) -> str | None:
-    """Dates as YYYY-MM-DD; stored (naive UTC) times as YYYY-MM-DDTHH:MM:SSZ
-    (as the open data writes them)."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.replace(microsecond=0).isoformat() + "Z"
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def _source(c: Commitment) -> dict:
-    call = c.call
-    if call is None:  # an item from a 代表码 message (交办)
-        message = c.message
-        return {
-            "source": "deputy_code",
-            **dict.fromkeys(("show_id", "show_title", "show_starts_at", "call_id", "call_number")),
-            "topic": message.summary,
-            "area": message.area,
-            "category": "",
-            "deputy_id": message.deputy_id,
-            "deputy": message.deputy.name,
-        }
-    public = public_fields(call)
-    return {
-        "source": "call",
-        "show_id": public["show_id"],
-        "show_title": call.show.title,
-        "show_starts_at": iso(call.show.starts_at),
-        "call_id": public["id"],
-        "call_number": public["number"],
-        "topic": public["topic"],
-        "area": public["area"],
-        "category": public["category"],
-        "deputy_id": public["deputy_id"],
-        "deputy": call.deputy.name if call.deputy else None,
-    }
-
-
 def commitment_snapshot(c: Commitment, today: date) -> dict:
-    """A board item's public fields, named as in the open data's Commitment."""
-    st = c.status(today)
-    return {
-        "id": c.id,
-        "kind": c.kind,
-        **_source(c),
-        "pledge": c.pledge,
-        "department_id": c.department_id,
-        "department": c.department.name,
-        "official_name": c.official_name,
-        "official_title": c.official_title,
-        "created_at": iso(c.created_at),
-        "deadline": iso(c.deadline),
-        "original_deadline": iso(c.original_deadline),
-        "extended": st.extended,
-        "state": c.state,
-        "status": st.code.value,
-        "status_days": None if st.code in DAILY_COUNTS else st.days,
-        "completed_on": iso(c.completed_on),
-        "withdrawn_reason": c.withdrawn_reason,
-    }
+    """A board item's public fields, named as in the open data's Commitment
+    (a count of days that moves daily is not kept: the deadline beside it is)."""
+    fields = item_fields(c, today)
+    if c.status(today).code in DAILY_COUNTS:
+        fields["status_days"] = None
+    return fields
 
 
 def call_snapshot(call: Call) -> dict:
