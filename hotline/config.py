@@ -181,6 +181,12 @@ def load(instance_path: str) -> dict:
         "HOTLINE_TOPIC_SUPPORT_LIMIT": os.environ.get(
             "HOTLINE_TOPIC_SUPPORT_LIMIT", "100 per hour"
         ),
+        # Viewers' votes on answers on air per address, across calls (each call
+        # counts one vote per browser and per connection in any case).
+        "HOTLINE_VOTE_LIMIT": os.environ.get("HOTLINE_VOTE_LIMIT", "100 per hour"),
+        # At most one push of a call's online count per this many seconds: a
+        # burst of votes goes out as its first vote and, at its end, the rest.
+        "HOTLINE_VOTE_PUSH_SECONDS": float(os.environ.get("HOTLINE_VOTE_PUSH_SECONDS", "1")),
         # Sign-in attempts per address (Flask-Limiter syntax).
         "HOTLINE_LOGIN_LIMIT": os.environ.get("HOTLINE_LOGIN_LIMIT", "10 per minute"),
         # Per username, whatever the address (rules/lockout.py): so many failed

@@ -14,4 +14,5 @@ from .radar import *  # noqa: F403
 from .system import *  # noqa: F403
 from .tokens import *  # noqa: F403
 from .topics import *  # noqa: F403
+from .votes import *  # noqa: F403
 from .webhooks import *  # noqa: F403

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import Call, Commitment, OnAir, OnAirKind, Outcome, Show
 from .board import public_commitments
 from .rundown import RundownItem, in_rundown, rundown_card
+from .votes import tally, voted_on
 
 LAYOUTS = ("lower-third", "ticker", "totals", "rundown")
 
@@ -75,11 +76,15 @@ def show_commitments(show_id: int) -> list[Commitment]:
 
 def overlay_context(show: Show, today: date) -> dict:
     """What the overlay block renders, for the page and for the push alike."""
+    card = on_air_card(show, today)
+    call = voted_on(card)
     return {
         "show": show,
-        "card": on_air_card(show, today),
+        "card": card,
         "totals": show_totals(show),
         "ticker": show_commitments(show.id),
+        # The answer on air: the viewers' votes beside the studio's placards.
+        "vote_tally": tally(call.id) if call is not None else None,
     }
 
 
