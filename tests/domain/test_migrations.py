@@ -40,6 +40,7 @@ TABLES = {
     "topics",
     "topic_supports",
     "topic_events",
+    "viewer_votes",
 }
 
 
