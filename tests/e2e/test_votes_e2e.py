@@ -3,13 +3,15 @@ wsgi.py`, eventlet, votes paced as in production): a viewer watching the show
 page sees the voting box arrive when the desk puts a call on air and votes
 from it; a second viewer votes with JavaScript off; the overlay, open in
 another browser, shows the online count beside the studio's placards as it
-grows, and so does the first viewer's page."""
+grows, and so does the first viewer's page. The open box reads well on a
+phone (axe, as in test_a11y.py) and is no wider than one."""
 
 import sqlite3
 
 import pytest
 from fixtures.servers import desk_session, first_show_live, served
 from playwright.sync_api import expect
+from test_a11y import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -91,3 +93,10 @@ def test_a_viewer_votes_and_the_overlay_shows_it_beside_the_placards(
                 (call_id,),
             ).fetchone()
         assert placard_now == (12, 3, 1)  # the studio's count is the studio's
+
+        for lang in ("zh_CN", "en"):  # the box open, on a narrow phone
+            phone = contexts(bypass_csp=True, viewport={"width": 360, "height": 800}).new_page()
+            phone.goto(f"{base}/shows/{show_id}?lang={lang}")
+            expect(phone.locator("#vote-form")).to_be_visible()
+            assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+            assert serious_violations(phone) == [], lang
