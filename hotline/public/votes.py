@@ -26,7 +26,7 @@ from ..models import Call, Show
 from ..queries.votes import voted_here, voting
 from ..realtime import pushes
 from ..throttle import address_wait, minutes
-from ..web import is_fragment_request, render_block
+from ..web import render_block
 from . import bp
 from .browser import browser_key, browser_token, client_key, key_of, remember
 
@@ -58,8 +58,6 @@ def votes_box(show_id: int):
     """The show page's voting box for this browser (its own vote, if any): what
     live.js refetches after a gap."""
     show = _show_or_404(show_id)
-    if not is_fragment_request():
-        return redirect(url_for("public.show", show_id=show.id) + "#votes")
     now = voting(show)
     mine = voted_here(now.call.id, browser_key()) if now.call else None
     return _box(show, voting=now, my_vote=mine)
