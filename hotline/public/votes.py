@@ -115,7 +115,7 @@ def vote(show_id: int):
     if request.htmx:
         now = voting(show)
         mine = voted_here(now.call.id, key_of(token)) if now.call else None
-        body = _box(show, voting=now, my_vote=mine, vote_note=error, vote_refused=True)
+        body = _box(show, voting=now, my_vote=mine, vote_note=error)
         response = Response(body, status=status)
         if wait:
             response.headers["Retry-After"] = str(wait)
