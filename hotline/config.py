@@ -193,6 +193,12 @@ def load(instance_path: str) -> dict:
         "HOTLINE_NOTFIXED_ITEM_LIMIT": os.environ.get("HOTLINE_NOTFIXED_ITEM_LIMIT", "20 per hour"),
         # Scorecards rank a department only with this many items behind it.
         "HOTLINE_RANK_MIN_SAMPLE": int(os.environ.get("HOTLINE_RANK_MIN_SAMPLE", "3")),
+        # Viewers' votes on answers on air per address, across calls (each call
+        # counts one vote per browser and per connection in any case).
+        "HOTLINE_VOTE_LIMIT": os.environ.get("HOTLINE_VOTE_LIMIT", "100 per hour"),
+        # At most one push of a call's online count per this many seconds: a
+        # burst of votes goes out as its first vote and, at its end, the rest.
+        "HOTLINE_VOTE_PUSH_SECONDS": float(os.environ.get("HOTLINE_VOTE_PUSH_SECONDS", "1")),
         # Sign-in attempts per address (Flask-Limiter syntax).
         "HOTLINE_LOGIN_LIMIT": os.environ.get("HOTLINE_LOGIN_LIMIT", "10 per minute"),
         # Per username, whatever the address (rules/lockout.py): so many failed

@@ -82,6 +82,8 @@ def _test_config(db_path: Path, instance: Path) -> dict:
         # Tests change the database directly, without the push that ends a cached
         # fragment; tests/realtime/test_fragments.py turns the cache on.
         "HOTLINE_FRAGMENT_CACHE_SECONDS": 0,
+        # Every viewer's vote pushed at once; tests/public/test_votes.py paces them.
+        "HOTLINE_VOTE_PUSH_SECONDS": 0,
         "HOTLINE_UPLOAD_DIR": str(instance / "uploads"),
         "RATELIMIT_STORAGE_URI": "memory://",
     }

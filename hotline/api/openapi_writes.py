@@ -283,7 +283,8 @@ SCHEMAS = {
         "type": "object",
         "description": (
             "A call's public fields (as in the webhooks' call.logged), the answer "
-            "as typed, its commitments and version; reference_code only when it was logged."
+            "as typed, its commitments and version, the two verdicts on the answer "
+            "(placard_vote, viewer_votes); reference_code only when it was logged."
         ),
         "properties": {
             "id": ID,
@@ -299,7 +300,28 @@ SCHEMAS = {
             "answered_by": S,
             "commitment_ids": {"type": "array", "items": ID},
             "version": {"type": "integer"},
+            "placard_vote": {
+                "oneOf": [{"$ref": "#/components/schemas/Verdict"}, {"type": "null"}],
+                "description": "the studio's placard count (现场举牌); null until recorded",
+            },
+            "viewer_votes": {
+                "allOf": [{"$ref": "#/components/schemas/Verdict"}],
+                "description": (
+                    "viewers' online votes while the answer was on air (网友投票); "
+                    "apart from the placards, never added to them"
+                ),
+            },
             "reference_code": S,
+        },
+    },
+    "Verdict": {
+        "type": "object",
+        "description": "Counts of each of the three answers on an answer given on air.",
+        "required": ["satisfied", "basic", "dissatisfied"],
+        "properties": {
+            "satisfied": {"type": "integer", "minimum": 0, "description": "满意"},
+            "basic": {"type": "integer", "minimum": 0, "description": "基本满意"},
+            "dissatisfied": {"type": "integer", "minimum": 0, "description": "不满意"},
         },
     },
     "Commitment": {

@@ -19,6 +19,7 @@ from ..models import Call, CallEvent, Commitment, OnAirKind, Role, ShowStatus, p
 from ..queries.desk import active_departments, active_deputies, call_for
 from ..queries.onair import belongs_on_air
 from ..queries.shows import show_with_calls, show_with_panel
+from ..queries.votes import verdicts
 from ..realtime import pushes
 from ..rules.pledges import TERMS
 from . import writes_bp
@@ -39,13 +40,16 @@ ANYONE = (Role.MODERATOR, Role.SUPERVISOR, Role.LIAISON)
 
 def call_record(call: Call, reference_code: str | None = None) -> dict:
     """A call as the API answers the desk: its public fields and, for the staff
-    who wrote them, the answer as typed, its commitments and its version. Never
-    the caller's name, phone or callback wish."""
+    who wrote them, the answer as typed, its commitments and its version, and
+    the two verdicts on the answer (the studio's placard count and the viewers'
+    online votes, apart). Never the caller's name, phone or callback wish."""
     record = public_fields(call) | {
         "answer_text": call.answer_text,
         "answered_by": call.answered_by,
         "commitment_ids": [c.id for c in call.commitments],
         "version": call.version,
+        # Two verdicts on the answer, never summed: the studio's and the viewers'.
+        **verdicts(call),
     }
     if reference_code:  # for the caller, in this response only (never stored in the clear)
         record["reference_code"] = reference_code

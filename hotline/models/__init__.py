@@ -20,4 +20,5 @@ from .system import *  # noqa: F403
 from .tokens import *  # noqa: F403
 from .topics import *  # noqa: F403
 from .versions import *  # noqa: F403
+from .votes import *  # noqa: F403
 from .webhooks import *  # noqa: F403

@@ -1,5 +1,6 @@
 """Public pages (no login): the board, shows, departments, deputies, feeds,
-ratings, citizens' questions, a show's topics, and the three lists with the
+ratings, citizens' questions, a show's topics, viewers' votes on the answer
+on air, and the three lists with the
 period report.
 
 Only public data is read here: nothing joins or loads `CallerContact`.
@@ -27,4 +28,5 @@ from . import (  # noqa: E402, F401
     topics,
     track,
     versions,
+    votes,
 )

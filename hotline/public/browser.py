@@ -1,8 +1,9 @@
 """How a public page knows a browser without knowing the person: a random id
 in a cookie (only its hash is stored) and, kept server-side, keyed hashes of
 the client's address. Ratings of a met commitment count once per browser and
-once a day per connection (day, address and user agent); support for a
-show's topics once per browser and once per address."""
+once a day per connection (day, address and user agent); viewers' votes on
+an answer on air the same way, once per call; support for a show's topics
+once per browser and once per address."""
 
 from __future__ import annotations
 
@@ -32,11 +33,14 @@ def browser_key() -> str | None:
     return key_of(token) if token else None
 
 
-def client_key() -> str:
+def client_key(purpose: str = "") -> str:
     """The connection's sign for today: HMAC(secret, day, address, user agent).
-    Keyed, so the stored value cannot be reversed to an address by trying them all."""
+    Keyed, so the stored value cannot be reversed to an address by trying them all.
+    With a `purpose` (e.g. a vote on one call) it is bound to it too, so two of
+    the connection's signs for different purposes cannot be linked."""
     agent = request.headers.get("User-Agent", "")
-    return _hmac(f"{today().isoformat()}\0{request.remote_addr or ''}\0{agent}")
+    message = f"{today().isoformat()}\0{request.remote_addr or ''}\0{agent}"
+    return _hmac(f"{message}\0{purpose}" if purpose else message)
 
 
 def _hmac(message: str) -> str:

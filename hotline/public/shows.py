@@ -14,10 +14,12 @@ from ..forms.staff import QuestionForm
 from ..models import Question, QuestionStatus, Show, ShowStatus
 from ..queries.shows import show_counts, show_with_panel, with_calls
 from ..queries.topics import on_show_page
+from ..queries.votes import on_show_page as voting_on_show_page
+from ..queries.votes import tallies as vote_tallies
 from ..realtime import fragments, live, pushes
 from ..throttle import minutes, retry_later, submission_wait
 from ..web import is_fragment_request, qr_response, render_block
-from . import bp
+from . import bp, votes
 
 
 @bp.route("/shows")
@@ -36,7 +38,14 @@ def show(show_id: int):
 
     def calls(item: Show) -> str:
         return fragments.cached(
-            room, "", lambda: render_block("public/show.html", "calls", show=with_calls(item))
+            room,
+            "",
+            lambda: render_block(
+                "public/show.html",
+                "calls",
+                show=with_calls(item),
+                viewer_votes=vote_tallies(item.id),  # beside the placards, for the record
+            ),
         )
 
     if is_fragment_request():
@@ -44,12 +53,18 @@ def show(show_id: int):
 
     def page() -> str:
         item = _show_or_404(show_id)
-        # The agenda and the topic page's link (议题), pushed when they change.
+        # The agenda and the topic page's link (议题), and the voting box on the
+        # answer on air (网友投票): pushed when they change.
         return render_template(
-            "public/show.html", show=item, calls_html=calls(item), **on_show_page(item)
+            "public/show.html",
+            show=item,
+            calls_html=calls(item),
+            vote_token=votes.TOKEN_SLOT,
+            **on_show_page(item),
+            **voting_on_show_page(item),
         )
 
-    return fragments.page(room, "", page)
+    return votes.with_token(fragments.page(room, "", page))
 
 
 @bp.route("/shows/<int:show_id>/status")

@@ -25,6 +25,7 @@ from ..models import (
 from .board import public_commitments
 from .rundown import RundownItem, in_rundown, rundown_card
 from .topics import RankedTopic, supports_of
+from .votes import tally, voted_on
 
 LAYOUTS = ("lower-third", "ticker", "totals", "rundown")
 
@@ -108,11 +109,14 @@ def overlay_context(show: Show, today: date) -> dict:
     card = on_air_card(show, today)
     if card is not None and card.kind != OnAirKind.TOPIC:  # a topic is no record's claim
         card.code = code_for(*card.claim(), today)
+    call = voted_on(card)
     return {
         "show": show,
         "card": card,
         "totals": show_totals(show),
         "ticker": show_commitments(show.id),
+        # The answer on air: the viewers' votes beside the studio's placards.
+        "vote_tally": tally(call.id) if call is not None else None,
     }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import url_for
+from flask import current_app, url_for
 from markupsafe import Markup
 from sqlalchemy import inspect
 
@@ -24,8 +24,9 @@ from ..queries.followup import dashboard_data
 from ..queries.onair import on_air_card, overlay_context, shows_showing
 from ..queries.shows import show_with_calls
 from ..queries.topics import desk_summary, on_show_page
+from ..queries.votes import Voting, tally, voting
 from ..web import render_block
-from . import live
+from . import coalesce, live
 
 BOARD = "public/index.html"
 SHOW_PAGE = "public/show.html"
@@ -34,6 +35,7 @@ CONSOLE = "desk/console.html"
 DEPARTMENT_CONSOLE = "desk/department.html"
 DASHBOARD = "followup/dashboard.html"
 OVERLAY = "public/overlay.html"
+OVERLAY_VOTES = "public/_votes.html"
 ON_AIR = "desk/_on_air.html"
 
 # Everyone on the plain board gets the re-rendered first page (one render per
@@ -158,12 +160,14 @@ def _push_call(
 
 
 def _public_call_row(call: Call, *, new: bool = False) -> None:
+    # The row keeps the viewers' votes beside the placards (a new call has none).
+    online = _once(lambda: {} if new else {call.id: tally(call.id)})
     live.publish(
         live.PUBLIC,
         f"show:{call.show_id}",
         target="#call-list" if new else f"#call-{call.id}",
         swap="afterbegin" if new else "outerHTML",
-        render=lambda: render_block(SHOW_PAGE, "call_row", call=call),
+        render=lambda: render_block(SHOW_PAGE, "call_row", call=call, viewer_votes=online()),
     )
 
 
@@ -191,6 +195,15 @@ def show_status_changed(show: Show) -> None:
         swap="outerHTML",
         render=lambda: render_block(SHOW_PAGE, "show_ask", show=show),
     )
+    if show.is_live:  # a page loaded before: each browser fetches its own token to vote with
+        live.publish(
+            live.PUBLIC,
+            room,
+            target="#vote-token",
+            swap="outerHTML",
+            render=lambda: render_block(SHOW_PAGE, "vote_token", show=show),
+        )
+    _votes_box(show)
     live.publish(
         live.STAFF,
         room,
@@ -287,6 +300,7 @@ def on_air_changed(show: Show) -> None:
     _require_committed()
     show = show_with_calls(show.id)
     _overlay(show.id, lambda: show)
+    _votes_box(show)  # voting opens on the call now on air, and closes on the last one
     card = _once(lambda: on_air_card(show, today()))
     live.publish(
         live.STAFF,
@@ -311,6 +325,67 @@ def _overlay(show_id: int, loaded: Callable[[], Show] | None = None) -> None:
         target="#overlay",
         swap="outerHTML",
         render=lambda: render_block(OVERLAY, "overlay", **context()),
+    )
+
+
+# --- viewers' votes on the answer on air (网友投票) --------------------------------
+
+
+def _votes_box(show: Show) -> None:
+    """The show page's voting box: the call open for voting (or none) with
+    both counts. Everyone's: the form in it takes each page's own token."""
+    now = _once(lambda: voting(show))
+    live.publish(
+        live.PUBLIC,
+        f"show:{show.id}",
+        target="#votes",
+        swap="outerHTML",
+        render=lambda: render_block(SHOW_PAGE, "votes", show=show, voting=now()),
+    )
+
+
+def votes_counted(call: Call) -> None:
+    """A viewer voted: the call's online count beside the studio's placards,
+    in the show page's box and row and on the overlay. Votes come in bursts:
+    one push per call at most every HOTLINE_VOTE_PUSH_SECONDS, the first vote
+    of a burst at once and the others together at the end of the interval."""
+    _require_committed()
+    call_id = inspect(call).identity[0]
+    seconds = current_app.config.get("HOTLINE_VOTE_PUSH_SECONDS", 1.0)
+    coalesce.paced(("votes", call_id), seconds, lambda: _votes_counted(call_id))
+
+
+@_batched
+def _votes_counted(call_id: int) -> None:
+    call = db.session.get(Call, call_id)
+    online = _once(lambda: tally(call_id))
+    room = f"show:{call.show_id}"
+    live.publish(
+        live.PUBLIC,
+        room,
+        target=f"#vote-tally-{call_id}",
+        swap="outerHTML",
+        render=lambda: render_block(
+            SHOW_PAGE, "vote_tally", voting=Voting(live=True, call=call, online=online())
+        ),
+    )
+    live.publish(
+        live.PUBLIC,
+        room,
+        target=f"#verdicts-{call_id}",
+        swap="outerHTML",
+        render=lambda: render_block(
+            SHOW_PAGE, "call_verdicts", call=call, viewer_votes={call_id: online()}
+        ),
+    )
+    live.publish(
+        live.PUBLIC,
+        f"overlay:{call.show_id}",
+        target=f"#overlay-votes-{call_id}",
+        swap="outerHTML",
+        render=lambda: render_block(
+            OVERLAY_VOTES, "overlay_votes", vote_call=call, vote_tally=online()
+        ),
     )
 
 

@@ -29,8 +29,16 @@ PUBLIC = {
     "outcome",
 }
 # The API answers the staff who wrote the call: the answer as typed (public
-# pages show it only while answered or referred), its commitments, its version.
-API_EXTRAS = {"answer_text", "answered_by", "commitment_ids", "version"}
+# pages show it only while answered or referred), its commitments, its version,
+# and the two verdicts on the answer (the studio's placards, the viewers' votes).
+API_EXTRAS = {
+    "answer_text",
+    "answered_by",
+    "commitment_ids",
+    "version",
+    "placard_vote",
+    "viewer_votes",
+}
 # Never in a public representation under any name.
 PRIVATE_KEYS = {"caller", "caller_name", "caller_phone", "name", "phone", "contact", "callback"}
 # The open data is a list of commitments: a call's public fields under its own

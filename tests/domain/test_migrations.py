@@ -42,6 +42,7 @@ TABLES = {
     "topic_events",
     "repeats",
     "vague_phrases",
+    "viewer_votes",
 }
 
 

@@ -311,7 +311,7 @@ def test_show_page_lists_calls_in_order_with_outcomes(app, client):
     html = client.get("/shows/1?lang=en").text
     numbers = [int(n) for n in re.findall(r'<span class="num">#(\d+)</span>', html)]
     assert numbers == sorted(numbers, reverse=True) and len(numbers) == 10
-    assert "Answered on air" in html and "Placard vote:" in html
+    assert "Answered on air" in html and "Studio placards" in html  # beside the online votes
     assert 'id="call-list"' in html and 'data-live-room="show:1"' in html
 
 
