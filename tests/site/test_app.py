@@ -249,3 +249,17 @@ def test_the_systemd_units_run_with_umask_0077():
 
     units = list((Path(__file__).resolve().parents[2] / "deploy").glob("*.service"))
     assert units and all("\nUMask=0077\n" in unit.read_text() for unit in units)
+
+
+def test_every_template_helper_of_the_site_is_used_by_a_template(app):
+    """A helper the site registers for its templates is read by one of them (a
+    helper left behind is a wording kept in two places)."""
+    root = Path(__file__).resolve().parents[2] / "templates"
+    text = "\n".join(p.read_text() for p in root.rglob("*.html"))
+    ours = {
+        name
+        for name, value in app.jinja_env.globals.items()
+        if getattr(value, "__module__", "").startswith("hotline.")
+    }
+    assert "radar_status" in ours  # the check sees the site's own helpers
+    assert [name for name in sorted(ours) if not re.search(rf"\b{name}\b", text)] == []
