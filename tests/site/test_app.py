@@ -263,3 +263,18 @@ def test_every_template_helper_of_the_site_is_used_by_a_template(app):
     }
     assert "radar_status" in ours  # the check sees the site's own helpers
     assert [name for name in sorted(ours) if not re.search(rf"\b{name}\b", text)] == []
+
+
+def test_the_workers_have_a_systemd_unit_the_docs_and_make_run_name(app):
+    """The notifications and the webhooks are sent only by `flask notify --loop`
+    and `flask deliver --loop`: production runs them as units, and whoever
+    starts the site with `make run` is told to start them."""
+    assert {"deliver", "notify"} <= set(app.cli.commands)
+    root = Path(__file__).resolve().parents[2]
+    unit = (root / "deploy" / "hotline-worker@.service").read_text()
+    assert "ExecStart=/srv/hotline/.venv/bin/flask --app hotline %i --loop" in unit
+    assert "EnvironmentFile=/etc/hotline/hotline.env" in unit
+    operating = (root / "docs" / "operating.md").read_text()
+    assert "systemctl enable --now hotline-worker@deliver hotline-worker@notify" in operating
+    run = (root / "Makefile").read_text().split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "notify --loop" in run and "deliver --loop" in run
