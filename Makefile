@@ -10,6 +10,8 @@ MO := $(PO:.po=.mo)
 
 run: $(VENV)/.installed $(MO)
 	$(FLASK) setup
+	@echo "Notifications and webhooks are sent by their workers: run '$(FLASK) notify --loop'"
+	@echo "and '$(FLASK) deliver --loop' in other terminals (in production: deploy/hotline-worker@.service)."
 	$(PY) wsgi.py
 
 test: $(VENV)/.test-installed $(MO) services browser nginx oidc

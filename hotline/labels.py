@@ -381,14 +381,6 @@ def topic_source_label(source: str) -> str:
     }.get(source, source)
 
 
-def topic_status_label(status: str) -> str:
-    return {
-        "proposed": _("Waiting for moderation"),
-        "published": _("Published"),
-        "rejected": _("Rejected"),
-    }.get(status, status)
-
-
 def topic_event_label(kind: str) -> str:
     """An entry in the record of a show's topics (the desk)."""
     return {

@@ -1,5 +1,5 @@
-"""The moderator's and the liaison's consoles run a show without a single
-Content-Security-Policy violation or console error, also in a browser whose
+"""The moderator's and the liaison's consoles, and the broadcast overlay, run a
+show without a single Content-Security-Policy violation or console error, also in a browser whose
 extensions (or a tool such as Playwright's screenshots) touch the inputs' style
 through the CSSOM, which the CSP allows, leaving style="" behind: htmx must
 never copy that attribute onto the fresh copy of what it swaps."""
@@ -21,6 +21,9 @@ TOUCH = """() => document.querySelectorAll("input, select, textarea, button").fo
   el.style.setProperty("caret-color", "transparent");
   el.style.removeProperty("caret-color");
 })"""
+
+# The same on the overlay (no fields there): every element of its stage.
+TOUCH_ALL = TOUCH.replace("input, select, textarea, button", "main, main *")
 
 
 def watched(context, sign_in, username):
@@ -62,12 +65,30 @@ def test_the_consoles_log_no_csp_violation_and_no_error(wsgi_server, contexts, s
     row = liaison.locator("#dept-calls li", has_text="没有违规三：楼道漏水")
     expect(row).to_have_count(1)
 
-    # On air and off again; a call's editor opened and an answer saved there.
+    # The overlay (its own page, not base.html), touched the same way.
+    overlay, overlay_errors = contexts(), []
+    overlay.add_init_script(COLLECT)
+    overlay = overlay.new_page()
+    overlay.on("console", lambda m: overlay_errors.append(m.text) if m.type == "error" else None)
+    overlay.on("pageerror", lambda e: overlay_errors.append(str(e)))
+    show_id = re.search(r"/desk/shows/(\d+)", desk.url)[1]
+    overlay.goto(f"{wsgi_server}/shows/{show_id}/overlay?layout=lower-third")
+    overlay.wait_for_function("() => window.hotlineLive && window.hotlineLive.socket.connected")
+    card = overlay.locator("#lower-third")
+    expect(card).to_have_attribute("data-state", "off")
+    overlay.evaluate(TOUCH_ALL)
+
+    # On air and off again (pushed to the overlay, which swaps its stage); a
+    # call's editor opened and an answer saved there.
     desk.locator("#desk-calls li", has_text="没有违规一").locator(".on-air-button").click()
     expect(desk.locator("#on-air-clear")).to_be_visible()
+    expect(card).to_have_attribute("data-state", "on")
+    expect(card).to_contain_text("没有违规一")
     desk.evaluate(TOUCH)
+    overlay.evaluate(TOUCH_ALL)
     desk.locator("#on-air-clear").click()
     expect(desk.locator("#on-air-clear")).to_have_count(0)
+    expect(card).to_have_attribute("data-state", "off")
     desk.locator("#desk-calls li", has_text="没有违规二").locator(".handle").click()
     expect(desk.locator("#call-editor")).to_be_visible()
     desk.evaluate(TOUCH)
@@ -87,3 +108,4 @@ def test_the_consoles_log_no_csp_violation_and_no_error(wsgi_server, contexts, s
 
     assert_clean(desk, desk_errors)
     assert_clean(liaison, liaison_errors)
+    assert_clean(overlay, overlay_errors)

@@ -24,7 +24,8 @@ def open_live_console(page, base, lang="zh_CN"):
     page.locator("#desk-shows").get_by_role("link", name=re.compile("第173期")).click()
     expect(page.locator("#show-header")).to_be_visible()
     if page.locator("button[value=live]").count():
-        page.locator("button[value=live]").click()
+        with page.expect_navigation():  # the answer reloads the page (HX-Refresh)
+            page.locator("button[value=live]").click()
         expect(page.locator("#show-header .live-badge")).to_be_visible()
     page.goto(page.url.split("?")[0] + f"?lang={lang}")
     expect(page.locator("#live-status")).to_have_attribute("data-state", "connected")
@@ -184,3 +185,32 @@ def test_nothing_on_the_console_is_cut_off(wsgi_server, contexts, sign_in, lang)
     assert desk.evaluate(CLIPPED) == []
     desk.locator(".refcode-earlier summary").click()  # the list of codes, open
     assert desk.evaluate(CLIPPED) == []
+
+
+def test_the_radar_shows_its_first_result_while_the_topic_is_typed(wsgi_server, contexts, sign_in):
+    """Typing the demo's repeat problem: the earlier promise is read in full on
+    the laptop's one screen, with the topic and Clear still there, nothing moved
+    and the page no taller."""
+    desk = sign_in(contexts(viewport=LAPTOP), "host")
+    open_live_console(desk, wsgi_server)
+    desk.keyboard.type("先来的一通")
+    desk.keyboard.press("Enter")
+    desk.locator("#desk-calls li", has_text="先来的一通").locator(".on-air-button").click()
+    expect(desk.locator("#on-air-clear")).to_be_visible()
+    topic = desk.locator("#topic")
+    topic.focus()
+    before = (topic.bounding_box()["y"], desk.locator("#on-air-clear").bounding_box()["y"])
+    height = desk.evaluate("document.documentElement.scrollHeight")
+    desk.keyboard.type("菜市场排水沟又堵了")
+    desk.keyboard.press("Tab")
+    desk.keyboard.type("凤凰街道")
+    first = desk.locator("#radar li.radar-hit").first
+    expect(first).to_contain_text("社区菜市场排水沟堵塞")
+    expect(desk.locator("#area")).to_be_focused()  # still typing
+    assert desk.evaluate("window.scrollY") == 0
+    assert on_screen(desk, "#radar li.radar-hit"), desk.locator("#radar").bounding_box()
+    assert on_screen(desk, "#topic")
+    assert on_screen(desk, "#on-air-clear")
+    after = (topic.bounding_box()["y"], desk.locator("#on-air-clear").bounding_box()["y"])
+    assert after == before, "the radar moved the form"
+    assert desk.evaluate("document.documentElement.scrollHeight") <= height

@@ -182,3 +182,59 @@ def test_messages_to_followers_carry_no_callers_details(notify_app):
         text = body(mail) + str(mail["Subject"]) + str(mail)
         for secret in ("私密姓名甲", "19900001234", "p@private.cn"):
             assert secret not in text
+
+
+def _follow_by_link(client, page_url: str, kind: str, email: str, near: str = "") -> str:
+    """Open `page_url`, take its (first after `near`) follow link of `kind` and
+    send the form it leads to, as a reader would; the name the form shows."""
+    page = client.get(page_url).get_data(as_text=True)
+    page = page[page.index(near) :]
+    href = re.search(rf'href="([^"]+)" data-follow-link="{kind}"', page)
+    assert href, f"no follow link for the {kind} on {page_url}"
+    form_page = client.get(href.group(1).replace("&amp;", "&"))
+    assert form_page.status_code == 200
+    text = form_page.get_data(as_text=True)
+    name = re.search(r'id="follow-heading">[^<]*: ([^<]+)</h2>', text).group(1)
+    hidden = dict(re.findall(r'<input[^>]*name="(kind|target|area)"[^>]*value="([^"]*)"', text))
+    answer = follow(
+        client, hidden["kind"], hidden.get("target") or None, hidden.get("area", ""), email
+    )
+    assert 'data-follow="asked"' in answer.get_data(as_text=True)
+    return name
+
+
+def test_the_department_deputy_and_area_pages_link_to_their_follow_form(notify_app):
+    from hotline.models import Call, Department, Deputy
+
+    app, client = notify_app, notify_app.test_client()
+    with app.app_context():
+        department = db.session.scalar(select(Department).where(Department.active).limit(1))
+        deputy = db.session.scalar(select(Deputy).where(Deputy.active).limit(1))
+        item = db.session.scalar(
+            select(Commitment)
+            .join(Call, Commitment.call_id == Call.id)
+            .where(Call.area != "")
+            .limit(1)
+        )
+        names = (department.name, deputy.name, item.call.area)
+        ids = (department.id, deputy.id, item.id)
+    assert (
+        _follow_by_link(
+            client, "/departments", "department", "d@example.cn", f'id="department-{ids[0]}"'
+        )
+        == names[0]
+    )
+    board = f"/?department={ids[0]}"
+    assert _follow_by_link(client, board, "department", "b@example.cn") == names[0]
+    assert _follow_by_link(client, f"/deputies/{ids[1]}", "deputy", "p@example.cn") == names[1]
+    assert _follow_by_link(client, f"/commitments/{ids[2]}", "area", "a@example.cn") == names[2]
+    with app.app_context():
+        made = db.session.execute(
+            select(Subscription.email, Subscription.kind, Subscription.target_id, Subscription.area)
+        ).all()
+    assert set(made) >= {
+        ("d@example.cn", "department", ids[0], ""),
+        ("b@example.cn", "department", ids[0], ""),
+        ("p@example.cn", "deputy", ids[1], ""),
+        ("a@example.cn", "area", None, names[2]),
+    }

@@ -249,3 +249,32 @@ def test_the_systemd_units_run_with_umask_0077():
 
     units = list((Path(__file__).resolve().parents[2] / "deploy").glob("*.service"))
     assert units and all("\nUMask=0077\n" in unit.read_text() for unit in units)
+
+
+def test_every_template_helper_of_the_site_is_used_by_a_template(app):
+    """A helper the site registers for its templates is read by one of them (a
+    helper left behind is a wording kept in two places)."""
+    root = Path(__file__).resolve().parents[2] / "templates"
+    text = "\n".join(p.read_text() for p in root.rglob("*.html"))
+    ours = {
+        name
+        for name, value in app.jinja_env.globals.items()
+        if getattr(value, "__module__", "").startswith("hotline.")
+    }
+    assert "radar_status" in ours  # the check sees the site's own helpers
+    assert [name for name in sorted(ours) if not re.search(rf"\b{name}\b", text)] == []
+
+
+def test_the_workers_have_a_systemd_unit_the_docs_and_make_run_name(app):
+    """The notifications and the webhooks are sent only by `flask notify --loop`
+    and `flask deliver --loop`: production runs them as units, and whoever
+    starts the site with `make run` is told to start them."""
+    assert {"deliver", "notify"} <= set(app.cli.commands)
+    root = Path(__file__).resolve().parents[2]
+    unit = (root / "deploy" / "hotline-worker@.service").read_text()
+    assert "ExecStart=/srv/hotline/.venv/bin/flask --app hotline %i --loop" in unit
+    assert "EnvironmentFile=/etc/hotline/hotline.env" in unit
+    operating = (root / "docs" / "operating.md").read_text()
+    assert "systemctl enable --now hotline-worker@deliver hotline-worker@notify" in operating
+    run = (root / "Makefile").read_text().split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "notify --loop" in run and "deliver --loop" in run
