@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0026_notifications"
-down_revision = "0027_milestones"
+down_revision = "0025_milestones"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """Milestones of long commitments (issue 29, point 3).
 
-Revision ID: 0027_milestones
+Revision ID: 0025_milestones
 Revises: 0022_radar
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0027_milestones"
-down_revision = "0028_notfixed"
+revision = "0025_milestones"
+down_revision = "0024_notfixed"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """A pledge says how it will be checked: its terms on the commitment (what,
 where, how much, the acceptance criterion), and the office's vague phrases.
 
-Revision ID: 0023_pledge_terms
+Revision ID: 0027_pledge_terms
 Revises: 0022_radar
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0023_pledge_terms"
+revision = "0027_pledge_terms"
 down_revision = "0026_notifications"
 branch_labels = None
 depends_on = None

@@ -1,14 +1,14 @@
 """Viewers' votes on an answer on air (网友投票), kept apart from the placard count.
 
-Revision ID: 0024_viewer_votes
+Revision ID: 0028_viewer_votes
 Revises: 0022_radar
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0024_viewer_votes"
-down_revision = "0023_pledge_terms"
+revision = "0028_viewer_votes"
+down_revision = "0027_pledge_terms"
 branch_labels = None
 depends_on = None
 

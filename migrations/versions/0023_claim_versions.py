@@ -1,13 +1,13 @@
 """Verification codes (核验码): the versions of calls and board items as shown.
 
-Revision ID: 0025_claim_versions
+Revision ID: 0023_claim_versions
 Revises: 0022_radar
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0025_claim_versions"
+revision = "0023_claim_versions"
 down_revision = "0022_radar"
 branch_labels = None
 depends_on = None

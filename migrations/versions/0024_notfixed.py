@@ -1,14 +1,14 @@
 """Citizens' "not fixed" reports (群众反映未解决), moderated by the office.
 
-Revision ID: 0028_notfixed
+Revision ID: 0024_notfixed
 Revises: 0022_radar
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0028_notfixed"
-down_revision = "0025_claim_versions"
+revision = "0024_notfixed"
+down_revision = "0023_claim_versions"
 branch_labels = None
 depends_on = None
 
