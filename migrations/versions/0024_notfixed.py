@@ -1,7 +1,7 @@
 """Citizens' "not fixed" reports (群众反映未解决), moderated by the office.
 
 Revision ID: 0024_notfixed
-Revises: 0022_radar
+Revises: 0023_claim_versions
 """
 
 import sqlalchemy as sa

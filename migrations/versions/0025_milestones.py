@@ -1,7 +1,7 @@
 """Milestones of long commitments (issue 29, point 3).
 
 Revision ID: 0025_milestones
-Revises: 0022_radar
+Revises: 0024_notfixed
 """
 
 import sqlalchemy as sa

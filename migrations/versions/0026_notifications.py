@@ -1,7 +1,7 @@
 """Notifications: a caller's or sender's consent and e-mail, followers, and the outbox.
 
 Revision ID: 0026_notifications
-Revises: 0022_radar
+Revises: 0025_milestones
 """
 
 import sqlalchemy as sa

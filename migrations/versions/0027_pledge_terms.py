@@ -2,7 +2,7 @@
 where, how much, the acceptance criterion), and the office's vague phrases.
 
 Revision ID: 0027_pledge_terms
-Revises: 0022_radar
+Revises: 0026_notifications
 """
 
 import sqlalchemy as sa

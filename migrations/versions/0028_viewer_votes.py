@@ -1,7 +1,7 @@
 """Viewers' votes on an answer on air (网友投票), kept apart from the placard count.
 
 Revision ID: 0028_viewer_votes
-Revises: 0022_radar
+Revises: 0027_pledge_terms
 """
 
 import sqlalchemy as sa
