@@ -6,11 +6,14 @@ read-aloud button speaking a commitment through the browser's speech synthesis."
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
+AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"
 LANGS = ["zh_CN", "en"]
 PHONE, DESKTOP = 390, 1280
 
@@ -216,3 +219,25 @@ def test_read_aloud_speaks_the_commitment(wsgi_server, contexts, pages, lang):
     page.locator("button.readaloud[data-readaloud='#main']").click()
     spoken = page.evaluate("window.spoken")
     assert heading in spoken[-1]["text"] and spoken[-1]["lang"] == expected_lang
+
+
+# WCAG 2.2 target size, and 7:1 contrast (axe's AAA rule, off by default).
+AXE_ELDER = """async () => (await axe.run(document, {
+    resultTypes: ["violations"],
+    rules: {"target-size": {enabled: true}, "color-contrast-enhanced": {enabled: true}},
+  })).violations
+  .filter(v => ["serious", "critical"].includes(v.impact) || v.id === "color-contrast-enhanced")
+  .map(v => v.id + ": " + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "))"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_elder_mode_keeps_axe_clean_with_its_own_contrast(wsgi_server, contexts, pages, lang):
+    # bypass_csp only so the test can inject axe-core.
+    page = contexts(bypass_csp=True, viewport={"width": PHONE, "height": 900}).new_page()
+    into_elder_mode(page, wsgi_server, lang)
+    problems = []
+    for name, path in pages.items():
+        page.goto(f"{wsgi_server}{path}?lang={lang}")
+        page.add_script_tag(path=str(AXE))
+        problems += [f"{name}: {v}" for v in page.evaluate(AXE_ELDER)]
+    assert problems == []
