@@ -250,6 +250,9 @@ def load(instance_path: str) -> dict:
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD"),
         # Where `flask remind` e-mails each department's reminder (the office).
         "HOTLINE_REMIND_TO": os.environ.get("HOTLINE_REMIND_TO"),
+        # Where the accessibility statement asks readers to report a barrier
+        # (falls back to HOTLINE_REMIND_TO, the office's address).
+        "HOTLINE_CONTACT_EMAIL": os.environ.get("HOTLINE_CONTACT_EMAIL"),
         # Single sign-on with an OpenID Connect provider (docs/operating.md,
         # "Single sign-on"): off unless the issuer, client id and secret are set.
         "HOTLINE_OIDC_ISSUER": os.environ.get("HOTLINE_OIDC_ISSUER", "").rstrip("/"),

@@ -10,10 +10,18 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import segno
-from flask import Flask, Response, current_app, g, render_template, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    has_request_context,
+    render_template,
+    request,
+)
 from flask.globals import request_ctx
 from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
@@ -200,6 +208,21 @@ def zh_content(text) -> Markup:
     return escaped
 
 
+def elder_mode() -> bool:
+    """长辈版: the reader chose it in this browser (public/elder.py sets the cookie).
+    Never while pushing: pushed HTML belongs to no reader."""
+    if not has_request_context() or g.get("pushing"):
+        return False
+    return request.cookies.get("elder") == "1"
+
+
+def here() -> str:
+    """This page's path and query (less ?lang=, which sticks anyway), for a
+    link that comes back to it."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return request.path + ("?" + urlencode(args) if args else "")
+
+
 def zh_lang(text) -> Markup:
     """The same, as an attribute for an element that holds the text."""
     locale = get_locale()
@@ -302,6 +325,8 @@ def init_app(app: Flask) -> None:
         locale_code=lambda: "en" if get_locale().language == "en" else "zh_CN",
         moment_url=lambda call: moment_url(call.show.stream_url, call.air_offset),
         zh_lang=zh_lang,
+        elder_mode=elder_mode,
+        here=here,
         next_local_midnight=next_local_midnight,
         csrf_field=csrf_field,
     )

@@ -14,10 +14,12 @@ bp = Blueprint("public", __name__)
 lists_bp = Blueprint("lists", __name__, url_prefix="/lists")
 
 from . import (  # noqa: E402, F401
+    accessibility,
     board,
     commitments,
     deputies,
     directory,
+    elder,
     feeds,
     lists,
     notfixed,

@@ -29,6 +29,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..clock import today
+from ..web import elder_mode
 from . import live
 
 MAX_ENTRIES = 512
@@ -96,4 +97,6 @@ def page(room: str, query: str, render: Callable[[], str]) -> str:
     fresh render."""
     if current_user.is_authenticated or session.get("_flashes"):
         return render()
-    return cached(room, "page:" + query, render)
+    # 长辈版 puts a class on <html> and another link in the header: its own copy.
+    mode = "elder:" if elder_mode() else ""
+    return cached(room, "page:" + mode + query, render)

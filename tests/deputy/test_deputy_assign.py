@@ -125,6 +125,9 @@ def test_a_message_given_to_a_department_is_followed_up_to_the_callback(app, cli
     assert ASK in assignments and "的代表码" in assignments
     tracked = client.get(track).text
     assert 'data-message="assigned"' in tracked and f"/commitments/{cid}" in tracked
+    # Each item tracked can be read aloud on its own (长辈版, static/readaloud.js).
+    item_row = re.search(r"<li data-readaloud-item.*?</li>", tracked, re.S).group(0)
+    assert f"/commitments/{cid}" in item_row and 'class="readaloud readaloud-item' in item_row
     assert housing_card(client)["commitments"] == before["commitments"] + 1
 
     # The department's liaison works it like any item; the office verifies.
