@@ -73,18 +73,18 @@ EXPECTED = {
     "open, from a 代表码 message": (NEW_FOR_THE_DEPARTMENT, OPEN_FOR_THE_OFFICE - {"merge"}),
     # Due more than 60 days after it was made: it may carry milestones.
     "open, due far ahead": (
-        NEW_FOR_THE_DEPARTMENT | {"milestone"},
-        OPEN_FOR_THE_OFFICE | {"milestone"},
+        NEW_FOR_THE_DEPARTMENT | {"milestone"} | TERMS,
+        OPEN_FOR_THE_OFFICE | {"milestone"} | NO_CRITERION,
     ),
     "open, far ahead, a milestone ahead": (
-        NEW_FOR_THE_DEPARTMENT | MILESTONES,
-        OPEN_FOR_THE_OFFICE | MILESTONES,
+        NEW_FOR_THE_DEPARTMENT | MILESTONES | TERMS,
+        OPEN_FOR_THE_OFFICE | MILESTONES | NO_CRITERION,
     ),
     # Its date passed: it can be met (late), never moved; made 40 days ago,
     # so past the acknowledgement limit and the dispute's.
     "open, far ahead, a milestone passed": (
-        WORKER | {"acknowledge", "milestone", "milestone_met"},
-        OPEN_FOR_THE_OFFICE | {"milestone", "milestone_met"},
+        WORKER | {"acknowledge", "milestone", "milestone_met"} | TERMS,
+        OPEN_FOR_THE_OFFICE | {"milestone", "milestone_met"} | NO_CRITERION,
     ),
 }
 STATES = list(EXPECTED)
