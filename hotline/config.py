@@ -292,6 +292,8 @@ def _notifications() -> dict:
         "HOTLINE_SMS_TEMPLATE": env("HOTLINE_SMS_TEMPLATE", ""),  # 短信模板 code, as approved
         "HOTLINE_SMS_GATEWAY_URL": env("HOTLINE_SMS_GATEWAY_URL", ""),
         "HOTLINE_SMS_GATEWAY_SECRET": env("HOTLINE_SMS_GATEWAY_SECRET", ""),
+        # Replies the gateway may post a minute (/notifications/sms/inbound), per client address.
+        "HOTLINE_SMS_INBOUND_LIMIT": env("HOTLINE_SMS_INBOUND_LIMIT", "60 per minute"),
         "HOTLINE_SMS_ALIYUN_ENDPOINT": env(
             "HOTLINE_SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com/"
         ),

@@ -431,6 +431,7 @@ def audit_action_label(action: str) -> str:
         "notfixed_rejected": _('Citizen\'s "not fixed" report rejected'),
         "notfixed_reopened": _("Reopened from a citizen's report (重办)"),
         "contact_corrected": _("Caller's contact corrected"),
+        "sms_stopped": _("Notifications stopped by an SMS reply (退订)"),
         "api_token_created": _("API token created"),
         "api_token_revoked": _("API token revoked"),
     }.get(action) or _api_action_label(action)

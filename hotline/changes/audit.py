@@ -48,6 +48,9 @@ RECOVERY_CODES_MADE = "recovery_codes_made"
 NOTFIXED_ACCEPTED = "notfixed_accepted"
 NOTFIXED_REJECTED = "notfixed_rejected"
 NOTFIXED_REOPENED = "notfixed_reopened"
+# A 退订 reply by text message stopped a caller's or sender's notifications
+# (changes/notifications.py, stop_by_phone): the call or message, never the number.
+SMS_STOPPED = "sms_stopped"
 
 ACTIONS = (
     SIGN_IN,
@@ -81,6 +84,7 @@ ACTIONS = (
     NOTFIXED_ACCEPTED,
     NOTFIXED_REJECTED,
     NOTFIXED_REOPENED,
+    SMS_STOPPED,
 )
 # Changes made with an API token: "api_" and what was done (api/writes.py;
 # api/writes_followup.py records one per follow-up action, api_action(name)).

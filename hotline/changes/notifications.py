@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -33,11 +33,13 @@ from ..models import (
     User,
     utcnow,
 )
+from ..rules.notifications import phone_forms
 from . import audit
 
 TOLD = TOLD_KINDS
 
 CONTACT_CORRECTED = "contact_corrected"  # an audit action: which fields, never the values
+SMS_GATEWAY = "sms_gateway"  # the audit trail's actor of a reply by text message
 
 
 def new_token() -> str:
@@ -184,6 +186,40 @@ def stop(sub: Subscription) -> None:
         sender = db.session.get(MessageSender, sub.message_id)
         if sender is not None:
             sender.notify = False
+
+
+def _bare(column):
+    """A stored number as digits only (the desk's form allows spaces, dashes, a +)."""
+    for mark in (" ", "-", "+"):
+        column = func.replace(column, mark, "")
+    return column
+
+
+def stop_by_phone(phone: str) -> int:
+    """A 退订 reply from `phone`: every caller's and sender's subscription whose
+    contact has that number is stopped as its stop link stops it (stop():
+    both channels, since one consent covers both, and what waits is dropped).
+    One audit row per subscription, naming the call or message, never the
+    number. Returns how many were stopped (not committed here)."""
+    forms = phone_forms(phone)
+    if not forms:
+        return 0
+    found = db.session.scalars(
+        select(Subscription)
+        .outerjoin(CallerContact, CallerContact.call_id == Subscription.call_id)
+        .outerjoin(MessageSender, MessageSender.message_id == Subscription.message_id)
+        .where(
+            Subscription.kind.in_((SubscriptionKind.CALLER, SubscriptionKind.SENDER)),
+            Subscription.stopped_at.is_(None),
+            (_bare(CallerContact.phone).in_(forms)) | (_bare(MessageSender.phone).in_(forms)),
+        )
+        .order_by(Subscription.id)
+    ).all()
+    for sub in found:
+        stop(sub)
+        target = f"call:{sub.call_id}" if sub.call_id is not None else f"message:{sub.message_id}"
+        audit.record(SMS_GATEWAY, audit.SMS_STOPPED, target, {"by": "sms_reply"})
+    return len(found)
 
 
 # --- queueing, in the change's own transaction --------------------------------------------

@@ -48,6 +48,25 @@ def gateway_signature(secret: str, timestamp: str, body: bytes) -> str:
     return hmac.new(secret.encode(), timestamp.encode() + body, hashlib.sha256).hexdigest()
 
 
+# How far a reply's X-Timestamp may be from now, either way (a replayed or
+# delayed request beyond it is refused).
+INBOUND_WINDOW = 300
+
+
+def gateway_verified(timestamp: str, signature: str, body: bytes, now: float | None = None) -> bool:
+    """A request from the city gateway (a reply, 上行短信): signed like ours to
+    it, with the shared secret, and stamped within INBOUND_WINDOW seconds."""
+    secret = current_app.config.get("HOTLINE_SMS_GATEWAY_SECRET") or ""
+    if not secret or not timestamp.isdigit() or len(timestamp) > 12:
+        return False
+    moment = time.time() if now is None else now
+    if abs(moment - int(timestamp)) > INBOUND_WINDOW:
+        return False
+    expected = gateway_signature(secret, timestamp, body)
+    given = signature.strip().lower().encode("utf-8", "replace")
+    return hmac.compare_digest(expected.encode(), given)
+
+
 def _post(url: str, body: bytes, headers: dict) -> tuple[int, bytes]:
     request = Request(url, data=body, headers=headers, method="POST")  # noqa: S310 (office's URL)
     try:

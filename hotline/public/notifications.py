@@ -7,20 +7,31 @@ answer a one-click POST (RFC 8058's List-Unsubscribe-Post, sent by a mail
 client without a page or a CSRF token: the unguessable token in the URL is
 the check) as well as a page with one button. The follow form answers the
 same whether or not the address already follows, so it tells nobody who
-follows what."""
+follows what.
+
+The city's SMS gateway posts the replies to our text messages (上行短信) to
+/notifications/sms/inbound, signed like our posts to it (no session, no CSRF
+token: the signature is the check). A reply that is a stop word (退订, TD...,
+rules/notifications.py) stops every caller and sender with that number as
+their stop link would; any other reply changes nothing. Neither the number
+nor the text is logged or kept."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+import json
+
+from flask import abort, jsonify, render_template, request
 from flask_babel import get_locale, ngettext
 
 from ..changes import notifications
 from ..extensions import csrf, db
 from ..forms.notifications import FollowForm
+from ..integration.notifications_sms import gateway_verified
 from ..integration.notifications_text import confirmed_id
 from ..models import Department, Deputy, Subscription, SubscriptionKind
 from ..queries.board import public_commitment
 from ..queries.notifications import by_token, follower_count
+from ..rules.notifications import is_stop
 from ..throttle import address_wait, minutes, retry_later
 from ..web import is_fragment_request, render_block
 from . import bp
@@ -139,3 +150,38 @@ def unsubscribe(token: str):
 def notifications_stop(token: str):
     """A caller's or sender's stop, from the link in each message."""
     return _stop(token, "public.notifications_stop")
+
+
+INBOUND_MAX_BYTES = 4096  # a reply is a number and a short text
+
+
+@bp.route("/notifications/sms/inbound", methods=["POST"])
+@csrf.exempt
+def notifications_sms_inbound():
+    """A reply from the city SMS gateway: {"phone": "...", "text": "..."},
+    X-Timestamp and X-Signature as on our sends. 403 (nothing said) if it is
+    not the gateway's; 200 {"stopped": n}, n = 0 for anything but a stop word."""
+    wait = address_wait("sms_inbound", "HOTLINE_SMS_INBOUND_LIMIT", "60 per minute")
+    if wait:
+        return "", 429, {"Retry-After": str(wait)}
+    if (request.content_length or 0) > INBOUND_MAX_BYTES:
+        return "", 413
+    raw = request.get_data(cache=False)
+    headers = request.headers
+    if len(raw) > INBOUND_MAX_BYTES or not gateway_verified(
+        headers.get("X-Timestamp", ""), headers.get("X-Signature", ""), raw
+    ):
+        return "", 403
+    try:
+        reply = json.loads(raw)
+    except ValueError:
+        return "", 400
+    phone = reply.get("phone") if isinstance(reply, dict) else None
+    text = reply.get("text") if isinstance(reply, dict) else None
+    if not isinstance(phone, str) or not isinstance(text, str):
+        return "", 400
+    stopped = 0
+    if is_stop(text):
+        stopped = notifications.stop_by_phone(phone)
+        db.session.commit()
+    return jsonify(stopped=stopped)

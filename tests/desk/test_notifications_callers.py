@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 from desk_support import HOUSING, calls_of, commit, go_live, log, scheduled_show
-from notifications_support import body, local_moment, progress, rows, run_worker
+from notifications_support import body, local_moment, progress, rows, run_worker, sms_reply
 from sqlalchemy import select
 
 from hotline.extensions import db
 from hotline.integration import notifications
-from hotline.models import AuditLog, CallerContact, Commitment, NotificationKind
+from hotline.models import AuditLog, CallerContact, Commitment, NotificationKind, Subscription
 
 EMAIL, PHONE, NAME = "caller-a@example.cn", "13900001111", "王某某"
 
@@ -32,7 +32,7 @@ def consenting_item(app, desk, notify="y", email=EMAIL, phone=PHONE) -> tuple[in
         fields["notify"] = notify
     log(client, show_id, topic="菜市场排水沟堵塞", department=str(HOUSING), **fields)
     call_id = calls_of(app, show_id)[-1].id
-    assert commit(client, call_id).status_code in (200, 303)
+    assert commit(client, call_id, idem=f"c{call_id}").status_code in (200, 303)
     with app.app_context():
         item_id = db.session.scalar(select(Commitment.id).where(Commitment.call_id == call_id))
     return call_id, item_id
@@ -193,3 +193,75 @@ def test_a_deputy_code_sender_who_agreed_is_told_when_it_becomes_an_item(notify_
     run_worker(app, local_moment(app, 10))
     got = app.inbox.to("sender@example.cn")
     assert len(got) == 1 and "李某" not in body(got[0])
+
+
+def test_a_tuiding_reply_by_sms_stops_messages_to_that_number_at_once(notify_app, desk, caplog):
+    app, inbox, sms = notify_app, notify_app.inbox, notify_app.sms
+    call_id, item_id = consenting_item(app, desk)
+    _other_call, other_item = consenting_item(
+        app, desk, email="other@example.cn", phone="13700002222"
+    )
+    day = local_moment(app, 10)
+    run_worker(app, day)
+    assert sorted(m["to"] for m in sms) == ["13700002222", PHONE]
+    progress(app, item_id)  # waiting in the outbox when the reply comes
+    # The gateway posts the caller's "退订", the number as it writes it.
+    answer = sms_reply(app, "+86 139-0000-1111", " 退订 ")
+    assert answer.status_code == 200 and answer.get_json() == {"stopped": 1}
+    progress(app, item_id, note="完成一半", percent=50)
+    progress(app, other_item)
+    run_worker(app, day + timedelta(minutes=5))
+    # Nothing more to that number: neither what waited nor the next change. One
+    # consent covers both channels, so, like the stop link, e-mail stops too.
+    assert [m["to"] for m in sms].count(PHONE) == 1 and len(inbox.to(EMAIL)) == 1
+    # Another caller is untouched.
+    assert [m["to"] for m in sms].count("13700002222") == 2
+    assert len(inbox.to("other@example.cn")) == 2
+    with app.app_context():
+        assert db.session.get(CallerContact, call_id).notify is False
+        sub = db.session.scalar(select(Subscription).where(Subscription.call_id == call_id))
+        assert sub.stopped_at is not None
+        row = db.session.scalar(select(AuditLog).where(AuditLog.action == "sms_stopped"))
+        assert row.target == f"call:{call_id}" and row.actor_name == "sms_gateway"
+        assert PHONE not in f"{row.target} {row.detail} {row.actor_name}"
+    assert "1111" not in caplog.text and "退订" not in caplog.text
+    # The office reads it on the audit trail in words.
+    supervisor = app.test_client()
+    supervisor.login("office")
+    trail = supervisor.get("/admin/audit?action=sms_stopped&lang=en").get_data(as_text=True)
+    assert "Notifications stopped by an SMS reply" in trail and PHONE not in trail
+    # Said again: nothing left to stop.
+    assert sms_reply(app, PHONE, "TD").get_json() == {"stopped": 0}
+
+
+def test_a_reply_not_signed_by_the_gateway_or_not_a_stop_word_changes_nothing(notify_app, desk):
+    app, sms = notify_app, notify_app.sms
+    call_id, item_id = consenting_item(app, desk)
+    refused = [
+        sms_reply(app, PHONE, "退订", secret="not-the-shared-secret"),
+        sms_reply(app, PHONE, "退订", age=301),  # stale: a replay
+        sms_reply(app, PHONE, "退订", age=-301),  # from the future
+        app.test_client().post(
+            "/notifications/sms/inbound", json={"phone": PHONE, "text": "退订"}
+        ),  # unsigned
+    ]
+    for answer in refused:
+        assert answer.status_code == 403 and answer.get_data() == b""
+    for text in ("好的谢谢", "退订是什么意思", "", "STOPPED"):
+        answer = sms_reply(app, PHONE, text)
+        assert answer.status_code == 200 and answer.get_json() == {"stopped": 0}
+    progress(app, item_id)
+    run_worker(app, local_moment(app, 10))
+    assert [m["to"] for m in sms] == [PHONE, PHONE]
+    with app.app_context():
+        assert db.session.get(CallerContact, call_id).notify is True
+        assert db.session.scalar(select(AuditLog).where(AuditLog.action == "sms_stopped")) is None
+
+
+def test_replies_from_the_gateway_are_rate_limited(notify_app):
+    app = notify_app
+    app.config["HOTLINE_SMS_INBOUND_LIMIT"] = "2 per minute"
+    assert sms_reply(app, "13800000000", "ok").status_code == 200
+    assert sms_reply(app, "13800000000", "ok").status_code == 200
+    third = sms_reply(app, "13800000000", "ok")
+    assert third.status_code == 429 and "Retry-After" in third.headers

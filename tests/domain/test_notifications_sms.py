@@ -1,6 +1,7 @@
 """The SMS adapters: Alibaba Cloud's request signature against its documented
 example, the city gateway's HMAC checked by a real HTTP receiver on loopback,
-and the 70-character segments a text is billed in."""
+the 70-character segments a text is billed in, and which replies (上行短信)
+mean stop and which stored numbers they stop."""
 
 from datetime import timedelta
 
@@ -8,6 +9,7 @@ from notifications_support import local_moment, rows, run_worker
 from sqlalchemy import select
 
 from hotline.integration.notifications_sms import aliyun_signature, percent_encode, segments
+from hotline.rules.notifications import is_stop, phone_forms
 
 # Alibaba Cloud SMS, "签名机制" (SendSms, RPC style, HMAC-SHA1, SignatureVersion
 # 1.0): the request parameters of its worked example and the signature it gives.
@@ -80,3 +82,43 @@ def test_the_gateway_receives_signed_texts_and_refuses_a_wrong_signature(notify_
     [text] = list(app.sms)
     assert text["to"] == "13800002222"
     assert text["segments"] == len(segments(text["text"])) and text["segments"] >= 2
+
+
+def test_a_reply_is_a_stop_only_when_it_is_one_stop_word():
+    # The carriers' 退订 and TD (T), the platforms' N and 取消, the English words:
+    # as typed, in any case, with spaces, full-width letters or a full stop.
+    for text in (
+        "退订",
+        " 退订。",
+        "TD",
+        "td",
+        "Ｔｄ",
+        "T",
+        "n",
+        "取消",
+        "Stop",
+        "STOP!",
+        "unsubscribe",
+    ):
+        assert is_stop(text), text
+    # A question about stopping, a sentence around the word, thanks, nothing.
+    for text in (
+        "退订是什么意思",
+        "请不要退订",
+        "好的",
+        "NO",
+        "TDD",
+        "stopped",
+        "",
+        "退 订",
+        "退订" * 30,
+    ):
+        assert not is_stop(text), text
+
+
+def test_a_reply_number_matches_the_numbers_as_the_desk_stores_them():
+    forms = phone_forms("+86 139-0000-1111")
+    assert forms == phone_forms("13900001111") == phone_forms("008613900001111")
+    assert {"13900001111", "8613900001111", "008613900001111"} == forms
+    assert phone_forms("") == phone_forms("12345") == phone_forms("no number") == frozenset()
+    assert "13900001112" not in forms
