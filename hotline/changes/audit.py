@@ -51,6 +51,8 @@ NOTFIXED_REOPENED = "notfixed_reopened"
 # A 退订 reply by text message stopped a caller's or sender's notifications
 # (changes/notifications.py, stop_by_phone): the call or message, never the number.
 SMS_STOPPED = "sms_stopped"
+# Staff corrected a caller's contact (changes/notifications.py): which fields only.
+CONTACT_CORRECTED = "contact_corrected"
 
 ACTIONS = (
     SIGN_IN,
@@ -85,6 +87,7 @@ ACTIONS = (
     NOTFIXED_REJECTED,
     NOTFIXED_REOPENED,
     SMS_STOPPED,
+    CONTACT_CORRECTED,
 )
 # Changes made with an API token: "api_" and what was done (api/writes.py;
 # api/writes_followup.py records one per follow-up action, api_action(name)).

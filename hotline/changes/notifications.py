@@ -38,7 +38,6 @@ from . import audit
 
 TOLD = TOLD_KINDS
 
-CONTACT_CORRECTED = "contact_corrected"  # an audit action: which fields, never the values
 SMS_GATEWAY = "sms_gateway"  # the audit trail's actor of a reply by text message
 
 
@@ -104,7 +103,7 @@ def correct_contact(
         consent_for_call(call)
     elif not notify and sub is not None and sub.stopped_at is None:
         stop(sub)
-    audit.record(actor, CONTACT_CORRECTED, f"call:{call.id}", {"fields": changed})
+    audit.record(actor, audit.CONTACT_CORRECTED, f"call:{call.id}", {"fields": changed})
     return contact
 
 

@@ -181,6 +181,8 @@ def test_every_action_the_api_records_can_be_filtered(supervisor):
     assert all(label.strip() and label.strip() != value for value, label in options)
     for name in FOLLOWUP:
         assert audit.api_action(name) in offered, name
+    # And the notifications' own: a contact corrected, a 退订 reply.
+    assert {"contact_corrected", "sms_stopped"} <= set(offered)
     for action in (*audit.API_DESK, "api_token_created", "api_token_revoked"):
         assert action in offered
         assert "Unknown action" not in supervisor.get(f"/admin/audit?action={action}").text
