@@ -26,6 +26,7 @@ from ..models import Call, CallEvent, Commitment, Event, Show, utcnow
 from ..rules.text import for_log
 from ..throttle import address_wait, first_refusal
 from . import writes_bp
+from .openapi_writes import KEY_MAX_LENGTH
 
 log = logging.getLogger("hotline.api")
 
@@ -79,6 +80,8 @@ def authenticate():
         token.last_used_at = now
         db.session.commit()
     g.api_token = token
+    if (too_long := key_too_long()) is not None:
+        return too_long
     # Flask-Login's current_user for this request: the token's own account,
     # never a browser's session (the cookie is not read on this blueprint).
     g._login_user = token.user
@@ -125,6 +128,14 @@ def no_store(response):
 def body() -> dict:
     data = request.get_json(silent=True)
     return data if isinstance(data, dict) else {}
+
+
+def key_too_long():
+    """A 422 naming the header, before anything runs: the description's maximum is kept."""
+    if len(request.headers.get("Idempotency-Key", "")) <= KEY_MAX_LENGTH:
+        return None
+    message = _("At most %(max)d characters.", max=KEY_MAX_LENGTH)
+    return error(422, "The request has invalid fields.", errors={"Idempotency-Key": [message]})
 
 
 def idempotency_key() -> str | None:

@@ -51,6 +51,11 @@ def call_record(call: Call, reference_code: str | None = None) -> dict:
     return record
 
 
+def show_record(show) -> dict:
+    """A show as a 409 answers it (the schema's `current`): why the write was refused."""
+    return {"id": show.id, "status": show.status, "is_live": show.is_live}
+
+
 def _choices(form) -> None:
     departments = [SelectChoice("", "")] + [
         SelectChoice(d.id, d.name) for d in active_departments()
@@ -88,7 +93,12 @@ def log_call(show_id: int):
     form = form_from_json(CallForm, body())
     _choices(form)
     if not show.is_live:
-        return error(409, "The show is not live: calls are logged on air.", show_status=show.status)
+        return error(
+            409,
+            "The show is not live: calls are logged on air.",
+            show_status=show.status,
+            current=show_record(show),
+        )
     if not form.validate():
         return invalid(form)
     if key_spent_elsewhere(Call):
@@ -101,8 +111,8 @@ def log_call(show_id: int):
             audit.API_CALL_LOGGED, f"show {show_id}", {"number": call.number}
         ),
     )
-    if outcome == actions.CONFLICT:
-        abort(409)
+    if outcome == actions.CONFLICT:  # every try lost a race: the show as it stands now
+        return conflict(show_record(show_with_panel(show_id)))
     if outcome == actions.KEY_REUSED:
         return key_reused()
     if outcome == actions.REPEATED:  # a retry: the call the first request logged
@@ -242,7 +252,9 @@ def put_on_air(show_id: int):
     if not belongs_on_air(show, kind, item_id, today()):
         abort(404)
     if show.status == ShowStatus.ENDED:
-        return error(409, "The show has ended: nothing more goes on air.")
+        return error(
+            409, "The show has ended: nothing more goes on air.", current=show_record(show)
+        )
     onair.put_on_air(show.id, kind, item_id, current_user)
     attribute(audit.API_ON_AIR, f"show {show.id}", {"kind": kind.value, "item": item_id})
     db.session.commit()
