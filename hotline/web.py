@@ -364,6 +364,8 @@ def init_app(app: Flask) -> None:
         response.vary.add("HX-Boosted")
         response.vary.add("HX-History-Restore-Request")
         response.vary.add("Cookie")
+        if is_api_request():  # messages follow the client's Accept-Language
+            response.vary.add("Accept-Language")
         return response
 
     @app.errorhandler(CSRFError)

@@ -68,7 +68,7 @@ def error(code: int, message: str, **extra):
 def authenticate():
     secret = bearer_secret()
     if not secret:
-        return error(401, "An API token is required: Authorization: Bearer <token>.")
+        return error(401, _("An API token is required: Authorization: Bearer <token>."))
     token = tokens.by_secret(secret)
     now = utcnow()
     # A token whose account was disabled is refused like a revoked one: a JSON
@@ -105,13 +105,13 @@ def refused_token():
             )
         response = error(
             429,
-            "Too many failed token attempts from this address: try again later.",
+            _("Too many failed token attempts from this address: try again later."),
             retry_after=wait,
         )
         response.headers["Retry-After"] = str(wait)
         return response
     log.warning("api token refused %s %s", request.method, for_log(request.path))
-    return error(401, "The API token is unknown, revoked or expired.")
+    return error(401, _("The API token is unknown, revoked or expired."))
 
 
 @writes_bp.errorhandler(HTTPException)
@@ -135,7 +135,7 @@ def key_too_long():
     if len(request.headers.get("Idempotency-Key", "")) <= KEY_MAX_LENGTH:
         return None
     message = _("At most %(max)d characters.", max=KEY_MAX_LENGTH)
-    return error(422, "The request has invalid fields.", errors={"Idempotency-Key": [message]})
+    return error(422, invalid_fields(), errors={"Idempotency-Key": [message]})
 
 
 def idempotency_key() -> str | None:
@@ -145,6 +145,11 @@ def idempotency_key() -> str | None:
     if not key:
         return None
     return hashlib.sha256(f"{g.api_token.id}:{key}".encode()).hexdigest()
+
+
+def invalid_fields() -> str:
+    """The 422's message, in the request's language like each field's."""
+    return _("The request has invalid fields.")
 
 
 def _form_value(value) -> str:
@@ -195,7 +200,7 @@ def form_from_request(cls, files: tuple[str, ...] = ()):
 
 def _file_expected(names: list[str]):
     message = _("Send the file as a file part of a multipart/form-data request.")
-    return error(422, "The request has invalid fields.", errors={n: [message] for n in names})
+    return error(422, invalid_fields(), errors={n: [message] for n in names})
 
 
 def invalid(form, extra: dict | None = None):
@@ -203,7 +208,7 @@ def invalid(form, extra: dict | None = None):
     errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
     errors.pop("idem", None)
     errors.update(extra or {})
-    return error(422, "The request has invalid fields.", errors=errors)
+    return error(422, invalid_fields(), errors=errors)
 
 
 def key_reused():
@@ -211,7 +216,7 @@ def key_reused():
     action): 422 naming the header, the same for every write endpoint. A retry
     of the same change with its key is answered as the first one was."""
     message = _("This Idempotency-Key was already used for another change.")
-    return error(422, "The request has invalid fields.", errors={"Idempotency-Key": [message]})
+    return error(422, invalid_fields(), errors={"Idempotency-Key": [message]})
 
 
 # Each kind of write keeps its one-time key in one of these tables: a log call
@@ -235,7 +240,7 @@ def key_spent_elsewhere(kept_in) -> bool:
 
 def conflict(current: dict):
     return error(
-        409, "Someone else changed this item: here is the current record.", current=current
+        409, _("Someone else changed this item: here is the current record."), current=current
     )
 
 

@@ -6,6 +6,7 @@ changes and records, the same pushes go out after the commit."""
 from __future__ import annotations
 
 from flask import abort, jsonify
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -28,6 +29,7 @@ from .bearer import (
     error,
     form_from_json,
     invalid,
+    invalid_fields,
     key_reused,
     key_spent_elsewhere,
 )
@@ -95,7 +97,7 @@ def log_call(show_id: int):
     if not show.is_live:
         return error(
             409,
-            "The show is not live: calls are logged on air.",
+            _("The show is not live: calls are logged on air."),
             show_status=show.status,
             current=show_record(show),
         )
@@ -153,8 +155,8 @@ def _call_change(call_id: int, name: str, form_class, apply, action: str):
     if outcome == actions.REFUSED:
         return error(
             422,
-            "This call has a commitment on the public board; it stays committed.",
-            errors={"outcome": ["The call has a commitment."]},
+            _("This call has a commitment on the public board; it stays committed."),
+            errors={"outcome": [_("The call has a commitment.")]},
         )
     data = {"data": call_record(_call(call_id))}
     return jsonify(data | ({"repeated": True} if outcome == actions.REPEATED else {}))
@@ -248,12 +250,12 @@ def put_on_air(show_id: int):
     except (TypeError, ValueError):
         errors["item"] = ["The id of the call, commitment or rundown item."]
     if errors:
-        return error(422, "The request has invalid fields.", errors=errors)
+        return error(422, invalid_fields(), errors=errors)
     if not belongs_on_air(show, kind, item_id, today()):
         abort(404)
     if show.status == ShowStatus.ENDED:
         return error(
-            409, "The show has ended: nothing more goes on air.", current=show_record(show)
+            409, _("The show has ended: nothing more goes on air."), current=show_record(show)
         )
     onair.put_on_air(show.id, kind, item_id, current_user)
     attribute(audit.API_ON_AIR, f"show {show.id}", {"kind": kind.value, "item": item_id})

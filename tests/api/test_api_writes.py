@@ -2,9 +2,10 @@
 Idempotency-Key retries, 409 with the current record, 422 naming each field,
 scope by role and department, and the same live pushes as a web write."""
 
+import re
 from datetime import timedelta
 
-from api_support import HOUSING, TRANSPORT, api_post, make_token
+from api_support import HOUSING, TRANSPORT, api_post, bearer, make_token
 from desk_support import calls_of, demo_commitment, today_in
 from sqlalchemy import func, select
 
@@ -397,3 +398,35 @@ def test_the_document_says_which_texts_may_not_be_empty_and_the_api_refuses_them
     blank = {"answer_text": "  ", "answered_by": "周建华 局长", "version": version}
     refused = api_post(app, f"/api/v1/calls/{call_id}/answer", desk, blank)
     assert refused.status_code == 422 and list(refused.json["errors"]) == ["answer_text"]
+
+
+def test_error_messages_follow_the_requests_language(app, live_show):
+    desk = make_token(app, "phones", "moderator")
+    url = f"/api/v1/shows/{live_show}/calls"
+    client = app.test_client()
+    blank = {"topic": ""}
+
+    def refused(**kwargs):
+        response = client.post(kwargs.pop("at", url), json=blank, **kwargs)
+        assert response.status_code == 422
+        return response.json
+
+    english = refused(headers={**bearer(desk), "Accept-Language": "en-US,en;q=0.9"})
+    assert english["error"] == "The request has invalid fields."
+    assert english["errors"]["topic"] == ["This field is required."]
+    chinese = refused(headers={**bearer(desk), "Accept-Language": "zh-CN,zh;q=0.9"})
+    assert chinese["error"] == "请求中有字段不符合要求。"
+    assert re.search("[\u4e00-\u9fff]", chinese["errors"]["topic"][0])
+    # ?lang= wins over the header; without either, Chinese first like the site.
+    asked = refused(at=url + "?lang=en", headers={**bearer(desk), "Accept-Language": "zh-CN"})
+    assert asked["errors"]["topic"] == ["This field is required."]
+    plain = app.test_client().post(url, json=blank, headers=bearer(desk))
+    assert plain.json["error"] == "请求中有字段不符合要求。"
+    assert "Accept-Language" in plain.headers["Vary"]
+    # Errors of no route at all, and of a missing token, too.
+    missing = app.test_client().get("/api/v1/nothing", headers={"Accept-Language": "en"})
+    assert missing.json["error"] == "There is nothing at this address."
+    anonymous = app.test_client().post(url, json=blank, headers={"Accept-Language": "en"})
+    assert anonymous.status_code == 401 and anonymous.json["error"].startswith("An API token")
+    anonymous = app.test_client().post(url, json=blank, headers={"Accept-Language": "zh"})
+    assert anonymous.json["error"].startswith("需要API令牌")
