@@ -25,7 +25,7 @@ from ..extensions import csrf, db, limiter
 from ..models import Call, CallEvent, Commitment, Event, Show, utcnow
 from ..rules.text import for_log
 from ..throttle import address_wait, first_refusal
-from . import writes_bp
+from . import contract, writes_bp
 from .openapi_writes import KEY_MAX_LENGTH
 
 log = logging.getLogger("hotline.api")
@@ -82,6 +82,9 @@ def authenticate():
     g.api_token = token
     if (too_long := key_too_long()) is not None:
         return too_long
+    # A body the published schema rules out is refused before any form reads it.
+    if wrong := contract.refusals(request.get_json(silent=True)):
+        return error(422, invalid_fields(), errors=wrong)
     # Flask-Login's current_user for this request: the token's own account,
     # never a browser's session (the cookie is not read on this blueprint).
     g._login_user = token.user

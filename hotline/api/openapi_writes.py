@@ -309,7 +309,15 @@ SCHEMAS = {
             "version": {"type": "integer"},
         },
     },
-    "OnAir": {"type": "object", "properties": {"show_id": ID, "kind": S, "item": ID}},
+    "OnAir": {
+        "type": "object",
+        "description": "what is on the overlay now; kind and item null once cleared",
+        "properties": {
+            "show_id": ID,
+            "kind": {"type": ["string", "null"], "enum": [*(k.value for k in OnAirKind), None]},
+            "item": {**ID, "type": ["integer", "null"]},
+        },
+    },
     "WebhookPayload": {
         "type": "object",
         "required": ["type", "created_at", "data"],

@@ -430,3 +430,18 @@ def test_error_messages_follow_the_requests_language(app, live_show):
     assert anonymous.status_code == 401 and anonymous.json["error"].startswith("An API token")
     anonymous = app.test_client().post(url, json=blank, headers={"Accept-Language": "zh"})
     assert anonymous.json["error"].startswith("需要API令牌")
+
+
+def test_a_body_the_description_rules_out_is_refused_naming_each_field(app, live_show):
+    desk = make_token(app, "phones", "moderator")
+    url = f"/api/v1/shows/{live_show}/calls"
+    wrong = {"topic": 123, "callback": "yes", "department": 0, "notify": None}
+    refused = app.test_client().post(
+        url, json=wrong, headers={**bearer(desk), "Accept-Language": "en"}
+    )
+    assert refused.status_code == 422
+    assert set(refused.json["errors"]) == {"topic", "callback", "department", "notify"}
+    assert refused.json["errors"]["topic"] == ["A value of type string."]
+    not_an_object = app.test_client().post(url, json=["菜市场"], headers=bearer(desk))
+    assert not_an_object.status_code == 422 and "body" in not_an_object.json["errors"]
+    assert calls_of(app, live_show) == []  # nothing was logged
