@@ -15,12 +15,21 @@ from .models import MAX_ID
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# What an API client's Accept-Language may name, and the locale each one means.
+ACCEPTED = {"zh": "zh_CN", "zh-CN": "zh_CN", "zh-Hans": "zh_CN", "zh_CN": "zh_CN", "en": "en"}
+
+
 def select_locale() -> str:
-    """?lang= picks the language and it sticks (kept in the session)."""
+    """?lang= picks the language and it sticks (kept in the session). An API
+    client keeps no cookie: its Accept-Language picks the language of the
+    messages (Chinese when it names neither), the pages stay Chinese first."""
     asked = request.args.get("lang")
     if asked in LOCALES:
         session["lang"] = asked
         return asked
+    if "lang" not in session and request.path.startswith(("/api/", "/open311/")):
+        best = request.accept_languages.best_match(ACCEPTED)
+        return ACCEPTED[best] if best else "zh_CN"
     return session.get("lang", "zh_CN")
 
 

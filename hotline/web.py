@@ -19,6 +19,7 @@ from flask import (
     current_app,
     g,
     has_request_context,
+    jsonify,
     render_template,
     request,
 )
@@ -244,6 +245,26 @@ def url_breaks(address: str) -> Markup:
     return Markup("<wbr>").join(pieces)
 
 
+API_PREFIXES = ("/api/", "/open311/")
+
+
+def is_api_request() -> bool:
+    """An address under the APIs: its errors are JSON, whatever matched it."""
+    return request.path.startswith(API_PREFIXES) or request.path in ("/api", "/open311")
+
+
+def api_json_error(code: int, message: str) -> Response:
+    """The APIs' error shape: {"error": …, "status": …} (Open311: its list of
+    {code, description}), never stored by a cache."""
+    if request.path.startswith("/open311"):
+        response = jsonify([{"code": code, "description": message}])
+    else:
+        response = jsonify({"error": message, "status": code})
+    response.status_code = code
+    response.cache_control.no_store = True
+    return response
+
+
 def error_message(code: int) -> tuple[str, str]:
     messages = {
         400: (_("Bad request"), _("The request could not be understood.")),
@@ -369,6 +390,8 @@ def init_app(app: Flask) -> None:
         response.vary.add("HX-Boosted")
         response.vary.add("HX-History-Restore-Request")
         response.vary.add("Cookie")
+        if is_api_request():  # messages follow the client's Accept-Language
+            response.vary.add("Accept-Language")
         return response
 
     @app.errorhandler(CSRFError)
@@ -379,6 +402,8 @@ def init_app(app: Flask) -> None:
             for_log(request.path),
             for_log(error.description),
         )
+        if is_api_request():
+            return api_json_error(400, error_message(400)[1])
         if not from_our_own_page():
             # A forged cross-site request: refuse it plainly. Offering a resubmit
             # form with a fresh token would turn the forgery into a one-click
@@ -401,6 +426,14 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         title, text = error_message(error.code or 500)
+        # A 405 says which methods the address does take (RFC 9110, Allow).
+        allow = {k: v for k, v in error.get_headers() if k == "Allow"}
+        if is_api_request():
+            # No API route matched (or a route refused the method): the API's
+            # own JSON error, as its description promises, never the HTML page.
+            response = api_json_error(error.code or 500, text)
+            response.headers.update(allow)
+            return response
         if request_ctx.url_adapter is None:
             # E.g. a Host header not in TRUSTED_HOSTS: no page with links can be built.
             return (
@@ -410,10 +443,10 @@ def init_app(app: Flask) -> None:
             )
         template = "errors/error.html"
         if request.htmx:
-            return render_block(template, "error", code=error.code, title=title, text=text), (
-                error.code
-            )
-        return render_template(template, code=error.code, title=title, text=text), error.code
+            block = render_block(template, "error", code=error.code, title=title, text=text)
+            return block, error.code, allow
+        page = render_template(template, code=error.code, title=title, text=text)
+        return page, error.code, allow
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
@@ -426,4 +459,6 @@ def init_app(app: Flask) -> None:
 
         db.session.rollback()  # a failed transaction must not break the error page
         title, text = error_message(500)
+        if is_api_request():
+            return api_json_error(500, text)
         return render_template("errors/error.html", code=500, title=title, text=text), 500

@@ -25,7 +25,8 @@ from ..extensions import csrf, db, limiter
 from ..models import Call, CallEvent, Commitment, Event, Show, utcnow
 from ..rules.text import for_log
 from ..throttle import address_wait, first_refusal
-from . import writes_bp
+from . import contract, writes_bp
+from .openapi_writes import KEY_MAX_LENGTH
 
 log = logging.getLogger("hotline.api")
 
@@ -67,7 +68,7 @@ def error(code: int, message: str, **extra):
 def authenticate():
     secret = bearer_secret()
     if not secret:
-        return error(401, "An API token is required: Authorization: Bearer <token>.")
+        return error(401, _("An API token is required: Authorization: Bearer <token>."))
     token = tokens.by_secret(secret)
     now = utcnow()
     # A token whose account was disabled is refused like a revoked one: a JSON
@@ -79,6 +80,11 @@ def authenticate():
         token.last_used_at = now
         db.session.commit()
     g.api_token = token
+    if (too_long := key_too_long()) is not None:
+        return too_long
+    # A body the published schema rules out is refused before any form reads it.
+    if wrong := contract.refusals(request.get_json(silent=True)):
+        return error(422, invalid_fields(), errors=wrong)
     # Flask-Login's current_user for this request: the token's own account,
     # never a browser's session (the cookie is not read on this blueprint).
     g._login_user = token.user
@@ -102,13 +108,13 @@ def refused_token():
             )
         response = error(
             429,
-            "Too many failed token attempts from this address: try again later.",
+            _("Too many failed token attempts from this address: try again later."),
             retry_after=wait,
         )
         response.headers["Retry-After"] = str(wait)
         return response
     log.warning("api token refused %s %s", request.method, for_log(request.path))
-    return error(401, "The API token is unknown, revoked or expired.")
+    return error(401, _("The API token is unknown, revoked or expired."))
 
 
 @writes_bp.errorhandler(HTTPException)
@@ -127,6 +133,14 @@ def body() -> dict:
     return data if isinstance(data, dict) else {}
 
 
+def key_too_long():
+    """A 422 naming the header, before anything runs: the description's maximum is kept."""
+    if len(request.headers.get("Idempotency-Key", "")) <= KEY_MAX_LENGTH:
+        return None
+    message = _("At most %(max)d characters.", max=KEY_MAX_LENGTH)
+    return error(422, invalid_fields(), errors={"Idempotency-Key": [message]})
+
+
 def idempotency_key() -> str | None:
     """The client's Idempotency-Key, kept per token (two integrations may pick
     the same key without colliding) and in the column's 64 characters."""
@@ -134,6 +148,11 @@ def idempotency_key() -> str | None:
     if not key:
         return None
     return hashlib.sha256(f"{g.api_token.id}:{key}".encode()).hexdigest()
+
+
+def invalid_fields() -> str:
+    """The 422's message, in the request's language like each field's."""
+    return _("The request has invalid fields.")
 
 
 def _form_value(value) -> str:
@@ -184,7 +203,7 @@ def form_from_request(cls, files: tuple[str, ...] = ()):
 
 def _file_expected(names: list[str]):
     message = _("Send the file as a file part of a multipart/form-data request.")
-    return error(422, "The request has invalid fields.", errors={n: [message] for n in names})
+    return error(422, invalid_fields(), errors={n: [message] for n in names})
 
 
 def invalid(form, extra: dict | None = None):
@@ -192,7 +211,7 @@ def invalid(form, extra: dict | None = None):
     errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
     errors.pop("idem", None)
     errors.update(extra or {})
-    return error(422, "The request has invalid fields.", errors=errors)
+    return error(422, invalid_fields(), errors=errors)
 
 
 def key_reused():
@@ -200,7 +219,7 @@ def key_reused():
     action): 422 naming the header, the same for every write endpoint. A retry
     of the same change with its key is answered as the first one was."""
     message = _("This Idempotency-Key was already used for another change.")
-    return error(422, "The request has invalid fields.", errors={"Idempotency-Key": [message]})
+    return error(422, invalid_fields(), errors={"Idempotency-Key": [message]})
 
 
 # Each kind of write keeps its one-time key in one of these tables: a log call
@@ -224,7 +243,7 @@ def key_spent_elsewhere(kept_in) -> bool:
 
 def conflict(current: dict):
     return error(
-        409, "Someone else changed this item: here is the current record.", current=current
+        409, _("Someone else changed this item: here is the current record."), current=current
     )
 
 

@@ -295,6 +295,10 @@ def _schemas() -> dict:
             "error": {"type": _S},
             "status": {"type": "integer"},
             "parameter": {"type": _S, "description": "the query parameter refused"},
+            "retry_after": {
+                "type": "integer",
+                "description": "a 429 of too many failed tokens: seconds to wait",
+            },
         },
         "required": ["error", "status"],
         "additionalProperties": False,

@@ -13,6 +13,7 @@ S, DATE = {"type": "string"}, {"type": "string", "format": "date"}
 VERSION = {"type": ["integer", "string"], "description": "the item's version, as last read"}
 DESK, ANYONE = "moderator, supervisor", "moderator, supervisor, liaison (own department)"
 OFFICE = "supervisor"
+KEY_MAX_LENGTH = 200  # an Idempotency-Key; a longer one is a 422 naming the header
 
 WHO = {
     Role.LIAISON: "liaison (own department)",
@@ -142,6 +143,17 @@ WRITES = (
             "caller_name": S,
             "caller_phone": S,
             "callback": {"type": "boolean"},
+            "caller_email": {
+                "type": "string",
+                "maxLength": 254,
+                "description": "private, never returned: where the caller is told of each "
+                "change, with notify",
+            },
+            "notify": {
+                "type": "boolean",
+                "description": "the caller consents to be told of each change (by e-mail "
+                "or SMS to caller_phone)",
+            },
         },
         ["topic"],
         False,
@@ -346,7 +358,15 @@ SCHEMAS = {
             "version": {"type": "integer"},
         },
     },
-    "OnAir": {"type": "object", "properties": {"show_id": ID, "kind": S, "item": ID}},
+    "OnAir": {
+        "type": "object",
+        "description": "what is on the overlay now; kind and item null once cleared",
+        "properties": {
+            "show_id": ID,
+            "kind": {"type": ["string", "null"], "enum": [*(k.value for k in OnAirKind), None]},
+            "item": {**ID, "type": ["integer", "null"]},
+        },
+    },
     "WebhookPayload": {
         "type": "object",
         "required": ["type", "created_at", "data"],
@@ -371,8 +391,17 @@ def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+# A required text: an empty or blank string is refused with a 422, as on the web form.
+FILLED = {"type": "string", "minLength": 1, "pattern": r"\S"}
+
+
 def _operation(path, op_id, summary, who, fields, required, versioned, idempotent, answer):
-    properties = dict(fields)
+    properties = {
+        name: {**FILLED, **schema}
+        if name in required and schema.get("type") == "string"
+        else schema
+        for name, schema in fields.items()
+    }
     if versioned:
         properties["version"] = VERSION
     body = {"type": "object", "properties": properties}
@@ -389,7 +418,7 @@ def _operation(path, op_id, summary, who, fields, required, versioned, idempoten
                 "name": "Idempotency-Key",
                 "in": "header",
                 "required": False,
-                "schema": {"type": "string", "maxLength": 200},
+                "schema": {"type": "string", "maxLength": KEY_MAX_LENGTH},
                 "description": "a retry with the same key changes nothing twice; "
                 "a key spent on another change (another item or action) is a 422",
             }

@@ -6,6 +6,7 @@ changes and records, the same pushes go out after the commit."""
 from __future__ import annotations
 
 from flask import abort, jsonify
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -30,6 +31,7 @@ from .bearer import (
     error,
     form_from_json,
     invalid,
+    invalid_fields,
     key_reused,
     key_spent_elsewhere,
 )
@@ -54,6 +56,11 @@ def call_record(call: Call, reference_code: str | None = None) -> dict:
     if reference_code:  # for the caller, in this response only (never stored in the clear)
         record["reference_code"] = reference_code
     return record
+
+
+def show_record(show) -> dict:
+    """A show as a 409 answers it (the schema's `current`): why the write was refused."""
+    return {"id": show.id, "status": show.status, "is_live": show.is_live}
 
 
 def _choices(form) -> None:
@@ -93,7 +100,12 @@ def log_call(show_id: int):
     form = form_from_json(CallForm, body())
     _choices(form)
     if not show.is_live:
-        return error(409, "The show is not live: calls are logged on air.", show_status=show.status)
+        return error(
+            409,
+            _("The show is not live: calls are logged on air."),
+            show_status=show.status,
+            current=show_record(show),
+        )
     if not form.validate():
         return invalid(form)
     if key_spent_elsewhere(Call):
@@ -106,8 +118,8 @@ def log_call(show_id: int):
             audit.API_CALL_LOGGED, f"show {show_id}", {"number": call.number}
         ),
     )
-    if outcome == actions.CONFLICT:
-        abort(409)
+    if outcome == actions.CONFLICT:  # every try lost a race: the show as it stands now
+        return conflict(show_record(show_with_panel(show_id)))
     if outcome == actions.KEY_REUSED:
         return key_reused()
     if outcome == actions.REPEATED:  # a retry: the call the first request logged
@@ -148,8 +160,8 @@ def _call_change(call_id: int, name: str, form_class, apply, action: str):
     if outcome == actions.REFUSED:
         return error(
             422,
-            "This call has a commitment on the public board; it stays committed.",
-            errors={"outcome": ["The call has a commitment."]},
+            _("This call has a commitment on the public board; it stays committed."),
+            errors={"outcome": [_("The call has a commitment.")]},
         )
     data = {"data": call_record(_call(call_id))}
     return jsonify(data | ({"repeated": True} if outcome == actions.REPEATED else {}))
@@ -244,11 +256,13 @@ def put_on_air(show_id: int):
     except (TypeError, ValueError):
         errors["item"] = ["The id of the call, commitment or rundown item."]
     if errors:
-        return error(422, "The request has invalid fields.", errors=errors)
+        return error(422, invalid_fields(), errors=errors)
     if not belongs_on_air(show, kind, item_id, today()):
         abort(404)
     if show.status == ShowStatus.ENDED:
-        return error(409, "The show has ended: nothing more goes on air.")
+        return error(
+            409, _("The show has ended: nothing more goes on air."), current=show_record(show)
+        )
     onair.put_on_air(show.id, kind, item_id, current_user)
     attribute(audit.API_ON_AIR, f"show {show.id}", {"kind": kind.value, "item": item_id})
     db.session.commit()

@@ -29,6 +29,7 @@ from .bearer import (
     form_from_json,
     form_from_request,
     invalid,
+    invalid_fields,
     key_reused,
     key_spent_elsewhere,
 )
@@ -71,9 +72,7 @@ def answer(result: actions.Result, form, reload):
         return key_reused()
     if result.message is None:
         return invalid(form)
-    return error(
-        422, "The request has invalid fields.", errors={result.field or "state": [result.message]}
-    )
+    return error(422, invalid_fields(), errors={result.field or "state": [result.message]})
 
 
 def _view(name: str):

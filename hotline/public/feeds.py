@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
-from flask import Response, abort, current_app, request, url_for
+from flask import Response, abort, current_app, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -16,10 +16,12 @@ from ..config import LOCALES
 from ..extensions import db
 from ..labels import event_label, item_title, source_text, status_text
 from ..models import Commitment, Department, Event
+from ..queries.changes import last_change
 from ..queries.shows import latest_events
 from . import bp
 
 ATOM = "http://www.w3.org/2005/Atom"
+FEED_MAX_AGE = 60  # seconds, as the open data's
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # What XML 1.0 allows in a document: no C0 controls but tab and newlines, no
 # surrogates, no U+FFFE / U+FFFF.
@@ -109,7 +111,21 @@ def atom_feed(
                 lines.append(event.note)
             sub(entry, "content", "\n".join(lines), type="text")
     body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
-    return Response(body, mimetype="application/atom+xml")
+    return conditional(Response(body, mimetype="application/atom+xml"))
+
+
+def conditional(response: Response) -> Response:
+    """A feed reader polls: ETag and Last-Modified as the open data API has
+    them (the same last change), so an unchanged feed is a bodiless 304."""
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    response.last_modified = min(last_change(), now)
+    response.cache_control.max_age = FEED_MAX_AGE
+    if session.modified:  # ?lang= is being remembered in a cookie: not for shared caches
+        response.cache_control.private = True
+    else:
+        response.cache_control.public = True
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.route("/feed.atom")

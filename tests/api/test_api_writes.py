@@ -2,9 +2,10 @@
 Idempotency-Key retries, 409 with the current record, 422 naming each field,
 scope by role and department, and the same live pushes as a web write."""
 
+import re
 from datetime import timedelta
 
-from api_support import HOUSING, TRANSPORT, api_post, make_token
+from api_support import HOUSING, TRANSPORT, api_post, bearer, make_token
 from desk_support import calls_of, demo_commitment, today_in
 from sqlalchemy import func, select
 
@@ -88,6 +89,18 @@ def test_a_show_that_is_not_live_takes_no_call(app):
         ended = db.session.scalar(select(Show.id).where(Show.status == ShowStatus.ENDED))
     response = api_post(app, f"/api/v1/shows/{ended}/calls", desk, CALL)
     assert response.status_code == 409
+    # The description's Conflict: the show as it stands, in `current`.
+    assert response.json["current"] == {"id": ended, "status": "ended", "is_live": False}
+
+
+def test_an_idempotency_key_over_200_characters_is_refused_by_name(app, live_show):
+    desk = make_token(app, "phones", "moderator")
+    url = f"/api/v1/shows/{live_show}/calls"
+    refused = api_post(app, url, desk, CALL, key="k" * 300)
+    assert refused.status_code == 422
+    assert list(refused.json["errors"]) == ["Idempotency-Key"]
+    assert calls_of(app, live_show) == []  # nothing was logged
+    assert api_post(app, url, desk, CALL, key="k" * 200).status_code == 201
 
 
 def test_answer_with_a_stale_version_is_409_with_the_current_record(app, call_id):
@@ -356,3 +369,79 @@ def test_the_openapi_document_covers_the_writes_with_a_security_scheme(client):
         assert operation["security"] == [{"bearerToken": []}]
         assert {"401", "403", "409", "422"} <= set(operation["responses"])
     assert "call.logged" in spec["webhooks"]
+
+
+def test_the_document_says_which_texts_may_not_be_empty_and_the_api_refuses_them(app, call_id):
+    spec = app.test_client().get("/api/v1/openapi.json").json
+    posts = {path: item["post"] for path, item in spec["paths"].items() if "post" in item}
+
+    def body(path):
+        return posts[path]["requestBody"]["content"]["application/json"]["schema"]
+
+    logged = body("/api/v1/shows/{show_id}/calls")
+    assert logged["properties"]["topic"]["minLength"] == 1
+    assert "minLength" not in logged["properties"]["area"]  # optional: may be empty
+    # The consent to be told and where: the CallForm's own fields.
+    assert logged["properties"]["notify"]["type"] == "boolean"
+    assert logged["properties"]["caller_email"]["type"] == "string"
+    answered = body("/api/v1/calls/{call_id}/answer")
+    assert answered["properties"]["answer_text"]["minLength"] == 1
+    for operation in posts.values():
+        schema = operation["requestBody"]["content"]["application/json"]["schema"]
+        for name in schema.get("required", []):
+            field = schema["properties"][name]
+            if field.get("type") == "string":
+                assert field["minLength"] == 1 and field["pattern"] == r"\S", name
+    desk = make_token(app, "desk", "moderator")
+    with app.app_context():
+        version = db.session.get(Call, call_id).version
+    blank = {"answer_text": "  ", "answered_by": "周建华 局长", "version": version}
+    refused = api_post(app, f"/api/v1/calls/{call_id}/answer", desk, blank)
+    assert refused.status_code == 422 and list(refused.json["errors"]) == ["answer_text"]
+
+
+def test_error_messages_follow_the_requests_language(app, live_show):
+    desk = make_token(app, "phones", "moderator")
+    url = f"/api/v1/shows/{live_show}/calls"
+    client = app.test_client()
+    blank = {"topic": ""}
+
+    def refused(**kwargs):
+        response = client.post(kwargs.pop("at", url), json=blank, **kwargs)
+        assert response.status_code == 422
+        return response.json
+
+    english = refused(headers={**bearer(desk), "Accept-Language": "en-US,en;q=0.9"})
+    assert english["error"] == "The request has invalid fields."
+    assert english["errors"]["topic"] == ["This field is required."]
+    chinese = refused(headers={**bearer(desk), "Accept-Language": "zh-CN,zh;q=0.9"})
+    assert chinese["error"] == "请求中有字段不符合要求。"
+    assert re.search("[\u4e00-\u9fff]", chinese["errors"]["topic"][0])
+    # ?lang= wins over the header; without either, Chinese first like the site.
+    asked = refused(at=url + "?lang=en", headers={**bearer(desk), "Accept-Language": "zh-CN"})
+    assert asked["errors"]["topic"] == ["This field is required."]
+    plain = app.test_client().post(url, json=blank, headers=bearer(desk))
+    assert plain.json["error"] == "请求中有字段不符合要求。"
+    assert "Accept-Language" in plain.headers["Vary"]
+    # Errors of no route at all, and of a missing token, too.
+    missing = app.test_client().get("/api/v1/nothing", headers={"Accept-Language": "en"})
+    assert missing.json["error"] == "There is nothing at this address."
+    anonymous = app.test_client().post(url, json=blank, headers={"Accept-Language": "en"})
+    assert anonymous.status_code == 401 and anonymous.json["error"].startswith("An API token")
+    anonymous = app.test_client().post(url, json=blank, headers={"Accept-Language": "zh"})
+    assert anonymous.json["error"].startswith("需要API令牌")
+
+
+def test_a_body_the_description_rules_out_is_refused_naming_each_field(app, live_show):
+    desk = make_token(app, "phones", "moderator")
+    url = f"/api/v1/shows/{live_show}/calls"
+    wrong = {"topic": 123, "callback": "yes", "department": 0, "notify": None}
+    refused = app.test_client().post(
+        url, json=wrong, headers={**bearer(desk), "Accept-Language": "en"}
+    )
+    assert refused.status_code == 422
+    assert set(refused.json["errors"]) == {"topic", "callback", "department", "notify"}
+    assert refused.json["errors"]["topic"] == ["A value of type string."]
+    not_an_object = app.test_client().post(url, json=["菜市场"], headers=bearer(desk))
+    assert not_an_object.status_code == 422 and "body" in not_an_object.json["errors"]
+    assert calls_of(app, live_show) == []  # nothing was logged

@@ -160,3 +160,41 @@ def test_every_page_with_a_feed_advertises_it_in_its_language(client):
     assert commitment[0] == "/commitments/1/feed.atom?lang=en" and len(commitment) == 2
     for href in ("/feed.atom?lang=en", *departments, *commitment):
         assert client.get(href).status_code == 200, href
+
+
+def test_an_unchanged_feed_is_a_304_until_something_changes(app, client):
+    from datetime import date
+
+    from hotline.changes.commitments import add_event
+    from hotline.models import EventKind
+
+    with app.app_context():
+        first_item = db.session.scalar(select(Commitment).order_by(Commitment.id).limit(1))
+        item_id, department_id = first_item.id, first_item.department_id
+    feeds = (
+        "/feed.atom",
+        "/feed.atom?lang=en",
+        f"/departments/{department_id}/feed.atom",
+        f"/commitments/{item_id}/feed.atom",
+    )
+    seen = {}
+    for url in feeds:
+        reader = app.test_client()  # a feed reader keeps no cookie
+        first = reader.get(url)
+        assert first.status_code == 200
+        etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+        assert "max-age=60" in first.headers["Cache-Control"]
+        same = reader.get(url, headers={"If-None-Match": etag})
+        assert same.status_code == 304 and same.data == b"", url
+        since = reader.get(url, headers={"If-Modified-Since": modified})
+        assert since.status_code == 304, url
+        seen[url] = etag
+    with app.app_context():
+        item = db.session.get(Commitment, item_id)
+        item.deadline = date(2031, 1, 1)
+        add_event(item, EventKind.PROGRESS, None, note="新的进展")
+        db.session.commit()
+    for url in feeds:
+        changed = app.test_client().get(url, headers={"If-None-Match": seen[url]})
+        assert changed.status_code == 200 and changed.headers["ETag"] != seen[url], url
+        assert "新的进展" in changed.get_data(as_text=True), url
