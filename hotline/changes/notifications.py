@@ -143,15 +143,18 @@ def follow(kind: str, *, email: str, target_id=None, area: str = "", digest=Fals
     elif sub.confirmed_at is not None:
         sub.digest = digest  # already following: the choice of digest is updated
         return sub
-    sent = db.session.scalar(
-        select(Notification.id).where(
+    # A confirmation still waiting is enough; one sent, dropped or failed (lost,
+    # or its link expired) is sent again, at most once a day for the address.
+    key = f"c{sub.id}:{utcnow().date().isoformat()}"
+    confirmations = db.session.execute(
+        select(Notification.status, Notification.key).where(
             Notification.subscription_id == sub.id, Notification.kind == NotificationKind.CONFIRM
         )
-    )
-    if sent is None:
+    ).all()
+    if all(status != NotificationStatus.PENDING and k != key for status, k in confirmations):
         db.session.add(
             Notification(
-                key=f"c{sub.id}",
+                key=key,
                 kind=NotificationKind.CONFIRM,
                 channel=Channel.EMAIL,
                 subscription_id=sub.id,

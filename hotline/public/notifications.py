@@ -22,13 +22,14 @@ import json
 
 from flask import abort, jsonify, render_template, request
 from flask_babel import get_locale, ngettext
+from sqlalchemy import exists, or_, select
 
 from ..changes import notifications
 from ..extensions import csrf, db
 from ..forms.notifications import FollowForm
 from ..integration.notifications_sms import gateway_verified
 from ..integration.notifications_text import confirmed_id
-from ..models import Department, Deputy, Subscription, SubscriptionKind
+from ..models import Call, Department, Deputy, DeputyMessage, Subscription, SubscriptionKind
 from ..queries.board import public_commitment
 from ..queries.notifications import by_token, follower_count
 from ..rules.notifications import is_stop
@@ -64,7 +65,11 @@ def _target_name(kind: str, target: int | None, area: str) -> str | None:
         deputy = db.session.get(Deputy, target) if target else None
         return deputy.name if deputy is not None and deputy.active else None
     if kind == SubscriptionKind.AREA:
-        return area.strip() or None
+        # Only an area the record names: the text goes into the confirmation
+        # e-mail, and must not carry a stranger's words to any address.
+        area = area.strip()
+        named = or_(exists().where(Call.area == area), exists().where(DeputyMessage.area == area))
+        return area if area and db.session.scalar(select(named)) else None
     return None
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from hotline.clock import today
 from hotline.extensions import db
-from hotline.models import Commitment, NotificationKind, Subscription
+from hotline.models import Commitment, Notification, NotificationKind, Subscription
 
 FAN = "fan@example.cn"
 
@@ -238,3 +238,32 @@ def test_the_department_deputy_and_area_pages_link_to_their_follow_form(notify_a
         ("p@example.cn", "deputy", ids[1], ""),
         ("a@example.cn", "area", None, names[2]),
     }
+
+
+def test_asking_again_sends_a_new_confirmation_once_the_first_is_gone(notify_app):
+    """A lost or expired confirmation is not the end: asking again (another day)
+    sends a new one; asking twice while one waits sends one."""
+    app, inbox = notify_app, notify_app.inbox
+    client = app.test_client()
+    item = open_item(app)
+    assert follow(client, "commitment", item.id).status_code == 200
+    assert follow(client, "commitment", item.id).status_code == 200  # one still waits
+    confirm_link(app)  # exactly one mail
+    with app.app_context():
+        kept = db.session.scalars(select(Notification).where(Notification.kind == "confirm"))
+        for row in kept:  # as if it was sent yesterday
+            row.key = row.key.rsplit(":", 1)[0] + ":2000-01-01"
+        db.session.commit()
+    assert follow(client, "commitment", item.id).status_code == 200
+    run_worker(app, local_moment(app, 11))
+    confirmations = [m for m in inbox.to(FAN) if "/follow/confirm/" in body(m)]
+    assert len(confirmations) == 2
+
+
+def test_only_an_area_the_record_names_can_be_followed(notify_app):
+    """The area's words go into the confirmation e-mail: a stranger's text is refused."""
+    client = notify_app.test_client()
+    answer = follow(client, "area", area="请点击 http://example.invalid 领取补贴")
+    assert answer.status_code == 404
+    run_worker(notify_app, local_moment(notify_app, 10))
+    assert notify_app.inbox.to(FAN) == []
