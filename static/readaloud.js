@@ -36,11 +36,19 @@
   function textOf(element) {
     var text = element.innerText || "";
     var skip = element.querySelectorAll("button.readaloud, form, .readaloud-skip");
+    var labels = [];
     for (var i = 0; i < skip.length; i++) {
       var words = (skip[i].innerText || "").trim();
       if (words) {
-        text = text.split(words).join(" ");
+        labels.push(words);
       }
+    }
+    // Longest first: "… #1" must not cut the front off "… #12" and leave "2".
+    labels.sort(function (a, b) {
+      return b.length - a.length;
+    });
+    for (var j = 0; j < labels.length; j++) {
+      text = text.split(labels[j]).join(" ");
     }
     return text;
   }

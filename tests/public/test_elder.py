@@ -97,3 +97,16 @@ def test_the_statement_names_the_office_address_to_report_a_barrier(app, client)
         '<a href="mailto:access@rd.example.gov.cn" hx-boost="false">access@rd.example.gov.cn</a>'
         in text
     )
+
+
+def test_one_readers_query_never_reaches_the_cached_page_of_another(app):
+    """The board and a show page are cached whole for anonymous readers: the
+    elder link names the path only, not what one reader put in the address."""
+    from hotline.realtime.fragments import FragmentCache
+
+    app.extensions["hotline_fragments"] = FragmentCache(seconds=300)
+    first, second = app.test_client(), app.test_client()
+    assert first.get("/?x=tracking123").status_code == 200
+    page = second.get("/").get_data(as_text=True)
+    assert "tracking123" not in page
+    assert 'href="/elder?mode=on&amp;next=/"' in page
