@@ -10,13 +10,15 @@ import re
 from datetime import date, datetime
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..clock import format_date, format_datetime, today
-from ..labels import outcome_label, status_filter_label, status_text
+from ..labels import outcome_label, status_filter_label, status_text, term_label
 from ..models import ClaimKind
 from ..queries.versions import Shown, shown
+from ..rules.pledges import TERMS
 from ..rules.status import Code, PublicStatus
 from ..rules.versions import display, normalize
 from . import bp
@@ -27,6 +29,8 @@ PAGE = "public/version.html"
 # version of a kind are left out.
 FIELDS = (
     ("pledge", _l("Pledge")),
+    # How the pledge will be checked, often added after the show: each term its row.
+    *((name, LazyString(term_label, name)) for name in TERMS),
     ("official", _l("Official")),
     ("department", _l("Department")),
     ("deadline", _l("Deadline")),
@@ -119,6 +123,7 @@ def _values(kind: str, kept: dict) -> dict:
     extended = kept.get("deadline") != kept.get("original_deadline")
     return {
         "pledge": kept.get("pledge"),
+        **{name: kept.get(name) or "" for name in TERMS},
         "official": f"{kept.get('official_name') or ''} {kept.get('official_title') or ''}".strip(),
         "department": kept.get("department"),
         "deadline": _day(kept.get("deadline")),
@@ -141,8 +146,12 @@ def rows(found: Shown) -> list[tuple[str, str, str, bool]]:
     row = found.version
     values = _values(row.kind, row.snapshot or {})
     changed = {ROW_OF.get(name, name) for name in found.changed}
+    # A field empty then but changed since (a criterion added after the show)
+    # keeps its row, so the mark shows what changed.
     return [
-        (key, str(label), values[key], key in changed) for key, label in FIELDS if values.get(key)
+        (key, str(label), values.get(key) or "—", key in changed)
+        for key, label in FIELDS
+        if values.get(key) or key in changed
     ]
 
 

@@ -251,3 +251,30 @@ def test_a_printed_list_costs_the_same_queries_for_n_and_2n_rows(app, client, co
     assert doubled == 2 * rows > 10
     assert half_new == new_codes  # one select, one insert of the missing
     assert all_issued == issued == new_codes - 1  # one select, nothing to insert
+
+
+def test_a_criterion_added_after_the_show_is_marked_on_the_old_code(app, client):
+    """Pledges get their terms after the show: the old code's page marks the
+    very row that changed, not just "changed since"."""
+    from hotline.changes.pledges import set_terms
+    from hotline.changes.versions import code_for
+    from hotline.clock import today
+    from hotline.models import ClaimKind
+
+    with app.test_request_context("/"):
+        item = db.session.scalar(
+            select(Commitment).where(
+                Commitment.state == "open",
+                Commitment.kind == "commitment",
+                Commitment.criterion == "",
+            )
+        )
+        code = code_for(ClaimKind.COMMITMENT, item, today())
+        set_terms(item, {"criterion": "街道办现场验收"}, actor=None, version=item.version)
+        db.session.commit()
+    page = version_page(client, code)
+    assert "This record has changed since." in page
+    assert re.search(r'<dt>Acceptance criterion[^<]*<span class="version-changed-mark">', page), (
+        "the criterion's row is marked"
+    )
+    assert field(page, "criterion").strip() == "—"  # empty when it was shown
