@@ -164,7 +164,7 @@ DEPARTMENT_FIELDS = tuple(name for name, _schema, _text in DEPARTMENT_SPEC)
 def commitment_record(c, today: date) -> dict:
     record = item_fields(c, today)
     url = url_for("public.commitment", commitment_id=c.id, _external=True)
-    return {**dict(list(record.items())[:3]), "url": url, **record}
+    return {**record, "url": url}
 
 
 def show_record(row) -> dict:

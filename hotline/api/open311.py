@@ -8,6 +8,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, jsonify, request
+from flask_babel import gettext as _
 
 from ..clock import today as local_today
 from ..labels import status_text
@@ -101,6 +102,6 @@ def request_json(request_id: str):
     number = int(request_id) if request_id.isascii() and request_id.isdigit() else 0
     found = service_requests(ids=[number]) if 0 < number <= MAX_ID else []
     if not found:
-        abort(404, description=f"there is no service request {request_id}")
+        abort(404, description=_("There is no service request %(id)s.", id=request_id))
     today = local_today()
     return jsonify([request_record(c, at, today) for c, at in found])

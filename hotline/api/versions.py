@@ -5,6 +5,7 @@ changed since (the page at /v/<code> says the same to people)."""
 from __future__ import annotations
 
 from flask import abort, jsonify, url_for
+from flask_babel import gettext as _
 
 from ..clock import today
 from ..models import iso
@@ -17,7 +18,7 @@ from . import bp
 def version(code: str):
     found = shown(code, today())
     if found is None:
-        abort(404, "No claim was shown with this code.")
+        abort(404, _("No claim was shown with this code."))
     row, link = found.version, found.now_link()
     now = url_for(link[0], **link[1], _external=True) if link else None
     return jsonify(

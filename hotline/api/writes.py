@@ -167,9 +167,9 @@ def _call_change(call_id: int, name: str, form_class, apply, action: str):
     return jsonify(data | ({"repeated": True} if outcome == actions.REPEATED else {}))
 
 
-def _own_department(form, verb: str):
+def _own_department(form, refusal: str):
     if not may_act_for(current_user, form.department.data):
-        return error(403, f"A liaison token can {verb} only within its own department.")
+        return error(403, refusal)
     return None
 
 
@@ -186,7 +186,9 @@ def answer(call_id: int):
 @roles_required(*ANYONE)
 def refer(call_id: int):
     def apply(call, form, made):
-        if problem := _own_department(form, "refer"):
+        if problem := _own_department(
+            form, _("A liaison token can refer only within its own department.")
+        ):
             return problem
         made.append(actions.refer_from(call, form, current_user, limits.referral_deadline(today())))
 
@@ -216,7 +218,9 @@ def commit(call_id: int):
     deadline = form.check_deadline(today()) if valid else None
     if deadline is None:
         return invalid(form)
-    if problem := _own_department(form, "commit"):
+    if problem := _own_department(
+        form, _("A liaison token can commit only within its own department.")
+    ):
         return problem
     if key_spent_elsewhere(Commitment):
         return key_reused()
@@ -250,11 +254,11 @@ def put_on_air(show_id: int):
     try:
         kind = OnAirKind(str(data.get("kind", "")))
     except ValueError:
-        errors["kind"] = [f"One of: {', '.join(k.value for k in OnAirKind)}."]
+        errors["kind"] = [_("One of: %(values)s.", values=", ".join(k.value for k in OnAirKind))]
     try:
         item_id = int(data.get("item", ""))
     except (TypeError, ValueError):
-        errors["item"] = ["The id of the call, commitment or rundown item."]
+        errors["item"] = [_("The id of the call, commitment or rundown item.")]
     if errors:
         return error(422, invalid_fields(), errors=errors)
     if not belongs_on_air(show, kind, item_id, today()):

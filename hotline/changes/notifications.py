@@ -90,6 +90,7 @@ def correct_contact(
     if contact is None:
         contact = CallerContact(call=call, name="", phone="", email="")
         db.session.add(contact)
+    notify = notify and bool(phone or email)  # as when logged: nowhere to send, no consent
     changed = [
         name
         for name, value in (("phone", phone), ("email", email), ("notify", notify))

@@ -16,7 +16,7 @@ from ..forms.followup import FORMS, for_item, fresh_form
 from ..models import Commitment, Role
 from ..queries.followup import dashboard_data, work_item
 from ..queries.notfixed import office_queue
-from ..web import page_or_block
+from ..web import is_fragment_request, page_or_block
 from . import bp
 
 DASHBOARD = "followup/dashboard.html"
@@ -42,7 +42,8 @@ def dashboard():
     return page_or_block(
         DASHBOARD,
         "items",
-        notfixed=office_queue(current_user),
+        # The office's queue is on the page, not in the live "items" block.
+        notfixed=None if is_fragment_request() else office_queue(current_user),
         **dashboard_data(department, today()),
     )
 

@@ -19,12 +19,10 @@ from ..models import (
     OnAirKind,
     Outcome,
     Show,
-    Topic,
-    TopicStatus,
 )
 from .board import public_commitments
 from .rundown import RundownItem, in_rundown, rundown_card
-from .topics import RankedTopic, supports_of
+from .topics import RankedTopic, public_topic, supports_of
 from .votes import tally, voted_on
 
 LAYOUTS = ("lower-third", "ticker", "totals", "rundown")
@@ -68,7 +66,7 @@ def on_air_card(show: Show, today: date) -> Card | None:
         call = next((c for c in show.calls if c.id == row.item_id), None)
         return Card(row.kind, row.since, call=call) if call else None
     if row.kind == OnAirKind.TOPIC:
-        topic = show_topic(show.id, row.item_id)
+        topic = public_topic(show.id, row.item_id)
         ranked = RankedTopic(topic, supports_of(topic.id)) if topic else None
         return Card(row.kind, row.since, topic=ranked) if ranked else None
     item = db.session.scalar(public_commitments().where(Commitment.id == row.item_id))
@@ -134,22 +132,13 @@ def shows_showing(commitment: Commitment) -> list[int]:
     return sorted({*own, *on_air})
 
 
-def show_topic(show_id: int, topic_id: int) -> Topic | None:
-    """A published topic of the show (what may go on its air)."""
-    return db.session.scalar(
-        select(Topic).where(
-            Topic.id == topic_id, Topic.show_id == show_id, Topic.status == TopicStatus.PUBLISHED
-        )
-    )
-
-
 def belongs_on_air(show: Show, kind: OnAirKind, item_id: int, today: date) -> bool:
     """Only this show's calls and commitments, an item of its own rundown, an
     earlier promise the radar found (a board item of another show or from a
     代表码 message), or a published topic of the show (the desk's form and the
     API ask the same question)."""
     if kind == OnAirKind.TOPIC:
-        return show_topic(show.id, item_id) is not None
+        return public_topic(show.id, item_id) is not None
     if kind == OnAirKind.PROMISE:
         item = db.session.get(Commitment, item_id)
         return item is not None and (item.call is None or item.call.show_id != show.id)
