@@ -11,6 +11,7 @@ import logging
 from flask import abort, flash, redirect, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..access import not_found_for, supervisor_required
 from ..changes import notfixed
@@ -64,6 +65,12 @@ def _decide(report: NotFixedReport, change, form, done: str):
     except FollowupError as error:
         db.session.rollback()
         flash(str(error.message), "error")
+        return _back()
+    except StaleDataError:  # the item changed meanwhile (a verification, a note): try again
+        db.session.rollback()
+        flash(
+            _("The item was changed meanwhile: nothing was saved. Look again and decide."), "error"
+        )
         return _back()
     log.info(
         "not-fixed report %s %s by %s", report.id, report.status, for_log(current_user.username)

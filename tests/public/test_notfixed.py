@@ -284,3 +284,35 @@ def test_the_office_reopens_from_a_report_and_the_next_show_reads_it_out(app, cl
     assert "1 citizen reported it is not fixed" in entry
     zh = client.get(f"/shows/{show_id}/rundown?lang=zh_CN").get_data(as_text=True)
     assert "重办" in zh.split(f'id="rundown-{cid}"')[1].split("</li>")[0]
+
+
+def test_a_decision_on_an_item_changed_meanwhile_says_so_and_saves_nothing(
+    app, client, supervisor, monkeypatch
+):
+    """Another hand (a verification, a note) changes the item between the office
+    loading it and accepting the report: a clear message, never a 500."""
+    from sqlalchemy import update
+
+    import hotline.followup.notfixed as page
+
+    cid = reported_item(app, verified=True)
+    assert send(client, cid).status_code == 303
+    [(rid, _s, _a, _n)] = reports(app)
+    accept = page.notfixed.accept
+
+    def raced(report, **kwargs):
+        assert report.commitment.version  # loaded here, at the version the office saw
+        with db.engine.begin() as other:  # someone else saves first
+            other.execute(
+                update(Commitment)
+                .where(Commitment.id == cid)
+                .values(version=Commitment.version + 1)
+            )
+        return accept(report, **kwargs)
+
+    monkeypatch.setattr(page.notfixed, "accept", raced)
+    answer = supervisor.post_form(f"/followup/notfixed/{rid}/accept")
+    assert answer.status_code == 303
+    shown = supervisor.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "changed meanwhile" in shown or "刚被他人修改" in shown
+    assert "not_fixed" not in event_kinds(app, cid)
