@@ -259,6 +259,9 @@ class Call(db.Model):
     topic: Mapped[str] = mapped_column(String(500))
     area: Mapped[str] = mapped_column(String(100), default="")
     category: Mapped[str] = mapped_column(String(50), default="")
+    # The managed area and category (models/areas.py, categories.py); None until mapped.
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     deputy_id: Mapped[int | None] = mapped_column(ForeignKey("deputies.id"), index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"))  # 并单

@@ -40,6 +40,8 @@ class DeputyMessage(db.Model):
     deputy_id: Mapped[int] = mapped_column(ForeignKey("deputies.id"), index=True)
     text: Mapped[str] = mapped_column(Text)  # what the sender wrote (shown only to staff)
     area: Mapped[str] = mapped_column(String(100), default="")
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
     # The public summary, edited by the deputy (or the office) when answering.
     summary: Mapped[str] = mapped_column(String(500), default="")
     answer: Mapped[str] = mapped_column(Text, default="")

@@ -43,6 +43,10 @@ TABLES = {
     "repeats",
     "vague_phrases",
     "viewer_votes",
+    "categories",
+    "category_aliases",
+    "areas",
+    "area_aliases",
 }
 
 
