@@ -388,10 +388,10 @@ class Commitment(db.Model):
 
     @property
     def criterion_missing(self) -> bool:
-        """A pledge made on air, still being worked on, without its acceptance
-        criterion: "验收标准待补充" until the department adds one."""
-        pending = self.state in (State.OPEN, State.REPORTED)
-        return self.kind == ItemKind.COMMITMENT and pending and not self.criterion
+        """A pledge made on air, still open, without its acceptance criterion:
+        "验收标准待补充" while the department can still add one (once the work
+        is reported the bar is not set after it; the verification says so)."""
+        return self.kind == ItemKind.COMMITMENT and self.state == State.OPEN and not self.criterion
 
     def status(self, today: date) -> PublicStatus:
         return public_status(

@@ -142,7 +142,10 @@ def test_the_office_verifies_against_the_stated_criterion(app, client, liaison, 
 def test_verifying_without_a_criterion_says_so(app, client, liaison, supervisor):
     cid = make_commitment(app)
     submit(liaison, cid, "completion", note="已修复。")
+    # Reported: nobody can add the criterion now, so no page asks for it.
+    assert "验收标准待补充" not in public_page(client, cid)
     page = supervisor.get(f"/followup/commitments/{cid}").get_data(as_text=True)
+    assert "验收标准待补充" not in page
     verify = re.search(r'<form[^>]*id="form-verify".*?</form>', page, re.S).group(0)
     assert "未载明验收标准" in verify
     # Reported: too late to add terms now (the bar is not set after the work).
