@@ -5,7 +5,7 @@ on <html>; pages vary by Cookie already, so no cache mixes the two."""
 
 from __future__ import annotations
 
-from flask import redirect, request, url_for
+from flask import current_app, redirect, request, url_for
 
 from . import bp
 
@@ -33,7 +33,7 @@ def elder():
             max_age=YEAR,
             httponly=True,
             samesite="Lax",
-            secure=request.is_secure,
+            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
         )
     response.headers["Cache-Control"] = "no-store"
     return response

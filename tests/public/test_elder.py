@@ -110,3 +110,14 @@ def test_one_readers_query_never_reaches_the_cached_page_of_another(app):
     page = second.get("/").get_data(as_text=True)
     assert "tracking123" not in page
     assert 'href="/elder?mode=on&amp;next=/"' in page
+
+
+def test_on_https_the_cookie_is_secure_like_every_other(app):
+    """Behind a proxy that ends TLS the app may see plain http: the cookie follows
+    the site's HTTPS setting (HOTLINE_HTTPS), as the session and browser cookies do."""
+    app.config["SESSION_COOKIE_SECURE"] = True
+    response = app.test_client().get("/elder?mode=on&next=/", follow_redirects=False)
+    assert "; Secure" in response.headers["Set-Cookie"]
+    app.config["SESSION_COOKIE_SECURE"] = False
+    response = app.test_client().get("/elder?mode=on&next=/", follow_redirects=False)
+    assert "Secure" not in response.headers["Set-Cookie"]
