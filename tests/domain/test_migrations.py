@@ -43,6 +43,10 @@ TABLES = {
     "repeats",
     "vague_phrases",
     "viewer_votes",
+    "wall_entries",
+    "wall_votes",
+    "wall_blocks",
+    "sensitive_words",
 }
 
 
