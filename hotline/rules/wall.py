@@ -58,6 +58,7 @@ _FILLER = re.compile(r"[\s\W_]+", re.UNICODE)
 # A mainland mobile number (11 digits from 1[3-9]), a landline with its area
 # code, or an ID card number (17 digits and a check digit), once the spaces and
 # dashes a sender types between the digits are gone.
+_BETWEEN_DIGITS = re.compile(r"(?<=\d)[\s\-‐–—.()]+(?=\d)")
 _NUMBERS = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}\d{7,8}|\d{17}[\dXx])(?![\dXx])")
 
 
@@ -71,20 +72,35 @@ def _squeeze(text: str) -> str:
     return _FILLER.sub("", text)
 
 
+def _latin(text: str) -> str:
+    """Latin text as words are looked for in it: punctuation between letters
+    gone ("f.u.c.k"), spaces kept, so "wash it" never reads as a word."""
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    return re.sub(r"[^\w\s]+|_+", "", text)
+
+
 def sensitive_words(text: str, words: Iterable[str]) -> list[str]:
-    """The listed words found in `text`, in the list's order, each once."""
-    squeezed = _squeeze(text)
+    """The listed words found in `text`, in the list's order, each once. A
+    Chinese word is found anywhere, whatever is typed between its characters;
+    a Latin one where a word starts ("fuck" in "fucking", not in "wash it")."""
+    squeezed, latin = _squeeze(text), _latin(text)
     found = []
     for word in words:
-        key = _squeeze(word)
-        if key and key in squeezed and word not in found:
+        if word.isascii():
+            key = _latin(word).strip()
+            hit = bool(key) and re.search(rf"(?<![a-z0-9]){re.escape(key)}", latin) is not None
+        else:
+            key = _squeeze(word)
+            hit = bool(key) and key in squeezed
+        if hit and word not in found:
             found.append(word)
     return found
 
 
 def personal_numbers(text: str) -> bool:
     """Whether `text` holds what looks like a phone or ID card number."""
-    digits = re.sub(r"(?<=\d)[\s\-‐–—.()（）]+(?=\d)", "", unicodedata.normalize("NFKC", text or ""))
+    text = unicodedata.normalize("NFKC", text or "")
+    digits = _BETWEEN_DIGITS.sub("", text)
     return _NUMBERS.search(digits) is not None
 
 
