@@ -34,7 +34,7 @@ from ..models import (
     utcnow,
 )
 from ..rules import wall as rule
-from ..rules.wall import WallState
+from ..rules.wall import Review, WallState
 from . import audit
 from .votes import Refused
 
@@ -84,7 +84,13 @@ def entry_of(question: Question) -> WallEntry:
     entry = question.wall
     if entry is None:
         entry = WallEntry(
-            question=question, show_id=question.show_id, sender_key="", address_key=""
+            question=question,
+            show_id=question.show_id,
+            state=WallState.PENDING,
+            review=Review.NONE,
+            flagged="",
+            sender_key="",
+            address_key="",
         )
         db.session.add(entry)
     return entry
