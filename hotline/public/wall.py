@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from ..changes import wall
 from ..extensions import db
 from ..models import Show
-from ..queries.wall import entry_in_show, public_wall, voted_here
+from ..queries.wall import entry_in_show, overlay_wall, public_wall, voted_here
 from ..realtime import wall as wall_pushes
 from ..throttle import address_wait, minutes
 from ..web import render_block
@@ -23,6 +23,7 @@ from . import bp
 from .browser import browser_key, browser_token, client_key, key_of, remember
 
 BOX = "public/_wall.html"
+OVERLAY = "public/_wall_overlay.html"
 
 
 def _show_or_404(show_id: int) -> Show:
@@ -39,6 +40,13 @@ def wall_box(show_id: int):
     """The show page's wall for this browser (its own upvotes marked): what
     live.js refetches after a gap."""
     return _box(_show_or_404(show_id), browser_key())
+
+
+@bp.route("/shows/<int:show_id>/overlay/wall")
+def overlay_wall_layer(show_id: int):
+    """The overlay's wall layer alone: what live.js refetches after a gap."""
+    show = _show_or_404(show_id)
+    return render_block(OVERLAY, "overlay_wall", show=show, wall=overlay_wall(show.id))
 
 
 @bp.route("/shows/<int:show_id>/wall/vote", methods=["POST"])

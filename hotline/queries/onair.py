@@ -24,7 +24,6 @@ from .board import public_commitments
 from .rundown import RundownItem, in_rundown, rundown_card
 from .topics import RankedTopic, public_topic, supports_of
 from .votes import tally, voted_on
-from .wall import overlay_wall
 
 LAYOUTS = ("lower-third", "ticker", "totals", "rundown", "wall")
 
@@ -116,7 +115,6 @@ def overlay_context(show: Show, today: date) -> dict:
         "ticker": show_commitments(show.id),
         # The answer on air: the viewers' votes beside the studio's placards.
         "vote_tally": tally(call.id) if call is not None else None,
-        "wall": overlay_wall(show.id),  # the question wall's layout
     }
 
 

@@ -81,13 +81,14 @@ def _public(show: Show) -> None:
 
 
 def _overlay(show_id: int) -> None:
+    show = pushes.Once(lambda: db.session.get(Show, show_id))
     wall = pushes.Once(lambda: overlay_wall(show_id))
     live.publish(
         live.PUBLIC,
         f"overlay:{show_id}",
         target="#overlay-wall",
         swap="outerHTML",
-        render=lambda: render_block(OVERLAY_WALL, "overlay_wall", wall=wall()),
+        render=lambda: render_block(OVERLAY_WALL, "overlay_wall", show=show(), wall=wall()),
     )
 
 

@@ -302,7 +302,8 @@ def public_urls(app) -> list[str]:
     urls += [f"/shows/{s}/ask" for s in shows]
     urls += [f"/shows/{s}/rundown" for s in shows]
     urls += [f"/shows/{s}/topics" for s in shows]
-    urls += [f"/shows/{s}/{part}" for s in shows for part in ("votes", "vote-token", "wall")]
+    parts = ("votes", "vote-token", "wall", "overlay/wall")
+    urls += [f"/shows/{s}/{part}" for s in shows for part in parts]
     for layout in ("lower-third", "ticker", "totals", "rundown", "wall"):
         urls += [f"/shows/{s}/overlay?layout={layout}" for s in shows]
     for d in deputies:  # the deputy's page, code, form and poster
