@@ -196,6 +196,8 @@ def load(instance_path: str) -> dict:
         # Viewers' votes on answers on air per address, across calls (each call
         # counts one vote per browser and per connection in any case).
         "HOTLINE_VOTE_LIMIT": os.environ.get("HOTLINE_VOTE_LIMIT", "100 per hour"),
+        # Viewers' upvotes on the question wall per address, across questions.
+        "HOTLINE_WALL_VOTE_LIMIT": os.environ.get("HOTLINE_WALL_VOTE_LIMIT", "100 per hour"),
         # At most one push of a call's online count per this many seconds: a
         # burst of votes goes out as its first vote and, at its end, the rest.
         "HOTLINE_VOTE_PUSH_SECONDS": float(os.environ.get("HOTLINE_VOTE_PUSH_SECONDS", "1")),

@@ -432,6 +432,12 @@ def audit_action_label(action: str) -> str:
         "notfixed_reopened": _("Reopened from a citizen's report (重办)"),
         "contact_corrected": _("Caller's contact corrected"),
         "sms_stopped": _("Notifications stopped by an SMS reply (退订)"),
+        "wall_approved": _("Question approved for the wall"),
+        "wall_marked": _("Question on the wall marked"),
+        "wall_sender_blocked": _("Question sender blocked"),
+        "wall_block_lifted": _("Question sender's block lifted"),
+        "sensitive_word_added": _("Sensitive word added"),
+        "sensitive_word_removed": _("Sensitive word removed"),
         "api_token_created": _("API token created"),
         "api_token_revoked": _("API token revoked"),
     }.get(action) or _api_action_label(action)

@@ -53,6 +53,14 @@ NOTFIXED_REOPENED = "notfixed_reopened"
 SMS_STOPPED = "sms_stopped"
 # Staff corrected a caller's contact (changes/notifications.py): which fields only.
 CONTACT_CORRECTED = "contact_corrected"
+# The question wall (changes/wall.py): a question approved for it or marked,
+# a sender blocked by their fingerprint (never who they are), the sensitive words.
+WALL_APPROVED = "wall_approved"
+WALL_MARKED = "wall_marked"
+WALL_SENDER_BLOCKED = "wall_sender_blocked"
+WALL_BLOCK_LIFTED = "wall_block_lifted"
+SENSITIVE_WORD_ADDED = "sensitive_word_added"
+SENSITIVE_WORD_REMOVED = "sensitive_word_removed"
 
 ACTIONS = (
     SIGN_IN,
@@ -88,6 +96,12 @@ ACTIONS = (
     NOTFIXED_REOPENED,
     SMS_STOPPED,
     CONTACT_CORRECTED,
+    WALL_APPROVED,
+    WALL_MARKED,
+    WALL_SENDER_BLOCKED,
+    WALL_BLOCK_LIFTED,
+    SENSITIVE_WORD_ADDED,
+    SENSITIVE_WORD_REMOVED,
 )
 # Changes made with an API token: "api_" and what was done (api/writes.py;
 # api/writes_followup.py records one per follow-up action, api_action(name)).

@@ -23,4 +23,5 @@ from .tokens import *  # noqa: F403
 from .topics import *  # noqa: F403
 from .versions import *  # noqa: F403
 from .votes import *  # noqa: F403
+from .wall import *  # noqa: F403
 from .webhooks import *  # noqa: F403

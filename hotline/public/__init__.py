@@ -31,4 +31,5 @@ from . import (  # noqa: E402, F401
     track,
     versions,
     votes,
+    wall,
 )

@@ -59,6 +59,14 @@ def address_key(purpose: str) -> str:
     return _hmac(f"{purpose}\0{request.remote_addr or ''}")
 
 
+def sender_keys(token: str, purpose: str) -> tuple[str, str]:
+    """A sender's fingerprint for `purpose` (a question to the wall): keyed
+    hashes of the browser's cookie id and of the connection's address, each
+    bound to `purpose`, so neither can be turned back into the cookie or the
+    address, nor linked to the browser's other signs (a vote, a rating)."""
+    return _hmac(f"{purpose}\0browser\0{token}"), address_key(purpose)
+
+
 def remember(response: Response, token: str) -> Response:
     """Keep the browser's id for two years (HttpOnly: no script reads it)."""
     response.set_cookie(

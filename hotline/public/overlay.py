@@ -9,7 +9,8 @@ from flask import abort, request
 from ..clock import today
 from ..queries.onair import LAYOUTS, overlay_context
 from ..queries.shows import show_with_calls
-from ..web import page_or_block
+from ..queries.wall import overlay_wall
+from ..web import is_fragment_request, page_or_block
 from . import bp
 
 PAGE = "public/overlay.html"
@@ -23,4 +24,6 @@ def overlay(show_id: int):
     layout = request.args.get("layout", LAYOUTS[0])
     if layout not in LAYOUTS:
         layout = LAYOUTS[0]
-    return page_or_block(PAGE, "overlay", layout=layout, **overlay_context(show, today()))
+    # The question wall's layer is a region of its own (public/wall.py refetches it).
+    wall = {} if is_fragment_request() else {"wall": overlay_wall(show.id)}
+    return page_or_block(PAGE, "overlay", layout=layout, **overlay_context(show, today()), **wall)

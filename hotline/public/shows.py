@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from ..changes import refcodes
+from ..changes import refcodes, wall
 from ..extensions import db
 from ..forms.staff import QuestionForm
 from ..models import Question, QuestionStatus, Show, ShowStatus
@@ -16,10 +16,12 @@ from ..queries.shows import show_counts, show_with_panel, with_calls
 from ..queries.topics import on_show_page
 from ..queries.votes import on_show_page as voting_on_show_page
 from ..queries.votes import tallies as vote_tallies
+from ..queries.wall import on_show_page as wall_on_show_page
 from ..realtime import fragments, live, pushes
 from ..throttle import minutes, retry_later, submission_wait
 from ..web import is_fragment_request, qr_response, render_block
 from . import bp, votes
+from .browser import browser_token, remember, sender_keys
 
 
 @bp.route("/shows")
@@ -62,6 +64,7 @@ def show(show_id: int):
             vote_token=votes.TOKEN_SLOT,
             **on_show_page(item),
             **voting_on_show_page(item),
+            **wall_on_show_page(item),  # the question wall (提问墙)
         )
 
     return votes.with_token(fragments.page(room, "", page))
@@ -125,7 +128,8 @@ def ask(show_id: int):
                 Question.status == QuestionStatus.QUEUED,
             )
         )
-        code = None
+        code, review = None, False
+        token = browser_token()
         if not duplicate:
             question = Question(
                 show_id=show.id,
@@ -135,14 +139,20 @@ def ask(show_id: int):
                 phone=form.phone.data or "",
             )
             db.session.add(question)
+            # The question wall's screening: flagged or held, it is kept and queued.
+            sender, address = sender_keys(token, "wall")
+            review = bool(wall.screen(question, sender_key=sender, address_key=address).review)
             code = refcodes.issue(question=question)
             db.session.commit()
             pushes.questions_changed(show)
-        flash(_("Thank you. Your question is with the show's moderator."), "success")
+        if review:  # the same words for a flagged word and a blocked sender
+            flash(_("Thank you. Your question is kept and awaits the moderator's review."), "info")
+        else:
+            flash(_("Thank you. Your question is with the show's moderator."), "success")
         if code is None:  # sent twice: queued once, with the code given the first time
-            return redirect(url_for("public.show", show_id=show.id), 303)
+            return remember(redirect(url_for("public.show", show_id=show.id), 303), token)
         # The confirmation is the question's own tracking page, with its code.
-        return redirect(url_for("public.track", code=code, sent=1), 303)
+        return remember(redirect(url_for("public.track", code=code, sent=1), 303), token)
     refused = request.method == "POST" and not open_for_questions
     status = 422 if form.errors else (409 if refused else 200)
     return render_template(

@@ -25,7 +25,7 @@ from .rundown import RundownItem, in_rundown, rundown_card
 from .topics import RankedTopic, public_topic, supports_of
 from .votes import tally, voted_on
 
-LAYOUTS = ("lower-third", "ticker", "totals", "rundown")
+LAYOUTS = ("lower-third", "ticker", "totals", "rundown", "wall")
 
 
 @dataclass

@@ -47,6 +47,10 @@ TABLES = {
     "category_aliases",
     "areas",
     "area_aliases",
+    "wall_entries",
+    "wall_votes",
+    "wall_blocks",
+    "sensitive_words",
 }
 
 

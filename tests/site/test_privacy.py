@@ -224,6 +224,37 @@ def add_notfixed_reports(app) -> list[str]:
     return private
 
 
+def put_questions_on_the_wall(app) -> list[str]:
+    """Questions from senders with unique names and phones go on the question
+    wall (提问墙) of every show not ended, one highlighted and one answered:
+    the wall shows their words (the moderator's choice), never who sent them.
+    Returns the senders' details."""
+    from hotline.changes import wall
+    from hotline.models import User
+
+    secrets = []
+    with app.test_request_context("/"):
+        office = db.session.scalar(select(User).where(User.username == "office"))
+        shows = db.session.scalars(select(Show).where(Show.status != "ended")).all()
+        entries = []
+        for show in shows:
+            for n in range(3):
+                name, phone = f"上墙人{show.id:03d}{n}己", f"1550{show.id:03d}{n:04d}"
+                question = Question(
+                    show_id=show.id, text=f"上墙的问题{n}", area="凤凰街道", name=name, phone=phone
+                )
+                db.session.add(question)
+                db.session.flush()
+                entries.append(wall.approve(question, office))
+                secrets += [name, phone]
+        db.session.flush()
+        wall.mark(entries[0], "highlighted", office)
+        wall.mark(entries[-1], "answered", office)
+        db.session.commit()
+    assert len(entries) > 2
+    return secrets
+
+
 def public_urls(app) -> list[str]:
     with app.app_context():
         commitments = db.session.scalars(select(Commitment.id)).all()
@@ -271,8 +302,9 @@ def public_urls(app) -> list[str]:
     urls += [f"/shows/{s}/ask" for s in shows]
     urls += [f"/shows/{s}/rundown" for s in shows]
     urls += [f"/shows/{s}/topics" for s in shows]
-    urls += [f"/shows/{s}/{part}" for s in shows for part in ("votes", "vote-token")]
-    for layout in ("lower-third", "ticker", "totals", "rundown"):
+    parts = ("votes", "vote-token", "wall", "overlay/wall")
+    urls += [f"/shows/{s}/{part}" for s in shows for part in parts]
+    for layout in ("lower-third", "ticker", "totals", "rundown", "wall"):
         urls += [f"/shows/{s}/overlay?layout={layout}" for s in shows]
     for d in deputies:  # the deputy's page, code, form and poster
         urls += [f"/deputies/{d}", f"/deputies/{d}/message", f"/deputies/{d}/poster"]
@@ -315,6 +347,7 @@ def test_no_private_caller_data_in_any_public_response(app, client, caplog):
     tracked = add_loop_items(app)
     code_secrets, code_tracked = add_code_messages(app)
     secrets = seed_private_data(app) + code_secrets + add_notfixed_reports(app)
+    secrets += put_questions_on_the_wall(app)
     tracked += code_tracked
     app.config["HOTLINE_TRACK_LIMIT"] = "1000 per minute"  # every code is looked up twice
     assert len(secrets) > 60
@@ -467,3 +500,48 @@ def test_no_private_caller_data_on_verification_pages(app, client):
             response = client.get(url)
             assert response.status_code == 200, url
             assert_clean(response.get_data(as_text=True), secrets, url)
+
+
+def test_the_question_wall_never_carries_the_senders_details(
+    app, client, moderator, socket_client, live_show
+):
+    """A question approved for the wall, upvoted and marked: the show page, the
+    overlay's wall layout, the desk's panel and every socket frame of the show's
+    public, overlay and desk rooms carry its words, never its sender's name or phone."""
+    from wall_support import approve, ask, citizen, entry_of, mark, question_id, upvote
+
+    secrets = []  # (the demo's scheduled show is live here: seed_private_data needs it)
+    show_id = live_show
+    text = "上墙的问题：菜市场排水"
+    sender = citizen(app)
+    ask(sender, show_id, text, name="上墙人戊戊", phone="15500000055")
+    secrets += ["上墙人戊戊", "15500000055"]
+    rooms = [f"show:{show_id}", f"overlay:{show_id}"]
+    public = socket_client("/live", client)
+    public.emit("join", {"rooms": rooms}, namespace="/live", callback=True)
+    desk = socket_client("/desk", moderator)
+    desk.emit("join", {"rooms": [f"show:{show_id}"]}, namespace="/desk", callback=True)
+    public.get_received("/live")
+    desk.get_received("/desk")
+
+    qid = question_id(app, text)
+    assert approve(moderator, qid).status_code == 200
+    entry = entry_of(app, qid)
+    assert upvote(citizen(app, "10.5.5.5"), show_id, entry.id).status_code == 303
+    assert mark(moderator, entry.id, "highlighted").status_code == 200
+    frames = public.get_received("/live") + desk.get_received("/desk")
+    html = [e["args"][0]["html"] for e in frames if e["name"] == "swap"]
+    targets = {e["args"][0]["target"] for e in frames if e["name"] == "swap"}
+    assert {"#wall", "#overlay-wall", "#desk-wall", f"#wall-votes-{entry.id}"} <= targets
+    assert any(text in h for h in html)
+    assert_clean(repr(html), secrets, "a question wall socket frame")
+    for url in (
+        f"/shows/{show_id}",
+        f"/shows/{show_id}/wall",
+        f"/shows/{show_id}/overlay?layout=wall",
+    ):
+        body = client.get(url).get_data(as_text=True)
+        assert text in body
+        assert_clean(body, secrets, url)
+    panel = moderator.get(f"/desk/shows/{show_id}/wall", headers={"HX-Request": "true"}).text
+    assert text in panel and "上墙人戊戊" not in panel and "15500000055" not in panel
