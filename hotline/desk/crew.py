@@ -167,9 +167,7 @@ def crew_post(show_id: int):
     key = form.idem.data
     outcome, note = actions.save_new(
         lambda: queries.note_by_key(key) is not None,
-        lambda: changes.post(
-            show, current_user, form.note.data, cue=form.cue.data, key=key
-        ),
+        lambda: changes.post(show, current_user, form.note.data, cue=form.cue.data, key=key),
         tries=1,
     )
     if outcome == actions.SAVED:

@@ -105,4 +105,3 @@ def crew_departments(show_id: int) -> list[int]:
     """The departments on the show's panel: their liaisons' rooms hear its notes."""
     query = select(show_departments.c.department_id).where(show_departments.c.show_id == show_id)
     return sorted(db.session.scalars(query))
-

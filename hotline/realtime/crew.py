@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import CrewNote, Show
-from ..queries.crew import cue_card, crew_departments
+from ..queries.crew import crew_departments, cue_card
 from ..web import render_block
 from . import live
 
@@ -53,7 +53,5 @@ def cue_changed(show: Show) -> None:
         f"show:{show.id}",
         target=f"#crew-cue-{show.id}",
         swap="outerHTML",
-        render=lambda: render_block(
-            CREW, "crew_cue", ch={"show": show, "cue": card, "desk": True}
-        ),
+        render=lambda: render_block(CREW, "crew_cue", ch={"show": show, "cue": card, "desk": True}),
     )
