@@ -195,7 +195,7 @@ def crew_cue_done(show_id: int):
         not_found_for("crew note", note_id)
     if changes.cue_done(note, current_user):
         db.session.commit()
-        pushes.cue_changed(show)
+        pushes.cue_taken_down(note_id)
     if request.htmx:
         ch = {"show": show, "cue": queries.cue_card(show), "desk": True}
         return render_block(CREW, "crew_cue", ch=ch)

@@ -28,12 +28,16 @@ def _rooms(show_id: int) -> list[tuple[str, str]]:
     return rooms
 
 
+def _note(note_id: int) -> CrewNote:
+    return db.session.scalar(
+        select(CrewNote).options(selectinload(CrewNote.author)).where(CrewNote.id == note_id)
+    )
+
+
 def note_posted(note_id: int) -> None:
     """A new note: on every desk of the show and every panel liaison's console,
     at the top of the show's notes; a cue card also on the host's card."""
-    note = db.session.scalar(
-        select(CrewNote).options(selectinload(CrewNote.author)).where(CrewNote.id == note_id)
-    )
+    note = _note(note_id)
     with live.batch():
         live.publish_each(
             _rooms(note.show_id),
@@ -43,6 +47,20 @@ def note_posted(note_id: int) -> None:
         )
         if note.cue:
             cue_changed(db.session.get(Show, note.show_id))
+
+
+def cue_taken_down(note_id: int) -> None:
+    """A cue card was taken down: off the host's card on every desk, and its
+    note in every list says when."""
+    note = _note(note_id)
+    with live.batch():
+        live.publish_each(
+            _rooms(note.show_id),
+            target=f"#crew-note-{note.id}",
+            swap="outerHTML",
+            render=lambda: render_block(CREW, "crew_note", note=note),
+        )
+        cue_changed(db.session.get(Show, note.show_id))
 
 
 def cue_changed(show: Show) -> None:

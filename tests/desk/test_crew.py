@@ -150,6 +150,8 @@ def test_the_cue_card_is_the_hosts_and_never_the_overlays(
 
     # A liaison sees it as a note, marked, but has no cue card of their own and cannot make one.
     housing = login("housing")
+    housing_sock = socket_client("/desk", housing)
+    join(housing_sock, "/desk", f"department:{HOUSING}")
     page = housing.get("/desk/department").get_data(as_text=True)
     assert "请追问整改时限" in page and "提示卡" in page
     assert f'id="crew-cue-{show_id}"' not in page and f"crew{show_id}-cue" not in page
@@ -163,12 +165,17 @@ def test_the_cue_card_is_the_hosts_and_never_the_overlays(
     director_sock = socket_client("/desk", director)
     join(director_sock, "/desk", f"show:{show_id}")
     director_sock.get_received("/desk")
+    housing_sock.get_received("/desk")
     note_id = re.search(r'name="note" value="(\d+)"', card["html"]).group(1)
     response = moderator.htmx_post(f"/desk/shows/{show_id}/crew/cue-done", {"note": note_id})
     assert response.status_code == 200
     assert "请追问整改时限" not in response.get_data(as_text=True)
     cleared = next(s for s in swaps(director_sock) if s["target"] == f"#crew-cue-{show_id}")
     assert "请追问整改时限" not in cleared["html"] and " hidden" in cleared["html"]
+    # Its note stays in every list, and now says when it was taken down.
+    marked = swaps(housing_sock)
+    assert [s["target"] for s in marked] == [f"#crew-note-{note_id}"]
+    assert "请追问整改时限" in marked[0]["html"] and "已撤下" in marked[0]["html"]
     console = moderator.get(f"/desk/shows/{show_id}").get_data(as_text=True)
     cue_box = re.search(rf'<div id="crew-cue-{show_id}".*?</div>', console, re.S).group(0)
     assert "请追问整改时限" not in cue_box

@@ -104,15 +104,17 @@ def test_two_moderators_and_a_liaison_on_a_phone_talk_live(crew_site, contexts):
     assert liaison.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     # The director sends a cue card: big on the host's console, not on the liaison's.
+    topic_at = host.locator("#topic").bounding_box()
     say(director, show_id, "请追问：整改何时完成？", cue=True)
     card = host.locator(f"#crew-cue-{show_id}")
     expect(card).to_be_visible()
     expect(card).to_contain_text("请追问：整改何时完成？")
     expect(card).to_contain_text("主持人提示卡")
-    size = card.locator(".crew-cue-text").evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+    text_size = "el => parseFloat(getComputedStyle(el).fontSize)"
+    size = card.locator(".crew-cue-text").evaluate(text_size)
     assert size >= 32, size
-    # It sits over the console and hides neither the call form nor the on-air Clear.
-    assert host.locator("#topic").is_visible()
+    # It sits over the console: the call form beneath it has not moved.
+    assert host.locator("#topic").bounding_box() == topic_at
     expect(director.locator(f"#crew-cue-{show_id}")).to_contain_text("请追问：整改何时完成？")
     expect(liaison.locator(f"#crew-notes-{show_id}")).to_contain_text("请追问：整改何时完成？")
     expect(liaison.locator(f"#crew-cue-{show_id}")).to_have_count(0)
@@ -122,6 +124,8 @@ def test_two_moderators_and_a_liaison_on_a_phone_talk_live(crew_site, contexts):
     expect(card).to_be_hidden()
     expect(director.locator(f"#crew-cue-{show_id}")).to_be_hidden()
     expect(host.locator(f"#crew-notes-{show_id}")).to_contain_text("请追问：整改何时完成？")
+    for page in (director, liaison):  # the note says so in every list
+        expect(page.locator(f"#crew-notes-{show_id} li").first).to_contain_text("已撤下")
     for page in (host, director, liaison):
         expect(page.locator("#net-error")).to_be_hidden()
 
