@@ -1,4 +1,4 @@
-"""The crew's back channel (导播间留言): during a show, the moderators, the
+"""The crew's back channel (节目组留言): during a show, the moderators, the
 director, the office and the liaisons of the panel's departments send each
 other short private notes, live; a note from the desk may be a cue card that
 the host sees in big type on the console (the overlay never shows it).
@@ -53,11 +53,12 @@ class View(NamedTuple):
     channels: list[Channel]
 
 
-def _form(show: Show, formdata=None) -> CrewNoteForm:
-    # A prefix per show: the liaison's page holds a form for each show.
-    if formdata is None:
-        return CrewNoteForm(formdata=None, prefix=f"crew{show.id}")
-    return CrewNoteForm(prefix=f"crew{show.id}")
+def _form(show: Show, posted: bool = False) -> CrewNoteForm:
+    """The note form, blank or as posted. A prefix per show: the liaison's
+    page holds a form for each of their shows."""
+    if posted:
+        return CrewNoteForm(prefix=f"crew{show.id}")
+    return CrewNoteForm(formdata=None, prefix=f"crew{show.id}")
 
 
 def _channel(show: Show, form: CrewNoteForm | None = None) -> Channel:
@@ -148,7 +149,7 @@ def crew_post(show_id: int):
     every desk on the show and every panel liaison, answered with a fresh form
     and the note at the top of the list."""
     show = _show_or_404(show_id)
-    form = _form(show, request.form)
+    form = _form(show, posted=True)
     if show.status == ShowStatus.ENDED:
         form.note.errors = [_("The show has ended: its notes are kept as they are.")]
         return _form_again(show, form, 409)

@@ -1,4 +1,4 @@
-"""The crew's back channel (导播间留言): short private notes that the
+"""The crew's back channel (节目组留言): short private notes that the
 moderators, the director, the office and the panel's liaisons exchange during a
 show, beside the domain in models/domain.py.
 
