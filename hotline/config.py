@@ -189,6 +189,8 @@ def load(instance_path: str) -> dict:
         ),
         "HOTLINE_TOPIC_SHOW_LIMIT": os.environ.get("HOTLINE_TOPIC_SHOW_LIMIT", "30 per minute"),
         "HOTLINE_TRACK_LIMIT": os.environ.get("HOTLINE_TRACK_LIMIT", "30 per minute"),
+        # Notes one staff account may send to a show's crew (desk/crew.py).
+        "HOTLINE_CREW_LIMIT": os.environ.get("HOTLINE_CREW_LIMIT", "20 per minute"),
         # Citizens' "not fixed" reports on one item, whatever the addresses.
         "HOTLINE_NOTFIXED_ITEM_LIMIT": os.environ.get("HOTLINE_NOTFIXED_ITEM_LIMIT", "20 per hour"),
         # Scorecards rank a department only with this many items behind it.

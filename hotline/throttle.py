@@ -3,7 +3,8 @@ message through a deputy's 代表码, a topic proposed for a show and a "not
 fixed" report on an item count against the same per-address limit, and each
 target (a show, a deputy, an item) has its own cap. Support for topics has a
 per-address limit of its own, and so have failed API token attempts
-(hotline/api/bearer.py). Wrong second-factor codes are counted per account
+(hotline/api/bearer.py). Staff notes to a show's crew have a per-account
+limit (account_wait). Wrong second-factor codes are counted per account
 (failures_wait, count_failure)."""
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ def address_wait(scope: str, setting: str, default: str) -> int | None:
     the attempt is counted)."""
     limit = parse(current_app.config.get(setting, default))
     return _wait((limit, scope, get_remote_address()))
+
+
+def account_wait(scope: str, key: str, setting: str, default: str) -> int | None:
+    """Seconds the signed-in account `key` must wait before doing `scope`
+    again (a crew's notes, desk/crew.py), or None (and the attempt is counted)."""
+    limit = parse(current_app.config.get(setting, default))
+    return _wait((limit, scope, key))
 
 
 def first_refusal(scope: str, setting: str, default: str) -> bool:

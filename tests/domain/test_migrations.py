@@ -51,6 +51,7 @@ TABLES = {
     "wall_votes",
     "wall_blocks",
     "sensitive_words",
+    "crew_notes",
 }
 
 
