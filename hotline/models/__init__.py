@@ -5,6 +5,7 @@ the one list of what anyone may know about a call. Relationships across these
 files name their target by string, so no file here imports another but domain.
 """
 
+from .cue import *  # noqa: F403
 from .domain import *  # noqa: F403
 from .factors import *  # noqa: F403
 from .lockout import *  # noqa: F403
