@@ -53,6 +53,9 @@ NOTFIXED_REOPENED = "notfixed_reopened"
 SMS_STOPPED = "sms_stopped"
 # Staff corrected a caller's contact (changes/notifications.py): which fields only.
 CONTACT_CORRECTED = "contact_corrected"
+# The cue's running order locked for the show, or deliberately unlocked (changes/cue.py).
+RUNDOWN_LOCKED = "rundown_locked"
+RUNDOWN_UNLOCKED = "rundown_unlocked"
 
 ACTIONS = (
     SIGN_IN,
@@ -88,6 +91,8 @@ ACTIONS = (
     NOTFIXED_REOPENED,
     SMS_STOPPED,
     CONTACT_CORRECTED,
+    RUNDOWN_LOCKED,
+    RUNDOWN_UNLOCKED,
 )
 # Changes made with an API token: "api_" and what was done (api/writes.py;
 # api/writes_followup.py records one per follow-up action, api_action(name)).
@@ -99,6 +104,8 @@ API_COMMITMENT_MADE = "api_commitment_made"
 API_ON_AIR = "api_on_air"
 API_ON_AIR_CLEARED = "api_on_air_cleared"
 API_WITHHOLD = "api_withhold"
+# The button box's on-air control (api/cue.py).
+API_CUE = ("api_cue_take", "api_cue_next", "api_cue_clear", "api_cue_call", "api_cue_totals", "api_cue_qr")
 API_DESK = (
     API_CALL_LOGGED,
     API_CALL_ANSWERED,
@@ -108,6 +115,7 @@ API_DESK = (
     API_ON_AIR,
     API_ON_AIR_CLEARED,
     API_WITHHOLD,
+    *API_CUE,
 )
 
 

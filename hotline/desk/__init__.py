@@ -12,6 +12,7 @@ bp = Blueprint("desk", __name__, url_prefix="/desk")
 
 from . import (  # noqa: E402, F401
     calls,
+    cue,
     department,
     dossier,
     onair,
