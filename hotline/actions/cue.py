@@ -28,9 +28,13 @@ class Outcome:
     refused: str | None = None  # ENDED, LOCKED, EMPTY, NOT_FOUND
 
 
-def run(show: Show, change: Callable[[], Outcome], *, program: bool) -> Outcome:
+Audit = Callable[[Outcome], None] | None
+
+
+def run(show: Show, change: Callable[[], Outcome], *, program: bool, audit: Audit = None) -> Outcome:
     """Sweep, change, commit, push. `program`: the change may alter what is on
-    air (a take, a clear), so the overlay and the on-air blocks go out too."""
+    air (a take, a clear), so the overlay and the on-air blocks go out too.
+    `audit`: adds the change's audit row (the API's), in the same transaction."""
     swept = changes.sweep(show.id)
     try:
         outcome = change()
@@ -38,6 +42,8 @@ def run(show: Show, change: Callable[[], Outcome], *, program: bool) -> Outcome:
         db.session.rollback()
         outcome = Outcome(False, refused=LOCKED)
         swept = changes.sweep(show.id)  # the rollback undid it: once more
+    if audit is not None and outcome.done:
+        audit(outcome)
     db.session.commit()
     if outcome.done or swept:
         push.cue_changed(show, program=program or swept)
@@ -101,28 +107,28 @@ def _taken(found: CueItem | None) -> Outcome:
     return Outcome(True, found) if found is not None else Outcome(False, refused=EMPTY)
 
 
-def take(show: Show, actor: User | None) -> Outcome:
+def take(show: Show, actor: User | None, audit: Audit = None) -> Outcome:
     """The preview to program."""
     if refused := _on_air(show):
         return Outcome(False, refused=refused)
-    return run(show, lambda: _taken(changes.take_preview(show.id, actor)), program=True)
+    return run(show, lambda: _taken(changes.take_preview(show.id, actor)), program=True, audit=audit)
 
 
-def take_next(show: Show, actor: User | None) -> Outcome:
+def take_next(show: Show, actor: User | None, audit: Audit = None) -> Outcome:
     """The next cued item not yet taken to program."""
     if refused := _on_air(show):
         return Outcome(False, refused=refused)
-    return run(show, lambda: _taken(changes.take_next(show.id, actor)), program=True)
+    return run(show, lambda: _taken(changes.take_next(show.id, actor)), program=True, audit=audit)
 
 
-def take_kind(show: Show, kind: str, actor: User | None) -> Outcome:
+def take_kind(show: Show, kind: str, actor: User | None, audit: Audit = None) -> Outcome:
     """The totals or the QR bug straight to program (a button box's key)."""
     if refused := _on_air(show):
         return Outcome(False, refused=refused)
-    return run(show, lambda: _taken(changes.take_kind(show, kind, actor)), program=True)
+    return run(show, lambda: _taken(changes.take_kind(show, kind, actor)), program=True, audit=audit)
 
 
-def cue_and_preview(show: Show, kind: str, item_id: int, actor: User | None) -> Outcome:
+def cue_and_preview(show: Show, kind: str, item_id: int, actor: User | None, audit: Audit = None) -> Outcome:
     """Cue an item and put it in preview at once (the button box's "cue the call")."""
 
     def change():
@@ -130,15 +136,15 @@ def cue_and_preview(show: Show, kind: str, item_id: int, actor: User | None) -> 
         changes.preview(item)
         return Outcome(True, item)
 
-    return run(show, change, program=False)
+    return run(show, change, program=False, audit=audit)
 
 
-def clear_all(show: Show, actor: User | None) -> Outcome:
+def clear_all(show: Show, actor: User | None, audit: Audit = None) -> Outcome:
     def change():
         changes.clear_all(show.id, actor)
         return Outcome(True)
 
-    return run(show, change, program=True)
+    return run(show, change, program=True, audit=audit)
 
 
 def bug_off(show: Show) -> Outcome:
