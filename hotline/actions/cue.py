@@ -50,11 +50,13 @@ def run(show: Show, change: Callable[[], Outcome], *, program: bool, audit: Audi
     return outcome
 
 
-def sweep(show: Show) -> None:
+def sweep(show: Show) -> bool:
     """A read found something past its auto-out: clear it for everyone."""
-    if changes.sweep(show.id):
-        db.session.commit()
-        push.cue_changed(show, program=True)
+    if not changes.sweep(show.id):
+        return False
+    db.session.commit()
+    push.cue_changed(show, program=True)
+    return True
 
 
 def belongs(show: Show, kind: str, item_id: int | None) -> bool:

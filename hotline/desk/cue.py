@@ -17,19 +17,29 @@ from ..actions import cue as actions
 from ..forms.cue import SuperForm
 from ..queries.cue import cue_item, cue_panel, name_super, supers
 from ..rules import cue as rules
+from ..clock import today
+from ..queries.onair import on_air_card
 from ..web import render_block
 from . import bp
 from .helpers import DESK, show_or_404
 
 CUE = "desk/_cue.html"
 SUPERS = "desk/supers.html"
+ON_AIR = "desk/_on_air.html"
 
 
-def _panel(show, status: int = 200, oob: bool = False):
-    return render_block(CUE, "cue", show=show, oob=oob, **cue_panel(show)), status
+def _panel(show, status: int = 200, oob: bool = False, on_air: bool = False):
+    """The cue panel; with `on_air`, the console's on-air block too (out of
+    band): the answer carries the room's number after the change, so live.js
+    takes the change's pushes to this desk as seen, the on-air block's too."""
+    html = render_block(CUE, "cue", show=show, oob=oob, **cue_panel(show))
+    if on_air:
+        block = render_block(ON_AIR, "on_air", show=show, card=on_air_card(show, today()))
+        html += block.replace('<section id="on-air"', '<section id="on-air" hx-swap-oob="true"', 1)
+    return html, status
 
 
-def _answer(show, outcome: actions.Outcome, done_message: str):
+def _answer(show, outcome: actions.Outcome, done_message: str, program: bool = False):
     """The cue panel for htmx (409 when refused), else back to the console."""
     refused = {
         actions.ENDED: _("The show has ended: nothing more goes on air."),
@@ -37,7 +47,7 @@ def _answer(show, outcome: actions.Outcome, done_message: str):
         actions.EMPTY: _("Nothing cued to take."),
     }.get(outcome.refused)
     if request.htmx:
-        return _panel(show_or_404(show.id), 409 if refused else 200)
+        return _panel(show_or_404(show.id), 409 if refused else 200, on_air=program)
     flash(refused or done_message, "error" if refused else "success")
     return redirect(url_for("desk.console", show_id=show.id) + "#cue", 303)
 
@@ -49,8 +59,8 @@ def cue_panel_block(show_id: int):
     desk asks for it at an auto-out's deadline (static/cue.js), which clears
     what has gone for every desk and overlay (actions.sweep)."""
     show = show_or_404(show_id)
-    actions.sweep(show)
-    return _panel(show_or_404(show_id))
+    swept = actions.sweep(show)
+    return _panel(show_or_404(show_id), on_air=swept)
 
 
 @bp.route("/shows/<int:show_id>/cue", methods=["POST"])
@@ -112,28 +122,28 @@ def cue_remove(show_id: int, item_id: int):
 @roles_required(*DESK)
 def cue_take(show_id: int):
     show = show_or_404(show_id)
-    return _answer(show, actions.take(show, current_user), _("Taken to program."))
+    return _answer(show, actions.take(show, current_user), _("Taken to program."), program=True)
 
 
 @bp.route("/shows/<int:show_id>/cue/next", methods=["POST"])
 @roles_required(*DESK)
 def cue_next(show_id: int):
     show = show_or_404(show_id)
-    return _answer(show, actions.take_next(show, current_user), _("Taken to program."))
+    return _answer(show, actions.take_next(show, current_user), _("Taken to program."), program=True)
 
 
 @bp.route("/shows/<int:show_id>/cue/clear", methods=["POST"])
 @roles_required(*DESK)
 def cue_clear(show_id: int):
     show = show_or_404(show_id)
-    return _answer(show, actions.clear_all(show, current_user), _("Program and preview are clear."))
+    return _answer(show, actions.clear_all(show, current_user), _("Program and preview are clear."), program=True)
 
 
 @bp.route("/shows/<int:show_id>/cue/bug-off", methods=["POST"])
 @roles_required(*DESK)
 def cue_bug_off(show_id: int):
     show = show_or_404(show_id)
-    return _answer(show, actions.bug_off(show), _("The QR code is off."))
+    return _answer(show, actions.bug_off(show), _("The QR code is off."), program=True)
 
 
 @bp.route("/shows/<int:show_id>/cue/lock", methods=["POST"])

@@ -50,6 +50,9 @@ def test_cue_preview_then_take_to_program(app, client, moderator, live_show, two
 
     answer = press(moderator, live_show, "take")
     assert answer.status_code == 200 and 'id="cue"' in answer.text
+    # The console's on-air block comes with it (out of band), naming the super.
+    assert 'id="on-air" hx-swap-oob="true"' in answer.text and 'data-on-air="super"' in answer.text
+    assert "李明" in moderator.get(f"/desk/shows/{live_show}/on-air").text
     card = section(program(client, live_show), "lower-third")
     assert 'data-kind="super"' in card and "李明" in card and "市人大代表" in card
     assert "data-out-ms=" in card  # the page hides it by itself at its auto-out
