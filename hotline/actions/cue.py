@@ -12,8 +12,8 @@ from ..changes import cue as changes
 from ..clock import today
 from ..extensions import db
 from ..models import CueItem, Show, ShowStatus, User
-from ..queries.onair import belongs_on_air
 from ..queries.cue import name_super
+from ..queries.onair import belongs_on_air
 from ..realtime import cue as push
 from ..rules import cue as rules
 
@@ -31,7 +31,9 @@ class Outcome:
 Audit = Callable[[Outcome], None] | None
 
 
-def run(show: Show, change: Callable[[], Outcome], *, program: bool, audit: Audit = None) -> Outcome:
+def run(
+    show: Show, change: Callable[[], Outcome], *, program: bool, audit: Audit = None
+) -> Outcome:
     """Sweep, change, commit, push. `program`: the change may alter what is on
     air (a take, a clear), so the overlay and the on-air blocks go out too.
     `audit`: adds the change's audit row (the API's), in the same transaction."""
@@ -113,7 +115,9 @@ def take(show: Show, actor: User | None, audit: Audit = None) -> Outcome:
     """The preview to program."""
     if refused := _on_air(show):
         return Outcome(False, refused=refused)
-    return run(show, lambda: _taken(changes.take_preview(show.id, actor)), program=True, audit=audit)
+    return run(
+        show, lambda: _taken(changes.take_preview(show.id, actor)), program=True, audit=audit
+    )
 
 
 def take_next(show: Show, actor: User | None, audit: Audit = None) -> Outcome:
@@ -127,10 +131,14 @@ def take_kind(show: Show, kind: str, actor: User | None, audit: Audit = None) ->
     """The totals or the QR bug straight to program (a button box's key)."""
     if refused := _on_air(show):
         return Outcome(False, refused=refused)
-    return run(show, lambda: _taken(changes.take_kind(show, kind, actor)), program=True, audit=audit)
+    return run(
+        show, lambda: _taken(changes.take_kind(show, kind, actor)), program=True, audit=audit
+    )
 
 
-def cue_and_preview(show: Show, kind: str, item_id: int, actor: User | None, audit: Audit = None) -> Outcome:
+def cue_and_preview(
+    show: Show, kind: str, item_id: int, actor: User | None, audit: Audit = None
+) -> Outcome:
     """Cue an item and put it in preview at once (the button box's "cue the call")."""
 
     def change():

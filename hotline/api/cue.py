@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from ..access import roles_required
 from ..actions import cue as actions
+from ..clock import today
 from ..extensions import db
 from ..models import Call, OnAir, Role, Show, ShowStatus
-from ..clock import today
 from ..queries.cue import cue_state, preview_item, program_bug
 from ..queries.onair import on_air_card
 from ..queries.shows import show_with_calls

@@ -10,7 +10,8 @@ WHO = "moderator, supervisor; a moderator's token scoped to on-air control"
 BODY = {
     "show_id": {
         **ID,
-        "description": "the show; when left out, the one show that is live (409 if none or several)",
+        "description": "the show; when left out, the one show that is live "
+        "(409 if none or several)",
     }
 }
 
@@ -26,7 +27,9 @@ WRITES = (
     _row("clear", "cue_clear", "Clear all: program (the lower third and the QR code) and preview."),
     _row("call", "cue_call", "Cue the show's latest call and put it in preview."),
     _row("totals", "cue_totals", "Take the show's totals to program (they leave by themselves)."),
-    _row("qr", "cue_qr", "Take the QR code (扫码提问 / 查进度) to program, beside the lower third."),
+    _row(
+        "qr", "cue_qr", "Take the QR code (扫码提问 / 查进度) to program, beside the lower third."
+    ),
 )
 
 _ON = {

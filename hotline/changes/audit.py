@@ -105,7 +105,14 @@ API_ON_AIR = "api_on_air"
 API_ON_AIR_CLEARED = "api_on_air_cleared"
 API_WITHHOLD = "api_withhold"
 # The button box's on-air control (api/cue.py).
-API_CUE = ("api_cue_take", "api_cue_next", "api_cue_clear", "api_cue_call", "api_cue_totals", "api_cue_qr")
+API_CUE = (
+    "api_cue_take",
+    "api_cue_next",
+    "api_cue_clear",
+    "api_cue_call",
+    "api_cue_totals",
+    "api_cue_qr",
+)
 API_DESK = (
     API_CALL_LOGGED,
     API_CALL_ANSWERED,

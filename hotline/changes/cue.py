@@ -53,9 +53,7 @@ def state(show_id: int) -> CueState:
 def items(show_id: int) -> list[CueItem]:
     return list(
         db.session.scalars(
-            select(CueItem)
-            .where(CueItem.show_id == show_id)
-            .order_by(CueItem.position, CueItem.id)
+            select(CueItem).where(CueItem.show_id == show_id).order_by(CueItem.position, CueItem.id)
         )
     )
 
@@ -65,9 +63,7 @@ def add(show: Show, kind: str, item_id: int | None, actor: User | None) -> CueIt
     rundown takes it too); the first one cued is previewed at once."""
     if kind not in rules.KINDS:
         raise ValueError("unknown kind")
-    last = db.session.scalar(
-        select(func.max(CueItem.position)).where(CueItem.show_id == show.id)
-    )
+    last = db.session.scalar(select(func.max(CueItem.position)).where(CueItem.show_id == show.id))
     item = CueItem(
         show_id=show.id,
         position=(last or 0) + 1,

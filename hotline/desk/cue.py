@@ -14,11 +14,11 @@ from flask_login import current_user
 
 from ..access import roles_required
 from ..actions import cue as actions
+from ..clock import today
 from ..forms.cue import SuperForm
 from ..queries.cue import cue_item, cue_panel, name_super, supers
-from ..rules import cue as rules
-from ..clock import today
 from ..queries.onair import on_air_card
+from ..rules import cue as rules
 from ..web import render_block
 from . import bp
 from .helpers import DESK, show_or_404
@@ -129,14 +129,21 @@ def cue_take(show_id: int):
 @roles_required(*DESK)
 def cue_next(show_id: int):
     show = show_or_404(show_id)
-    return _answer(show, actions.take_next(show, current_user), _("Taken to program."), program=True)
+    return _answer(
+        show, actions.take_next(show, current_user), _("Taken to program."), program=True
+    )
 
 
 @bp.route("/shows/<int:show_id>/cue/clear", methods=["POST"])
 @roles_required(*DESK)
 def cue_clear(show_id: int):
     show = show_or_404(show_id)
-    return _answer(show, actions.clear_all(show, current_user), _("Program and preview are clear."), program=True)
+    return _answer(
+        show,
+        actions.clear_all(show, current_user),
+        _("Program and preview are clear."),
+        program=True,
+    )
 
 
 @bp.route("/shows/<int:show_id>/cue/bug-off", methods=["POST"])

@@ -18,8 +18,8 @@ from ..extensions import db
 from ..forms.staff import CallForm, ShowForm, new_key
 from ..labels import reference_code_notice, show_status_label
 from ..models import Department, Deputy, Show, ShowStatus, utcnow
-from ..queries.desk import active_departments, active_deputies, desk_shows, queued_questions
 from ..queries.cue import cue_panel
+from ..queries.desk import active_departments, active_deputies, desk_shows, queued_questions
 from ..queries.onair import on_air_card
 from ..queries.shows import calls_count, show_with_panel
 from ..queries.topics import desk_summary

@@ -27,9 +27,10 @@ def preview(show_id: int):
     if layout not in LAYOUTS:
         layout = LAYOUTS[0]
     response = make_response(
-        page_or_block(PAGE, "overlay", layout=layout, **overlay_context(show, today(), preview=True))
+        page_or_block(
+            PAGE, "overlay", layout=layout, **overlay_context(show, today(), preview=True)
+        )
     )
     response.headers["Content-Security-Policy"] = FRAMED_BY_US
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
-

@@ -55,9 +55,7 @@ def cue_state(show_id: int) -> CueState | None:
 def cued(show_id: int) -> list[CueItem]:
     return list(
         db.session.scalars(
-            select(CueItem)
-            .where(CueItem.show_id == show_id)
-            .order_by(CueItem.position, CueItem.id)
+            select(CueItem).where(CueItem.show_id == show_id).order_by(CueItem.position, CueItem.id)
         )
     )
 

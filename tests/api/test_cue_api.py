@@ -98,7 +98,13 @@ def test_each_key_of_the_companion_preset_has_its_effect(app, client, moderator,
         rows = db.session.scalars(
             db.select(AuditLog.action).where(AuditLog.actor_name == "api:streamdeck")
         ).all()
-    assert set(rows) >= {"api_cue_call", "api_cue_next", "api_cue_totals", "api_cue_qr", "api_cue_clear"}
+    assert set(rows) >= {
+        "api_cue_call",
+        "api_cue_next",
+        "api_cue_totals",
+        "api_cue_qr",
+        "api_cue_clear",
+    }
 
 
 def test_an_on_air_token_can_do_nothing_else(app, client, moderator, live_show, call_id):
@@ -122,7 +128,9 @@ def test_an_on_air_token_can_do_nothing_else(app, client, moderator, live_show, 
     assert client.get(f"/desk/shows/{live_show}", headers=headers).status_code == 302
     # A token of the same role without the scope logs calls as before.
     full = make_token(app, "phones", Role.MODERATOR)
-    logged = client.post(f"/api/v1/shows/{live_show}/calls", json={"topic": "y"}, headers=bearer(full))
+    logged = client.post(
+        f"/api/v1/shows/{live_show}/calls", json={"topic": "y"}, headers=bearer(full)
+    )
     assert logged.status_code == 201
 
 

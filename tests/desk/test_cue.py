@@ -198,8 +198,12 @@ def test_pushed_cue_blocks_belong_to_nobody(
     desk = socket_client("/desk", two)
     desk.emit("join", {"rooms": [f"show:{live_show}"]}, namespace="/desk", callback=True)
     viewer = socket_client("/live", client)
-    viewer.emit("join", {"rooms": [f"preview:{live_show}", f"overlay:{live_show}"]},
-                namespace="/live", callback=True)
+    viewer.emit(
+        "join",
+        {"rooms": [f"preview:{live_show}", f"overlay:{live_show}"]},
+        namespace="/live",
+        callback=True,
+    )
     desk.get_received("/desk"), viewer.get_received("/live")
     cue(one, live_show, "call", two_calls[0])
     pushed = [e["args"][0] for e in desk.get_received("/desk") if e["name"] == "swap"]

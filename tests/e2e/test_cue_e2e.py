@@ -81,7 +81,10 @@ def test_a_name_super_is_cued_previewed_taken_and_leaves_by_itself(
         expect(card).to_be_hidden()  # (visible while on: the transparency test's business)
         expect(desk.locator("#on-air")).to_have_attribute("data-on-air", "none", timeout=15_000)
         with sqlite3.connect(db_path) as conn:
-            assert conn.execute("SELECT kind FROM on_air WHERE show_id = ?", (show_id,)).fetchone()[0] == ""
+            assert (
+                conn.execute("SELECT kind FROM on_air WHERE show_id = ?", (show_id,)).fetchone()[0]
+                == ""
+            )
         # A reload of the program after the deadline shows nothing either.
         program.reload()
         expect(program.locator("#lower-third")).to_have_attribute("data-state", "off")
