@@ -21,6 +21,7 @@ from ..models import (
     OnAirKind,
     Outcome,
     Show,
+    ShowStatus,
 )
 from ..rules import cue as cue_rules
 from .board import public_commitments
@@ -143,7 +144,8 @@ def overlay_context(show: Show, today: date, preview: bool = False) -> dict:
         bug = item is not None and item.kind == cue_rules.BUG
     else:
         card = on_air_card(show, today)
-        bug = program_bug(show.id)
+        # The QR code leaves with the show, as the card does (desk/shows.py clears it).
+        bug = program_bug(show.id) if show.status != ShowStatus.ENDED else None
     if card is not None and card.kind in CLAIMS:
         card.code = code_for(*card.claim(), today)
     call = voted_on(card)

@@ -247,9 +247,12 @@ def test_cueing_needs_the_csrf_token_and_an_item_of_this_show(app, moderator, li
     assert cued(app, live_show) == []
 
 
-def test_an_ended_show_takes_nothing_more(app, moderator, live_show, two_calls):
+def test_an_ended_show_takes_nothing_more(app, client, moderator, live_show, two_calls):
+    cue(moderator, live_show, "qr")
+    press(moderator, live_show, "take")
     cue(moderator, live_show, "call", two_calls[0])
     moderator.post_form(f"/desk/shows/{live_show}/status", {"action": "end"})
+    assert 'data-state="off"' in section(program(client, live_show), "qr-bug")  # gone with it
     assert press(moderator, live_show, "take").status_code == 409
     assert press(moderator, live_show, "next").status_code == 409
 
