@@ -162,6 +162,9 @@ def load(instance_path: str) -> dict:
             "localhost",
         ),
         "HOTLINE_TAG_DATE": os.environ.get("HOTLINE_TAG_DATE", "2026"),
+        # Seconds a cued graphic stays on program, per kind ("super=8,totals=12"):
+        # rules/cue.py has the defaults.
+        "HOTLINE_CUE_AUTO_OUT": os.environ.get("HOTLINE_CUE_AUTO_OUT", ""),
         # How many proxies (nginx) sit in front; 0 when serving directly.
         "HOTLINE_PROXY_HOPS": int(os.environ.get("HOTLINE_PROXY_HOPS", "0")),
         "HOTLINE_UPLOAD_DIR": os.environ.get(

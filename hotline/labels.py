@@ -177,6 +177,9 @@ def on_air_kind_label(kind: str) -> str:
         "rundown": _("Follow-up on air"),
         "promise": _("Promised before (上次承诺)"),
         "topic": _("Voters' topic"),
+        "super": _("Name super"),
+        "totals": _("Totals"),
+        "qr": _("QR code: ask / track"),
     }.get(kind, kind)
 
 
@@ -438,6 +441,8 @@ def audit_action_label(action: str) -> str:
         "wall_block_lifted": _("Question sender's block lifted"),
         "sensitive_word_added": _("Sensitive word added"),
         "sensitive_word_removed": _("Sensitive word removed"),
+        "rundown_locked": _("Running order locked"),
+        "rundown_unlocked": _("Running order unlocked"),
         "api_token_created": _("API token created"),
         "api_token_revoked": _("API token revoked"),
     }.get(action) or _api_action_label(action)
@@ -456,6 +461,12 @@ def _api_action_label(action: str) -> str:
             "commitment_made": _("Committed on air"),
             "on_air": _("Put on air"),
             "on_air_cleared": _("Taken off air"),
+            "cue_take": _("Taken to program"),
+            "cue_next": _("Next cued item taken to program"),
+            "cue_clear": _("Program and preview cleared"),
+            "cue_call": _("Current call cued"),
+            "cue_totals": _("Totals taken to program"),
+            "cue_qr": _("QR code taken to program"),
             "withhold": _("Withheld from public view"),
             "progress": _("Progress note"),
             "extension": _("Extension requested"),

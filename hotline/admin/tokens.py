@@ -88,6 +88,7 @@ def token_create():
         deputy_id=deputy.id if deputy else None,
         expires_at=_expiry(last_day) if last_day else None,
         actor=current_user,
+        scope=form.scope.data or "",
     )
     if actions.save() != actions.SAVED:
         abort(409)

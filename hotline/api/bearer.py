@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..changes import audit, tokens
 from ..extensions import csrf, db, limiter
-from ..models import Call, CallEvent, Commitment, Event, Show, utcnow
+from ..models import ON_AIR_SCOPE, Call, CallEvent, Commitment, Event, Show, utcnow
 from ..rules.text import for_log
 from ..throttle import address_wait, first_refusal
 from . import contract, writes_bp
@@ -80,6 +80,9 @@ def authenticate():
         token.last_used_at = now
         db.session.commit()
     g.api_token = token
+    if token.scope == ON_AIR_SCOPE and not is_on_air_control():
+        log.warning("api token %s outside its scope: %s", token.id, for_log(request.path))
+        return error(403, _("This token may only control what is on air."))
     if (too_long := key_too_long()) is not None:
         return too_long
     # A body the published schema rules out is refused before any form reads it.
@@ -88,6 +91,19 @@ def authenticate():
     # Flask-Login's current_user for this request: the token's own account,
     # never a browser's session (the cookie is not read on this blueprint).
     g._login_user = token.user
+
+
+def on_air_control(view):
+    """Marks an endpoint a token scoped to on-air control may call (api/cue.py,
+    the on-air writes); a token with that scope is refused everything else.
+    Put it between the route and the role check."""
+    view.on_air_control = True
+    return view
+
+
+def is_on_air_control() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "on_air_control", False))
 
 
 def refused_token():

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from . import bp
 from .openapi import ENDPOINTS, PARAMETERS, RECORDS, document
+from .openapi_cue import WRITES as CUE_WRITES
 from .openapi_writes import WRITES
 
 
@@ -56,7 +57,7 @@ def docs():
         name: [(field, type_words(schema), text) for field, schema, text in spec]
         for name, spec in RECORDS.items()
     }
-    writes = [(row[0], row[2]) for row in WRITES]  # the integration API, in English
+    writes = [(row[0], row[2]) for row in (*WRITES, *CUE_WRITES)]  # the integration API, in English
     return render_template(
         "api/docs.html",
         endpoints=endpoints,

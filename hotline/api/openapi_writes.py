@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..actions import followup as followup_actions
 from ..changes.uploads import TYPES
 from ..models import OnAirKind, Role
+from . import openapi_cue
 from .openapi_followup import DATE, EVIDENCE, FOLLOWUP, ID, TERM_MEANINGS, S
 
 VERSION = {"type": ["integer", "string"], "description": "the item's version, as last read"}
@@ -259,6 +260,7 @@ SCHEMAS = {
             "item": {**ID, "type": ["integer", "null"]},
         },
     },
+    **openapi_cue.SCHEMAS,
     "WebhookPayload": {
         "type": "object",
         "required": ["type", "created_at", "data"],
@@ -362,7 +364,7 @@ def _json(schema: dict) -> dict:
 
 
 def paths() -> dict:
-    return {row[0]: _operation(*row) for row in WRITES}
+    return {row[0]: _operation(*row) for row in (*WRITES, *openapi_cue.WRITES)}
 
 
 def webhooks() -> dict:

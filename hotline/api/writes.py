@@ -34,6 +34,7 @@ from .bearer import (
     invalid_fields,
     key_reused,
     key_spent_elsewhere,
+    on_air_control,
 )
 
 DESK = (Role.MODERATOR, Role.SUPERVISOR)
@@ -244,6 +245,7 @@ def commit(call_id: int):
 
 
 @writes_bp.route("/shows/<int:show_id>/on-air", methods=["POST"])
+@on_air_control
 @roles_required(*DESK)
 def put_on_air(show_id: int):
     """`{"kind": "call" | "commitment" | "rundown" | "promise" | "topic", "item": id}`; putting the
@@ -275,6 +277,7 @@ def put_on_air(show_id: int):
 
 
 @writes_bp.route("/shows/<int:show_id>/on-air/clear", methods=["POST"])
+@on_air_control
 @roles_required(*DESK)
 def clear_on_air(show_id: int):
     show = _show(show_id)

@@ -61,6 +61,9 @@ WALL_SENDER_BLOCKED = "wall_sender_blocked"
 WALL_BLOCK_LIFTED = "wall_block_lifted"
 SENSITIVE_WORD_ADDED = "sensitive_word_added"
 SENSITIVE_WORD_REMOVED = "sensitive_word_removed"
+# The cue's running order locked for the show, or deliberately unlocked (changes/cue.py).
+RUNDOWN_LOCKED = "rundown_locked"
+RUNDOWN_UNLOCKED = "rundown_unlocked"
 
 ACTIONS = (
     SIGN_IN,
@@ -102,6 +105,8 @@ ACTIONS = (
     WALL_BLOCK_LIFTED,
     SENSITIVE_WORD_ADDED,
     SENSITIVE_WORD_REMOVED,
+    RUNDOWN_LOCKED,
+    RUNDOWN_UNLOCKED,
 )
 # Changes made with an API token: "api_" and what was done (api/writes.py;
 # api/writes_followup.py records one per follow-up action, api_action(name)).
@@ -113,6 +118,15 @@ API_COMMITMENT_MADE = "api_commitment_made"
 API_ON_AIR = "api_on_air"
 API_ON_AIR_CLEARED = "api_on_air_cleared"
 API_WITHHOLD = "api_withhold"
+# The button box's on-air control (api/cue.py).
+API_CUE = (
+    "api_cue_take",
+    "api_cue_next",
+    "api_cue_clear",
+    "api_cue_call",
+    "api_cue_totals",
+    "api_cue_qr",
+)
 API_DESK = (
     API_CALL_LOGGED,
     API_CALL_ANSWERED,
@@ -122,6 +136,7 @@ API_DESK = (
     API_ON_AIR,
     API_ON_AIR_CLEARED,
     API_WITHHOLD,
+    *API_CUE,
 )
 
 

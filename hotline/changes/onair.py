@@ -4,6 +4,8 @@ on what is on air. Callers commit, then push (pushes.on_air_changed)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ..extensions import db
 from ..models import OnAir, OnAirKind, User, utcnow
 
@@ -16,10 +18,19 @@ def _row(show_id: int) -> OnAir:
     return row
 
 
-def put_on_air(show_id: int, kind: OnAirKind, item_id: int, actor: User | None) -> OnAir:
+def put_on_air(
+    show_id: int,
+    kind: OnAirKind | str,
+    item_id: int | None,
+    actor: User | None,
+    until: datetime | None = None,
+) -> OnAir:
+    """`kind`: an OnAirKind, or a graphic only the cue takes (rules/cue.py);
+    `until`: when it leaves by itself (its auto-out), None: it stays."""
     row = _row(show_id)
-    row.kind, row.item_id = kind.value, item_id
+    row.kind, row.item_id = str(kind), item_id
     row.since = utcnow()
+    row.until = until
     row.set_by_id = actor.id if actor else None
     return row
 
@@ -27,6 +38,6 @@ def put_on_air(show_id: int, kind: OnAirKind, item_id: int, actor: User | None) 
 def clear(show_id: int, actor: User | None) -> OnAir:
     row = _row(show_id)
     row.kind, row.item_id = "", None
-    row.since = utcnow()
+    row.since, row.until = utcnow(), None
     row.set_by_id = actor.id if actor else None
     return row

@@ -19,11 +19,12 @@ from sqlalchemy.orm import selectinload
 
 from ..access import scope_problems
 from ..extensions import db
-from ..models import ApiToken, Department, Deputy, Role, User, digest, utcnow
+from ..models import ON_AIR_SCOPE, ApiToken, Department, Deputy, Role, User, digest, utcnow
 from . import audit
 
 PREFIX = "hl_"  # so a leaked token is recognisable in logs and secret scanners
 CREATED, REVOKED = "api_token_created", "api_token_revoked"
+SCOPES = ("", ON_AIR_SCOPE)  # everything its role may do; on-air control only
 
 
 def account_name(name: str) -> str:
@@ -38,10 +39,15 @@ def create(
     deputy_id: int | None = None,
     expires_at: datetime | None = None,
     actor: User | None = None,
+    scope: str = "",
 ) -> tuple[ApiToken, str]:
-    """A new token and its secret (shown once). Not committed here."""
+    """A new token and its secret (shown once). Not committed here. `scope`
+    ON_AIR_SCOPE: a moderator's token that reaches the on-air control only
+    (a button box: cue, take, clear; api/bearer.py refuses everything else)."""
     if role not in set(Role):
         raise ValueError("unknown role")
+    if scope not in SCOPES or (scope == ON_AIR_SCOPE and role != Role.MODERATOR):
+        raise ValueError("the token's scope: on-air control is a moderator's")
     department = db.session.get(Department, department_id) if department_id else None
     deputy = db.session.get(Deputy, deputy_id) if deputy_id else None
     if problems := scope_problems(role, department, deputy):
@@ -63,9 +69,11 @@ def create(
         user=user,
         created_by_id=actor.id if actor else None,
         expires_at=expires_at,
+        scope=scope,
     )
     db.session.add(token)
-    audit.record(actor, CREATED, f"token {name}", {"role": role, "department_id": department_id})
+    detail = {"role": role, "department_id": department_id} | ({"scope": scope} if scope else {})
+    audit.record(actor, CREATED, f"token {name}", detail)
     return token, secret
 
 

@@ -13,6 +13,7 @@ bp = Blueprint("desk", __name__, url_prefix="/desk")
 from . import (  # noqa: E402, F401
     calls,
     crew,
+    cue,
     department,
     dossier,
     onair,

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..forms.staff import CallForm, ShowForm, new_key
 from ..labels import reference_code_notice, show_status_label
 from ..models import Department, Deputy, Show, ShowStatus, utcnow
+from ..queries.cue import cue_panel
 from ..queries.desk import active_departments, active_deputies, desk_shows, queued_questions
 from ..queries.onair import on_air_card
 from ..queries.shows import calls_count, show_with_panel
@@ -185,6 +186,7 @@ def _console(show: Show, form: CallForm | None = None, status: int = 200):
         form=form,
         questions=queued_questions(show),
         card=on_air_card(show, today()),  # the on-air block (desk/_on_air.html)
+        **({} if is_fragment_request() else cue_panel(show)),  # desk/_cue.html
         # The topics box sits outside the live block an htmx request gets.
         topics=None if is_fragment_request() else desk_summary(show),
     ), status

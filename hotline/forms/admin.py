@@ -128,10 +128,16 @@ class TokenForm(AdminForm):
     department_id = StringField(validators=[CleanText()], filters=[normalised()])
     deputy_id = StringField(validators=[CleanText()], filters=[normalised()])
     expires = StringField(validators=[Optional(), CleanText()], filters=[normalised()])
+    # "": everything its role may do; "onair": a button box's on-air control only.
+    scope = SelectField(choices=[SelectChoice("", ""), SelectChoice("onair", "onair")], default="")
 
     def validate_expires(self, field) -> None:
         if self.last_day() is None:
             raise ValidationError(_l("Give the last day as a date."))
+
+    def validate_scope(self, field) -> None:
+        if field.data == "onair" and self.role.data != "moderator":
+            raise ValidationError(_l("On-air control only is for a moderator's token."))
 
     def department(self) -> int | None:
         return _chosen_id(self.department_id.data)

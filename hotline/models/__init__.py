@@ -8,6 +8,7 @@ files name their target by string, so no file here imports another but domain.
 from .areas import *  # noqa: F403
 from .categories import *  # noqa: F403
 from .crew import *  # noqa: F403
+from .cue import *  # noqa: F403
 from .domain import *  # noqa: F403
 from .factors import *  # noqa: F403
 from .lockout import *  # noqa: F403

@@ -174,3 +174,5 @@ class OnAir(db.Model):
     item_id: Mapped[int | None]
     since: Mapped[datetime | None]
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # When it leaves by itself (a cued item's auto-out, rules/cue.py); None: it stays.
+    until: Mapped[datetime | None]

@@ -25,6 +25,9 @@ class ApiToken(db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
     last_used_at: Mapped[datetime | None] = mapped_column(default=None)
+    # "": everything its role may do; "onair": the on-air control endpoints
+    # only (a button box: cue, take, clear), nothing else (api/bearer.py).
+    scope: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
@@ -38,6 +41,9 @@ class ApiToken(db.Model):
 
     def usable(self, now: datetime) -> bool:
         return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
+
+
+ON_AIR_SCOPE = "onair"
 
 
 def digest(secret: str) -> str:

@@ -17,6 +17,7 @@ from . import (  # noqa: E402, F401
     accessibility,
     board,
     commitments,
+    cue,
     deputies,
     directory,
     elder,

@@ -9,23 +9,31 @@ from datetime import date
 
 from sqlalchemy import select
 
+from .. import clock
 from ..changes.versions import code_for
 from ..extensions import db
 from ..models import (
     Call,
     ClaimKind,
     Commitment,
+    NameSuper,
     OnAir,
     OnAirKind,
     Outcome,
     Show,
+    ShowStatus,
 )
+from ..rules import cue as cue_rules
 from .board import public_commitments
+from .cue import name_super, preview_item, program_bug, remaining_ms
 from .rundown import RundownItem, in_rundown, rundown_card
 from .topics import RankedTopic, public_topic, supports_of
 from .votes import tally, voted_on
 
-LAYOUTS = ("lower-third", "ticker", "totals", "rundown", "wall")
+LAYOUTS = ("lower-third", "ticker", "totals", "rundown", "qr", "wall")
+# The kinds whose card carries a verification code: a topic, a name super and
+# the totals are no record's claim.
+CLAIMS = (OnAirKind.CALL, OnAirKind.COMMITMENT, OnAirKind.PROMISE, OnAirKind.RUNDOWN)
 
 
 @dataclass
@@ -41,7 +49,9 @@ class Card:
     commitment: Commitment | None = None
     rundown: RundownItem | None = None
     topic: RankedTopic | None = None
+    super: NameSuper | None = None  # a name super (人名条), taken from the cue
     code: str | None = None  # its verification code (核验码), set by overlay_context
+    until: object = None  # when it leaves by itself (a cued item's auto-out)
 
     def claim(self) -> tuple[ClaimKind, Call | Commitment]:
         """The record the card's code verifies: a call's latest board item when
@@ -58,25 +68,45 @@ def on_air_row(show_id: int) -> OnAir | None:
 
 
 def on_air_card(show: Show, today: date) -> Card | None:
-    """The card the moderator put on air, or None when nothing is."""
+    """The card the moderator put on air, or None when nothing is (or what was
+    is past its auto-out: changes/cue.py sweeps the row on the next write)."""
     row = on_air_row(show.id)
-    if row is None or not row.kind or row.item_id is None:
+    if row is None or not row.kind:
         return None
-    if row.kind == OnAirKind.CALL:
-        call = next((c for c in show.calls if c.id == row.item_id), None)
-        return Card(row.kind, row.since, call=call) if call else None
-    if row.kind == OnAirKind.TOPIC:
-        topic = public_topic(show.id, row.item_id)
+    if cue_rules.expired(row.until, clock.utcnow()):
+        return None
+    card = card_for(show, row.kind, row.item_id, row.since, today)
+    if card is not None:
+        card.until = row.until
+    return card
+
+
+def card_for(show: Show, kind: str, item_id: int | None, since, today: date) -> Card | None:
+    """The card an item makes, on program or in the preview."""
+    if kind == "totals":
+        return Card(kind, since)
+    if item_id is None:
+        return None
+    if kind == "super":
+        found = name_super(show.id, item_id)
+        return Card(kind, since, super=found) if found else None
+    if kind == OnAirKind.CALL:
+        call = next((c for c in show.calls if c.id == item_id), None)
+        return Card(kind, since, call=call) if call else None
+    if kind == OnAirKind.TOPIC:
+        topic = public_topic(show.id, item_id)
         ranked = RankedTopic(topic, supports_of(topic.id)) if topic else None
-        return Card(row.kind, row.since, topic=ranked) if ranked else None
-    item = db.session.scalar(public_commitments().where(Commitment.id == row.item_id))
+        return Card(kind, since, topic=ranked) if ranked else None
+    if kind not in (OnAirKind.COMMITMENT, OnAirKind.PROMISE, OnAirKind.RUNDOWN):
+        return None
+    item = db.session.scalar(public_commitments().where(Commitment.id == item_id))
     if item is None:
         return None
-    if row.kind == OnAirKind.COMMITMENT:
-        return Card(row.kind, row.since, call=item.call, commitment=item)
-    if row.kind == OnAirKind.PROMISE:  # 上次承诺: the overlay reads its status
-        return Card(row.kind, row.since, commitment=item)
-    return Card(row.kind, row.since, commitment=item, rundown=rundown_card(show, item, today))
+    if kind == OnAirKind.COMMITMENT:
+        return Card(kind, since, call=item.call, commitment=item)
+    if kind == OnAirKind.PROMISE:  # 上次承诺: the overlay reads its status
+        return Card(kind, since, commitment=item)
+    return Card(kind, since, commitment=item, rundown=rundown_card(show, item, today))
 
 
 def show_totals(show: Show) -> dict[str, int]:
@@ -100,12 +130,23 @@ def show_commitments(show_id: int) -> list[Commitment]:
     ).all()
 
 
-def overlay_context(show: Show, today: date) -> dict:
-    """What the overlay block renders, for the page and for the push alike.
-    The card's code is issued here if it is new (committed at once, in a
-    transaction of its own, so a push may render it too)."""
-    card = on_air_card(show, today)
-    if card is not None and card.kind != OnAirKind.TOPIC:  # a topic is no record's claim
+def overlay_context(show: Show, today: date, preview: bool = False) -> dict:
+    """What the overlay block renders, for the page and for the push alike:
+    program, or with `preview` the item the desk has in preview (the same
+    page, marked). The card's code is issued here if it is new (committed at
+    once, in a transaction of its own, so a push may render it too)."""
+    bug = None
+    if preview:
+        item = preview_item(show.id)
+        card = None
+        if item is not None and item.kind != cue_rules.BUG:
+            card = card_for(show, item.kind, item.item_id, None, today)
+        bug = item is not None and item.kind == cue_rules.BUG
+    else:
+        card = on_air_card(show, today)
+        # The QR code leaves with the show, as the card does (desk/shows.py clears it).
+        bug = program_bug(show.id) if show.status != ShowStatus.ENDED else None
+    if card is not None and card.kind in CLAIMS:
         card.code = code_for(*card.claim(), today)
     call = voted_on(card)
     return {
@@ -115,6 +156,11 @@ def overlay_context(show: Show, today: date) -> dict:
         "ticker": show_commitments(show.id),
         # The answer on air: the viewers' votes beside the studio's placards.
         "vote_tally": tally(call.id) if call is not None else None,
+        "preview": preview,
+        "bug": bug,
+        # Milliseconds before the lower third and the bug leave by themselves.
+        "card_out_ms": remaining_ms(card.until) if card is not None else None,
+        "bug_out_ms": remaining_ms(bug.until) if bug and not preview else None,
     }
 
 

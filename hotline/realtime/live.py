@@ -43,7 +43,7 @@ log = logging.getLogger("hotline.live")
 PUBLIC = "/live"
 STAFF = "/desk"
 # Only the rooms public pages join: a staff room's name (department:N) never.
-PUBLIC_ROOM = re.compile(r"^(board|show:\d+|overlay:\d+|commitment:\d+)$")
+PUBLIC_ROOM = re.compile(r"^(board|show:\d+|overlay:\d+|preview:\d+|commitment:\d+)$")
 STAFF_ROOM = re.compile(r"^(show|department):(\d+)$")
 MAX_ROOMS = 8
 

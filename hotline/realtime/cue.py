@@ -1,0 +1,47 @@
+"""What a change to the cue sends where (changes/cue.py): the cue panel to
+every desk on the show, the preview renderer's page, and when program changed
+what on_air_changed sends (the overlay, the desks' on-air block, the show
+page's voting box). Call only after the commit. Pushed HTML belongs to
+nobody: the cue panel's forms carry no token (htmx sends the page's own)."""
+
+from __future__ import annotations
+
+from ..clock import today
+from ..models import Show
+from ..queries.cue import cue_panel
+from ..queries.onair import overlay_context
+from ..queries.shows import show_with_calls
+from ..web import render_block
+from . import live, pushes
+
+CUE = "desk/_cue.html"
+OVERLAY = "public/overlay.html"
+
+
+def preview_room(show_id: int) -> str:
+    return f"preview:{show_id}"
+
+
+@pushes._batched
+def cue_changed(show: Show, *, program: bool = False) -> None:
+    """The cue list or the preview changed; with `program`, what is on air too."""
+    pushes._require_committed()
+    show = show_with_calls(show.id)
+    if program:
+        pushes.on_air_changed(show)
+    panel = pushes._once(lambda: cue_panel(show))
+    live.publish(
+        live.STAFF,
+        f"show:{show.id}",
+        target="#cue",
+        swap="outerHTML",
+        render=lambda: render_block(CUE, "cue", show=show, **panel()),
+    )
+    preview = pushes._once(lambda: overlay_context(show, today(), preview=True))
+    live.publish(
+        live.PUBLIC,
+        preview_room(show.id),
+        target="#overlay",
+        swap="outerHTML",
+        render=lambda: render_block(OVERLAY, "overlay", layout="lower-third", **preview()),
+    )
