@@ -19,5 +19,6 @@ from . import (  # noqa: E402, F401
     questions,
     radar,
     shows,
+    tally,
     topics,
 )

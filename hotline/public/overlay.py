@@ -9,6 +9,7 @@ from flask import abort, request
 from ..clock import today
 from ..queries.onair import LAYOUTS, overlay_context
 from ..queries.shows import show_with_calls
+from ..realtime.tally import renderer_token
 from ..web import page_or_block
 from . import bp
 
@@ -23,4 +24,7 @@ def overlay(show_id: int):
     layout = request.args.get("layout", LAYOUTS[0])
     if layout not in LAYOUTS:
         layout = LAYOUTS[0]
-    return page_or_block(PAGE, "overlay", layout=layout, **overlay_context(show, today()))
+    # The page reports what it shows (static/tally.js) with this token.
+    token = renderer_token(show.id, layout)
+    context = overlay_context(show, today())
+    return page_or_block(PAGE, "overlay", layout=layout, tally_token=token, **context)

@@ -43,6 +43,7 @@ TABLES = {
     "repeats",
     "vague_phrases",
     "viewer_votes",
+    "renderers",
 }
 
 
