@@ -24,6 +24,7 @@ class RendererView:
     renderer: Renderer
     state: TallyState
     silent_for: int  # seconds since it was last heard from
+    number: int | None = None  # the item as the desk names it: a call's number, else its id
 
     @property
     def short(self) -> str:
@@ -73,6 +74,7 @@ def tally_of(show_id: int, show: Show | None = None) -> Tally | None:
     stale_after, grace, _cap = settings()
     on_air, since = on_air_showing(show)
     now = utcnow()
+    numbers = {c.id: c.number for c in show.calls}
     rows = db.session.scalars(
         select(Renderer)
         .where(Renderer.show_id == show.id)
@@ -92,6 +94,7 @@ def tally_of(show_id: int, show: Show | None = None) -> Tally | None:
                 grace=grace,
             ),
             silent_for=max(0, int((now - row.last_seen).total_seconds())),
+            number=numbers.get(row.item_id) if row.kind == "call" else row.item_id,
         )
         for row in rows
     ]
