@@ -206,6 +206,12 @@ def load(instance_path: str) -> dict:
         # At most one push of a call's online count per this many seconds: a
         # burst of votes goes out as its first vote and, at its end, the rest.
         "HOTLINE_VOTE_PUSH_SECONDS": float(os.environ.get("HOTLINE_VOTE_PUSH_SECONDS", "1")),
+        # Renderers that report back (tally, docs/operating.md): a renderer silent
+        # this long is stale; one still showing another item this long after the
+        # on-air change is outdated; at most so many renderers per show.
+        "HOTLINE_TALLY_STALE_SECONDS": float(os.environ.get("HOTLINE_TALLY_STALE_SECONDS", "10")),
+        "HOTLINE_TALLY_GRACE_SECONDS": float(os.environ.get("HOTLINE_TALLY_GRACE_SECONDS", "4")),
+        "HOTLINE_TALLY_MAX_RENDERERS": int(os.environ.get("HOTLINE_TALLY_MAX_RENDERERS", "24")),
         # Sign-in attempts per address (Flask-Limiter syntax).
         "HOTLINE_LOGIN_LIMIT": os.environ.get("HOTLINE_LOGIN_LIMIT", "10 per minute"),
         # Per username, whatever the address (rules/lockout.py): so many failed

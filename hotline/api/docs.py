@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from . import bp
 from .openapi import ENDPOINTS, PARAMETERS, RECORDS, document
 from .openapi_cue import WRITES as CUE_WRITES
+from .openapi_tally import PATH as TALLY_PATH
+from .openapi_tally import SUMMARY as TALLY_SUMMARY
 from .openapi_writes import WRITES
 
 
@@ -64,4 +66,5 @@ def docs():
         parameters=parameters,
         records=records,
         writes=writes,
+        reads=[(TALLY_PATH, TALLY_SUMMARY)],
     )

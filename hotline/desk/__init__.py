@@ -21,6 +21,7 @@ from . import (  # noqa: E402, F401
     questions,
     radar,
     shows,
+    tally,
     topics,
     wall,
 )

@@ -21,6 +21,7 @@ from .public import *  # noqa: F403
 from .radar import *  # noqa: F403
 from .ratings import *  # noqa: F403
 from .system import *  # noqa: F403
+from .tally import *  # noqa: F403
 from .tokens import *  # noqa: F403
 from .topics import *  # noqa: F403
 from .versions import *  # noqa: F403

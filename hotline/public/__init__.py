@@ -25,6 +25,7 @@ from . import (  # noqa: E402, F401
     lists,
     notfixed,
     notifications,
+    ograf,
     overlay,
     rundown,
     shows,

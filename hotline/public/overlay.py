@@ -10,6 +10,7 @@ from ..clock import today
 from ..queries.onair import LAYOUTS, overlay_context
 from ..queries.shows import show_with_calls
 from ..queries.wall import overlay_wall
+from ..realtime.tally import renderer_token
 from ..web import is_fragment_request, page_or_block
 from . import bp
 
@@ -26,4 +27,7 @@ def overlay(show_id: int):
         layout = LAYOUTS[0]
     # The question wall's layer is a region of its own (public/wall.py refetches it).
     wall = {} if is_fragment_request() else {"wall": overlay_wall(show.id)}
-    return page_or_block(PAGE, "overlay", layout=layout, **overlay_context(show, today()), **wall)
+    # The page reports what it shows (static/tally.js) with this token.
+    token = renderer_token(show.id, layout)
+    context = overlay_context(show, today())
+    return page_or_block(PAGE, "overlay", layout=layout, tally_token=token, **context, **wall)

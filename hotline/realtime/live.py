@@ -387,12 +387,17 @@ def public_connect(auth=None):
     return True
 
 
+on_public_disconnect: list = []  # called with each closing public sid (realtime/tally.py)
+
+
 @socketio.on("disconnect", namespace=PUBLIC)
 def public_disconnect(reason=None):
     with _viewers_lock:
         _viewers.discard(request.sid)
         count = len(_viewers)
     collector.viewers_now(count)
+    for hook in on_public_disconnect:
+        hook(request.sid)
 
 
 # `data=None`: a client may emit "join" with no payload at all (or a string, a

@@ -52,6 +52,7 @@ TABLES = {
     "wall_blocks",
     "sensitive_words",
     "crew_notes",
+    "renderers",
 }
 
 
