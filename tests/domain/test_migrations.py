@@ -47,6 +47,7 @@ TABLES = {
     "category_aliases",
     "areas",
     "area_aliases",
+    "replies",
 }
 
 
