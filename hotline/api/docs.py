@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from . import bp
 from .openapi import ENDPOINTS, PARAMETERS, RECORDS, document
+from .openapi_replies import READS
 from .openapi_writes import WRITES
 
 
@@ -63,4 +64,5 @@ def docs():
         parameters=parameters,
         records=records,
         writes=writes,
+        reads=READS,  # GET with a token: the office's response templates
     )

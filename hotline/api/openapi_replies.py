@@ -9,6 +9,8 @@ from ..rules import replies as rule
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 S = {"type": "string"}
 PATH = "/api/v1/replies"
+SUMMARY = "The office's response templates (回复模板) in use, oldest first."
+READS = [(PATH + "?action=&category=", SUMMARY)]  # the human page, in English like the writes
 
 SCHEMAS = {
     "Reply": {
@@ -72,7 +74,7 @@ def paths() -> dict:
         PATH: {
             "get": {
                 "operationId": "replies",
-                "summary": "The office's response templates (回复模板) in use, oldest first.",
+                "summary": SUMMARY,
                 "description": (
                     "Token roles: moderator, supervisor, liaison. Placeholders: "
                     + ", ".join(f"{{{zh}}} or {{{en}}}" for zh, en in rule.SHOWN)
