@@ -28,6 +28,9 @@ def test_the_answer_on_air_offers_the_templates_filled_in_for_the_call(app, mode
         "感谢您的反映。市住房和城乡建设局将于本周内安排专人到古楼街道查看，三个工作日内给您答复。"
     )
     assert f">{text}</p>" in block
+    # The editor alone (htmx, and after each save) offers them the same.
+    fragment = moderator.get(f"/desk/calls/{call_id}", headers={"HX-Request": "true"})
+    assert offered(fragment.get_data(as_text=True)) == block
 
     saved = moderator.post_form(
         f"/desk/calls/{call_id}/answer",
