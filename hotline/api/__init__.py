@@ -17,6 +17,7 @@ from . import (  # noqa: E402, F401
     docs,
     http,
     open311,
+    replies,
     routes,
     tally,
     versions,

@@ -11,6 +11,7 @@ from .openapi import ENDPOINTS, PARAMETERS, RECORDS, document
 from .openapi_cue import WRITES as CUE_WRITES
 from .openapi_tally import PATH as TALLY_PATH
 from .openapi_tally import SUMMARY as TALLY_SUMMARY
+from .openapi_replies import READS
 from .openapi_writes import WRITES
 
 
@@ -66,5 +67,5 @@ def docs():
         parameters=parameters,
         records=records,
         writes=writes,
-        reads=[(TALLY_PATH, TALLY_SUMMARY)],
+        reads=[(TALLY_PATH, TALLY_SUMMARY), *READS],
     )

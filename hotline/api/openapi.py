@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from ..models import MAX_ID, ClaimKind, Outcome, ShowKind, ShowStatus
 from ..queries.board import SORTS, STATUS_FILTERS
 from . import openapi_tally as tally
+from . import openapi_replies as replies
 from . import openapi_writes as writes
 from .fields import (
     COMMITMENT_SPEC,
@@ -437,10 +438,11 @@ def document() -> dict:
                 **{path: _operation(path, *rest) for path, *rest in ENDPOINTS},
                 **writes.paths(),
                 **tally.paths(),
+                **replies.paths(),
             },
             "webhooks": writes.webhooks(),
             "components": {
-                "schemas": {**_schemas(), **writes.SCHEMAS, **tally.SCHEMAS},
+                "schemas": {**_schemas(), **writes.SCHEMAS, **tally.SCHEMAS, **replies.SCHEMAS},
                 "securitySchemes": writes.SECURITY_SCHEMES,
             },
         }

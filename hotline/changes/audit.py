@@ -37,6 +37,10 @@ WITHHELD = "withheld"
 LIMITS_CHANGED = "limits_changed"
 VAGUE_PHRASE_ADDED = "vague_phrase_added"  # the office's list (changes/pledges.py)
 VAGUE_PHRASE_REMOVED = "vague_phrase_removed"
+REPLY_ADDED = "reply_added"  # the office's response templates (changes/replies.py)
+REPLY_CHANGED = "reply_changed"
+REPLY_RETIRED = "reply_retired"
+REPLY_RESTORED = "reply_restored"
 SSO_LINKED = "sso_linked"  # the office linked an account to a single sign-on identity
 SSO_UNLINKED = "sso_unlinked"
 # Second factors (changes/factors.py); a wrong code is a SIGN_IN_FAILED.
@@ -88,6 +92,10 @@ ACTIONS = (
     LIMITS_CHANGED,
     VAGUE_PHRASE_ADDED,
     VAGUE_PHRASE_REMOVED,
+    REPLY_ADDED,
+    REPLY_CHANGED,
+    REPLY_RETIRED,
+    REPLY_RESTORED,
     SSO_LINKED,
     SSO_UNLINKED,
     FACTOR_ADDED,

@@ -36,6 +36,7 @@ from ..models import (
 )
 from ..rules.pledges import TERMS
 from ..rules.status import State
+from . import demo_replies
 from .demo_pledges import pledge_for
 
 DEMO_PASSWORD = "hotline-demo"
@@ -314,6 +315,7 @@ def load(today: date, tz: str = "Asia/Shanghai") -> dict[str, str]:
         )
     )
     _topics(upcoming, users)
+    demo_replies.load(users["office"])
     db.session.commit()
     return {u.username: u.role for u in users.values()}
 

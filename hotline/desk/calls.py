@@ -26,6 +26,7 @@ from ..forms.staff import (
 from ..labels import calendar_warning
 from ..models import Call, Commitment, Event, Outcome, Role
 from ..queries.desk import caller_contact_for
+from ..queries.replies import for_call as replies_for
 from ..realtime import pushes
 from ..web import page_or_block
 from . import bp
@@ -97,6 +98,8 @@ def _editor(call: Call, forms: dict | None = None, status: int = 200, **extra):
         may_correct=current_user.role in DESK,
         # A pledge sent back (a refusal, a conflict) shows its flags at once.
         pledge_flags=flags_for(forms["commit"].pledge.data),
+        # The office's response templates for the answer, filled in for the call.
+        answer_replies=replies_for(call, today()),
         **extra,
     ), status
 

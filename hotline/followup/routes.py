@@ -16,6 +16,7 @@ from ..forms.followup import FORMS, for_item, fresh_form
 from ..models import Commitment, Role
 from ..queries.followup import dashboard_data, work_item
 from ..queries.notfixed import office_queue
+from ..queries.replies import for_item as replies_for
 from ..web import is_fragment_request, page_or_block
 from . import bp
 
@@ -62,6 +63,8 @@ def page(item: Commitment, status: int = 200, **forms):
             pending=domain.pending_extension(item),
             acknowledge_by=escalation.acknowledge_by(item),
             forms=shown,
+            # The office's response templates for the forms shown, filled in.
+            replies=replies_for(item, shown, today()),
             max_upload_mb=MAX_UPLOAD // (1024 * 1024),
         ),
         status,

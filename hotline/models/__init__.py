@@ -20,6 +20,7 @@ from .pledges import *  # noqa: F403
 from .public import *  # noqa: F403
 from .radar import *  # noqa: F403
 from .ratings import *  # noqa: F403
+from .replies import *  # noqa: F403
 from .system import *  # noqa: F403
 from .tally import *  # noqa: F403
 from .tokens import *  # noqa: F403

@@ -53,6 +53,7 @@ TABLES = {
     "sensitive_words",
     "crew_notes",
     "renderers",
+    "replies",
 }
 
 

@@ -154,6 +154,7 @@ def addresses(wsgi_server, browser):
             "admin": "/admin/",
             "audit trail": "/admin/audit",
             "API tokens": "/admin/tokens",
+            "response templates": "/admin/replies",
             **account,
         },
         DEPUTY: {"deputy's queue": "/deputy/", "deputy's message": message},
