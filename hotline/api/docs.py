@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from . import bp
 from .openapi import ENDPOINTS, PARAMETERS, RECORDS, document
 from .openapi_cue import WRITES as CUE_WRITES
+from .openapi_replies import READS
 from .openapi_tally import PATH as TALLY_PATH
 from .openapi_tally import SUMMARY as TALLY_SUMMARY
-from .openapi_replies import READS
 from .openapi_writes import WRITES
 
 

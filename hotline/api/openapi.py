@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 from ..models import MAX_ID, ClaimKind, Outcome, ShowKind, ShowStatus
 from ..queries.board import SORTS, STATUS_FILTERS
-from . import openapi_tally as tally
 from . import openapi_replies as replies
+from . import openapi_tally as tally
 from . import openapi_writes as writes
 from .fields import (
     COMMITMENT_SPEC,
