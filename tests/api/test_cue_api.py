@@ -109,7 +109,7 @@ def test_each_key_of_the_companion_preset_has_its_effect(app, client, moderator,
 
 def test_an_on_air_token_can_do_nothing_else(app, client, moderator, live_show, call_id):
     secret = on_air_token(app)
-    headers = bearer(secret)
+    headers = bearer(secret) | {"Accept-Language": "en"}
     refused = [
         client.post(f"/api/v1/shows/{live_show}/calls", json={"topic": "x"}, headers=headers),
         client.post(f"/api/v1/calls/{call_id}/answer", json={"answer_text": "x"}, headers=headers),
@@ -119,6 +119,8 @@ def test_an_on_air_token_can_do_nothing_else(app, client, moderator, live_show, 
     ]
     assert [r.status_code for r in refused] == [403] * len(refused)
     assert all(r.json["error"] == "This token may only control what is on air." for r in refused)
+    chinese = client.post(f"/api/v1/calls/{call_id}/placard", json={}, headers=bearer(secret))
+    assert chinese.json["error"] == "此令牌只能控制播出内容。"
     assert len(calls_of(app, live_show)) == 1
     # It reaches the on-air writes, and nothing of the web: no session comes with it.
     put = client.post(
