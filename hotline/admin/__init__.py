@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import auditlog, factors, pledges, routes, sso, tokens  # noqa: E402, F401
+from . import areas, auditlog, categories, factors, pledges, routes, sso, tokens  # noqa: E402, F401

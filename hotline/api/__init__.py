@@ -11,4 +11,15 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 open311_bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 writes_bp = Blueprint("api_write", __name__, url_prefix="/api/v1")
 
-from . import bearer, docs, http, open311, routes, versions, writes, writes_followup  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    areas,
+    bearer,
+    categories,
+    docs,
+    http,
+    open311,
+    routes,
+    versions,
+    writes,
+    writes_followup,
+)

@@ -53,6 +53,19 @@ NOTFIXED_REOPENED = "notfixed_reopened"
 SMS_STOPPED = "sms_stopped"
 # Staff corrected a caller's contact (changes/notifications.py): which fields only.
 CONTACT_CORRECTED = "contact_corrected"
+# The office's lists of categories and areas (changes/categories.py, areas.py).
+CATEGORY_CREATED = "category_created"
+CATEGORY_CHANGED = "category_changed"
+CATEGORY_RETIRED = "category_retired"
+CATEGORY_ACTIVATED = "category_activated"
+CATEGORIES_IMPORTED = "categories_imported"
+CATEGORY_MAPPED = "category_mapped"  # a typed text mapped: an alias, and its records' ids
+AREA_CREATED = "area_created"
+AREA_CHANGED = "area_changed"
+AREA_RETIRED = "area_retired"
+AREA_ACTIVATED = "area_activated"
+AREAS_IMPORTED = "areas_imported"
+AREA_MAPPED = "area_mapped"
 
 ACTIONS = (
     SIGN_IN,
@@ -88,6 +101,18 @@ ACTIONS = (
     NOTFIXED_REOPENED,
     SMS_STOPPED,
     CONTACT_CORRECTED,
+    CATEGORY_CREATED,
+    CATEGORY_CHANGED,
+    CATEGORY_RETIRED,
+    CATEGORY_ACTIVATED,
+    CATEGORIES_IMPORTED,
+    CATEGORY_MAPPED,
+    AREA_CREATED,
+    AREA_CHANGED,
+    AREA_RETIRED,
+    AREA_ACTIVATED,
+    AREAS_IMPORTED,
+    AREA_MAPPED,
 )
 # Changes made with an API token: "api_" and what was done (api/writes.py;
 # api/writes_followup.py records one per follow-up action, api_action(name)).

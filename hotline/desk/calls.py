@@ -29,7 +29,15 @@ from ..queries.desk import caller_contact_for
 from ..realtime import pushes
 from ..web import page_or_block
 from . import bp
-from .helpers import ANYONE, CALL_PAGE, DESK, call_or_404, department_choices, deputy_choices
+from .helpers import (
+    ANYONE,
+    CALL_PAGE,
+    DESK,
+    call_or_404,
+    department_choices,
+    deputy_choices,
+    page_pickers,
+)
 from .pledges import flags_for
 
 
@@ -97,6 +105,7 @@ def _editor(call: Call, forms: dict | None = None, status: int = 200, **extra):
         may_correct=current_user.role in DESK,
         # A pledge sent back (a refusal, a conflict) shows its flags at once.
         pledge_flags=flags_for(forms["commit"].pledge.data),
+        pickers=page_pickers(),
         **extra,
     ), status
 
