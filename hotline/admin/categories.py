@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from ..access import supervisor_required
 from ..actions import desk as actions
@@ -50,7 +51,9 @@ def categories_page(status: int = 200, errors: dict | None = None, problems=None
 
 def _form() -> CategoryForm:
     form = CategoryForm()
-    form.department.choices = [("", "—")] + [(d.id, d.name) for d in _departments()]
+    form.department.choices = [SelectChoice("", "—")] + [
+        SelectChoice(d.id, d.name) for d in _departments()
+    ]
     return form
 
 

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from ..changes import messages
 from ..extensions import db
@@ -31,7 +32,9 @@ def _active_deputy(deputy_id: int) -> Deputy:
 def message(deputy_id: int):
     person = _active_deputy(deputy_id)
     form = MessageForm()
-    form.category.choices = [("", _("— not sure —"))] + [(c.id, c.name) for c in active()]
+    form.category.choices = [SelectChoice("", _("— not sure —"))] + [
+        SelectChoice(c.id, c.name) for c in active()
+    ]
     if form.validate_on_submit():
         wait = submission_wait(
             "message-deputy", person.id, "HOTLINE_MESSAGE_DEPUTY_LIMIT", "30 per minute"

@@ -27,7 +27,7 @@ def _names(ids) -> dict[int, str]:
     ids = set(ids)
     if not ids:
         return {}
-    return dict(db.session.execute(select(Area.id, Area.name).where(Area.id.in_(ids))))
+    return dict(db.session.execute(select(Area.id, Area.name).where(Area.id.in_(ids))).all())
 
 
 def _path_ids(area: Area) -> list[int]:

@@ -37,7 +37,7 @@ def listed() -> list[Row]:
 
 
 def export_rows():
-    departments = dict(db.session.execute(select(Department.id, Department.name)))
+    departments = dict(db.session.execute(select(Department.id, Department.name)).all())
     for row in listed():
         c = row.category
         yield [
