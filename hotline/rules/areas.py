@@ -184,7 +184,7 @@ def parse_areas(text: str) -> tuple[list[AreaRow], list[Problem]]:
         aliases = aliases_in(record.get("aliases", ""), number, MAX_NAME, problems)
         if len(problems) == before:
             rows.append(AreaRow(number, names, code, bool(active), aliases))
-    return rows, problems
+    return rows, sorted(problems, key=lambda p: p.row)
 
 
 @dataclass(frozen=True)

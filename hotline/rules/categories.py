@@ -44,7 +44,7 @@ def parse_categories(text: str) -> tuple[list[CategoryRow], list[Problem]]:
         department = clean(record.get("department", ""))[:MAX_DEPARTMENT]
         if len(problems) == before:
             rows.append(CategoryRow(number, name, department, hint, bool(active), aliases))
-    return rows, problems
+    return rows, sorted(problems, key=lambda p: p.row)
 
 
 @dataclass(frozen=True)
