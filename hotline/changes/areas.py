@@ -162,7 +162,7 @@ def plan_import(text: str) -> tuple[rule.Plan, list[rule.Problem]]:
     return plan, sorted(problems + more, key=lambda p: p.row)
 
 
-def apply_import(plan: rule.Plan, actor: User | None) -> dict:
+def apply_import(plan: rule.Plan, actor: User | None, *, audited: bool = True) -> dict:
     """Make a checked plan's changes, in the caller's transaction."""
     made: dict[int, Area] = {}
 
@@ -208,8 +208,9 @@ def apply_import(plan: rule.Plan, actor: User | None) -> dict:
         "changed": len(plan.updates),
         "aliases": len(plan.aliases),
     }
+    if not plan.empty and audited:
+        audit.record(actor or audit.CLI, audit.AREAS_IMPORTED, "areas", dict(counts))
     if not plan.empty:
-        audit.record(actor or audit.CLI, audit.AREAS_IMPORTED, "areas", counts)
         counts["mapped"] = map_exact()
     return counts
 

@@ -158,7 +158,7 @@ def plan_import(text: str) -> tuple[rule.CategoryPlan, list]:
     return plan, sorted(problems + more, key=lambda p: p.row)
 
 
-def apply_import(plan: rule.CategoryPlan, actor: User | None) -> dict:
+def apply_import(plan: rule.CategoryPlan, actor: User | None, *, audited: bool = True) -> dict:
     made: dict[int, Category] = {}
     for entry in plan.creates:
         category = Category(
@@ -182,8 +182,9 @@ def apply_import(plan: rule.CategoryPlan, actor: User | None) -> dict:
         "changed": len(plan.updates),
         "aliases": len(plan.aliases),
     }
+    if not plan.empty and audited:
+        audit.record(actor or audit.CLI, audit.CATEGORIES_IMPORTED, "categories", dict(counts))
     if not plan.empty:
-        audit.record(actor or audit.CLI, audit.CATEGORIES_IMPORTED, "categories", counts)
         counts["mapped"] = map_exact()
     return counts
 

@@ -188,7 +188,7 @@ def seed_lists() -> None:
         plan, problems = module.plan_import(path.read_text(encoding="utf-8"))
         if problems:
             raise ValueError(f"{path.name}: {problems}")
-        module.apply_import(plan, None)
+        module.apply_import(plan, None, audited=False)  # demo data, not an office action
 
 
 def is_empty() -> bool:
