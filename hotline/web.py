@@ -353,11 +353,13 @@ def init_app(app: Flask) -> None:
     )
 
     # The macros are globals too: a block rendered on its own (render_block) does
-    # not run the page's top-level {% from "macros.html" import ... %}.
-    macros = app.jinja_env.get_template("macros.html").module
-    app.jinja_env.globals.update(
-        {name: value for name, value in vars(macros).items() if not name.startswith("_")}
-    )
+    # not run the page's top-level {% from "macros.html" import ... %}. So are
+    # the area and category pickers' (_areas.html, _categories.html).
+    for name in ("macros.html", "_areas.html", "_categories.html"):
+        macros = app.jinja_env.get_template(name).module
+        app.jinja_env.globals.update(
+            {key: value for key, value in vars(macros).items() if not key.startswith("_")}
+        )
 
     @app.context_processor
     def shows_on_air():

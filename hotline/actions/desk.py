@@ -231,6 +231,8 @@ def log_call(
             notify=bool(form.notify.data),
             actor=actor,
             key=key,
+            category_id=form.category_id.data,
+            area_id=form.area_id.data,
         )
         if audit_row is not None:
             audit_row(call)

@@ -8,4 +8,15 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import auditlog, factors, pledges, replies, routes, sso, tokens, wall  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    areas,
+    auditlog,
+    categories,
+    factors,
+    pledges,
+    replies,
+    routes,
+    sso,
+    tokens,
+    wall,
+)

@@ -12,7 +12,9 @@ open311_bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 writes_bp = Blueprint("api_write", __name__, url_prefix="/api/v1")
 
 from . import (  # noqa: E402, F401
+    areas,
     bearer,
+    categories,
     cue,
     docs,
     http,

@@ -13,8 +13,9 @@ from . import bp, open311_bp
 from .filters import BadFilter
 
 MAX_AGE = 60  # seconds: statuses and live counts move on, but not that fast
-# Documents about the API itself: no Last-Modified from the data.
-ABOUT_THE_API = {"api.openapi", "api.docs"}
+# Documents about the API itself, and the office's lists (their changes are not
+# on the public record's clock): no Last-Modified from the data.
+ABOUT_THE_API = {"api.openapi", "api.docs", "api.categories", "api.areas"}
 EXPOSED = "ETag, Last-Modified, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining"
 
 

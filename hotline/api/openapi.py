@@ -12,6 +12,8 @@ from ..queries.board import SORTS, STATUS_FILTERS
 from . import openapi_replies as replies
 from . import openapi_tally as tally
 from . import openapi_writes as writes
+from .areas import AREA_SPEC
+from .categories import CATEGORY_SPEC
 from .fields import (
     COMMITMENT_SPEC,
     DATE,
@@ -161,6 +163,25 @@ ENDPOINTS = (
         (404,),
     ),
     (
+        "/api/v1/categories",
+        "categories",
+        _l(
+            "the office's categories, retired ones too, each with the department it "
+            "routes to by default"
+        ),
+        (),
+        ("json", "CategoryList"),
+        (),
+    ),
+    (
+        "/api/v1/areas",
+        "areas",
+        _l("the office's areas: districts, streets and towns, communities; retired ones too"),
+        (),
+        ("json", "AreaList"),
+        (),
+    ),
+    (
         "/api/v1/openapi.json",
         "openapi",
         _l("this description, OpenAPI 3.1"),
@@ -169,7 +190,15 @@ ENDPOINTS = (
         (),
     ),
 )
-RECORDS = {"Commitment": COMMITMENT_SPEC, "Show": SHOW_SPEC, "Department": DEPARTMENT_SPEC}
+RECORDS = {
+    "Commitment": COMMITMENT_SPEC,
+    "Show": SHOW_SPEC,
+    "Department": DEPARTMENT_SPEC,
+    "Category": CATEGORY_SPEC,
+    "Area": AREA_SPEC,
+}
+# The office's lists: not on the public record's clock, so no Last-Modified (api/http.py).
+LISTS = ("openapi", "categories", "areas")
 
 _S = "string"
 OPEN311_SERVICE = {
@@ -323,6 +352,8 @@ def _schemas() -> dict:
         **{name: _record(spec) for name, spec in RECORDS.items()},
         "CommitmentPage": page,
         "ShowList": _object({"data": {"type": "array", "items": _ref("Show")}}),
+        "CategoryList": _object({"data": {"type": "array", "items": _ref("Category")}}),
+        "AreaList": _object({"data": {"type": "array", "items": _ref("Area")}}),
         "DepartmentList": _object(
             {"data": {"type": "array", "items": _ref("Department")}, "as_of": DATE}
         ),
@@ -394,7 +425,7 @@ def _operation(path, operation_id, summary, params, body, errors) -> dict:
         "summary": str(summary),
         "parameters": [_parameter(p) for p in params],
         "responses": {
-            "200": _ok(body, data=operation_id != "openapi"),
+            "200": _ok(body, data=operation_id not in LISTS),
             "304": {"description": "Not modified (If-None-Match or If-Modified-Since)"},
             **{str(code): _error(path, code) for code in errors},
         },

@@ -29,8 +29,21 @@ WRITES = (
         DESK,
         {
             "topic": S,
-            "area": S,
-            "category": S,
+            "area": {
+                **S,
+                "description": "as typed; an area not on the list (GET /api/v1/areas) is "
+                "kept and waits for the office to map it",
+            },
+            "category": {
+                **S,
+                "description": "as typed; a name or alias of a category sets category_id",
+            },
+            "category_id": {
+                **ID,
+                "description": "a category in use (GET /api/v1/categories); without "
+                "department, the call routes to its default department",
+            },
+            "area_id": {**ID, "description": "an area in use (GET /api/v1/areas)"},
             "department": ID,
             "deputy": ID,
             "caller_name": S,
@@ -201,6 +214,14 @@ SCHEMAS = {
             "department_id": {"type": ["integer", "null"]},
             "deputy_id": {"type": ["integer", "null"]},
             "outcome": {"type": ["string", "null"]},
+            "category_id": {
+                "type": ["integer", "null"],
+                "description": "the office's category the call is in; null until mapped",
+            },
+            "area_id": {
+                "type": ["integer", "null"],
+                "description": "the office's area the call is in; null until mapped",
+            },
             "answer_text": S,
             "answered_by": S,
             "commitment_ids": {"type": "array", "items": ID},

@@ -47,6 +47,9 @@ def call_record(call: Call, reference_code: str | None = None) -> dict:
     the two verdicts on the answer (the studio's placard count and the viewers'
     online votes, apart). Never the caller's name, phone or callback wish."""
     record = public_fields(call) | {
+        # The office's category and area the typed texts name; null until mapped.
+        "category_id": call.category_id,
+        "area_id": call.area_id,
         "answer_text": call.answer_text,
         "answered_by": call.answered_by,
         "commitment_ids": [c.id for c in call.commitments],

@@ -68,6 +68,19 @@ SENSITIVE_WORD_REMOVED = "sensitive_word_removed"
 # The cue's running order locked for the show, or deliberately unlocked (changes/cue.py).
 RUNDOWN_LOCKED = "rundown_locked"
 RUNDOWN_UNLOCKED = "rundown_unlocked"
+# The office's lists of categories and areas (changes/categories.py, areas.py).
+CATEGORY_CREATED = "category_created"
+CATEGORY_CHANGED = "category_changed"
+CATEGORY_RETIRED = "category_retired"
+CATEGORY_ACTIVATED = "category_activated"
+CATEGORIES_IMPORTED = "categories_imported"
+CATEGORY_MAPPED = "category_mapped"  # a typed text mapped: an alias, and its records' ids
+AREA_CREATED = "area_created"
+AREA_CHANGED = "area_changed"
+AREA_RETIRED = "area_retired"
+AREA_ACTIVATED = "area_activated"
+AREAS_IMPORTED = "areas_imported"
+AREA_MAPPED = "area_mapped"
 
 ACTIONS = (
     SIGN_IN,
@@ -115,6 +128,18 @@ ACTIONS = (
     SENSITIVE_WORD_REMOVED,
     RUNDOWN_LOCKED,
     RUNDOWN_UNLOCKED,
+    CATEGORY_CREATED,
+    CATEGORY_CHANGED,
+    CATEGORY_RETIRED,
+    CATEGORY_ACTIVATED,
+    CATEGORIES_IMPORTED,
+    CATEGORY_MAPPED,
+    AREA_CREATED,
+    AREA_CHANGED,
+    AREA_RETIRED,
+    AREA_ACTIVATED,
+    AREAS_IMPORTED,
+    AREA_MAPPED,
 )
 # Changes made with an API token: "api_" and what was done (api/writes.py;
 # api/writes_followup.py records one per follow-up action, api_action(name)).

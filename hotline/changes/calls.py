@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..extensions import db
 from ..integration import webhooks
 from ..models import Call, CallerContact, CallEvent, Commitment, Outcome, Show, User, utcnow
-from . import notifications, refcodes
+from . import categories, notifications, refcodes
 from .commitments import check_version, create_referral
 
 CORRECTABLE = ("topic", "area", "category", "department_id", "deputy_id")
@@ -72,10 +72,15 @@ def log_call(
     actor: User | None = None,
     key: str | None = None,
     issue_code: bool = True,
+    category_id: int | None = None,
+    area_id: int | None = None,
 ) -> Call:
     """Log a call. With `issue_code`, the caller gets a reference code (查询码):
     it is on `call.reference_code` for the desk to read out, and never stored
-    in the clear."""
+    in the clear. The typed area and category get their ids when they are on
+    the office's lists (or `area_id`, `category_id` as an API client picked
+    them), and a call with a category but no department goes to the
+    category's default department (changes/categories.classify)."""
     received_at = utcnow()
     call = Call(
         show_id=show.id,
@@ -90,6 +95,7 @@ def log_call(
         created_by_id=actor.id if actor else None,
         idempotency_key=key,
     )
+    categories.classify(call, category_id=category_id, area_id=area_id)
     # The show without the backref: appending to its (unloaded) calls would
     # make the show part of the flush, its panel's relationships and all.
     set_committed_value(call, "show", show)
@@ -189,4 +195,11 @@ def correct_call(call: Call, changes: dict, *, version, actor, key=None) -> Call
             setattr(call, field, changes[field])
     if not diff:
         return None
+    if "area" in diff or "category" in diff:
+        # The ids follow the corrected text (and an unrouted call its category).
+        before = {f: getattr(call, f) for f in ("area_id", "category_id", "department_id")}
+        categories.classify(call)
+        for field, old in before.items():
+            if getattr(call, field) != old:
+                diff[field] = [old, getattr(call, field)]
     return record(call, "corrected", actor, {"changes": diff}, key)

@@ -27,7 +27,7 @@ from ..models import (
     User,
 )
 from ..rules.status import State
-from . import notifications, refcodes, topics
+from . import categories, notifications, refcodes, topics
 from .commitments import _touch, add_event
 
 
@@ -55,11 +55,14 @@ def receive(
     phone: str,
     email: str = "",
     notify: bool = False,
+    category_id: int | None = None,
 ) -> str:
     """A citizen's message to a deputy; returns its reference code. With
     `notify` (and a phone or an e-mail), the sender is told of each change of
     the board item it may become."""
     message = DeputyMessage(deputy_id=deputy_id, text=text, area=area, summary="")
+    # The area typed gets its id when it is on the office's list; the category picked.
+    categories.classify(message, category_id=category_id)
     db.session.add(message)
     db.session.flush()
     if name or phone or email:

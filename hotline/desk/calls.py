@@ -30,7 +30,15 @@ from ..queries.replies import for_call as replies_for
 from ..realtime import pushes
 from ..web import page_or_block
 from . import bp
-from .helpers import ANYONE, CALL_PAGE, DESK, call_or_404, department_choices, deputy_choices
+from .helpers import (
+    ANYONE,
+    CALL_PAGE,
+    DESK,
+    call_or_404,
+    department_choices,
+    deputy_choices,
+    page_pickers,
+)
 from .pledges import flags_for
 
 
@@ -100,6 +108,7 @@ def _editor(call: Call, forms: dict | None = None, status: int = 200, **extra):
         pledge_flags=flags_for(forms["commit"].pledge.data),
         # The office's response templates for the answer, filled in for the call.
         answer_replies=replies_for(call, today()),
+        pickers=page_pickers(),
         **extra,
     ), status
 

@@ -9,8 +9,10 @@ from wtforms.fields.choices import SelectChoice
 
 from ..access import not_found_for
 from ..models import Call, Role, Show
+from ..queries.categories import Pickers, pickers
 from ..queries.desk import active_departments, active_deputies, call_for
 from ..queries.shows import show_with_calls
+from ..web import is_fragment_request
 
 DESK = (Role.MODERATOR, Role.SUPERVISOR)
 ANYONE = (Role.MODERATOR, Role.SUPERVISOR, Role.LIAISON)
@@ -52,3 +54,9 @@ def deputy_choices(show: Show | None) -> list[SelectChoice]:
     return [SelectChoice("", _("— not recorded —"))] + [
         SelectChoice(d.id, d.name) for d in deputies
     ]
+
+
+def page_pickers() -> Pickers | None:
+    """The area and category pickers' first suggestions, for a whole page (a
+    fragment keeps the page's own)."""
+    return None if is_fragment_request() else pickers()

@@ -16,7 +16,7 @@ from ..models import Question, QuestionStatus
 from ..realtime import pushes
 from ..web import page_or_block
 from . import bp
-from .helpers import DESK, department_choices, deputy_choices, show_or_404
+from .helpers import DESK, department_choices, deputy_choices, page_pickers, show_or_404
 
 QUESTION_PAGE = "desk/question.html"
 
@@ -57,7 +57,9 @@ def air_question(question_id: int):
     form = _air_form(question, show)
     if not form.validate_on_submit():
         status = 422 if form.errors else 200
-        return page_or_block(QUESTION_PAGE, "editor", question=question, form=form), status
+        return page_or_block(
+            QUESTION_PAGE, "editor", question=question, form=form, pickers=page_pickers()
+        ), status
     call = calls.log_call(
         show,
         topic=form.topic.data,

@@ -26,7 +26,15 @@ from ..queries.topics import desk_summary
 from ..realtime import live, pushes
 from ..web import is_fragment_request, page_or_block, render_block, render_stamped
 from . import bp
-from .helpers import CONSOLE, DESK, REFCODES, department_choices, deputy_choices, show_or_404
+from .helpers import (
+    CONSOLE,
+    DESK,
+    REFCODES,
+    department_choices,
+    deputy_choices,
+    page_pickers,
+    show_or_404,
+)
 
 
 @bp.route("/")
@@ -189,6 +197,7 @@ def _console(show: Show, form: CallForm | None = None, status: int = 200):
         **({} if is_fragment_request() else cue_panel(show)),  # desk/_cue.html
         # The topics box sits outside the live block an htmx request gets.
         topics=None if is_fragment_request() else desk_summary(show),
+        pickers=page_pickers(),
     ), status
 
 

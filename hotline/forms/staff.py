@@ -39,6 +39,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..extensions import db
+from ..models import MAX_ID, Area, Category
 from ..rules import text as text_rule
 
 LATEST_DEADLINE = date(2100, 12, 31)
@@ -221,12 +223,28 @@ class ShowForm(VersionedForm):
             raise ValidationError(_l("Give a full web address (https://…)."))
 
 
+def _listed_id(model, message):
+    """An id picked from the office's list (the API's category_id, area_id):
+    one in use, or a 422. The desk's pickers send the text instead."""
+
+    def check(form, field) -> None:
+        if field.data is None:
+            return
+        found = db.session.get(model, field.data)
+        if found is None or not found.active:
+            raise ValidationError(message)
+
+    return IntegerField(validators=[Optional(), NumberRange(1, MAX_ID), check])
+
+
 class CallForm(KeyedForm):
     topic = text(_l("Topic (public summary)"), 500, required=True)
     area = text(_l("Area (community or street)"), 100)
     category = text(_l("Category"), 50)
     department = _department_choice(required=False)
     deputy = deputy_choice()
+    category_id = _listed_id(Category, _l("No category in use has this id."))
+    area_id = _listed_id(Area, _l("No area in use has this id."))
     caller_name = text(_l("Caller's name (private)"), 100)
     caller_phone = phone_field(_l("Caller's phone (private)"))
     callback = BooleanField(_l("Caller wants a callback (share the phone with the department)"))
@@ -404,6 +422,10 @@ class MessageForm(KeyedForm):
 
     message = text(_l("Your message or problem"), 1000, required=True, area=True)
     area = text(_l("Community or street"), 100)
+    # The office's categories in use (queries/categories.active); "" for not sure.
+    category = SelectField(
+        _l("What it is about (optional)"), coerce=optional_id, validators=[Optional()]
+    )
     name = text(_l("Your name (optional, never published)"), 100)
     phone = phone_field(_l("Phone for a callback (optional, never published)"))
     email = email_field(_l("E-mail (optional, never published)"))

@@ -15,6 +15,7 @@ lists_bp = Blueprint("lists", __name__, url_prefix="/lists")
 
 from . import (  # noqa: E402, F401
     accessibility,
+    areas,
     board,
     commitments,
     cue,

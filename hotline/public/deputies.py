@@ -8,11 +8,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from ..changes import messages
 from ..extensions import db
 from ..forms.staff import MessageForm
 from ..models import Deputy, DeputyMessage, MessageStatus
+from ..queries.areas import options
+from ..queries.categories import active
 from ..throttle import minutes, retry_later, submission_wait
 from ..web import qr_response
 from . import bp
@@ -29,6 +32,9 @@ def _active_deputy(deputy_id: int) -> Deputy:
 def message(deputy_id: int):
     person = _active_deputy(deputy_id)
     form = MessageForm()
+    form.category.choices = [SelectChoice("", _("— not sure —"))] + [
+        SelectChoice(c.id, c.name) for c in active()
+    ]
     if form.validate_on_submit():
         wait = submission_wait(
             "message-deputy", person.id, "HOTLINE_MESSAGE_DEPUTY_LIMIT", "30 per minute"
@@ -43,9 +49,7 @@ def message(deputy_id: int):
                     minutes(wait),
                 )
             )
-            return retry_later(
-                render_template("public/message.html", deputy=person, form=form), wait
-            )
+            return retry_later(_message_page(person, form), wait)
         text = form.message.data
         # A double tap or a resend of the same message keeps it once.
         duplicate = db.session.scalar(
@@ -66,13 +70,18 @@ def message(deputy_id: int):
             phone=form.phone.data or "",
             email=form.email.data or "",
             notify=bool(form.notify.data),
+            category_id=form.category.data,
         )
         db.session.commit()
         return redirect(url_for("public.track", code=code, sent=1), 303)
     status = 422 if form.errors or form.form_errors else 200
     if request.method == "POST" and status == 200:
         status = 422
-    return render_template("public/message.html", deputy=person, form=form), status
+    return _message_page(person, form), status
+
+
+def _message_page(person: Deputy, form: MessageForm) -> str:
+    return render_template("public/message.html", deputy=person, form=form, areas=options())
 
 
 @bp.route("/deputies/<int:deputy_id>/message/qr.svg")

@@ -38,6 +38,9 @@ API_EXTRAS = {
     "version",
     "placard_vote",
     "viewer_votes",
+    # The office's category and area the typed texts name (null until mapped).
+    "category_id",
+    "area_id",
 }
 # Never in a public representation under any name.
 PRIVATE_KEYS = {"caller", "caller_name", "caller_phone", "name", "phone", "contact", "callback"}

@@ -211,3 +211,100 @@ def test_sqlite_rebuild_keeps_every_item(tmp_path):
 @pytest.mark.postgres
 def test_postgresql_upgrade_keeps_every_item(postgres_database, tmp_path):
     _rebuild_keeps_every_item(_app(postgres_database, tmp_path))
+
+
+def _check_categories_data(app):
+    """0034_categories_data on a database from before it (the demo's calls and
+    messages, typed as free text): the default lists are seeded, every demo
+    value is mapped to its category and area, a text on neither list is left
+    for the office to map, and no text or department changes."""
+    from sqlalchemy import insert, select
+
+    from hotline.models import Area, Call, Category, Department, Deputy, DeputyMessage, Show
+
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="0033_categories")
+        with db.engine.begin() as conn:
+            departments = [
+                conn.execute(
+                    insert(Department.__table__).values(name=name).returning(Department.id)
+                ).scalar()
+                for name in demo.DEPARTMENTS
+            ]
+            deputy = conn.execute(
+                insert(Deputy.__table__).values(name="某代表").returning(Deputy.id)
+            ).scalar()
+            show = conn.execute(
+                insert(Show.__table__)
+                .values(title="代表专线", kind="hotline", starts_at=demo.datetime(2030, 1, 1))
+                .returning(Show.id)
+            ).scalar()
+            typed = [
+                (topic, demo.AREAS[area], category, departments[dept])
+                for _title, _kind, _offset, calls in demo.SHOWS
+                for topic, area, category, dept, _story in calls
+            ]
+            typed.append(("不在清单上的问题", "某某村", "其他", None))
+            for number, (topic, area, category, department) in enumerate(typed, start=1):
+                conn.execute(
+                    insert(Call.__table__).values(
+                        show_id=show,
+                        number=number,
+                        received_at=demo.datetime(2030, 1, 1),
+                        topic=topic,
+                        area=area,
+                        category=category,
+                        department_id=department,
+                    )
+                )
+            for area in [*demo.AREAS, "某某村"]:
+                conn.execute(
+                    insert(DeputyMessage.__table__).values(deputy_id=deputy, text="留言", area=area)
+                )
+        upgrade(directory=MIGRATIONS)
+        with db.engine.connect() as conn:
+            categories = {
+                c.id: (c.name, c.department_id) for c in conn.execute(select(Category.__table__))
+            }
+            areas = {a.id: a.name for a in conn.execute(select(Area.__table__))}
+            calls = conn.execute(
+                select(Call.topic, Call.area, Call.category, Call.department_id)
+                .add_columns(Call.area_id, Call.category_id)
+                .order_by(Call.number)
+            ).all()
+            messages = conn.execute(
+                select(DeputyMessage.area, DeputyMessage.area_id).order_by(DeputyMessage.id)
+            ).all()
+        # The seeded categories route to the departments of the same name.
+        assert categories and all(department for _name, department in categories.values())
+        meaning = {"住房": "住房城建", "城管": "城市管理", "交通": "交通出行"}
+        meaning |= {"水利": "水利湖泊", "环境": "生态环境"}
+        for (topic, area, category, department), row in zip(typed, calls, strict=True):
+            # Nothing typed is changed, nor the department.
+            assert (row.topic, row.area, row.category, row.department_id) == (
+                topic,
+                area,
+                category,
+                department,
+            )
+            if area == "某某村":  # on neither list: left for the office
+                assert row.area_id is None and row.category_id is None
+                continue
+            assert areas[row.area_id] == area, topic
+            assert categories[row.category_id][0] == meaning[category], topic
+            assert categories[row.category_id][1] == department, topic
+        assert [(a, areas.get(i)) for a, i in messages] == [
+            *((a, a) for a in demo.AREAS),
+            ("某某村", None),
+        ]
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_categories_data_maps_the_demo_values_on_sqlite(tmp_path):
+    _check_categories_data(_app(f"sqlite:///{tmp_path}/before.sqlite3", tmp_path))
+
+
+@pytest.mark.postgres
+def test_categories_data_maps_the_demo_values_on_postgresql(postgres_database, tmp_path):
+    _check_categories_data(_app(postgres_database, tmp_path))
