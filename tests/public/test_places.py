@@ -244,3 +244,33 @@ def test_a_filtered_board_takes_as_many_queries_with_more_rows(app, client, plac
         html = client.get(url).text
     assert len(ROW.findall(html)) == 50
     assert after[0] == before[0] <= 13
+
+
+def test_an_item_from_a_deputy_code_message_takes_the_messages_area(app, client, places):
+    """A 代表码 item has no call: the message's category and area count."""
+    from datetime import timedelta
+
+    from hotline.clock import today as local_today
+    from hotline.models import Deputy, DeputyMessage
+
+    with app.app_context():
+        deputy_id = db.session.scalar(select(Deputy.id).limit(1))
+        message = DeputyMessage(
+            deputy_id=deputy_id, text="私信内容", summary="东港村村口路灯损坏", status="assigned",
+            area_id=places.community, category_id=places.categories["城管"],
+        )  # fmt: skip
+        db.session.add(message)
+        db.session.flush()
+        deadline = local_today() + timedelta(days=10)
+        item = Commitment(
+            message_id=message.id, department_id=1, pledge="修复村口路灯", official_name="",
+            deadline=deadline, original_deadline=deadline, state="open",
+        )  # fmt: skip
+        db.session.add(item)
+        db.session.commit()
+        item_id = item.id
+    assert item_id in board(client, f"area={places.district}")
+    assert item_id in board(client, f"category={places.categories['城管']}")
+    assert item_id not in board(client, f"area={places.gulou}")
+    api = client.get(f"/api/v1/commitments?area={places.fenghuang}&per_page=100").json
+    assert item_id in {row["id"] for row in api["data"]}
