@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from ..extensions import db
-from ..models import MAX_ID, Department, Deputy, Show, ShowKind, ShowStatus
+from ..models import MAX_ID, Area, Category, Department, Deputy, Show, ShowKind, ShowStatus
 from ..queries.board import KINDS, SORTS, STATUS_FILTERS, BoardQuery
 
 MAX_PER_PAGE = 100
@@ -85,7 +85,13 @@ def commitment_query(args) -> BoardQuery:
     choice(args, "status", list(STATUS_FILTERS))
     choice(args, "sort", list(SORTS))
     choice(args, "kind", list(KINDS))
-    for name, model in (("department", Department), ("show", Show), ("deputy", Deputy)):
+    for name, model in (
+        ("department", Department),
+        ("show", Show),
+        ("deputy", Deputy),
+        ("category", Category),
+        ("area", Area),
+    ):
         existing(args, name, model)
     year(args)
     whole(args, "page")

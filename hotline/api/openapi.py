@@ -38,6 +38,11 @@ PARAMETERS = {
     ),
     "department": (ID, _l("department id (an existing department)")),
     "show": (ID, _l("show id (an existing show)")),
+    "category": (ID, _l("category id (an existing category of the office's list)")),
+    "area": (
+        ID,
+        _l("area id (an existing area); the area's streets and communities are included"),
+    ),
     "deputy": (ID, _l("id of the deputy who took the call (an existing deputy)")),
     "year": (
         {"type": "integer", "minimum": YEARS[0], "maximum": YEARS[1]},
@@ -73,7 +78,17 @@ PARAMETERS = {
         _l("made at or before this time (ISO 8601 with a time zone)"),
     ),
 }
-COMMITMENT_FILTERS = ("status", "department", "show", "deputy", "year", "q", "sort")
+COMMITMENT_FILTERS = (
+    "status",
+    "department",
+    "category",
+    "area",
+    "show",
+    "deputy",
+    "year",
+    "q",
+    "sort",
+)
 SHOW_FILTERS = ("year", "kind", "show_status")
 OPEN311_FILTERS = ("service_request_id", "service_code", "open311_status", "start_date", "end_date")
 

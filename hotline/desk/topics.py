@@ -43,8 +43,17 @@ def _page(show: Show, form: TopicForm | None = None, status: int = 200):
         rejected=q.rejected(show.id),
         questions=q.questions_for_topics(show),
         history=q.history(show.id),
-        form=form or TopicForm(formdata=None),
+        form=form or TopicForm(formdata=None, data=_suggested()),
     ), status
+
+
+def _suggested() -> dict:
+    """A topic proposed from elsewhere (a hot spot: followup/hotspots.py) opens
+    the form filled in, for the office to edit before adding it."""
+    return {
+        "topic": request.args.get("topic", "")[:500],
+        "area": request.args.get("area", "")[:100],
+    }
 
 
 def _back(show: Show, message: str | None = None, category: str = "success", anchor: str = ""):

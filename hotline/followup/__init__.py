@@ -10,4 +10,4 @@ from flask import Blueprint
 
 bp = Blueprint("followup", __name__, url_prefix="/followup")
 
-from . import evidence, notfixed, routes  # noqa: E402, F401
+from . import evidence, hotspots, notfixed, routes  # noqa: E402, F401

@@ -23,6 +23,7 @@ from . import (  # noqa: E402, F401
     directory,
     elder,
     feeds,
+    hotspots,
     lists,
     notfixed,
     notifications,

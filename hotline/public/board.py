@@ -34,7 +34,7 @@ def index():
         "board",
         key,
         lambda: render_template(
-            "public/index.html", options=filter_options(), query=query, rows_html=rows()
+            "public/index.html", options=filter_options(query), query=query, rows_html=rows()
         ),
     )
 

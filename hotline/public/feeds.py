@@ -10,13 +10,15 @@ from xml.etree import ElementTree as ET
 from flask import Response, abort, current_app, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from ..clock import today
 from ..config import LOCALES
 from ..extensions import db
 from ..labels import event_label, item_title, source_text, status_text
-from ..models import Commitment, Department, Event
+from ..models import Call, Commitment, Department, Event
 from ..queries.changes import last_change
+from ..queries.places import item_conditions, place_arg
 from ..queries.shows import latest_events
 from . import bp
 
@@ -128,16 +130,35 @@ def conditional(response: Response) -> Response:
     return response.make_conditional(request)
 
 
+def places() -> tuple[dict, list, str]:
+    """The feed's category and area filters (queries/places.py; an area takes
+    in its streets and communities) from its address: (the values for its
+    links, the conditions on Event, the part of its id they make)."""
+    values = {name: place_arg(request.args, name) for name in ("category", "area")}
+    values = {name: value for name, value in values.items() if value}
+    if not values:
+        return {}, [], ""
+    items = (
+        select(Commitment.id)
+        .outerjoin(Call, Commitment.call_id == Call.id)
+        .where(*item_conditions(values.get("category"), values.get("area")))
+    )
+    specific = "".join(f"/{name}/{value}" for name, value in values.items())
+    return values, [Event.commitment_id.in_(items)], specific
+
+
 @bp.route("/feed.atom")
 def feed():
     with force_locale(feed_locale()):
         title = _("Commitment board")
+    values, where, specific = places()
     return atom_feed(
         title,
-        "feed/board",
+        f"feed/board{specific}",
         "public.feed",
-        url_for("public.index", _external=True, **lang_arg(feed_locale())),
-        latest_events(),
+        url_for("public.index", _external=True, **values, **lang_arg(feed_locale())),
+        latest_events(*where),
+        **values,
     )
 
 
@@ -148,13 +169,21 @@ def department_feed(department_id: int):
         abort(404)
     with force_locale(feed_locale()):
         title = _("Commitments of %(name)s", name=dept.name)
+    values, where, specific = places()
     return atom_feed(
         title,
-        f"feed/department/{dept.id}",
+        f"feed/department/{dept.id}{specific}",
         "public.department_feed",
-        url_for("public.index", department=dept.id, _external=True, **lang_arg(feed_locale())),
-        latest_events(Commitment.department_id == dept.id),
+        url_for(
+            "public.index",
+            department=dept.id,
+            _external=True,
+            **values,
+            **lang_arg(feed_locale()),
+        ),
+        latest_events(Commitment.department_id == dept.id, *where),
         department_id=dept.id,
+        **values,
     )
 
 

@@ -15,6 +15,7 @@ from ..models import ClaimKind
 from ..queries.lists import calls_in, commitments_in, online_votes, report_rows, votes_of
 from ..queries.milestones import due_in
 from ..queries.openness import by_name
+from ..queries.places import place_arg, place_choices
 from ..rules import milestones, openness, reports
 from ..rules.versions import display
 from ..web import csv_download, qr_response
@@ -30,6 +31,20 @@ def asked_period() -> reports.Period:
         return reports.parse_period(text)
     except ValueError:
         abort(404)
+
+
+class Places:
+    """The lists' category and area filters (queries/places.py), from the URL."""
+
+    def __init__(self, args):
+        self.category = place_arg(args, "category")
+        self.area = place_arg(args, "area")
+
+    def args(self) -> dict:
+        return {k: v for k, v in (("category", self.category), ("area", self.area)) if v}
+
+    def options(self) -> dict:
+        return place_choices(self.category, self.area)
 
 
 def period_choices(day) -> list[str]:
@@ -57,8 +72,8 @@ def _codes(kind: ClaimKind, items, day) -> list[str]:
     return [codes[(kind.value, item.id)] for item in items]
 
 
-def _suggestions(period, day):
-    calls = calls_in(period)
+def _suggestions(period, day, places: Places):
+    calls = calls_in(period, places.category, places.area)
     codes = _codes(ClaimKind.CALL, calls, day)
     header = [_("Show"), _("Date"), _("Call"), _("Area"), _("Topic"), _("Department"),
               _("Outcome"), _("Verification code")]  # fmt: skip
@@ -78,8 +93,8 @@ def _suggestions(period, day):
     return header, rows, [url_for("public.show", show_id=c.show_id) for c in calls], codes
 
 
-def _commitment_list(kind, period, day):
-    items = commitments_in(period)
+def _commitment_list(kind, period, day, places: Places):
+    items = commitments_in(period, places.category, places.area)
     codes = _codes(ClaimKind.COMMITMENT, items, day)
     if kind == "assignments":
         header = [_("Department"), _("Commitment"), _("Official"), _("Source"),
@@ -122,14 +137,17 @@ def _commitment_list(kind, period, day):
 def show_list(kind: str):
     period = asked_period()
     day = today()
+    places = Places(request.args)
     if kind == "suggestions":
-        header, rows, links, codes = _suggestions(period, day)
+        header, rows, links, codes = _suggestions(period, day, places)
     else:
-        header, rows, links, codes = _commitment_list(kind, period, day)
+        header, rows, links, codes = _commitment_list(kind, period, day, places)
     if request.args.get("format") == "csv":
         return csv_download(f"{kind}-{period.key}", header, rows)
     return render_template(
         "lists/list.html",
+        query=places,
+        options=places.options(),
         kind=kind,
         title=list_title(kind),
         period=period,
@@ -145,7 +163,8 @@ def qr():
     kind = request.args.get("for", "")
     period = asked_period()
     if kind in KINDS:
-        target = url_for("lists.show_list", kind=kind, period=period.key, _external=True)
+        filters = Places(request.args).args()
+        target = url_for("lists.show_list", kind=kind, period=period.key, _external=True, **filters)
     elif kind == "report":
         target = url_for("lists.report", period=period.key, _external=True)
     else:

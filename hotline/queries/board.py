@@ -35,6 +35,7 @@ from ..models import (
 from ..rules.status import Code, State
 from .lists import result_votes
 from .milestones import progress_line
+from .places import item_conditions, place_choices
 
 PER_PAGE = 50
 MET_CODES = (Code.MET_ON_TIME, Code.MET_AFTER_EXTENSION, Code.MET_LATE)
@@ -83,6 +84,10 @@ class BoardQuery:
     show: int | None = None
     deputy: int | None = None
     year: int | None = None
+    # The office's managed category and area (queries/places.py); an area
+    # includes everything inside it.
+    category: int | None = None
+    area: int | None = None
     q: str = ""
     sort: str = "deadline"
     page: int = 1
@@ -101,6 +106,8 @@ class BoardQuery:
             department=id_arg(args, "department"),
             show=id_arg(args, "show"),
             deputy=id_arg(args, "deputy"),
+            category=id_arg(args, "category"),
+            area=id_arg(args, "area"),
             year=year if year and 2000 <= year <= 2100 else None,
             # No control characters (a NUL is an error on PostgreSQL).
             q="".join(ch for ch in args.get("q", "") if ch.isprintable()).strip()[:100],
@@ -118,6 +125,8 @@ class BoardQuery:
             "show": self.show,
             "deputy": self.deputy,
             "year": self.year,
+            "category": self.category,
+            "area": self.area,
             "q": self.q,
             "sort": "" if self.sort == "deadline" else self.sort,
             "page": 1 if self.page == 1 else self.page,
@@ -150,6 +159,7 @@ class BoardQuery:
                     message_ids(DeputyMessage.deputy_id == self.deputy),
                 )
             )
+        stmt = stmt.where(*item_conditions(self.category, self.area))
         if self.year:  # the show's year; for a 代表码 item, the year it was given
             start, end = utc_year_bounds(self.year)
             stmt = stmt.where(
@@ -269,13 +279,14 @@ def search_commitments(query: BoardQuery, today: date, *, paged: bool = True, cl
     return db.session.scalars(stmt).all(), totals, pages
 
 
-def filter_options() -> dict:
+def filter_options(query: BoardQuery | None = None) -> dict:
     shows = db.session.scalars(select(Show).order_by(Show.starts_at.desc())).all()
     years = sorted({to_local(s.starts_at).year for s in shows}, reverse=True)
     return {
         "departments": db.session.scalars(select(Department).order_by(Department.id)).all(),
         "shows": shows,
         "deputies": db.session.scalars(select(Deputy).order_by(Deputy.id)).all(),
+        **(place_choices(query.category, query.area) if query else place_choices()),
         "years": years,
         "statuses": [(key, status_filter_label(key)) for key in STATUS_FILTERS],
         "kinds": [(key, kind_filter_label(key)) for key in KINDS],

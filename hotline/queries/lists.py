@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import Call, Commitment, DeputyMessage, Event, EventKind, Rating, RatingValue, Show
 from ..rules import reports
 from ..rules.status import local_date
+from .places import call_conditions, item_conditions
 
 
 def utc_bounds(period: reports.Period) -> tuple[datetime, datetime]:
@@ -22,23 +23,33 @@ def utc_bounds(period: reports.Period) -> tuple[datetime, datetime]:
     return start, end
 
 
-def calls_in(period: reports.Period) -> list[Call]:
-    """Calls of the shows held in the period (the suggestion list)."""
+def calls_in(
+    period: reports.Period, category: int | None = None, area: int | None = None
+) -> list[Call]:
+    """Calls of the shows held in the period (the suggestion list), of the
+    category and the area (and the areas inside it) when they are given."""
     start, end = utc_bounds(period)
     return db.session.scalars(
         select(Call)
         .join(Show, Call.show_id == Show.id)
         .options(selectinload(Call.department), selectinload(Call.show), selectinload(Call.deputy))
         .where(Show.starts_at >= start, Show.starts_at < end)
+        .where(*call_conditions(category, area))
         .order_by(Show.starts_at, Call.number)
     ).all()
 
 
-def commitments_in(period: reports.Period) -> list[Commitment]:
+def commitments_in(
+    period: reports.Period, category: int | None = None, area: int | None = None
+) -> list[Commitment]:
     start, end = utc_bounds(period)
+    stmt = select(Commitment)
+    if category or area:
+        stmt = stmt.outerjoin(Call, Commitment.call_id == Call.id).where(
+            *item_conditions(category, area)
+        )
     return db.session.scalars(
-        select(Commitment)
-        .options(
+        stmt.options(
             selectinload(Commitment.department),
             selectinload(Commitment.call).selectinload(Call.show),
             selectinload(Commitment.call).selectinload(Call.deputy),  # verification codes

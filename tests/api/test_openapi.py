@@ -179,7 +179,7 @@ def _loaded_document() -> dict:
 GENERATED = schemathesis.openapi.from_dict(_loaded_document())
 EXAMPLES = 12  # per operation and mode; derandomized, so every run sends the same requests
 # Ids the schema cannot know exist: a well-formed one for a missing row is refused.
-ROW_PARAMETERS = {"department", "show", "deputy", "service_code"}
+ROW_PARAMETERS = {"department", "show", "deputy", "category", "area", "service_code"}
 
 
 def valid_data_refused_only_for_missing_rows(ctx, response, case):

@@ -1,4 +1,4 @@
-"""The three lists and the period report printed on A4 at 100%, in both
+"""The three lists, the period report and the hot spots printed on A4 at 100%, in both
 languages, in a real browser over `python wsgi.py`: Chromium prints them on
 A4 (the report, 14 columns wide, on a landscape page); laid out at the
 printable width of that page (less the 12 mm side margins), nothing is wider
@@ -15,7 +15,13 @@ import pytest
 pytestmark = pytest.mark.browser
 
 LANGS = ["zh_CN", "en"]
-PAGES = ["/lists/suggestions", "/lists/assignments", "/lists/results", "/lists/report"]
+PAGES = [
+    "/lists/suggestions",
+    "/lists/assignments",
+    "/lists/results",
+    "/lists/report",
+    "/lists/hotspots",
+]
 A4 = {"portrait": 210, "landscape": 297}  # the paper's width in mm
 SIDE_MARGIN = 12  # mm, the lists' @page
 
@@ -92,5 +98,9 @@ def test_every_printed_list_and_the_report_fit_a4_at_full_size(wsgi_server, cont
         if measured["smallest"] < NINE_POINTS:
             problems[f"{path} text"] = f"{measured['smallest']} px ({measured['where']})"
     assert problems == {}
-    # The lists stay upright; only the report needs the paper on its side.
-    assert papers == {path: "portrait" for path in PAGES[:3]} | {"/lists/report": "landscape"}
+    # The lists stay upright; the report and the hot spots (11 columns and a
+    # chart) need the paper on its side.
+    assert papers == {path: "portrait" for path in PAGES[:3]} | {
+        "/lists/report": "landscape",
+        "/lists/hotspots": "landscape",
+    }
