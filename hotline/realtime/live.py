@@ -36,7 +36,7 @@ from ..models import (
     show_departments,
 )
 from ..rules.text import for_log
-from . import collector, fanout
+from . import collector, edge, fanout
 
 log = logging.getLogger("hotline.live")
 
@@ -184,7 +184,9 @@ def _let_sockets_send() -> None:
     """Yield once, after a whole change is handed out: the sockets (a room of
     up to fanout.INLINE of them at once) send it before this request goes on
     to render its own answer. Never between the change's messages, where
-    another change could send a later number to one of its rooms first."""
+    another change could send a later number to one of its rooms first.
+    The public edge (edge.py) gets the change's public messages here too."""
+    edge.flush()
     socketio.sleep(0)
 
 
@@ -243,12 +245,11 @@ def _send(
                     if "data-live-seq" in html:
                         raise RuntimeError("a block sent to several rooms names its room")
                     rendered[render, locale] = html
-            socketio.emit(
-                "swap",
-                {"room": room, "target": target, "swap": swap, "html": html, "seq": seq},
-                to=f"{room}|{locale}",
-                namespace=namespace,
-            )
+            message = {"room": room, "target": target, "swap": swap, "html": html, "seq": seq}
+            if namespace == PUBLIC and edge.enabled():  # nchan fans it out (edge.py)
+                edge.collect(room, locale, message)
+            else:
+                socketio.emit("swap", message, to=f"{room}|{locale}", namespace=namespace)
     finally:
         g.live_rendering = None
 
@@ -261,8 +262,9 @@ def _listened(namespace: str, room: str) -> bool:
 
     Skipping is safe for a page loading meanwhile: the room's number was
     bumped before this check, so a page rendered before the change joins,
-    sees a number above its own, and fetches its regions again."""
-    if current_app.config.get("HOTLINE_MESSAGE_QUEUE"):
+    sees a number above its own, and fetches its regions again. Viewers on
+    the public edge are nginx's: unknown here too."""
+    if current_app.config.get("HOTLINE_MESSAGE_QUEUE") or (namespace == PUBLIC and edge.enabled()):
         return True
     server = socketio.server
     if server is None:  # pragma: no cover - init_app always sets it up
