@@ -246,7 +246,7 @@ def _send(
                         raise RuntimeError("a block sent to several rooms names its room")
                     rendered[render, locale] = html
             message = {"room": room, "target": target, "swap": swap, "html": html, "seq": seq}
-            if namespace == PUBLIC and edge.enabled():  # nchan fans it out (edge.py)
+            if namespace == PUBLIC and PUBLIC_ROOM.match(room) and edge.enabled():  # nchan
                 edge.collect(room, locale, message)
             else:
                 socketio.emit("swap", message, to=f"{room}|{locale}", namespace=namespace)

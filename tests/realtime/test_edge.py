@@ -18,7 +18,7 @@ from desk_support import HOUSING, go_live, log, scheduled_show
 from fixtures.servers import free_port
 
 from hotline.extensions import db
-from hotline.realtime import edge, live
+from hotline.realtime import live
 
 
 class Recorder(BaseHTTPRequestHandler):
@@ -159,12 +159,13 @@ def test_the_embedded_default_has_no_edge(app, client):
     assert 'data-live-ns="/live"' in page and "data-live-edge" not in page
 
 
-def test_a_staff_room_can_never_be_sent_to_the_edge(edged):
+def test_only_rooms_of_the_public_allowlist_go_to_the_edge(edged, publisher):
     with edged.test_request_context("/"):
-        with pytest.raises(RuntimeError):
-            edge.collect(f"department:{HOUSING}", "zh_CN", {"seq": 1})
-        with pytest.raises(RuntimeError):
-            edge.collect("show:1|zh_CN", "zh_CN", {"seq": 1})
+        for namespace, room in ((live.STAFF, f"department:{HOUSING}"), (live.PUBLIC, "admin")):
+            live.publish(namespace, room, target="#x", swap="innerHTML", render=lambda: "<p>x</p>")
+        live.publish(live.PUBLIC, "board", target="#x", swap="innerHTML", render=lambda: "<p>x</p>")
+    paths = [path for path, _messages, _port in publisher.posts]
+    assert sorted(paths) == ["/edge/pub/en/board", "/edge/pub/zh_CN/board"]
 
 
 def test_a_malformed_setting_stops_the_start(template_databases, tmp_path):
