@@ -335,7 +335,10 @@ def discover(crowd: Crowd, trigger) -> tuple[int, str]:
     """One warm-up change: how many messages it brings a viewer, and the first."""
     crowd.arm(10**9)
     trigger(0)
-    time.sleep(1.5)
+    deadline = time.monotonic() + 60  # thousands of sockets: viewer 0 may wait its turn
+    while not crowd.tally()[0] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1.5)  # every message of the change has arrived by then
     got, first = crowd.tally()
     if not got:
         raise RuntimeError("the warm-up change reached no viewer")
@@ -362,6 +365,27 @@ class SyncDesk:
         self.loop.close()
 
 
+class _Desks:
+    """Desks to close whatever happens (their HTTP sessions)."""
+
+    def __init__(self):
+        self.open: list[SyncDesk] = []
+
+    def close_all(self) -> None:
+        while self.open:
+            desk = self.open.pop()
+            if not desk.loop.is_closed():
+                desk.close()
+
+
+desk_made = _Desks()
+
+
+def closing(desk: SyncDesk) -> SyncDesk:
+    desk_made.open.append(desk)
+    return desk
+
+
 def edge_app(database: DemoDatabase, port: int, publish: int) -> Server:
     """`python wsgi.py` publishing to nchan at `publish` (no Socket.IO viewers)."""
     env = {
@@ -382,7 +406,7 @@ def measure_edge(database: DemoDatabase, n: int, rounds: int) -> tuple[dict, dic
     crowd = None
     try:
         nginx = Nginx(app_port, listen, publish)
-        desk = SyncDesk(app.url)
+        desk = closing(SyncDesk(app.url))
         workers = nginx.workers()
         rss_before = rss_kb(workers)
         crowd = Crowd("nchan", nginx.url(f"/edge/sub/zh_CN/{desk.room}"), desk.room, n)
@@ -432,6 +456,7 @@ def measure_edge(database: DemoDatabase, n: int, rounds: int) -> tuple[dict, dic
         if nginx is not None:
             nginx.stop()
         app.stop()
+        desk_made.close_all()
 
 
 def measure_socketio(database: DemoDatabase, n: int, rounds: int) -> dict:
@@ -439,7 +464,7 @@ def measure_socketio(database: DemoDatabase, n: int, rounds: int) -> dict:
     app = app_server("eventlet", database.fresh_url(), n, pinned=False)
     crowd = None
     try:
-        desk = SyncDesk(app.url)
+        desk = closing(SyncDesk(app.url))
         before = app.rss_kb()
         crowd = Crowd("socketio", app.url, desk.room, n)
         after = app.rss_kb()
@@ -458,6 +483,7 @@ def measure_socketio(database: DemoDatabase, n: int, rounds: int) -> dict:
         if crowd is not None:
             crowd.close()
         app.stop()
+        desk_made.close_all()
 
 
 def one_size(database: DemoDatabase, n: int, rounds: int, socketio_up_to: int) -> dict:
