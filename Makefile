@@ -58,7 +58,7 @@ screenshots: $(VENV)/.test-installed $(MO) browser fonts
 fonts:
 	bash scripts/ensure-fonts.sh
 
-# nginx for the deploy test (deploy/nginx.conf run for real).
+# nginx and its nchan module for the deploy and edge tests (deploy/nginx.conf run for real).
 nginx:
 	bash scripts/ensure-nginx.sh
 

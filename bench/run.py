@@ -23,6 +23,7 @@ sys.path.insert(0, str(HERE))
 
 import busy_board_bench  # noqa: E402
 import cluster_bench  # noqa: E402
+import edge_bench  # noqa: E402
 import fanout_bench  # noqa: E402
 import http_bench  # noqa: E402
 import modes_bench  # noqa: E402
@@ -34,6 +35,7 @@ FULL = {
     "cluster_sizes": [100, 1000, 3000],
     "mode_sizes": [1000],
     "busy_viewers": 1000,
+    "edge_sizes": [1000, 5000, edge_bench.largest_size()],
     "rounds": 20,
     "seconds": 10,
 }
@@ -43,6 +45,7 @@ TINY = {
     "cluster_sizes": [3],
     "mode_sizes": [3],
     "busy_viewers": 3,
+    "edge_sizes": [3],
     "rounds": 2,
     "seconds": 0.5,
 }
@@ -65,6 +68,33 @@ def fanout_table(rows: list[dict], processes: bool = False) -> list[str]:
             first + f" {ms(r['app_p50'])} | {ms(r['app_p99'])} | {ms(r['bare_p50'])} |"
             f" {ms(r['bare_p99'])} | **{r['ratio_p99']:.2f}** | {r['app_rss_kb']:.1f} kB |"
             f" {r['bare_rss_kb']:.1f} kB | **{r['ratio_rss']:.2f}** |"
+        )
+    return lines
+
+
+def edge_table(rows: list[dict]) -> list[str]:
+    """bench/edge_bench.py: the app via nchan, bare nchan, the app via Socket.IO."""
+    lines = [
+        "| viewers | app via nchan p50 | p99 | bare nchan p50 | p99 | p99 app / bare "
+        "| memory per viewer at the edge | CPU per push: app + nginx | bare nchan "
+        "| app via Socket.IO p50 | p99 | RSS per viewer | CPU per push |",
+        "|" + "---|" * 13,
+    ]
+    for r in rows:
+        if "failed" in r:
+            lines.append(f"| {r['viewers']:,} | failed: {r['failed'][:120]} |" + " |" * 11)
+            continue
+        sio = (
+            f" {ms(r['sio_p50'])} | {ms(r['sio_p99'])} | {r['sio_rss_kb']:.1f} kB |"
+            f" {r['sio_cpu_ms']:.0f} ms |"
+            if "sio_p99" in r
+            else f" {r['sio_failed'][:100]} | | | |"
+        )
+        lines.append(
+            f"| {r['viewers']:,} | {ms(r['app_p50'])} | {ms(r['app_p99'])} |"
+            f" {ms(r['bare_p50'])} | {ms(r['bare_p99'])} | **{r['ratio_p99']:.2f}** |"
+            f" {r['edge_rss_kb']:.1f} kB | {r['app_cpu_ms']:.0f} ms ({r['app_edge_cpu_ms']:.0f}"
+            f" nginx) | {r['bare_cpu_ms']:.0f} ms |" + sio
         )
     return lines
 
@@ -227,6 +257,9 @@ def main() -> None:
         print("== writes on SQLite: moderators logging calls", flush=True)
         write_rows = writes(args.tiny)
         radar_rows = radar_times(args.tiny)
+        # nginx, the app and the viewers' two client processes on every core.
+        print("== the public edge: app via nchan, bare nchan, app via Socket.IO", flush=True)
+        edge = edge_bench.run(plan["edge_sizes"], plan["rounds"])
 
     load_after = os.getloadavg()
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -275,6 +308,20 @@ def main() -> None:
         "SQLite) before a logged call's own work is added.",
         "",
         *floor_table(fanout),
+        "",
+        "## The public edge: nchan against the app's Socket.IO",
+        "",
+        "`bench/edge_bench.py`, unpinned: time from the trigger to the last viewer having "
+        "the change, N viewers split over two client processes. App via nchan: "
+        "`python wsgi.py` with `HOTLINE_EDGE_PUBLISH_URL`, nginx with `deploy/nginx.conf` "
+        "(nchan on Redis), WebSocket viewers (`ws+meta.nchan`, as `static/live.js`) on "
+        "the show's channel, a call logged over HTTP. Bare nchan: the same nginx and "
+        "viewers, the same bytes POSTed straight to the publisher (the harness's and "
+        "nchan's ceiling). App via Socket.IO: the embedded shape, python-socketio "
+        "viewers. Memory per viewer at the edge: the nginx workers' RSS growth / N. "
+        "CPU per push: the nginx workers' and the app process's CPU time / rounds.",
+        "",
+        *edge_table(edge),
         "",
         "## Board first page against a static file of the same size, same server",
         "",

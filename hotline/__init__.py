@@ -96,11 +96,12 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         public,
         web,
     )
-    from .realtime import fragments, live
+    from .realtime import edge, fragments, live
 
     delivery.init_app(app)
 
     live.init_app(app)
+    edge.init_app(app)
     fragments.init_app(app)
     web.init_app(app)
     # One blueprint per audience (public has two: the board and the three lists;

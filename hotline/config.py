@@ -131,6 +131,11 @@ def load(instance_path: str) -> dict:
         # Public (/live) sockets one process accepts; beyond it viewers are told
         # to try again, so a crowd can never take the connections staff need.
         "HOTLINE_MAX_VIEWERS": max_viewers,
+        # The public edge (hotline/realtime/edge.py, docs/operating.md "The public
+        # edge"): nchan's publisher location, reachable from the app only; set, public
+        # pages subscribe to nchan at the path below instead of Socket.IO's /live.
+        "HOTLINE_EDGE_PUBLISH_URL": os.environ.get("HOTLINE_EDGE_PUBLISH_URL") or None,
+        "HOTLINE_EDGE_SUBSCRIBE_URL": os.environ.get("HOTLINE_EDGE_SUBSCRIBE_URL", "/edge/sub"),
         # Lifetime of a cached public fragment (hotline/realtime/fragments.py); every push
         # ends an entry at once, this only bounds changes nobody pushes. 0: off.
         "HOTLINE_FRAGMENT_CACHE_SECONDS": float(

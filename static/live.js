@@ -1,10 +1,14 @@
 /* Hotline live regions.
  *
- * The server renders a changed block of HTML once and pushes it over Socket.IO
- * as {room, target, swap, html, seq}; we hand it to htmx so pushed HTML behaves
+ * The server renders a changed block of HTML once and pushes it as
+ * {room, target, swap, html, seq}; we hand it to htmx so pushed HTML behaves
  * exactly like fetched HTML (hx- attributes processed, htmx events fired).
  * HTTP stays the source of truth: on a reconnect or a gap in `seq` we refetch
  * the live regions (elements with data-live-refetch) instead of guessing.
+ * Two transports bring the messages, and everything after them is one path:
+ * Socket.IO (the staff's /desk, and public pages in the embedded shape), or,
+ * for a public page carrying data-live-edge, nginx's nchan (the production
+ * shape's public edge: WebSocket, else EventSource; hotline/realtime/edge.py).
  * Static file, no inline script, no JSON-to-DOM building: CSP stays strict.
  */
 (() => {
@@ -13,10 +17,11 @@
   function start() {
     const body = document.body;
     // Without the vendored libraries the pages stay plain HTML.
-    if (!body || typeof io !== "function" || typeof htmx === "undefined") return;
+    if (!body || typeof htmx === "undefined") return;
 
     const last = Object.create(null); // room -> highest seq the DOM reflects
-    let socket = null, everConnected = false, timer = null, catchUps = 0, audio = null;
+    let link = null; // the page's transport: {join(rooms), close()}
+    let everConnected = false, timer = null, catchUps = 0, audio = null;
     let retry = null; // a refused connection's next try
     let beat = null; // the staff desk's heartbeat
     // Staff pages tell the server every minute that they are open: a desk on a
@@ -64,18 +69,27 @@
       }, 300);
     }
 
-    // Join rooms; the ack {room: currentSeq} tells us whether we missed anything.
-    function join(rooms) {
-      if (!rooms.length || !socket || !socket.connected) return;
-      socket.timeout(5000).emit("join", {rooms}, (err, current) => {
-        if (err || !current) return refetch(); // no answer: fall back to HTTP
-        rooms.forEach((room) => {
-          const seq = Number(current[room]);
-          if (!(seq >= 0)) return;
-          if (seq > (last[room] || 0)) refetch();
-          last[room] = Math.max(last[room] || 0, seq);
-        });
-      });
+    // What a transport tells the page, the same for both.
+    // Connected; `resumed`: nothing was lost meanwhile that messages won't bring
+    // (nchan replays what a page missed), else the regions are refetched.
+    function connected(resumed) {
+      setState("connected");
+      if (everConnected && !resumed) refetch(); // we were away: the DOM may be behind
+      everConnected = true;
+    }
+    // A room's current number, as the server says it is now.
+    function current(room, seq) {
+      if (!(seq >= 0)) return;
+      if (seq > (last[room] || 0)) refetch();
+      last[room] = Math.max(last[room] || 0, seq);
+    }
+    // Refused because the server is full: neither transport retries that by
+    // itself; we do, at a random moment 20-60 s later, so the crowd does not
+    // come back at once. The page's own span says so, translated (macros.html).
+    function full(again) {
+      setState("full");
+      clearTimeout(retry);
+      retry = setTimeout(() => { setState("connecting"); again(); }, RETRY_MIN_MS + Math.random() * RETRY_SPREAD_MS);
     }
 
     // Short beep for alerts; autoplay policies may block it, the CSS cue remains.
@@ -179,7 +193,7 @@
         if (!behind) catchUps = 0;
         else if (catchUps++ < 3) refetch();
       }
-      join(learn(found)); // new rooms appeared in the fragment
+      if (link) link.join(learn(found)); // new rooms appeared in the fragment
     });
 
     // The other half of the rule in onSwap: an item a response inserts out of
@@ -202,34 +216,23 @@
     // (Re)start for the page in view. The page names its namespace with
     // data-live-ns on an element inside <body> (hx-boost swaps the body's
     // content, not its attributes); pages without it stay plain HTML.
-    function boot() {
-      if (socket) { socket.removeAllListeners(); socket.io.removeAllListeners(); socket.disconnect(); }
-      socket = null; everConnected = false; clearTimeout(timer); clearTimeout(retry); clearInterval(beat);
-      clearTimeout(holdTimer); held = null;
-      Object.keys(last).forEach((room) => { delete last[room]; });
-      const holder = document.querySelector("[data-live-ns]");
-      const ns = holder && holder.dataset.liveNs;
-      window.hotlineLive = {socket: null};
-      if (!ns) return;
-      learn(seqsIn(body));
-      setState("connecting");
+    // Socket.IO: join rooms; the ack {room: currentSeq} tells us whether we missed anything.
+    function overSocketIO(ns) {
+      if (typeof io !== "function") return null; // without the vendored library: plain HTML
       // Default transports (long-polling first, then upgrade): works with WebSockets blocked.
-      socket = io(ns, {forceNew: true});
-      socket.on("connect", () => {
-        setState("connected");
-        if (everConnected) refetch(); // we were away: the DOM may be behind
-        everConnected = true;
-        join(Object.keys(last));
-      });
+      const socket = io(ns, {forceNew: true});
+      function join(rooms) {
+        if (!rooms.length || !socket.connected) return;
+        socket.timeout(5000).emit("join", {rooms}, (err, now) => {
+          if (err || !now) return refetch(); // no answer: fall back to HTTP
+          rooms.forEach((room) => current(room, Number(now[room])));
+        });
+      }
+      socket.on("connect", () => { connected(false); join(Object.keys(last)); });
       socket.on("disconnect", () => setState("disconnected"));
       socket.on("connect_error", (err) => {
         if (!(err && err.data && err.data.reason === "too_many_viewers")) return setState("disconnected");
-        setState("full"); // the page's own span says so, translated (macros.html live_status)
-        const mine = socket;
-        clearTimeout(retry);
-        retry = setTimeout(() => {
-          if (socket === mine && !mine.connected) { setState("connecting"); mine.connect(); }
-        }, RETRY_MIN_MS + Math.random() * RETRY_SPREAD_MS);
+        full(() => { if (link && link.socket === socket && !socket.connected) socket.connect(); });
       });
       socket.io.on("reconnect_attempt", () => setState("connecting"));
       socket.on("swap", receive);
@@ -237,15 +240,130 @@
       // sign-in page instead of a console that silently stopped updating.
       socket.on("signed_out", () => window.location.reload());
       if (ns === "/desk") {
-        const mine = socket;
         beat = setInterval(() => {
-          if (!mine.connected) return;
-          mine.timeout(10000).emit("heartbeat", {}, (err, answer) => {
+          if (!socket.connected) return;
+          socket.timeout(10000).emit("heartbeat", {}, (err, answer) => {
             if (!err && answer && answer.signed_in === false) window.location.reload();
           });
         }, HEARTBEAT_MS);
       }
-      window.hotlineLive = {socket};
+      return {
+        socket, join,
+        close() { socket.removeAllListeners(); socket.io.removeAllListeners(); socket.disconnect(); },
+      };
+    }
+
+    // nchan (the public edge): one connection for the page's rooms in its
+    // language, `base` + "/" + "board,show:3". Each message is a JSON array of
+    // one change's messages to one room. A new connection gets each room's
+    // last message (its seq says whether the page missed a change since it was
+    // rendered); a reconnecting one sends the last message id it saw and gets
+    // what it missed, or, if that is gone from nchan's buffer, the oldest kept,
+    // whose seq shows the gap. Away longer than the buffer lasts, it refetches.
+    function overEdge(base) {
+      const MAX_ROOMS = 8, AWAY_MAX_MS = 10 * 60000, BACKOFF_MAX_MS = 30000;
+      let rooms = [], conn = null, lastId = "", opened = false, wanted = true;
+      let eventSource = false; // WebSocket failed before it opened (blocked): EventSource
+      let again = null, tries = 0, lostAt = 0;
+      function open() {
+        clearTimeout(again);
+        if (!wanted || !rooms.length || conn) return;
+        setState("connecting");
+        opened = false;
+        const path = base + "/" + rooms.join(",") + (lastId ? "?last_event_id=" + encodeURIComponent(lastId) : "");
+        if (!eventSource && typeof WebSocket === "function") {
+          const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+          // ws+meta.nchan: each message comes with its id, so the connection can resume.
+          const ws = conn = new WebSocket(scheme + window.location.host + path, "ws+meta.nchan");
+          ws.onopen = () => { if (conn === ws) up(); };
+          ws.onmessage = (evt) => {
+            if (conn !== ws) return;
+            const text = String(evt.data), cut = text.indexOf("\n\n");
+            const id = /^id: (.*)$/m.exec(cut < 0 ? "" : text.slice(0, cut));
+            got(id ? id[1] : "", cut < 0 ? text : text.slice(cut + 2));
+          };
+          ws.onclose = () => {
+            if (conn !== ws) return;
+            conn = null;
+            if (opened) return lost();
+            if (typeof EventSource === "function") { eventSource = true; return open(); }
+            lost();
+          };
+        } else if (typeof EventSource === "function") {
+          const es = conn = new EventSource(path);
+          es.onopen = () => { if (conn === es) up(); };
+          es.onmessage = (evt) => { if (conn === es) got(evt.lastEventId, evt.data); };
+          es.onerror = () => {
+            if (conn !== es) return;
+            if (es.readyState !== EventSource.CLOSED) { // the browser tries again, with the last id
+              if (opened) { opened = false; lostAt = lostAt || Date.now(); setState("disconnected"); }
+              return;
+            }
+            es.close(); conn = null;
+            if (opened) return lost();
+            // Refused outright (429: the edge holds all the viewers it may):
+            // try again later, WebSocket first.
+            eventSource = false;
+            full(() => { if (wanted && !conn) open(); });
+          };
+        }
+      }
+      function up() {
+        opened = true; tries = 0;
+        connected(!lostAt || Date.now() - lostAt < AWAY_MAX_MS);
+        lostAt = 0;
+      }
+      function got(id, data) {
+        if (id) lastId = id;
+        let messages = null;
+        try { messages = JSON.parse(data); } catch (e) { return; }
+        (Array.isArray(messages) ? messages : [messages]).forEach((msg) => { if (msg && msg.room) receive(msg); });
+      }
+      function lost() {
+        lostAt = lostAt || Date.now();
+        setState("disconnected");
+        const wait = Math.min(BACKOFF_MAX_MS, 1000 * 2 ** tries++) * (0.5 + Math.random());
+        again = setTimeout(open, wait);
+      }
+      function drop() {
+        clearTimeout(again);
+        if (!conn) return;
+        const old = conn;
+        conn = null;
+        old.close();
+      }
+      return {
+        join(list) {
+          const fresh = list.filter((room) => rooms.indexOf(room) < 0);
+          if (!fresh.length) return;
+          rooms = rooms.concat(fresh).slice(0, MAX_ROOMS);
+          lastId = ""; // another set of channels: ids of the old set mean nothing to it
+          drop();
+          open();
+        },
+        close() { wanted = false; drop(); },
+        // For tests: the phone goes offline, and comes back.
+        disconnect() { wanted = false; drop(); lostAt = lostAt || Date.now(); setState("disconnected"); },
+        connect() { wanted = true; open(); },
+      };
+    }
+
+    function boot() {
+      if (link) link.close();
+      link = null; everConnected = false; clearTimeout(timer); clearTimeout(retry); clearInterval(beat);
+      clearTimeout(holdTimer); held = null;
+      Object.keys(last).forEach((room) => { delete last[room]; });
+      const holder = document.querySelector("[data-live-ns]");
+      const ns = holder && holder.dataset.liveNs;
+      window.hotlineLive = {socket: null, edge: null};
+      if (!ns) return;
+      learn(seqsIn(body));
+      const edge = holder.dataset.liveEdge;
+      link = edge ? overEdge(edge) : overSocketIO(ns);
+      if (!link) return;
+      window.hotlineLive = {socket: link.socket || null, edge: edge ? link : null};
+      setState("connecting");
+      link.join(Object.keys(last));
     }
 
     body.addEventListener("htmx:historyRestore", boot);

@@ -2,9 +2,9 @@
 helper through which everything pushed to browsers goes.
 
 A change is rendered once per locale from the same template block the HTTP route
-serves and emitted as a `swap` event to a room; static/live.js applies it with
-htmx. Each room has a sequence number kept in the database (so several server
-processes agree); a client that sees a gap refetches its regions over HTTP.
+serves and emitted as a `swap` event to a room (or handed to the public edge,
+edge.py); static/live.js applies it with htmx. Each room has a sequence number
+in the database, so processes agree; a page that sees a gap refetches over HTTP.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from ..models import (
     show_departments,
 )
 from ..rules.text import for_log
-from . import collector, fanout
+from . import collector, edge, fanout
 
 log = logging.getLogger("hotline.live")
 
@@ -111,9 +111,8 @@ def _repin(seqs: dict[str, int]) -> None:
 
 @functools.cache
 def _upsert_seq(dialect: str):
-    """The bump's upsert, built once per engine kind: every change runs it, and
-    building it costs as much as running it. Sent as one multi-row statement
-    ("insertmanyvalues")."""
+    """The bump's upsert, built once per engine kind (building it costs as much
+    as running it); sent as one multi-row statement ("insertmanyvalues")."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as upsert
     elif dialect == "sqlite":
@@ -185,6 +184,7 @@ def _let_sockets_send() -> None:
     up to fanout.INLINE of them at once) send it before this request goes on
     to render its own answer. Never between the change's messages, where
     another change could send a later number to one of its rooms first."""
+    edge.flush()
     socketio.sleep(0)
 
 
@@ -243,12 +243,11 @@ def _send(
                     if "data-live-seq" in html:
                         raise RuntimeError("a block sent to several rooms names its room")
                     rendered[render, locale] = html
-            socketio.emit(
-                "swap",
-                {"room": room, "target": target, "swap": swap, "html": html, "seq": seq},
-                to=f"{room}|{locale}",
-                namespace=namespace,
-            )
+            message = {"room": room, "target": target, "swap": swap, "html": html, "seq": seq}
+            if namespace == PUBLIC and edge.serves(room):  # nchan
+                edge.collect(room, locale, message)
+            else:
+                socketio.emit("swap", message, to=f"{room}|{locale}", namespace=namespace)
     finally:
         g.live_rendering = None
 
@@ -261,8 +260,9 @@ def _listened(namespace: str, room: str) -> bool:
 
     Skipping is safe for a page loading meanwhile: the room's number was
     bumped before this check, so a page rendered before the change joins,
-    sees a number above its own, and fetches its regions again."""
-    if current_app.config.get("HOTLINE_MESSAGE_QUEUE"):
+    sees a number above its own, and fetches its regions again. (The edge's
+    viewers are nginx's: unknown here.)"""
+    if current_app.config.get("HOTLINE_MESSAGE_QUEUE") or (namespace == PUBLIC and edge.serves(room)):
         return True
     server = socketio.server
     if server is None:  # pragma: no cover - init_app always sets it up

@@ -201,3 +201,15 @@ def test_notifications_bench_runs_beside_its_baseline():
     out = bench("bench/notifications_bench.py", "--followers", "3", "--rounds", "2")
     assert "0 followers" in out and "3 followers" in out
     assert "ratio followed / not followed" in out and "expanded to 3 follower rows" in out
+
+
+@pytest.mark.redis
+def test_edge_bench_runs_app_via_nchan_bare_nchan_and_socketio_side_by_side(redis_url):
+    from scale.test_deploy import nginx_binary
+
+    nginx_binary()  # skips without nginx and its nchan module (fails in CI)
+    out = bench("bench/edge_bench.py", "--sizes", "3", "--rounds", "2")
+    assert "edge N=    3" in out and "app via nchan" in out and "bare nchan" in out
+    assert "ratio p99" in out and "edge RSS/viewer" in out and "CPU/push" in out
+    assert "socketio p50" in out
+    assert "failed" not in out

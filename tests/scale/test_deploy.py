@@ -24,10 +24,19 @@ from fixtures.servers import at_sign_in, free_port, start_server
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
+REDIS = "redis://127.0.0.1:6379/0"
+# This run's nchan channels in Redis, apart from any other run's.
+NAMESPACE = f"hotline_edge_test_{uuid.uuid4().hex[:8]}"
+
+
+NCHAN = "/usr/lib/nginx/modules/ngx_nchan_module.so"
+
 
 def nginx_binary() -> str:
     found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
     need(bool(found), "nginx is not installed (scripts/ensure-nginx.sh installs it)")
+    # deploy/nginx.conf loads it (the public edge) whether the app publishes or not.
+    need(os.path.exists(NCHAN), "nginx's nchan module is not installed (libnginx-mod-nchan)")
     return found
 
 
@@ -41,8 +50,12 @@ def workers_as_me() -> str:
     return f" user {pwd.getpwuid(os.geteuid()).pw_name};"
 
 
-def render_config(ports: list[int], listen: int) -> str:
-    """deploy/nginx.conf with this test's ports and paths, nothing else changed."""
+def render_config(
+    ports: list[int], listen: int, publish: int | None = None, redis: str | None = None
+) -> str:
+    """deploy/nginx.conf with this test's ports, paths and Redis (its edge
+    publisher on `publish`, its channels under a namespace of its own), nothing
+    else changed."""
     conf = (ROOT / "deploy/nginx.conf").read_text()
     upstream = re.compile(r"(?:^\s*server 127\.0\.0\.1:\d+;\n)+", re.M)
     assert upstream.search(conf), "the upstream block moved"
@@ -53,11 +66,32 @@ def render_config(ports: list[int], listen: int) -> str:
         "alias /srv/hotline/static/;": f"alias {ROOT}/static/;",
         "include mime.types;": "include /etc/nginx/mime.types;",
         "worker_processes auto;": "worker_processes 1;",
+        "listen 127.0.0.1:8081;": f"listen 127.0.0.1:{publish or free_port()};",
+        "nchan_redis_server redis://127.0.0.1:6379/0;": f"nchan_redis_server {redis or REDIS};",
+        "nchan_redis_namespace hotline_edge;": f"nchan_redis_namespace {NAMESPACE};",
     }
     for old, new in replacements.items():
         assert old in conf, old
         conf = conf.replace(old, new)
     return conf
+
+
+def start_nginx(nginx: str, folder, conf: str, listen: int) -> subprocess.Popen:
+    """nginx with `conf`, its prefix (logs, temp files, pid) in `folder`, in
+    the foreground; returns the process once it listens on `listen`."""
+    (folder / "logs").mkdir(parents=True, exist_ok=True)
+    (folder / "nginx.conf").write_text(conf)
+    command = [nginx, "-p", str(folder), "-c", str(folder / "nginx.conf")]
+    command += ["-e", str(folder / "logs/error.log")]
+    command += ["-g", f"daemon off; pid {folder}/nginx.pid;{workers_as_me()}"]
+    check = subprocess.run([*command, "-t"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    proxy = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 10
+    while not port_open(listen) and time.monotonic() < deadline:
+        assert proxy.poll() is None, proxy.stdout.read()
+        time.sleep(0.1)
+    return proxy
 
 
 @pytest.fixture(scope="module")
@@ -90,18 +124,7 @@ def behind_nginx(postgres_url, redis_url, tmp_path_factory):
                 ports.append(free_port())
                 servers.append(start_server(env, ports[-1]))
             listen = free_port()
-            (folder / "logs").mkdir()
-            (folder / "nginx.conf").write_text(render_config(ports, listen))
-            command = [nginx, "-p", str(folder), "-c", str(folder / "nginx.conf")]
-            command += ["-e", str(folder / "logs/error.log")]
-            command += ["-g", f"daemon off; pid {folder}/nginx.pid;{workers_as_me()}"]
-            check = subprocess.run([*command, "-t"], capture_output=True, text=True)
-            assert check.returncode == 0, check.stderr
-            proxy = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-            deadline = time.monotonic() + 10
-            while not port_open(listen) and time.monotonic() < deadline:
-                assert proxy.poll() is None, proxy.stdout.read()
-                time.sleep(0.1)
+            proxy = start_nginx(nginx, folder, render_config(ports, listen), listen)
             yield {
                 "url": f"http://127.0.0.1:{listen}",
                 "direct": [f"http://127.0.0.1:{p}" for p in ports],
