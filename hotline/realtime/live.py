@@ -73,10 +73,9 @@ def current_seq(room: str, namespace: str = PUBLIC) -> int:
 
 
 def pin(room: str, namespace: str = PUBLIC) -> int:
-    """Read the room's number before the page reads what it shows, and embed
-    that one: a change committed meanwhile (a show going live) leaves the page
-    behind its room, so live.js, joining, fetches its regions again. Read after
-    the data, the number could count a change the page does not show."""
+    """Read the room's number before the page reads what it shows, and embed that
+    one: a change committed meanwhile leaves the page behind its room, so live.js
+    refetches (read after the data, it could count a change the page lacks)."""
     key = _key(namespace, room)
     pinned = g.live_pinned = g.get("live_pinned") or {}
     if key not in pinned:
@@ -262,7 +261,8 @@ def _listened(namespace: str, room: str) -> bool:
     bumped before this check, so a page rendered before the change joins,
     sees a number above its own, and fetches its regions again. (The edge's
     viewers are nginx's: unknown here.)"""
-    if current_app.config.get("HOTLINE_MESSAGE_QUEUE") or (namespace == PUBLIC and edge.serves(room)):
+    queued = current_app.config.get("HOTLINE_MESSAGE_QUEUE")
+    if queued or (namespace == PUBLIC and edge.serves(room)):
         return True
     server = socketio.server
     if server is None:  # pragma: no cover - init_app always sets it up
