@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from ..access import supervisor_required
@@ -15,12 +14,11 @@ from ..changes import areas
 from ..extensions import db
 from ..forms.admin import ActiveForm
 from ..forms.areas import AreaChangeForm, AreaForm, problem_text
-from ..forms.categories import ImportForm, MapForm
 from ..models import Area
 from ..queries import areas as lists
 from ..rules import areas as rule
 from ..web import csv_download
-from . import bp
+from . import bp, imports
 from .routes import first_error
 
 PAGE = "admin/areas.html"
@@ -116,71 +114,22 @@ def areas_export():
     return csv_download("areas", list(rule.AREA_HEADER), lists.export_rows())
 
 
-def read_upload(form: ImportForm) -> tuple[str | None, list]:
-    """The uploaded file's text, or the problem that stops it being read."""
-    data = form.content()
-    if data is None:
-        return None, [rule.Problem(0, "too_large")]
-    text = rule.decode(data)
-    if text is None:
-        return None, [rule.Problem(0, "encoding")]
-    return text, []
-
-
-def worded(problems) -> list[tuple[int, str]]:
-    return [(p.row, problem_text(p.code, p.params)) for p in problems]
-
-
 @bp.route("/areas/import", methods=["POST"])
 @supervisor_required
 def areas_import():
-    form = ImportForm()
-    if not form.validate():
-        return areas_page(422, {"areas-import": first_error(form)})
-    text, problems = read_upload(form)
-    plan = None
-    if text is not None:
-        plan, problems = areas.plan_import(text)
-    if problems:
-        # Every row it could not read, and nothing changed.
-        message = ngettext(
-            "Nothing was imported: %(num)d row could not be read.",
-            "Nothing was imported: %(num)d rows could not be read.",
-            len(problems),
-        )
-        return areas_page(422, {"areas-import": message}, problems=worded(problems))
-    if plan.empty:
-        flash(_("Nothing changed: the file matches the list."), "success")
-        return redirect(url_for("admin.areas_index") + "#areas-import", 303)
-    counts = areas.apply_import(plan, current_user)
-    message = _(
-        "Imported: %(added)d added, %(changed)d changed, %(aliases)d aliases; "
-        "%(mapped)d records mapped.",
-        **counts,
+    return imports.import_list(
+        "areas-import",
+        "admin.areas_index",
+        areas_page,
+        areas.plan_import,
+        areas.apply_import,
+        _done,
     )
-    return _done(message, "areas-import")
 
 
 @bp.route("/areas/map", methods=["POST"])
 @supervisor_required
 def area_map():
-    form = MapForm()
-    values = {"map-text": form.text.data, "map-target": form.target.data}
-    if not form.validate():
-        return areas_page(422, {"unmapped": first_error(form)}, values=values)
-    area = lists.by_text(form.target.data)
-    if area is None:
-        message = problem_text("no_target", {"name": form.target.data})
-        return areas_page(422, {"unmapped": message}, values=values)
-    try:
-        count = areas.map_text(form.text.data, area, current_user)
-    except areas.AreaError as error:
-        return _refused(error, "unmapped", values)
-    message = ngettext(
-        "%(text)s now means %(name)s: %(num)d record mapped.",
-        "%(text)s now means %(name)s: %(num)d records mapped.",
-        count,
-        text=form.text.data,
-        name=area.name,
+    return imports.map_typed_text(
+        areas_page, lists.by_text, areas.map_text, areas.AreaError, _refused, _done
     )
-    return _done(message, "unmapped")

@@ -6,7 +6,6 @@ import json
 
 from flask import render_template, request
 
-from .. import labels
 from ..access import supervisor_required
 from ..actions.followup import ACTIONS as FOLLOWUP
 from ..changes.audit import ACTIONS, API_DESK, api_action
@@ -15,6 +14,7 @@ from ..clock import format_datetime, to_local
 from ..queries import audit as trail
 from ..web import csv_download
 from . import bp
+from .auditlog_labels import audit_action_label
 
 
 def recorded_actions() -> tuple[str, ...]:
@@ -52,9 +52,9 @@ def audit():
         rows=found,
         total=total,
         pages=pages,
-        actions=[(a, labels.audit_action_label(a)) for a in recorded_actions()],
+        actions=[(a, audit_action_label(a)) for a in recorded_actions()],
         actors=trail.actors(),
-        action_label=labels.audit_action_label,
+        action_label=audit_action_label,
         when=format_datetime,
         detail=lambda d: json.dumps(d or {}, ensure_ascii=False, sort_keys=True),
     )

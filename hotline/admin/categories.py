@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -18,13 +17,12 @@ from ..changes import categories
 from ..extensions import db
 from ..forms.admin import ActiveForm
 from ..forms.areas import problem_text
-from ..forms.categories import CategoryForm, ImportForm, MapForm
+from ..forms.categories import CategoryForm
 from ..models import Category, Department
 from ..queries import categories as lists
 from ..rules import categories as rule
 from ..web import csv_download
-from . import bp
-from .areas import read_upload, worded
+from . import bp, imports
 from .routes import first_error
 
 PAGE = "admin/categories.html"
@@ -132,52 +130,24 @@ def categories_export():
 @bp.route("/categories/import", methods=["POST"])
 @supervisor_required
 def categories_import():
-    form = ImportForm()
-    if not form.validate():
-        return categories_page(422, {"categories-import": first_error(form)})
-    text, problems = read_upload(form)
-    plan = None
-    if text is not None:
-        plan, problems = categories.plan_import(text)
-    if problems:
-        message = ngettext(
-            "Nothing was imported: %(num)d row could not be read.",
-            "Nothing was imported: %(num)d rows could not be read.",
-            len(problems),
-        )
-        return categories_page(422, {"categories-import": message}, problems=worded(problems))
-    if plan.empty:
-        flash(_("Nothing changed: the file matches the list."), "success")
-        return redirect(url_for("admin.categories_index") + "#categories-import", 303)
-    counts = categories.apply_import(plan, current_user)
-    message = _(
-        "Imported: %(added)d added, %(changed)d changed, %(aliases)d aliases; "
-        "%(mapped)d records mapped.",
-        **counts,
+    return imports.import_list(
+        "categories-import",
+        "admin.categories_index",
+        categories_page,
+        categories.plan_import,
+        categories.apply_import,
+        _done,
     )
-    return _done(message, "categories-import")
 
 
 @bp.route("/categories/map", methods=["POST"])
 @supervisor_required
 def category_map():
-    form = MapForm()
-    values = {"map-text": form.text.data, "map-target": form.target.data}
-    if not form.validate():
-        return categories_page(422, {"unmapped": first_error(form)}, values=values)
-    item = lists.by_name(form.target.data)
-    if item is None:
-        message = problem_text("no_target", {"name": form.target.data})
-        return categories_page(422, {"unmapped": message}, values=values)
-    try:
-        count = categories.map_text(form.text.data, item, current_user)
-    except categories.CategoryError as error:
-        return _refused(error, "unmapped", values)
-    message = ngettext(
-        "%(text)s now means %(name)s: %(num)d record mapped.",
-        "%(text)s now means %(name)s: %(num)d records mapped.",
-        count,
-        text=form.text.data,
-        name=item.name,
+    return imports.map_typed_text(
+        categories_page,
+        lists.by_name,
+        categories.map_text,
+        categories.CategoryError,
+        _refused,
+        _done,
     )
-    return _done(message, "unmapped")

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import base64
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from ..changes import areas, categories, factors, topics
+from ..changes import categories, factors, topics
 from ..changes.calls import record as record_call
 from ..changes.commitments import add_event, create_referral
 from ..extensions import db
@@ -37,7 +36,7 @@ from ..models import (
 )
 from ..rules.pledges import TERMS
 from ..rules.status import State
-from . import demo_replies
+from . import demo_lists, demo_replies
 from .demo_pledges import pledge_for
 
 DEMO_PASSWORD = "hotline-demo"
@@ -176,22 +175,6 @@ def second_factors() -> dict[str, tuple[str, str]]:
     return found
 
 
-# The demo city's lists, in the office's CSV format (also what migration
-# 0034_categories_data seeds a database with).
-SEED_AREAS = Path(__file__).with_name("seed_areas.csv")
-SEED_CATEGORIES = Path(__file__).with_name("seed_categories.csv")
-
-
-def seed_lists() -> None:
-    """The office's areas and categories from the seed files, as an import
-    would make them (the departments named must exist by now)."""
-    for module, path in ((areas, SEED_AREAS), (categories, SEED_CATEGORIES)):
-        plan, problems = module.plan_import(path.read_text(encoding="utf-8"))
-        if problems:
-            raise ValueError(f"{path.name}: {problems}")
-        module.apply_import(plan, None, audited=False)  # demo data, not an office action
-
-
 def is_empty() -> bool:
     return not db.session.scalar(select(func.count(Department.id)))
 
@@ -211,7 +194,7 @@ def load(today: date, tz: str = "Asia/Shanghai") -> dict[str, str]:
     deputies = [Deputy(name=n, title=t) for n, t in DEPUTIES]
     db.session.add_all(departments + deputies)
     db.session.flush()
-    seed_lists()
+    demo_lists.seed()
 
     users = {}
     for username, display, role, dept in STAFF:

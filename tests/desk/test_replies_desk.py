@@ -5,10 +5,10 @@ edits it before saving; the templates of another category are not offered."""
 import re
 
 from desk_support import HOUSING, calls_of, editor_version, log
-from sqlalchemy import select
 
+from hotline.changes.categories import category_for
 from hotline.extensions import db
-from hotline.models import Call, Category
+from hotline.models import Call
 
 
 def offered(html: str) -> str:
@@ -50,7 +50,7 @@ def test_only_the_calls_category_and_the_all_category_answers_are_offered(
     app, moderator, supervisor, live_show
 ):
     with app.app_context():
-        housing = db.session.scalar(select(Category.id).where(Category.name == "住房"))
+        housing = category_for("住房").id  # a name or an alias (住房 is 住房城建)
     added = supervisor.post_form(
         "/admin/replies",
         {"action": "answer", "category": str(housing), "title": "物业维修基金", "text": "x"},
