@@ -262,7 +262,7 @@ def _listened(namespace: str, room: str) -> bool:
     sees a number above its own, and fetches its regions again. (The edge's
     viewers are nginx's: unknown here.)"""
     queued = current_app.config.get("HOTLINE_MESSAGE_QUEUE")
-    if queued or (namespace == PUBLIC and edge.serves(room)):
+    if queued or (namespace == PUBLIC and edge.serves(room.partition("|")[0])):
         return True
     server = socketio.server
     if server is None:  # pragma: no cover - init_app always sets it up

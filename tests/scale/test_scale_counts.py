@@ -16,8 +16,9 @@ from desk_support import calls_of
 # (departments, deputies); the one-time key and the next number; the call, its
 # reference code and its event; the webhooks; the show's calls after the
 # commit; the overlay (what is on air, the ticker); one statement of sequence
-# bumps. (24 before the objects were kept loaded through the commit.)
-LOG_CALL_QUERIES = 13
+# bumps; the typed area and category looked up on the office's lists (an alias,
+# else a name). (24 before the objects were kept loaded through the commit.)
+LOG_CALL_QUERIES = 14
 # The same with nobody watching: the overlay is not read (no render needs it).
 LOG_CALL_QUERIES_UNWATCHED = 11
 # One render per audience and locale: the public row and the overlay, the
