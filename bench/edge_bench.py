@@ -290,7 +290,10 @@ class Nginx:
                     stat = Path(f"/proc/{entry}/stat").read_text()
                 except OSError:
                     continue
-                if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
+                if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid and (
+                    # Workers only: the cache loader is a child too, and leaves.
+                    b"worker process" in _read_bytes(f"/proc/{entry}/cmdline")
+                ):
                     found.append(int(entry))
         return found
 
@@ -301,18 +304,28 @@ class Nginx:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def _read_bytes(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError:  # the process has gone meanwhile
+        return b""
+
+
 def rss_kb(pids: list[int]) -> int:
     total = 0
     for pid in pids:
-        status = Path(f"/proc/{pid}/status").read_text()
-        total += int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1))
+        found = re.search(rb"VmRSS:\s+(\d+) kB", _read_bytes(f"/proc/{pid}/status"))
+        total += int(found.group(1)) if found else 0
     return total
 
 
 def cpu_seconds(pids: list[int]) -> float:
     total = 0
     for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        stat = _read_bytes(f"/proc/{pid}/stat")
+        if not stat:
+            continue
+        fields = stat.rsplit(b")", 1)[1].split()
         total += int(fields[11]) + int(fields[12])  # utime + stime
     return total / os.sysconf("SC_CLK_TCK")
 
