@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from .. import clock
 from ..changes.versions import code_for
 from ..clock import today
 from ..extensions import db
@@ -74,6 +75,10 @@ def on_air_showing(show: Show) -> tuple[Showing, datetime | None]:
     the on-air kind and item and the card's code (the overlay issues the same)."""
     row = on_air_row(show.id)
     since = row.since if row is not None else None
+    if row is not None and row.kind and cue_rules.expired(row.until, clock.utcnow()):
+        # Past its auto-out, not yet swept: program changed at `until`, and a
+        # renderer gets its grace from then (until the sweep's push reaches it).
+        since = row.until
     card = on_air_card(show, today())
     return _showing(card, row.item_id if card is not None else None), since
 

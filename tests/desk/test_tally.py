@@ -10,9 +10,11 @@ import pytest
 from api_support import bearer, make_token
 from cue_support import add_super, cue, press
 from desk_support import HOUSING, calls_of, log
+from sqlalchemy import update
 
+from hotline import clock
 from hotline.extensions import db
-from hotline.models import Renderer, Role
+from hotline.models import OnAir, Renderer, Role
 
 RID = "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"
 OTHER = "ffeeddccbbaa99887766554433221100"
@@ -388,4 +390,27 @@ def test_a_program_showing_a_name_super_or_the_totals_is_not_outdated(
     assert states == {RID: "ok"} and "Showing what is on air" in html
     # Still showing the call that was on air before: outdated.
     assert report(kind="call", item=str(two_calls[0]), code="") == {"ok": True}
+    assert _desk(moderator, live_show)[0] == {RID: "outdated"}
+
+
+def test_a_renderer_is_given_the_grace_after_an_auto_out(
+    app, client, moderator, socket_client, two_calls, live_show
+):
+    """A name super past its auto-out leaves program at that moment, before the
+    sweep's push reaches the renderers: they get their grace from then."""
+    app.config["HOTLINE_TALLY_GRACE_SECONDS"] = 60
+    cue(moderator, live_show, "super", add_super(app, live_show))
+    assert press(moderator, live_show, "take").status_code == 200
+    _sock, report = _renderer(socket_client, client, live_show)
+    assert report() == {"ok": True}
+    with app.app_context():  # taken two minutes ago, gone a second ago (not swept yet)
+        now = clock.utcnow()
+        db.session.execute(
+            update(OnAir)
+            .where(OnAir.show_id == live_show)
+            .values(since=now - timedelta(minutes=2), until=now - timedelta(seconds=1))
+        )
+        db.session.commit()
+    assert _desk(moderator, live_show)[0] == {RID: "ok"}
+    app.config["HOTLINE_TALLY_GRACE_SECONDS"] = 0
     assert _desk(moderator, live_show)[0] == {RID: "outdated"}
