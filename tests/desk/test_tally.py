@@ -104,6 +104,10 @@ def test_a_renderer_reports_and_the_desk_lists_it_live(
     # The console shows the same block, with the reload button.
     console = moderator.get(f"/desk/shows/{live_show}?lang=en").get_data(as_text=True)
     assert 'id="tally"' in console and f'data-tally-reload="{RID}"' in console
+    # Its poll every 4 s must not teach the page the room's number (live.js
+    # would drop a push in flight to another region of the room, e.g. a cue card).
+    tally_tag = re.search(r'<section id="tally"[^>]*>', console).group(0)
+    assert "data-live-seq" not in tally_tag and "data-live-refetch" in tally_tag
     # A heartbeat that changes nothing pushes nothing.
     assert report() == {"ok": True}
     assert [e for e in desk.get_received("/desk") if e["name"] == "swap"] == []
