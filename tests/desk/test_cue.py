@@ -367,3 +367,21 @@ def test_the_direct_on_air_and_clear_buttons_move_the_cue_panels_program_mark(
     assert 'id="cue-take"' in panel
     assert press(director, live_show, "take").status_code == 200
     assert on_air(app, live_show).item_id == second
+
+
+def test_every_desk_asking_at_an_auto_out_hears_that_program_is_clear(
+    app, login, live_show, two_calls
+):
+    """Both desks ask for the cue panel at the super's deadline: the one whose
+    request did not sweep gets the on-air block too (the sweeper's push would
+    otherwise be taken as seen by its page, and its on-air block stay stale)."""
+    host, director = login("host"), login("host")
+    cue(host, live_show, "super", add_super(app, live_show))
+    press(host, live_show, "take")
+    with app.app_context():
+        past = clock.utcnow() - timedelta(seconds=1)
+        db.session.execute(update(OnAir).where(OnAir.show_id == live_show).values(until=past))
+        db.session.commit()
+    for desk in (host, director):  # the first sweeps, the second finds it done
+        answer = desk.get(f"/desk/shows/{live_show}/cue", headers={"HX-Request": "true"}).text
+        assert 'id="on-air" hx-swap-oob="true"' in answer and 'data-on-air="none"' in answer
