@@ -206,7 +206,8 @@ def test_the_crew_runs_a_show_together(show_site, contexts):
     say(host, show_id, "下一位嘉宾是住建局局长，请准备")
     for page in crew:
         notes = page.locator(f"#crew-notes-{show_id}")
-        expect(notes.locator("li.crew-note", has_text="住建局局长，请准备")).to_have_count(1)
+        note = notes.locator("li.crew-note", has_text="住建局局长，请准备")
+        expect(note).to_have_count(1, timeout=WAIT)
     field = liaisons[1].locator(f"#crew{show_id}-note")
     field.fill("局长已到场，两分钟后可上")
     field.press("Enter")
@@ -218,7 +219,7 @@ def test_the_crew_runs_a_show_together(show_site, contexts):
     # A cue card from the director; the host takes it down with the pushed button.
     say(director, show_id, "请追问：测温何时上门？", cue=True)
     cue_card = host.locator(f"#crew-cue-{show_id}")
-    expect(cue_card).to_contain_text("请追问：测温何时上门？")
+    expect(cue_card).to_contain_text("请追问：测温何时上门？", timeout=WAIT)
     cue_card.get_by_role("button", name="Done: take the card down").click()
     expect(cue_card).to_be_hidden()
     expect(director.locator(f"#crew-cue-{show_id}")).to_be_hidden()
