@@ -5,7 +5,8 @@ reports showing, with the desk's flag (hotline/api/tally.py)."""
 from __future__ import annotations
 
 from ..models import OnAirKind
-from ..rules.tally import TallyState
+from ..rules.cue import GRAPHICS
+from ..rules.tally import ROLES, TallyState
 from .openapi_followup import ID, S
 from .openapi_writes import DESK
 
@@ -14,7 +15,8 @@ SUMMARY = "The show's renderers (overlay pages): what each shows and its flag."
 
 _TIME = {"type": "string", "format": "date-time"}
 _TIME_OR_NULL = {"type": ["string", "null"], "format": "date-time"}
-_KIND = {"type": ["string", "null"], "enum": [*(k.value for k in OnAirKind), None]}
+# A card, or a graphic the cue puts on the lower third (a name super, the totals).
+_KIND = {"type": ["string", "null"], "enum": [*(k.value for k in OnAirKind), *GRAPHICS, None]}
 _ITEM = {**ID, "type": ["integer", "null"]}
 _CODE = {"type": ["string", "null"], "description": "the verification code (核验码), bare"}
 
@@ -29,20 +31,33 @@ SCHEMAS = {
                 "description": "what is on air now (kind and item null when nothing is)",
                 "properties": {"kind": _KIND, "item": _ITEM, "code": _CODE, "since": _TIME_OR_NULL},
             },
+            "preview": {
+                "type": "object",
+                "description": "what the desk has in preview (the cue), which preview renderers "
+                "are compared against",
+                "properties": {"kind": _KIND, "item": _ITEM, "code": _CODE, "since": _TIME_OR_NULL},
+            },
             "stale_after_seconds": {"type": "number"},
             "renderers": {"type": "array", "items": {"$ref": "#/components/schemas/Renderer"}},
         },
     },
     "Renderer": {
         "type": "object",
-        "required": ["id", "layout", "state", "connected", "last_seen"],
+        "required": ["id", "layout", "role", "state", "connected", "last_seen"],
         "properties": {
             "id": {**S, "description": "the id the overlay page chose for itself"},
             "layout": S,
+            "role": {
+                "type": "string",
+                "enum": list(ROLES),
+                "description": "program (compared against what is on air) or preview "
+                "(compared against what is in preview)",
+            },
             "state": {
                 "type": "string",
                 "enum": [s.value for s in TallyState],
-                "description": "ok; outdated: not showing what is on air; stale: no "
+                "description": "ok; outdated: not showing what is on air (in preview, for a "
+                "preview renderer); stale: no "
                 "heartbeat lately; disconnected: its page closed or its connection dropped",
             },
             "connected": {"type": "boolean"},

@@ -21,7 +21,7 @@ from ..queries.desk import active_departments, active_deputies, call_for
 from ..queries.onair import belongs_on_air
 from ..queries.shows import show_with_calls, show_with_panel
 from ..queries.votes import verdicts
-from ..realtime import pushes
+from ..realtime import cue as cue_push
 from ..rules.pledges import TERMS
 from . import writes_bp
 from .bearer import (
@@ -275,7 +275,7 @@ def put_on_air(show_id: int):
     onair.put_on_air(show.id, kind, item_id, current_user)
     attribute(audit.API_ON_AIR, f"show {show.id}", {"kind": kind.value, "item": item_id})
     db.session.commit()
-    pushes.on_air_changed(show)
+    cue_push.program_changed(show)
     return jsonify({"data": {"show_id": show.id, "kind": kind.value, "item": item_id}})
 
 
@@ -287,5 +287,5 @@ def clear_on_air(show_id: int):
     onair.clear(show.id, current_user)
     attribute(audit.API_ON_AIR_CLEARED, f"show {show.id}")
     db.session.commit()
-    pushes.on_air_changed(show)
+    cue_push.program_changed(show)
     return jsonify({"data": {"show_id": show.id, "kind": None, "item": None}})

@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, or_, select, update
 
 from ..extensions import db
 from ..models import Renderer
-from ..rules.tally import Showing
+from ..rules.tally import PROGRAM, Showing
 
 FORGOTTEN_AFTER = timedelta(days=1)
 
@@ -33,6 +33,7 @@ def report(
     show_id: int,
     layout: str,
     sid: str,
+    role: str = PROGRAM,
     showing: Showing,
     now: datetime,
     cap: int,
@@ -51,14 +52,15 @@ def report(
         db.session.add(row)
         changed = True
     else:
-        changed = row.sid != sid or row.layout != layout
+        changed = row.sid != sid or row.layout != layout or row.role != role
         if row.sid != sid:
             row.connected_at = now
     if (row.kind or "", row.item_id, row.code) != (showing.kind, showing.item, showing.code):
         row.kind, row.item_id, row.code = showing.kind, showing.item, showing.code
         row.showing_since = now
         changed = True
-    row.layout, row.sid, row.last_seen, row.disconnected_at = layout, sid, now, None
+    row.layout, row.role, row.sid = layout, role, sid
+    row.last_seen, row.disconnected_at = now, None
     return Reported(changed=changed)
 
 

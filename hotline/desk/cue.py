@@ -57,10 +57,13 @@ def _answer(show, outcome: actions.Outcome, done_message: str, program: bool = F
 def cue_panel_block(show_id: int):
     """The cue panel on its own: live.js refetches it after a gap, and the
     desk asks for it at an auto-out's deadline (static/cue.js), which clears
-    what has gone for every desk and overlay (actions.sweep)."""
+    what has gone for every desk and overlay (actions.sweep). The on-air
+    block comes with it, swept here or not: every desk asks at the same
+    deadline, and the one that did not sweep learns the room's number from
+    this answer, so live.js takes the sweeper's on-air push as seen."""
     show = show_or_404(show_id)
-    swept = actions.sweep(show)
-    return _panel(show_or_404(show_id), on_air=swept)
+    actions.sweep(show)
+    return _panel(show_or_404(show_id), on_air=True)
 
 
 @bp.route("/shows/<int:show_id>/cue", methods=["POST"])

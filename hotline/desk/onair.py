@@ -1,7 +1,7 @@
 """On air: the moderator puts a call, a commitment or a 回音壁 item on the
 broadcast overlay, or clears it, and records the placard vote on a result
 (举牌评效果) in the follow-up segment. Every desk on the show and the overlay
-hear it at once (pushes.on_air_changed)."""
+hear it at once, with the cue panel's PGM marks (cue.program_changed)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from ..forms.staff import ResultVoteForm
 from ..models import Commitment, Event, OnAirKind, ShowStatus
 from ..queries.onair import belongs_on_air, on_air_card
 from ..queries.rundown import in_rundown
+from ..realtime import cue as cue_push
 from ..realtime import pushes
 from ..web import render_block
 from . import bp
@@ -66,7 +67,7 @@ def put_on_air(show_id: int):
         return _back(show_id)
     onair.put_on_air(show.id, kind, item_id, current_user)
     db.session.commit()
-    pushes.on_air_changed(show)
+    cue_push.program_changed(show)
     if request.htmx:
         return _on_air_block(show_or_404(show_id))
     flash(_("On air now."), "success")
@@ -79,7 +80,7 @@ def clear_on_air(show_id: int):
     show = show_or_404(show_id)
     onair.clear(show.id, current_user)
     db.session.commit()
-    pushes.on_air_changed(show)
+    cue_push.program_changed(show)
     if request.htmx:
         return _on_air_block(show_or_404(show_id))
     flash(_("The overlay is clear."), "success")

@@ -23,6 +23,7 @@ from ..queries.desk import active_departments, active_deputies, desk_shows, queu
 from ..queries.onair import on_air_card
 from ..queries.shows import calls_count, show_with_panel
 from ..queries.topics import desk_summary
+from ..realtime import cue as cue_push
 from ..realtime import live, pushes
 from ..web import is_fragment_request, page_or_block, render_block, render_stamped
 from . import bp
@@ -145,7 +146,7 @@ def set_show_status(show_id: int):
     db.session.commit()
     pushes.show_status_changed(show)
     if show.status == ShowStatus.ENDED:
-        pushes.on_air_changed(show)
+        cue_push.program_changed(show)
     if request.htmx:
         # The whole console changes with the status (call form, on-air banner):
         # reload it rather than patch pieces.

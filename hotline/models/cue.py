@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, false
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from ..extensions import db
 from .domain import utcnow
@@ -43,12 +43,22 @@ class CueState(db.Model):
         ForeignKey("shows.id", ondelete="CASCADE"), primary_key=True
     )
     preview_id: Mapped[int | None]  # a CueItem of the show
+    # Since when the preview holds what it holds: a preview renderer is given
+    # a moment to follow before the desk flags it (queries/tally.py).
+    preview_since: Mapped[datetime | None]
     bug_on: Mapped[bool] = mapped_column(default=False, server_default=false())
     bug_since: Mapped[datetime | None]
     bug_until: Mapped[datetime | None]  # its auto-out; None: until cleared
     locked: Mapped[bool] = mapped_column(default=False, server_default=false())
     locked_at: Mapped[datetime | None]
     locked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @validates("preview_id")
+    def _previewed(self, _key, value):
+        """Every change of the preview (cue, take, remove, clear) dates itself."""
+        if value != self.preview_id:
+            self.preview_since = utcnow()
+        return value
 
 
 class NameSuper(db.Model):

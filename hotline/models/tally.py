@@ -22,6 +22,9 @@ class Renderer(db.Model):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the page's own random id
     show_id: Mapped[int] = mapped_column(ForeignKey("shows.id", ondelete="CASCADE"), index=True)
     layout: Mapped[str] = mapped_column(String(20))
+    # "program" (what is on air) or "preview" (what the desk has in preview):
+    # what it is compared against (rules/tally.py ROLES).
+    role: Mapped[str] = mapped_column(String(10), default="program", server_default="program")
     # The Socket.IO connection reporting for it now; None once it disconnected.
     sid: Mapped[str | None] = mapped_column(String(64), index=True)
     # What it shows: the on-air kind and item, and the item's verification code.

@@ -10,12 +10,15 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from .. import clock
 from ..changes.versions import code_for
 from ..clock import today
 from ..extensions import db
-from ..models import OnAirKind, Renderer, Show, utcnow
-from ..rules.tally import Showing, TallyState, renderer_state
-from .onair import on_air_card, on_air_row
+from ..models import Renderer, Show, utcnow
+from ..rules import cue as cue_rules
+from ..rules.tally import PREVIEW, Showing, TallyState, renderer_state
+from .cue import cue_state, preview_item
+from .onair import CLAIMS, card_for, on_air_card, on_air_row
 from .shows import show_with_calls
 
 
@@ -39,6 +42,8 @@ class Tally:
     on_air_since: datetime | None
     renderers: list[RendererView]
     stale_after: timedelta
+    preview: Showing = Showing()  # what a preview renderer should show
+    preview_since: datetime | None = None
 
     @property
     def flagged(self) -> int:
@@ -55,16 +60,39 @@ def settings() -> tuple[timedelta, timedelta, int]:
     )
 
 
-def on_air_showing(show: Show) -> tuple[Showing, datetime | None]:
-    """What a renderer of the show should show now, as it reports it: the
-    on-air kind and item and the card's code (the overlay issues the same)."""
-    row = on_air_row(show.id)
-    card = on_air_card(show, today())
-    since = row.since if row is not None else None
+def _showing(card, item_id: int | None) -> Showing:
+    """A card as its renderer reports it (public/_tally.html): kind, item and
+    the verification code of a card that has one (not a topic, a name super
+    or the totals)."""
     if card is None:
+        return Showing()
+    code = code_for(*card.claim(), today()) if card.kind in CLAIMS else None
+    return Showing(str(card.kind), item_id, code)
+
+
+def on_air_showing(show: Show) -> tuple[Showing, datetime | None]:
+    """What a program renderer of the show should show now, as it reports it:
+    the on-air kind and item and the card's code (the overlay issues the same)."""
+    row = on_air_row(show.id)
+    since = row.since if row is not None else None
+    if row is not None and row.kind and cue_rules.expired(row.until, clock.utcnow()):
+        # Past its auto-out, not yet swept: program changed at `until`, and a
+        # renderer gets its grace from then (until the sweep's push reaches it).
+        since = row.until
+    card = on_air_card(show, today())
+    return _showing(card, row.item_id if card is not None else None), since
+
+
+def preview_showing(show: Show) -> tuple[Showing, datetime | None]:
+    """What a preview renderer should show now: the item the desk has in
+    preview (the QR bug sits outside the card: nothing on the lower third)."""
+    state = cue_state(show.id)
+    since = state.preview_since if state is not None else None
+    item = preview_item(show.id)
+    if item is None or item.kind == cue_rules.BUG:
         return Showing(), since
-    code = None if card.kind == OnAirKind.TOPIC else code_for(*card.claim(), today())
-    return Showing(str(card.kind), row.item_id, code), since
+    card = card_for(show, item.kind, item.item_id, None, today())
+    return _showing(card, item.item_id if card is not None else None), since
 
 
 def tally_of(show_id: int, show: Show | None = None) -> Tally | None:
@@ -73,32 +101,37 @@ def tally_of(show_id: int, show: Show | None = None) -> Tally | None:
         return None
     stale_after, grace, _cap = settings()
     on_air, since = on_air_showing(show)
+    preview, preview_since = preview_showing(show)
     now = utcnow()
     numbers = {c.id: c.number for c in show.calls}
     rows = db.session.scalars(
         select(Renderer)
         .where(Renderer.show_id == show.id)
-        .order_by(Renderer.layout, Renderer.connected_at, Renderer.id)
+        .order_by(Renderer.role.desc(), Renderer.layout, Renderer.connected_at, Renderer.id)
     ).all()
-    views = [
-        RendererView(
-            row,
-            state=renderer_state(
-                connected=row.sid is not None,
-                last_seen=row.last_seen,
-                showing=Showing(row.kind or "", row.item_id, row.code),
-                on_air=on_air,
-                on_air_since=since,
-                now=now,
-                stale_after=stale_after,
-                grace=grace,
-            ),
-            silent_for=max(0, int((now - row.last_seen).total_seconds())),
-            number=numbers.get(row.item_id) if row.kind == "call" else row.item_id,
+    views = []
+    for row in rows:
+        # A preview page is compared against the preview, a program page against program.
+        expected, changed_at = (preview, preview_since) if row.role == PREVIEW else (on_air, since)
+        state = renderer_state(
+            connected=row.sid is not None,
+            last_seen=row.last_seen,
+            showing=Showing(row.kind or "", row.item_id, row.code),
+            on_air=expected,
+            on_air_since=changed_at,
+            now=now,
+            stale_after=stale_after,
+            grace=grace,
         )
-        for row in rows
-    ]
-    return Tally(show.id, on_air, since, views, stale_after)
+        views.append(
+            RendererView(
+                row,
+                state=state,
+                silent_for=max(0, int((now - row.last_seen).total_seconds())),
+                number=numbers.get(row.item_id) if row.kind == "call" else row.item_id,
+            )
+        )
+    return Tally(show.id, on_air, since, views, stale_after, preview, preview_since)
 
 
 def renderer_of(show_id: int, renderer_id: str) -> Renderer | None:
@@ -121,11 +154,18 @@ def tally_record(tally: Tally) -> dict:
             "code": tally.on_air.code,
             "since": _iso(tally.on_air_since),
         },
+        "preview": {
+            "kind": tally.preview.kind or None,
+            "item": tally.preview.item,
+            "code": tally.preview.code,
+            "since": _iso(tally.preview_since),
+        },
         "stale_after_seconds": tally.stale_after.total_seconds(),
         "renderers": [
             {
                 "id": view.renderer.id,
                 "layout": view.renderer.layout,
+                "role": view.renderer.role,
                 "state": view.state.value,
                 "connected": view.renderer.sid is not None,
                 "kind": view.renderer.kind or None,

@@ -29,14 +29,7 @@ def cue_changed(show: Show, *, program: bool = False) -> None:
     show = show_with_calls(show.id)
     if program:
         pushes.on_air_changed(show)
-    panel = pushes._once(lambda: cue_panel(show))
-    live.publish(
-        live.STAFF,
-        f"show:{show.id}",
-        target="#cue",
-        swap="outerHTML",
-        render=lambda: render_block(CUE, "cue", show=show, **panel()),
-    )
+    _panel(show)
     preview = pushes._once(lambda: overlay_context(show, today(), preview=True))
     live.publish(
         live.PUBLIC,
@@ -44,4 +37,27 @@ def cue_changed(show: Show, *, program: bool = False) -> None:
         target="#overlay",
         swap="outerHTML",
         render=lambda: render_block(OVERLAY, "overlay", layout="lower-third", **preview()),
+    )
+
+
+@pushes._batched
+def program_changed(show: Show) -> None:
+    """Program changed outside the cue (the desk's own "On air" and "Clear"
+    buttons, the API's, the show's end): what on_air_changed sends, and the
+    cue panel, whose PGM marks follow program. The preview did not change."""
+    pushes._require_committed()
+    show = show_with_calls(show.id)
+    pushes.on_air_changed(show)
+    _panel(show)
+
+
+def _panel(show: Show) -> None:
+    """The cue panel, to every desk on the show."""
+    panel = pushes._once(lambda: cue_panel(show))
+    live.publish(
+        live.STAFF,
+        f"show:{show.id}",
+        target="#cue",
+        swap="outerHTML",
+        render=lambda: render_block(CUE, "cue", show=show, **panel()),
     )

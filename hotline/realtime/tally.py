@@ -32,7 +32,7 @@ from ..changes import tally as changes
 from ..extensions import db, socketio
 from ..models import utcnow
 from ..queries.tally import settings, tally_of
-from ..rules.tally import Showing, valid_renderer_id
+from ..rules.tally import PROGRAM, ROLES, Showing, valid_renderer_id
 from ..web import render_block
 from . import coalesce, live
 
@@ -55,21 +55,25 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="hotline-tally-renderer")
 
 
-def renderer_token(show_id: int, layout: str) -> str:
-    """The overlay page's token (a meta tag): the show and layout it renders."""
-    return _serializer().dumps([show_id, layout])
+def renderer_token(show_id: int, layout: str, role: str = PROGRAM) -> str:
+    """The overlay page's token (a meta tag): the show and layout it renders,
+    and its role (program, or the preview page)."""
+    return _serializer().dumps([show_id, layout, role])
 
 
-def read_token(token) -> tuple[int, str] | None:
+def read_token(token) -> tuple[int, str, str] | None:
+    """(show, layout, role) of a token; a token of a page loaded before roles
+    were given (two fields) is a program page."""
     if not isinstance(token, str) or len(token) > 200:
         return None
     try:
-        show_id, layout = _serializer().loads(token)
+        show_id, layout, *rest = _serializer().loads(token)
     except (BadSignature, TypeError, ValueError):
         return None
-    if not isinstance(show_id, int) or not isinstance(layout, str):
+    role = rest[0] if rest else PROGRAM
+    if not isinstance(show_id, int) or not isinstance(layout, str) or role not in ROLES:
         return None
-    return show_id, layout[:20]
+    return show_id, layout[:20], role
 
 
 def _seconds(setting: tuple[str, float]) -> float:
@@ -103,13 +107,14 @@ def renderer_report(data=None):
         owned = _owner.get(sid)
     if owned is not None and owned != renderer_id:
         return {"ok": False, "reason": "one_per_connection"}
-    show_id, layout = claim
+    show_id, layout, role = claim
     stale_after, _grace, cap = settings()
     try:
         reported = changes.report(
             renderer_id,
             show_id=show_id,
             layout=layout,
+            role=role,
             sid=sid,
             showing=showing,
             now=utcnow(),

@@ -20,11 +20,15 @@ from enum import StrEnum
 RENDERER_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 KIND = re.compile(r"^[a-z-]{0,20}$")
 CODE = re.compile(r"^[0-9A-Z]{1,8}$")
+# A renderer's role: program shows what is on air, preview what the desk has
+# in preview (the cue); each is compared against its own.
+PROGRAM, PREVIEW = "program", "preview"
+ROLES = (PROGRAM, PREVIEW)
 
 
 class TallyState(StrEnum):
     OK = "ok"
-    OUTDATED = "outdated"  # showing something else than what is on air now
+    OUTDATED = "outdated"  # showing something else than what is on air (or in preview) now
     STALE = "stale"  # no heartbeat for a while
     DISCONNECTED = "disconnected"  # its page closed or its connection dropped
 

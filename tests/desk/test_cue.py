@@ -4,6 +4,7 @@ the panic "clear all", the running order's lock (unlocking deliberate and on
 the audit trail), name supers and the QR bug; who may; CSRF; what every desk
 and both renderers receive, and that pushed blocks belong to nobody."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -298,7 +299,10 @@ def test_name_supers_come_from_the_panel_and_are_edited_before_the_show(app, cli
 
 def test_the_console_has_the_cue_panel_and_the_preview_monitor(moderator, live_show, two_calls):
     page = moderator.get(f"/desk/shows/{live_show}?lang=en").text
-    assert 'id="cue"' in page and f'src="/shows/{live_show}/preview"' in page
+    # The console's monitor is no broadcast renderer: it does not report (tally).
+    assert 'id="cue"' in page and f'src="/shows/{live_show}/preview?monitor=1"' in page
+    monitor = moderator.get(f"/shows/{live_show}/preview?monitor=1").text
+    assert "PREVIEW" in monitor and "hotline-renderer" not in monitor
     assert f'data-cue-put="call-{two_calls[0]}"' in page
     assert 'aria-keyshortcuts="F8"' in page and 'aria-keyshortcuts="F9"' in page
     # The preview page may be framed by the site's own pages, and only by them.
@@ -321,3 +325,63 @@ def test_the_cue_survives_a_new_process(app, moderator, live_show, two_calls):
     assert "菜市场排水沟堵塞" in html
     with app.app_context():
         assert db.session.get(CueState, live_show).locked
+
+
+def test_the_direct_on_air_and_clear_buttons_move_the_cue_panels_program_mark(
+    app, login, socket_client, live_show, two_calls
+):
+    """Two moderators: one puts a cued call on air with the desk's own "On air"
+    button (not the cue's Take) and clears it; the other's cue panel follows
+    (PGM on, then off), and a button of the block pushed to it works there."""
+    first, second = two_calls
+    host, director = login("host"), login("host")
+    cue(host, live_show, "call", first)
+    cue(host, live_show, "call", second)
+    desk = socket_client("/desk", director)
+    desk.emit("join", {"rooms": [f"show:{live_show}"]}, namespace="/desk", callback=True)
+    desk.get_received("/desk")
+
+    def pushed_panel() -> str:
+        swaps = [e["args"][0] for e in desk.get_received("/desk") if e["name"] == "swap"]
+        panels = [m["html"] for m in swaps if m["target"] == "#cue"]
+        assert panels, [m["target"] for m in swaps]
+        return panels[-1]
+
+    items = cued(app, live_show)
+    on = host.htmx_post(f"/desk/shows/{live_show}/on-air", {"kind": "call", "item": first})
+    assert on.status_code == 200
+    panel = pushed_panel()
+    row = re.search(rf'<li [^>]*id="cue-item-{items[0].id}".*?</li>', panel, re.S).group(0)
+    assert "is-program" in row and "PGM" in row
+    assert "csrf_token" not in panel
+    # The director previews the second item from the pushed block: it works.
+    button = f'data-cue-preview="{items[1].id}"'
+    assert button in panel
+    assert press(director, live_show, f"{items[1].id}/preview").status_code == 200
+    desk.get_received("/desk")
+
+    assert host.htmx_post(f"/desk/shows/{live_show}/on-air/clear").status_code == 200
+    panel = pushed_panel()
+    assert "is-program" not in panel and "PGM" not in panel
+    # And from this block too, the director takes the item in preview.
+    assert 'id="cue-take"' in panel
+    assert press(director, live_show, "take").status_code == 200
+    assert on_air(app, live_show).item_id == second
+
+
+def test_every_desk_asking_at_an_auto_out_hears_that_program_is_clear(
+    app, login, live_show, two_calls
+):
+    """Both desks ask for the cue panel at the super's deadline: the one whose
+    request did not sweep gets the on-air block too (the sweeper's push would
+    otherwise be taken as seen by its page, and its on-air block stay stale)."""
+    host, director = login("host"), login("host")
+    cue(host, live_show, "super", add_super(app, live_show))
+    press(host, live_show, "take")
+    with app.app_context():
+        past = clock.utcnow() - timedelta(seconds=1)
+        db.session.execute(update(OnAir).where(OnAir.show_id == live_show).values(until=past))
+        db.session.commit()
+    for desk in (host, director):  # the first sweeps, the second finds it done
+        answer = desk.get(f"/desk/shows/{live_show}/cue", headers={"HX-Request": "true"}).text
+        assert 'id="on-air" hx-swap-oob="true"' in answer and 'data-on-air="none"' in answer

@@ -7,10 +7,14 @@ import re
 from datetime import timedelta
 
 import pytest
+from api_support import bearer, make_token
+from cue_support import add_super, cue, press
 from desk_support import HOUSING, calls_of, log
+from sqlalchemy import update
 
+from hotline import clock
 from hotline.extensions import db
-from hotline.models import Renderer
+from hotline.models import OnAir, Renderer, Role
 
 RID = "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"
 OTHER = "ffeeddccbbaa99887766554433221100"
@@ -100,6 +104,10 @@ def test_a_renderer_reports_and_the_desk_lists_it_live(
     # The console shows the same block, with the reload button.
     console = moderator.get(f"/desk/shows/{live_show}?lang=en").get_data(as_text=True)
     assert 'id="tally"' in console and f'data-tally-reload="{RID}"' in console
+    # Its poll every 4 s must not teach the page the room's number (live.js
+    # would drop a push in flight to another region of the room, e.g. a cue card).
+    tally_tag = re.search(r'<section id="tally"[^>]*>', console).group(0)
+    assert "data-live-seq" not in tally_tag and "data-live-refetch" in tally_tag
     # A heartbeat that changes nothing pushes nothing.
     assert report() == {"ok": True}
     assert [e for e in desk.get_received("/desk") if e["name"] == "swap"] == []
@@ -292,3 +300,121 @@ def test_two_desks_get_the_same_pushed_block_and_each_can_act(
         response = person.htmx_post(f"/desk/shows/{live_show}/renderers/{RID}/reload")
         assert response.status_code == 200
     assert len([e for e in sock.get_received("/live") if e["name"] == "reload"]) == 2
+
+
+# --- the preview page reports too, compared against the preview (the cue) --------
+
+PVW = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+
+
+def _preview_renderer(socket_client, client, show_id, rid=PVW):
+    """A preview page in OBS (/shows/<id>/preview): its socket, and a report()."""
+    sock = socket_client("/live")
+
+    def report(**override):
+        html = client.get(f"/shows/{show_id}/preview?lang=en").get_data(as_text=True)
+        token = re.search(r'<meta name="hotline-renderer" content="([^"]+)">', html).group(1)
+        region = re.search(r'<div id="overlay"[^>]*>', html).group(0)
+        shown = dict(re.findall(r'data-tally-(kind|item|code)="([^"]*)"', region))
+        return sock.emit(
+            "tally",
+            {"token": token, "renderer": rid, **shown, **override},
+            callback=True,
+            namespace="/live",
+        )
+
+    return sock, report
+
+
+def test_a_preview_page_reports_as_preview_and_follows_the_cue_not_program(
+    app, client, moderator, socket_client, two_calls, live_show
+):
+    app.config["HOTLINE_TALLY_GRACE_SECONDS"] = 0
+    first, second = two_calls
+    _put(moderator, live_show, first)  # program: the first call
+    cue(moderator, live_show, "call", second)  # preview: the second
+    _sock, program_report = _renderer(socket_client, client, live_show)
+    _psock, preview_report = _preview_renderer(socket_client, client, live_show)
+    assert program_report() == {"ok": True} and preview_report() == {"ok": True}
+    # Each shows its own item and neither is flagged: the preview page is not
+    # held against program.
+    states, html = _desk(moderator, live_show)
+    assert states == {RID: "ok", PVW: "ok"}
+    assert f'data-renderer="{PVW}" data-state="ok" data-role="preview"' in html
+    assert f'data-renderer="{RID}" data-state="ok" data-role="program"' in html
+    assert "PVW" in html and "PGM" in html
+    # A preview page still showing what is on program is outdated (against the preview).
+    _token, on_program = _overlay(client, live_show)
+    assert preview_report(**on_program) == {"ok": True}
+    states, html = _desk(moderator, live_show)
+    assert states == {RID: "ok", PVW: "outdated"} and "Outdated: not what is in preview" in html
+    # Take: program has the second call, the preview is empty; a page that
+    # follows is fine, one stuck on the old preview is flagged.
+    assert press(moderator, live_show, "take").status_code == 200
+    assert program_report() == {"ok": True} and preview_report() == {"ok": True}
+    assert _desk(moderator, live_show)[0] == {RID: "ok", PVW: "ok"}
+    assert preview_report(kind="call", item=str(second)) == {"ok": True}
+    assert _desk(moderator, live_show)[0] == {RID: "ok", PVW: "outdated"}
+    # The API says which is which, and what is in preview.
+    headers = bearer(make_token(app, "studio", Role.MODERATOR))
+    data = client.get(f"/api/v1/shows/{live_show}/renderers", headers=headers).get_json()["data"]
+    assert {r["id"]: r["role"] for r in data["renderers"]} == {RID: "program", PVW: "preview"}
+    assert data["on_air"]["item"] == second and data["preview"]["kind"] is None
+
+
+def test_a_preview_page_is_given_the_grace_after_the_preview_changed(
+    app, client, moderator, socket_client, two_calls, live_show
+):
+    app.config["HOTLINE_TALLY_GRACE_SECONDS"] = 60
+    first, second = two_calls
+    cue(moderator, live_show, "call", first)
+    _psock, preview_report = _preview_renderer(socket_client, client, live_show)
+    assert preview_report() == {"ok": True}
+    cue(moderator, live_show, "call", second)
+    assert press(moderator, live_show, "take").status_code == 200  # the preview moves on
+    assert preview_report(kind="call", item=str(first)) == {"ok": True}  # not yet followed
+    assert _desk(moderator, live_show)[0] == {PVW: "ok"}  # within the grace
+
+
+@pytest.mark.parametrize("kind", ["super", "totals"])
+def test_a_program_showing_a_name_super_or_the_totals_is_not_outdated(
+    app, client, moderator, socket_client, two_calls, live_show, kind
+):
+    app.config["HOTLINE_TALLY_GRACE_SECONDS"] = 0
+    _put(moderator, live_show, two_calls[0])
+    _sock, report = _renderer(socket_client, client, live_show)
+    assert report() == {"ok": True}
+    item = add_super(app, live_show) if kind == "super" else None
+    cue(moderator, live_show, kind, item)
+    assert press(moderator, live_show, "take").status_code == 200
+    _token, shown = _overlay(client, live_show)
+    assert shown == {"kind": kind, "item": str(item or ""), "code": ""}
+    assert report() == {"ok": True}
+    states, html = _desk(moderator, live_show)
+    assert states == {RID: "ok"} and "Showing what is on air" in html
+    # Still showing the call that was on air before: outdated.
+    assert report(kind="call", item=str(two_calls[0]), code="") == {"ok": True}
+    assert _desk(moderator, live_show)[0] == {RID: "outdated"}
+
+
+def test_a_renderer_is_given_the_grace_after_an_auto_out(
+    app, client, moderator, socket_client, two_calls, live_show
+):
+    """A name super past its auto-out leaves program at that moment, before the
+    sweep's push reaches the renderers: they get their grace from then."""
+    app.config["HOTLINE_TALLY_GRACE_SECONDS"] = 60
+    cue(moderator, live_show, "super", add_super(app, live_show))
+    assert press(moderator, live_show, "take").status_code == 200
+    _sock, report = _renderer(socket_client, client, live_show)
+    assert report() == {"ok": True}
+    with app.app_context():  # taken two minutes ago, gone a second ago (not swept yet)
+        now = clock.utcnow()
+        db.session.execute(
+            update(OnAir)
+            .where(OnAir.show_id == live_show)
+            .values(since=now - timedelta(minutes=2), until=now - timedelta(seconds=1))
+        )
+        db.session.commit()
+    assert _desk(moderator, live_show)[0] == {RID: "ok"}
+    app.config["HOTLINE_TALLY_GRACE_SECONDS"] = 0
+    assert _desk(moderator, live_show)[0] == {RID: "outdated"}
