@@ -8,7 +8,7 @@ from pathlib import Path
 from ..changes import areas, categories
 
 # The demo city's lists, in the office's CSV format (also what migration
-# 0034_categories_data seeds a database with).
+# 0035_categories_data seeds a database with).
 SEED_AREAS = Path(__file__).with_name("seed_areas.csv")
 SEED_CATEGORIES = Path(__file__).with_name("seed_categories.csv")
 

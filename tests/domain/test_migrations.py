@@ -214,7 +214,7 @@ def test_postgresql_upgrade_keeps_every_item(postgres_database, tmp_path):
 
 
 def _check_categories_data(app):
-    """0034_categories_data on a database from before it (the demo's calls and
+    """0035_categories_data on a database from before it (the demo's calls and
     messages, typed as free text): the default lists are seeded, every demo
     value is mapped to its category and area, a text on neither list is left
     for the office to map, and no text or department changes."""
@@ -223,7 +223,7 @@ def _check_categories_data(app):
     from hotline.models import Area, Call, Category, Department, Deputy, DeputyMessage, Show
 
     with app.app_context():
-        upgrade(directory=MIGRATIONS, revision="0033_categories")
+        upgrade(directory=MIGRATIONS, revision="0029_categories")
         with db.engine.begin() as conn:
             departments = [
                 conn.execute(

@@ -2,8 +2,8 @@
 upvotes, blocked senders' fingerprints and the office's sensitive words
 (seeded with a small default list the office edits).
 
-Revision ID: 0031_wall
-Revises: 0033_categories
+Revision ID: 0030_wall
+Revises: 0029_categories
 """
 
 from datetime import UTC, datetime
@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0031_wall"
-down_revision = "0033_categories"
+revision = "0030_wall"
+down_revision = "0029_categories"
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """Response templates (models/replies.py): the office's usual words for an
 action, for one category or for all, with placeholders.
 
-Revision ID: 0036_replies
-Revises: 0030_tally
+Revision ID: 0034_replies
+Revises: 0033_tally
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0036_replies"
-down_revision = "0030_tally"
+revision = "0034_replies"
+down_revision = "0033_tally"
 branch_labels = None
 depends_on = None
 

@@ -2,14 +2,14 @@
 office's lists, aliases for typed texts, and the ids beside the typed text on
 calls and 代表码 messages. The typed text stays as it was.
 
-Revision ID: 0033_categories
+Revision ID: 0029_categories
 Revises: 0028_viewer_votes
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0033_categories"
+revision = "0029_categories"
 down_revision = "0028_viewer_votes"
 branch_labels = None
 depends_on = None

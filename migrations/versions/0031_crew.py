@@ -1,14 +1,14 @@
 """The crew's back channel: private notes and cue cards kept with a show.
 
-Revision ID: 0032_crew
-Revises: 0031_wall
+Revision ID: 0031_crew
+Revises: 0030_wall
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0032_crew"
-down_revision = "0031_wall"
+revision = "0031_crew"
+down_revision = "0030_wall"
 branch_labels = None
 depends_on = None
 

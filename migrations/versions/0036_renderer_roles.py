@@ -2,15 +2,15 @@
 preview page is compared against what is in preview), and since when the
 preview holds what it holds (the grace a preview renderer gets to follow).
 
-Revision ID: 0037_show
-Revises: 0034_categories_data
+Revision ID: 0036_renderer_roles
+Revises: 0035_categories_data
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0037_show"
-down_revision = "0034_categories_data"
+revision = "0036_renderer_roles"
+down_revision = "0035_categories_data"
 branch_labels = None
 depends_on = None
 

@@ -10,8 +10,8 @@ Self-contained on purpose: it reads the seed files with the csv module and
 compares texts with its own copy of rules/areas.clean and key (a later change
 to the app must not change what this migration did).
 
-Revision ID: 0034_categories_data
-Revises: 0036_replies
+Revision ID: 0035_categories_data
+Revises: 0034_replies
 """
 
 import csv
@@ -23,8 +23,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0034_categories_data"
-down_revision = "0036_replies"
+revision = "0035_categories_data"
+down_revision = "0034_replies"
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """Renderers that report back (tally): what each overlay page shows, and when
 it was last heard from.
 
-Revision ID: 0030_tally
-Revises: 0029_cue
+Revision ID: 0033_tally
+Revises: 0032_cue
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0030_tally"
-down_revision = "0029_cue"
+revision = "0033_tally"
+down_revision = "0032_cue"
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """Cue → preview → take: the cue list, its state per show (preview, QR bug,
 lock), name supers (人名条), the on-air row's auto-out, and API token scopes.
 
-Revision ID: 0029_cue
-Revises: 0032_crew
+Revision ID: 0032_cue
+Revises: 0031_crew
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0029_cue"
-down_revision = "0032_crew"
+revision = "0032_cue"
+down_revision = "0031_crew"
 branch_labels = None
 depends_on = None
 
