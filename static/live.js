@@ -180,6 +180,33 @@
     ["htmx:afterRequest", "htmx:afterSettle", "htmx:sendError", "htmx:responseError", "htmx:timeout"]
       .forEach((name) => document.addEventListener(name, () => { if (held && !saving()) release(); }));
 
+    // A refetched region comes back with its forms empty: what was typed in them
+    // meanwhile (a field that differs from how it was served) is put back, and
+    // the field being typed in keeps the focus. Nothing typed is lost to a refetch.
+    let typing = null;
+    body.addEventListener("htmx:beforeSwap", (evt) => {
+      const el = evt.detail.target;
+      if (!(el instanceof Element) || !el.hasAttribute("data-live-refetch")) return;
+      typing = {fields: [], focus: el.contains(document.activeElement) ? document.activeElement.id : ""};
+      el.querySelectorAll("input[id]:not([type=hidden]), textarea[id]").forEach((f) => {
+        const box = f.type === "checkbox" || f.type === "radio";
+        if (box ? f.checked !== f.defaultChecked : f.value !== f.defaultValue) {
+          typing.fields.push([f.id, box, box ? f.checked : f.value]);
+        }
+      });
+    });
+    body.addEventListener("htmx:afterSwap", () => {
+      if (!typing) return;
+      const kept = typing;
+      typing = null;
+      kept.fields.forEach(([id, box, value]) => {
+        const f = document.getElementById(id);
+        if (f) { if (box) f.checked = value; else f.value = value; }
+      });
+      const again = kept.focus && document.getElementById(kept.focus);
+      if (again) again.focus({preventScroll: true});
+    });
+
     // Fetched or pushed fragments carry fresh data-live-seq values: learn them.
     body.addEventListener("htmx:afterSettle", (evt) => {
       const el = evt.target;
