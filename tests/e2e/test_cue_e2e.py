@@ -92,6 +92,9 @@ def test_a_name_super_is_cued_previewed_taken_and_leaves_by_itself(
         # The QR code: cued, in preview, taken; it stays in its corner.
         desk.click('[data-cue-add="qr"]')
         expect(preview.locator("#qr-bug")).to_have_attribute("data-state", "on")
+        # The director takes it once the desk's own cue list shows it in preview.
+        expect(desk.locator("#cue-list")).to_contain_text("QR code")
+        desk.locator("#topic").focus()
         desk.keyboard.press("F8")
         bug = program.locator("#qr-bug")
         expect(bug).to_have_attribute("data-state", "on")
