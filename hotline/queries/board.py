@@ -35,7 +35,7 @@ from ..models import (
 from ..rules.status import Code, State
 from .lists import result_votes
 from .milestones import progress_line
-from .places import item_conditions, place_choices
+from .places import item_conditions, place_arg, place_choices
 
 PER_PAGE = 50
 MET_CODES = (Code.MET_ON_TIME, Code.MET_AFTER_EXTENSION, Code.MET_LATE)
@@ -68,10 +68,7 @@ def status_code(today: date):
     )
 
 
-def id_arg(args, name: str) -> int | None:
-    """An id filter from the URL; one no row could have filters nothing."""
-    value = args.get(name, type=int)
-    return value if value is not None and 0 < value <= MAX_ID else None
+id_arg = place_arg  # an id filter from the URL (queries/places.py)
 
 
 @dataclass

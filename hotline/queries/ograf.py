@@ -53,6 +53,10 @@ def lower_third(card: Card | None, today: date) -> dict | None:
         kicker = _join(on_air_kind_label("topic"), topic.area)
         headline = truncate(topic.text, 120)
         detail = ngettext("%(num)d supporter", "%(num)d supporters", card.topic.supports)
+    elif card.kind == "super":  # 人名条: the name and its line
+        headline, detail = card.super.name, card.super.line
+    elif card.kind == "totals":
+        headline = on_air_kind_label("totals")
     else:
         c = card.commitment
         who = f"{c.official_name} {c.official_title}".strip()

@@ -32,7 +32,8 @@ __all__ = [
 
 
 def place_arg(args, name: str) -> int | None:
-    """A category or area id from the URL; one no row could have filters nothing."""
+    """An id filter from the URL (a category, an area, a department...); one no
+    row could have filters nothing. The board reads its ids with it too."""
     value = args.get(name, type=int)
     return value if value is not None and 0 < value <= MAX_ID else None
 

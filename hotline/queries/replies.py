@@ -10,8 +10,9 @@ from typing import NamedTuple
 
 from sqlalchemy import or_, select
 
+from ..changes.categories import category_for
 from ..extensions import db
-from ..models import Call, Category, CategoryAlias, Commitment, Reply
+from ..models import Call, Category, Commitment, Reply
 from ..rules import replies as rule
 
 
@@ -47,16 +48,10 @@ def offered(action: str, category_id: int | None) -> list[Reply]:
 
 
 def category_for_text(text: str) -> int | None:
-    """The managed category a typed text names (its name, or an alias of it)."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    found = db.session.scalar(select(Category.id).where(Category.name == text))
-    if found is None:
-        found = db.session.scalar(
-            select(CategoryAlias.category_id).where(CategoryAlias.text == text)
-        )
-    return found
+    """The managed category a typed text names (its name, or an alias of it),
+    compared as the office's lists compare it (changes/categories.category_for)."""
+    found = category_for(text)
+    return found.id if found is not None else None
 
 
 def category_of_call(call: Call | None) -> int | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import SensitiveWord, Show, ShowStatus, WallBlock, WallEntry, WallVote
@@ -138,6 +139,7 @@ def active_blocks(limit: int = 50) -> list[WallBlock]:
     return list(
         db.session.scalars(
             select(WallBlock)
+            .options(selectinload(WallBlock.question))
             .where(WallBlock.active)
             .order_by(WallBlock.created_at.desc(), WallBlock.id.desc())
             .limit(limit)

@@ -113,3 +113,26 @@ def test_the_on_air_json_says_what_the_overlay_shows(app, client, moderator, liv
     assert client.get("/shows/999999/on-air.json").status_code == 404
     zh = client.get(f"/shows/{live_show}/on-air.json?lang=zh_CN").get_json()
     assert zh["ticker"]["label"] != "Commitments"
+
+
+def test_a_name_super_or_the_totals_on_program_reads_as_a_lower_third(
+    app, client, moderator, live_show
+):
+    """The cue puts a name super or the totals on program: the JSON words them
+    (it was a 500, as if a commitment were on air)."""
+    from cue_support import add_super, cue, press
+
+    super_id = add_super(app, live_show, name="李明", line="市人大代表 · 凤凰街道")
+    cue(moderator, live_show, "super", super_id)
+    press(moderator, live_show, "take")
+    url = f"/shows/{live_show}/on-air.json?lang=en"
+    card = client.get(url).get_json()["lower_third"]
+    assert (card["kind"], card["headline"], card["detail"]) == (
+        "super",
+        "李明",
+        "市人大代表 · 凤凰街道",
+    )
+    cue(moderator, live_show, "totals")
+    press(moderator, live_show, "take")
+    card = client.get(url).get_json()["lower_third"]
+    assert (card["kind"], card["headline"]) == ("totals", "Totals")
