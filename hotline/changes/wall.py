@@ -105,7 +105,12 @@ def approve(question: Question, actor: User, *, text: str = "", area: str | None
         raise Refused(_l("This question is on the wall already."))
     if question.show.status == ShowStatus.ENDED:
         raise Refused(_l("The show has ended: its wall takes no more questions."))
-    entry.text = (text or "").strip() or question.text
+    words = (text or "").strip() or question.text
+    if rule.personal_numbers(words):
+        # Published words go to every viewer and the overlay: a number that looks
+        # like a phone or ID card never does, with JavaScript's confirm or without.
+        raise Refused(_l("The words hold what looks like a phone or ID number: reword them first."))
+    entry.text = words
     entry.area = question.area if area is None else area.strip()
     entry.state = WallState.APPROVED
     entry.approved_at = entry.changed_at = utcnow()

@@ -220,6 +220,13 @@ def test_a_sensitive_word_flags_the_question_and_the_sender_is_told_it_awaits_re
     ask(phone, live_show, "请打我电话 139 1234 5678 回复")
     numbered = entry_of(app, question_id(app, "请打我电话 139 1234 5678 回复"))
     assert numbered.review == "words" and numbered.flagged == "personal"
+    # Never published as it is: the number must be reworded away first.
+    numbered_id = question_id(app, "请打我电话 139 1234 5678 回复")
+    refused = approve(moderator, numbered_id)
+    assert refused.status_code in (409, 422)
+    assert entry_of(app, numbered_id).state == "pending"
+    assert "1234" not in citizen(app, "10.1.1.8").get(f"/shows/{live_show}").text
+    assert approve(moderator, numbered_id, text="请尽快回复").status_code == 200
     # The moderator may still approve it: the flag is a warning for a person.
     assert approve(moderator, qid, text="赶紧修路").status_code == 200
     assert "赶紧修路" in citizen(app, "10.1.1.9").get(f"/shows/{live_show}").text
